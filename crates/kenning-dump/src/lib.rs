@@ -1,1 +1,27 @@
-//! placeholder
+//! Reading wiki sources as a stream of pages.
+//!
+//! This crate owns the *formats*: MediaWiki XML exports (schema 0.9 to 0.11)
+//! with their `<siteinfo>`, WikiExtractor's `<doc>` output, and concepts
+//! JSONL; and the *containers*: plain files, gzip, bzip2, and multistream
+//! bzip2 whose streams it decodes in parallel (guided by the
+//! `-index.txt` file when there is one).
+//!
+//! It deliberately does not interpret wikitext (that is `kenning-wikitext`),
+//! resolve titles across pages, or keep anything beyond the page being read:
+//! memory stays bounded by the largest page, whatever the dump's size.
+//!
+//! Every error names the file and the position (byte offset in the
+//! decompressed stream, or line number) where reading stopped.
+
+mod bz2;
+mod concepts;
+mod error;
+mod extracted;
+mod input;
+mod xml;
+
+pub use concepts::{ConceptRecord, ConceptsReader};
+pub use error::DumpError;
+pub use extracted::{ExtractedDoc, ExtractedReader, extracted_files};
+pub use input::{Compression, Input, open_input};
+pub use xml::{MediaWikiReader, SiteInfo, WikiPage};

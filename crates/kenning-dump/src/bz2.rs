@@ -1,0 +1,462 @@
+//! Multistream bzip2 decoded in parallel.
+//!
+//! Wikipedia's `…-multistream.xml.bz2` dumps are many bzip2 streams laid end
+//! to end (about a hundred pages each). Every stream starts byte-aligned with
+//! `BZh` + level + the block magic, so the file can be cut there and the
+//! pieces decoded independently. A planner thread finds the cuts (from the
+//! index file if there is one, else by scanning for the magic), worker
+//! threads decode pieces, and the reader hands the bytes out in file order.
+//!
+//! A scan can find the magic inside compressed data by chance. Such a false
+//! cut makes the piece before it end mid-stream; the reader notices the
+//! failed decode and decodes that piece again together with the next ones,
+//! discarding their separately decoded (garbage) output.
+//!
+//! Memory is bounded: at most `window` pieces are decoded ahead of the
+//! reader.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use memmap2::Mmap;
+
+use crate::input::CorruptInput;
+
+/// `BZh` is followed by the level digit and then this block magic (π).
+const BLOCK_MAGIC: [u8; 6] = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59];
+/// Aim for pieces of about this many compressed bytes.
+const PIECE_LEN: usize = 1 << 20;
+/// How many following pieces a failed piece may be merged with.
+const MAX_MERGE: usize = 16;
+
+fn is_stream_start(data: &[u8], at: usize) -> bool {
+    data.len() >= at + 10
+        && &data[at..at + 3] == b"BZh"
+        && (b'1'..=b'9').contains(&data[at + 3])
+        && data[at + 4..at + 10] == BLOCK_MAGIC
+}
+
+/// Whether the file holds a second stream within its first 64 MiB.
+pub(crate) fn looks_multistream(file: &File) -> io::Result<bool> {
+    // SAFETY: the map is read-only and dropped before returning; a dump
+    // changed under us only yields wrong bytes, which decoding reports.
+    let map = unsafe { Mmap::map(file)? };
+    let head = &map[..map.len().min(64 << 20)];
+    Ok(memchr::memmem::find_iter(head, b"BZh").any(|at| at > 0 && is_stream_start(head, at)))
+}
+
+/// One piece of the file: compressed bytes `start..end`, in order `seq`.
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    seq: usize,
+    start: usize,
+    end: usize,
+}
+
+type Decoded = (Piece, Result<Vec<u8>, String>);
+
+/// A `Read` over the decompressed bytes of a multistream bzip2 file.
+pub(crate) struct ParallelBz2Reader {
+    map: Arc<Mmap>,
+    /// Pieces as the planner made them, in order (kept until consumed).
+    results: Receiver<Decoded>,
+    /// Decoded pieces that arrived before their turn.
+    pending: HashMap<usize, Decoded>,
+    /// Returns one token per consumed piece to the planner.
+    tokens: SyncSender<()>,
+    /// The next piece sequence number to hand out.
+    next_seq: usize,
+    /// Pieces with a lower sequence number were merged into an earlier one.
+    skip_below: usize,
+    current: Vec<u8>,
+    pos: usize,
+    consumed: Arc<AtomicU64>,
+    threads: Vec<JoinHandle<()>>,
+    done: bool,
+}
+
+impl ParallelBz2Reader {
+    pub(crate) fn new(
+        file: File,
+        index: Option<PathBuf>,
+        threads: usize,
+        consumed: Arc<AtomicU64>,
+    ) -> io::Result<Self> {
+        Self::with_piece_len(file, index, threads, consumed, PIECE_LEN)
+    }
+
+    fn with_piece_len(
+        file: File,
+        index: Option<PathBuf>,
+        threads: usize,
+        consumed: Arc<AtomicU64>,
+        piece_len: usize,
+    ) -> io::Result<Self> {
+        // SAFETY: read-only map of a file we opened; see `looks_multistream`.
+        let map = Arc::new(unsafe { Mmap::map(&file)? });
+        #[cfg(unix)]
+        let _ = map.advise(memmap2::Advice::Sequential);
+        let workers = threads.max(1);
+        let window = workers * 3;
+        let (token_tx, token_rx) = sync_channel::<()>(window);
+        for _ in 0..window {
+            token_tx.send(()).expect("receiver alive");
+        }
+        let (piece_tx, piece_rx) = sync_channel::<Piece>(workers);
+        let piece_rx = Arc::new(std::sync::Mutex::new(piece_rx));
+        let (result_tx, result_rx) = sync_channel::<Decoded>(window + workers);
+        let mut handles = Vec::new();
+        {
+            let map = map.clone();
+            handles.push(std::thread::spawn(move || {
+                plan(&map, index, piece_len, &token_rx, &piece_tx);
+            }));
+        }
+        for _ in 0..workers {
+            let map = map.clone();
+            let piece_rx = piece_rx.clone();
+            let result_tx = result_tx.clone();
+            handles.push(std::thread::spawn(move || {
+                loop {
+                    let piece = match piece_rx.lock() {
+                        Ok(rx) => match rx.recv() {
+                            Ok(p) => p,
+                            Err(_) => return,
+                        },
+                        Err(_) => return,
+                    };
+                    let out = decode_streams(&map[piece.start..piece.end]);
+                    if result_tx.send((piece, out)).is_err() {
+                        return;
+                    }
+                }
+            }));
+        }
+        Ok(ParallelBz2Reader {
+            map,
+            results: result_rx,
+            pending: HashMap::new(),
+            tokens: token_tx,
+            next_seq: 0,
+            skip_below: 0,
+            current: Vec::new(),
+            pos: 0,
+            consumed,
+            threads: handles,
+            done: false,
+        })
+    }
+
+    /// Waits for the piece `seq` (or learns there are no more pieces).
+    fn wait_for(&mut self, seq: usize) -> Option<Decoded> {
+        loop {
+            if let Some(d) = self.pending.remove(&seq) {
+                return Some(d);
+            }
+            match self.results.recv() {
+                Ok(d) if d.0.seq == seq => return Some(d),
+                Ok(d) if d.0.seq < self.skip_below => {
+                    let _ = self.tokens.send(());
+                }
+                Ok(d) => {
+                    self.pending.insert(d.0.seq, d);
+                }
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Loads the next piece's bytes into `current`; false at the end.
+    fn advance(&mut self) -> io::Result<bool> {
+        while !self.done {
+            let seq = self.next_seq.max(self.skip_below);
+            let Some((piece, result)) = self.wait_for(seq) else {
+                self.done = true;
+                break;
+            };
+            let _ = self.tokens.send(());
+            self.next_seq = seq + 1;
+            let bytes = match result {
+                Ok(bytes) => bytes,
+                Err(first_error) => self.recover(piece, first_error)?,
+            };
+            self.consumed.store(piece.end as u64, Ordering::Relaxed);
+            if !bytes.is_empty() {
+                self.current = bytes;
+                self.pos = 0;
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// A piece failed to decode: either a false cut ended it mid-stream, or
+    /// the file is damaged. Decode it again joined with the following
+    /// pieces; if no join decodes, the file is corrupt at the piece's start.
+    fn recover(&mut self, piece: Piece, first_error: String) -> io::Result<Vec<u8>> {
+        for _ in 0..MAX_MERGE {
+            let Some((next, _)) = self.wait_for(self.next_seq) else {
+                break;
+            };
+            let _ = self.tokens.send(());
+            self.next_seq = next.seq + 1;
+            self.skip_below = self.next_seq;
+            let end = next.end;
+            if let Ok(bytes) = decode_streams(&self.map[piece.start..end]) {
+                self.consumed.store(end as u64, Ordering::Relaxed);
+                return Ok(bytes);
+            }
+        }
+        Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            CorruptInput {
+                format: "bzip2",
+                offset: piece.start as u64,
+                message: first_error,
+            },
+        ))
+    }
+}
+
+impl Read for ParallelBz2Reader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.current.len() && !self.advance()? {
+            return Ok(0);
+        }
+        let n = buf.len().min(self.current.len() - self.pos);
+        buf[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+impl Drop for ParallelBz2Reader {
+    fn drop(&mut self) {
+        // Dropping the receiver and token sender stops the planner and the
+        // workers at their next send; join them so no thread outlives us.
+        let (_tx, rx) = sync_channel(1);
+        drop(std::mem::replace(&mut self.results, rx));
+        let (tx, _rx) = sync_channel(1);
+        drop(std::mem::replace(&mut self.tokens, tx));
+        for handle in self.threads.drain(..) {
+            let _ = handle.join();
+        }
+    }
+}
+
+/// Cuts the file into pieces of about `piece_len` bytes at stream starts
+/// and sends them to the workers, one per token received.
+fn plan(
+    map: &[u8],
+    index: Option<PathBuf>,
+    piece_len: usize,
+    tokens: &Receiver<()>,
+    pieces: &SyncSender<Piece>,
+) {
+    let starts: Box<dyn Iterator<Item = usize>> = match index.and_then(|p| read_index(&p).ok()) {
+        Some(offsets) => Box::new(offsets.into_iter().filter(|&o| o > 0 && o < map.len())),
+        None => Box::new(
+            memchr::memmem::find_iter(map, b"BZh").filter(|&at| at > 0 && is_stream_start(map, at)),
+        ),
+    };
+    let mut seq = 0;
+    let mut start = 0;
+    let send = |start: usize, end: usize, seq: &mut usize| -> bool {
+        if tokens.recv().is_err() {
+            return false;
+        }
+        let ok = pieces
+            .send(Piece {
+                seq: *seq,
+                start,
+                end,
+            })
+            .is_ok();
+        *seq += 1;
+        ok
+    };
+    for cut in starts {
+        if cut <= start || cut - start < piece_len {
+            continue;
+        }
+        if !send(start, cut, &mut seq) {
+            return;
+        }
+        start = cut;
+    }
+    if start < map.len() {
+        send(start, map.len(), &mut seq);
+    }
+}
+
+/// The stream offsets listed in a Wikipedia multistream index
+/// (`offset:page_id:title` lines; plain or bzip2).
+fn read_index(path: &std::path::Path) -> io::Result<Vec<usize>> {
+    let file = File::open(path)?;
+    let reader: Box<dyn BufRead> = if path.extension().is_some_and(|e| e == "bz2") {
+        Box::new(BufReader::new(bzip2::read::MultiBzDecoder::new(
+            BufReader::new(file),
+        )))
+    } else {
+        Box::new(BufReader::new(file))
+    };
+    let mut offsets = Vec::new();
+    for line in reader.lines() {
+        let line = line?;
+        let Some((offset, _)) = line.split_once(':') else {
+            continue;
+        };
+        let Ok(offset) = offset.parse::<usize>() else {
+            continue;
+        };
+        if offsets.last() != Some(&offset) {
+            offsets.push(offset);
+        }
+    }
+    offsets.sort_unstable();
+    offsets.dedup();
+    Ok(offsets)
+}
+
+/// Decodes one or more whole bzip2 streams laid end to end. Fails if the
+/// data ends inside a stream or is damaged.
+fn decode_streams(input: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out: Vec<u8> = Vec::with_capacity(input.len() * 5);
+    let mut pos = 0;
+    while pos < input.len() {
+        let mut dec = bzip2::Decompress::new(false);
+        loop {
+            if out.capacity() - out.len() < (256 << 10) {
+                out.reserve(out.len().max(1 << 20));
+            }
+            let in_before = dec.total_in();
+            let out_before = dec.total_out();
+            let status = dec
+                .decompress_vec(&input[pos + in_before as usize..], &mut out)
+                .map_err(|e| e.to_string())?;
+            if status == bzip2::Status::StreamEnd {
+                pos += dec.total_in() as usize;
+                break;
+            }
+            if dec.total_in() == in_before && dec.total_out() == out_before {
+                return Err("the data ends inside a bzip2 stream".to_owned());
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn compress(data: &[u8]) -> Vec<u8> {
+        let mut enc = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::new(1));
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    /// A multistream file of `n` streams, with text that compresses badly
+    /// so pieces get large enough to be cut.
+    fn multistream(n: usize) -> (Vec<u8>, Vec<u8>) {
+        let mut plain = Vec::new();
+        let mut packed = Vec::new();
+        let mut x: u64 = 1;
+        for i in 0..n {
+            let mut chunk = format!("<stream {i}>").into_bytes();
+            for _ in 0..20_000 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                chunk.push(b'a' + (x >> 60) as u8);
+            }
+            plain.extend_from_slice(&chunk);
+            packed.extend_from_slice(&compress(&chunk));
+        }
+        (plain, packed)
+    }
+
+    fn read_all(packed: &[u8], index: Option<PathBuf>) -> io::Result<Vec<u8>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.bz2");
+        std::fs::write(&path, packed).unwrap();
+        let file = File::open(&path).unwrap();
+        let mut reader = ParallelBz2Reader::with_piece_len(file, index, 2, Arc::default(), 1000)?;
+        let mut out = Vec::new();
+        reader.read_to_end(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn parallel_decode_equals_input() {
+        let (plain, packed) = multistream(24);
+        assert_eq!(read_all(&packed, None).unwrap(), plain);
+    }
+
+    #[test]
+    fn false_cut_is_recovered() {
+        let (plain, packed) = multistream(24);
+        let mut offsets = stream_offsets(&packed);
+        // A cut in the middle of a stream, as a chance match of the magic
+        // inside compressed data would make.
+        let bogus = offsets[11] + 777;
+        offsets.push(bogus);
+        offsets.sort_unstable();
+        assert!(decode_streams(&packed[offsets[11]..bogus]).is_err());
+        assert_eq!(
+            read_all(&packed, Some(write_index(&offsets))).unwrap(),
+            plain
+        );
+    }
+
+    #[test]
+    fn truncated_file_is_an_error_with_offset() {
+        let (_, packed) = multistream(24);
+        let cut = &packed[..packed.len() - 1000];
+        let err = read_all(cut, None).unwrap_err();
+        let inner = err
+            .into_inner()
+            .unwrap()
+            .downcast::<CorruptInput>()
+            .unwrap();
+        assert!(inner.offset > 0);
+    }
+
+    #[test]
+    fn corrupt_byte_is_an_error() {
+        let (_, mut packed) = multistream(24);
+        let at = packed.len() / 3;
+        packed[at] ^= 0x55;
+        assert!(read_all(&packed, None).is_err());
+    }
+
+    fn stream_offsets(packed: &[u8]) -> Vec<usize> {
+        memchr::memmem::find_iter(packed, b"BZh")
+            .filter(|&o| o > 0 && is_stream_start(packed, o))
+            .collect()
+    }
+
+    fn write_index(offsets: &[usize]) -> PathBuf {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let index = dir.join("x-index.txt");
+        let mut f = File::create(&index).unwrap();
+        for (i, o) in offsets.iter().enumerate() {
+            writeln!(f, "{o}:{i}:Title {i}").unwrap();
+        }
+        index
+    }
+
+    #[test]
+    fn index_offsets_are_used() {
+        let (plain, packed) = multistream(24);
+        let index = write_index(&stream_offsets(&packed));
+        assert_eq!(read_all(&packed, Some(index)).unwrap(), plain);
+    }
+}

@@ -1,1 +1,69 @@
-//! placeholder
+//! The build pipeline: sources in, a published snapshot out.
+//!
+//! This crate owns the order of work and its memory budget. Pages stream
+//! from `kenning-dump` on one reader thread, are turned into concept rows
+//! by `kenning-wikitext` on worker threads, and are written by one
+//! collector in source order (so a build is deterministic whatever the
+//! thread count). Everything per concept goes straight to disk; what stays
+//! in memory is one 12-byte entry per title and redirect, one per category,
+//! and a few integers per concept. Links are spilled to a temporary file and
+//! resolved through redirects after the last page, then laid out as
+//! compressed-sparse-row adjacency in both directions.
+//!
+//! It deliberately does not parse formats (`kenning-dump`), interpret
+//! markup (`kenning-wikitext`) or define the file layout (`kenning-store`);
+//! and it never touches the live snapshot until the new one is complete.
+
+mod collect;
+mod error;
+mod plain;
+mod process;
+mod progress;
+
+pub use error::BuildError;
+pub use progress::{BuildProgress, Phase};
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A source to build from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A MediaWiki XML export (plain, `.bz2`, multistream `.bz2`, `.gz`).
+    Dump(PathBuf),
+    /// A WikiExtractor output folder or file.
+    Extracted(PathBuf),
+    /// A concepts JSONL file (plain or `.gz`).
+    Concepts(PathBuf),
+}
+
+/// What to build and where.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// The snapshot folder; the new snapshot replaces the live one there.
+    pub out: PathBuf,
+    /// Sources, read in this order (the first title wins on duplicates).
+    pub sources: Vec<Source>,
+    /// Worker threads for extraction and decompression.
+    pub threads: usize,
+}
+
+/// What a finished build reports.
+#[derive(Clone, Debug)]
+pub struct BuildReport {
+    /// The published generation folder.
+    pub generation: PathBuf,
+    /// The manifest written with it.
+    pub meta: kenning_store::Meta,
+}
+
+/// Builds a snapshot from `options.sources` and publishes it in
+/// `options.out`. On error nothing is published and the live snapshot is
+/// untouched. `progress` is updated as the build goes (read it from another
+/// thread to draw a progress bar).
+pub fn build(
+    options: &BuildOptions,
+    progress: &Arc<BuildProgress>,
+) -> Result<BuildReport, BuildError> {
+    collect::run(options, progress)
+}

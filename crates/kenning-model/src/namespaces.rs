@@ -131,6 +131,13 @@ impl Namespaces {
             .map(|(k, _)| k.as_str())
     }
 
+    /// Every namespace with its display name, sorted by id.
+    pub fn declared(&self) -> Vec<(i32, &str)> {
+        let mut v: Vec<(i32, &str)> = self.names.iter().map(|(&id, n)| (id, n.as_str())).collect();
+        v.sort_unstable();
+        v
+    }
+
     /// The full title of a page: `"Category:Physics"` for (14, "Physics").
     pub fn full_title(&self, id: i32, title: &str) -> String {
         match self.name(id) {

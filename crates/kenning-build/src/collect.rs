@@ -1,0 +1,755 @@
+//! The pipeline's threads and the collector that writes the snapshot.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, bounded};
+use kenning_dump::{
+    ConceptsReader, ExtractedReader, MediaWikiReader, SiteInfo, extracted_files, open_input,
+};
+use kenning_model::Case;
+use kenning_store::{
+    ColumnWriter, FORMAT_VERSION, Meta, Publisher, SiteMeta, SourceMeta, Stats, StrTableWriter,
+    files, title_key,
+};
+
+use crate::process::{ConceptRow, Item, Row, process};
+use crate::progress::Phase;
+use crate::{BuildError, BuildOptions, BuildProgress, BuildReport, Source};
+
+/// Items per batch sent to the workers (fewer when pages are large).
+const BATCH_ITEMS: usize = 64;
+/// Text bytes per batch.
+const BATCH_BYTES: usize = 2 << 20;
+
+struct Batch {
+    seq: u64,
+    items: Vec<Item>,
+}
+
+struct RowBatch {
+    seq: u64,
+    rows: Vec<Row>,
+}
+
+pub(crate) fn run(
+    options: &BuildOptions,
+    progress: &Arc<BuildProgress>,
+) -> Result<BuildReport, BuildError> {
+    if options.sources.is_empty() {
+        return Err(BuildError::NoSources);
+    }
+    for source in &options.sources {
+        let path = source_path(source);
+        if !path.exists() {
+            return Err(kenning_dump::DumpError::Io {
+                path: path.to_owned(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+            }
+            .into());
+        }
+    }
+    let started = Instant::now();
+    let publisher = Publisher::begin(&options.out)?;
+    let dir = publisher.dir().to_owned();
+    let threads = options.threads.max(1);
+    let (item_tx, item_rx) = bounded::<Batch>(threads * 4);
+    let (row_tx, row_rx) = bounded::<RowBatch>(threads * 4);
+    let mut collector = Collector::new(&dir)?;
+
+    let (read_result, collect_result) = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| read_sources(&options.sources, threads, item_tx, progress));
+        for _ in 0..threads {
+            let item_rx = item_rx.clone();
+            let row_tx = row_tx.clone();
+            scope.spawn(move || {
+                for batch in item_rx.iter() {
+                    let rows = batch.items.into_iter().map(process).collect();
+                    if row_tx
+                        .send(RowBatch {
+                            seq: batch.seq,
+                            rows,
+                        })
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(item_rx);
+        drop(row_tx);
+        let collected = collector.consume(row_rx, progress);
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(BuildError::Internal("the reader thread panicked".into())));
+        (read, collected)
+    });
+    let (sources, site) = read_result?;
+    collect_result?;
+    for w in collector.warnings.drain(..) {
+        progress.warn(w);
+    }
+    if collector.ids.is_empty() {
+        return Err(BuildError::NoConcepts);
+    }
+    progress.set_phase(Phase::Linking);
+    let mut stats = collector.finish()?;
+    stats.pages_read = progress.pages.load(Ordering::Relaxed);
+
+    progress.set_phase(Phase::Publishing);
+    let meta = Meta {
+        format: FORMAT_VERSION,
+        kenning_version: env!("CARGO_PKG_VERSION").to_owned(),
+        built_at: rfc3339_now(),
+        build_seconds: started.elapsed().as_secs_f64(),
+        site: site_meta(site.as_deref()),
+        sources,
+        stats,
+    };
+    let meta_path = dir.join(files::META);
+    let json = meta.to_json();
+    write_synced(&meta_path, json.as_bytes())?;
+    let generation = publisher.publish()?;
+    progress.set_phase(Phase::Done);
+    Ok(BuildReport { generation, meta })
+}
+
+fn source_path(source: &Source) -> &Path {
+    match source {
+        Source::Dump(p) | Source::Extracted(p) | Source::Concepts(p) => p,
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+    let mut f = File::create(path).map_err(|e| BuildError::io(path, e))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| BuildError::io(path, e))
+}
+
+fn site_meta(site: Option<&SiteInfo>) -> SiteMeta {
+    match site {
+        Some(site) => SiteMeta {
+            sitename: site.sitename.clone(),
+            dbname: site.dbname.clone(),
+            base: site.base.clone(),
+            case_sensitive: site.case == Case::Sensitive,
+            namespaces: site
+                .namespaces
+                .declared()
+                .into_iter()
+                .map(|(id, n)| (id, n.to_owned()))
+                .collect(),
+        },
+        None => SiteMeta::default(),
+    }
+}
+
+/// Reads every source in order and sends batches of items to the workers.
+fn read_sources(
+    sources: &[Source],
+    threads: usize,
+    tx: Sender<Batch>,
+    progress: &BuildProgress,
+) -> Result<(Vec<SourceMeta>, Option<Arc<SiteInfo>>), BuildError> {
+    let mut batcher = Batcher {
+        tx,
+        seq: 0,
+        items: Vec::new(),
+        bytes: 0,
+    };
+    let mut metas = Vec::new();
+    let mut first_site: Option<Arc<SiteInfo>> = None;
+    for source in sources {
+        let path = source_path(source);
+        progress.set_phase(Phase::Reading(path.display().to_string()));
+        let mut meta = SourceMeta {
+            path: path.display().to_string(),
+            ..SourceMeta::default()
+        };
+        match source {
+            Source::Dump(path) => {
+                meta.kind = "mediawiki".into();
+                let input = open_input(path, threads)?;
+                let consumed = input.consumed.clone();
+                start_source(progress, &mut meta, &input);
+                let mut reader = MediaWikiReader::new(input)?;
+                let site = Arc::new(reader.siteinfo().clone());
+                if first_site.is_none() {
+                    first_site = Some(site.clone());
+                }
+                for page in &mut reader {
+                    let page = page?;
+                    meta.pages += 1;
+                    let size = page.text.len();
+                    if !batcher.push(Item::Wiki(page, site.clone()), size, progress, &consumed) {
+                        return Err(BuildError::Internal("the pipeline stopped".into()));
+                    }
+                }
+            }
+            Source::Extracted(path) => {
+                meta.kind = "extracted".into();
+                meta.compression = "mixed".into();
+                for file in extracted_files(path)? {
+                    let input = open_input(&file, threads)?;
+                    meta.bytes += input.file_len;
+                    let consumed = input.consumed.clone();
+                    progress.bytes.store(0, Ordering::Relaxed);
+                    progress
+                        .total_bytes
+                        .store(input.file_len, Ordering::Relaxed);
+                    for doc in ExtractedReader::new(input) {
+                        let doc = doc?;
+                        meta.pages += 1;
+                        let size = doc.text.len();
+                        if !batcher.push(Item::Extracted(doc), size, progress, &consumed) {
+                            return Err(BuildError::Internal("the pipeline stopped".into()));
+                        }
+                    }
+                }
+            }
+            Source::Concepts(path) => {
+                meta.kind = "concepts".into();
+                let input = open_input(path, threads)?;
+                let consumed = input.consumed.clone();
+                start_source(progress, &mut meta, &input);
+                let ns = Arc::new(
+                    first_site
+                        .as_ref()
+                        .map(|s| s.namespaces.clone())
+                        .unwrap_or_default(),
+                );
+                for record in ConceptsReader::new(input) {
+                    let record = record?;
+                    meta.pages += 1;
+                    let size = record.text.len();
+                    if !batcher.push(Item::Concept(record, ns.clone()), size, progress, &consumed) {
+                        return Err(BuildError::Internal("the pipeline stopped".into()));
+                    }
+                }
+            }
+        }
+        batcher.flush(progress);
+        metas.push(meta);
+    }
+    Ok((metas, first_site))
+}
+
+fn start_source(progress: &BuildProgress, meta: &mut SourceMeta, input: &kenning_dump::Input) {
+    meta.bytes = input.file_len;
+    meta.compression = format!("{:?}", input.compression).to_lowercase();
+    progress.bytes.store(0, Ordering::Relaxed);
+    progress
+        .total_bytes
+        .store(input.file_len, Ordering::Relaxed);
+}
+
+struct Batcher {
+    tx: Sender<Batch>,
+    seq: u64,
+    items: Vec<Item>,
+    bytes: usize,
+}
+
+impl Batcher {
+    /// Queues an item; false if the workers are gone.
+    fn push(
+        &mut self,
+        item: Item,
+        size: usize,
+        progress: &BuildProgress,
+        consumed: &AtomicU64,
+    ) -> bool {
+        self.items.push(item);
+        self.bytes += size;
+        if self.items.len() >= BATCH_ITEMS || self.bytes >= BATCH_BYTES {
+            progress
+                .bytes
+                .store(consumed.load(Ordering::Relaxed), Ordering::Relaxed);
+            return self.flush(progress);
+        }
+        true
+    }
+
+    fn flush(&mut self, progress: &BuildProgress) -> bool {
+        if self.items.is_empty() {
+            return true;
+        }
+        let items = std::mem::take(&mut self.items);
+        progress.add_pages(items.len() as u64);
+        self.bytes = 0;
+        self.seq += 1;
+        self.tx
+            .send(Batch {
+                seq: self.seq - 1,
+                items,
+            })
+            .is_ok()
+    }
+}
+
+/// Writes rows in source order and keeps the little that linking needs.
+struct Collector {
+    dir: PathBuf,
+    ids: Vec<u32>,
+    titles: StrTableWriter,
+    summaries: StrTableWriter,
+    urls: StrTableWriter,
+    timestamps: StrTableWriter,
+    /// Title key → concept index.
+    title_map: HashMap<u64, u32>,
+    used_ids: HashMap<u32, ()>,
+    /// Rows without an id, resolved after all sources (`(concept, title)`).
+    pending_ids: Vec<(u32, u64)>,
+    categories: StrTableWriter,
+    category_map: HashMap<String, u32>,
+    concept_categories: AdjacencyWriter,
+    /// Alias strings, in redirect order.
+    aliases: StrTableWriter,
+    /// `(alias key, target key)` per alias, same order as `aliases`.
+    redirects: Vec<(u64, u64)>,
+    /// `(concept, target key)` for every link occurrence, in concept order.
+    links: BufWriter<File>,
+    links_path: PathBuf,
+    link_count: u64,
+    stats: Stats,
+    warnings: Vec<String>,
+}
+
+/// Writes one adjacency (`NAME.off` + `NAME.u32`) row by row.
+struct AdjacencyWriter {
+    offsets: ColumnWriter,
+    values: ColumnWriter,
+}
+
+impl AdjacencyWriter {
+    fn create(dir: &Path, name: &str) -> Result<Self, BuildError> {
+        let mut offsets = ColumnWriter::create(&dir.join(format!("{name}.off")))?;
+        offsets.push_u64(0)?;
+        Ok(AdjacencyWriter {
+            offsets,
+            values: ColumnWriter::create(&dir.join(format!("{name}.u32")))?,
+        })
+    }
+
+    fn push_row(&mut self, row: impl IntoIterator<Item = u32>) -> Result<(), BuildError> {
+        for v in row {
+            self.values.push_u32(v)?;
+        }
+        self.offsets.push_u64(self.values.len())?;
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(), BuildError> {
+        self.offsets.finish()?;
+        self.values.finish()?;
+        Ok(())
+    }
+}
+
+/// Redirect chains longer than this are treated as broken.
+const MAX_REDIRECT_HOPS: usize = 8;
+
+impl Collector {
+    fn new(dir: &Path) -> Result<Self, BuildError> {
+        let links_path = dir.join("links.tmp");
+        let links = File::create(&links_path).map_err(|e| BuildError::io(&links_path, e))?;
+        Ok(Collector {
+            dir: dir.to_owned(),
+            ids: Vec::new(),
+            titles: StrTableWriter::create(dir, files::TITLES)?,
+            summaries: StrTableWriter::create(dir, files::SUMMARIES)?,
+            urls: StrTableWriter::create(dir, files::URLS)?,
+            timestamps: StrTableWriter::create(dir, files::TIMESTAMPS)?,
+            title_map: HashMap::new(),
+            used_ids: HashMap::new(),
+            pending_ids: Vec::new(),
+            categories: StrTableWriter::create(dir, files::CATEGORIES)?,
+            category_map: HashMap::new(),
+            concept_categories: AdjacencyWriter::create(dir, files::CONCEPT_CATEGORIES)?,
+            aliases: StrTableWriter::create(dir, files::ALIASES)?,
+            redirects: Vec::new(),
+            links: BufWriter::with_capacity(1 << 20, links),
+            links_path,
+            link_count: 0,
+            stats: Stats::default(),
+            warnings: Vec::new(),
+        })
+    }
+
+    /// Applies row batches in sequence order.
+    fn consume(
+        &mut self,
+        rx: Receiver<RowBatch>,
+        progress: &BuildProgress,
+    ) -> Result<(), BuildError> {
+        let mut next = 0u64;
+        let mut early: HashMap<u64, Vec<Row>> = HashMap::new();
+        let mut last_flush = Instant::now();
+        for batch in rx.iter() {
+            early.insert(batch.seq, batch.rows);
+            while let Some(rows) = early.remove(&next) {
+                for row in rows {
+                    self.apply(row)?;
+                }
+                next += 1;
+            }
+            if last_flush.elapsed() > Duration::from_millis(500) {
+                for w in self.warnings.drain(..) {
+                    progress.warn(w);
+                }
+                last_flush = Instant::now();
+            }
+        }
+        Ok(())
+    }
+
+    fn category(&mut self, name: &str) -> Result<u32, BuildError> {
+        if let Some(&i) = self.category_map.get(name) {
+            return Ok(i);
+        }
+        let i = self.categories.push(name)? as u32;
+        self.category_map.insert(name.to_owned(), i);
+        Ok(i)
+    }
+
+    fn apply(&mut self, row: Row) -> Result<(), BuildError> {
+        match row {
+            Row::Concept(c) => self.add_concept(c)?,
+            Row::Redirect { title, target } => {
+                self.aliases.push(&title)?;
+                self.redirects.push((title_key(&title), title_key(&target)));
+            }
+            Row::CategoryPage { name } => {
+                self.category(&name)?;
+            }
+            Row::Skipped => self.stats.pages_skipped += 1,
+            Row::Failed { title, id, message } => {
+                self.stats.pages_failed += 1;
+                let id = id.map(|i| format!(" (id {i})")).unwrap_or_default();
+                self.warnings
+                    .push(format!("page {title:?}{id} skipped: {message}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn add_concept(&mut self, c: ConceptRow) -> Result<(), BuildError> {
+        let key = title_key(&c.title);
+        if self.title_map.contains_key(&key) {
+            self.stats.duplicate_titles += 1;
+            if self.stats.duplicate_titles <= 20 {
+                self.warnings.push(format!(
+                    "duplicate title {:?}: the first one was kept",
+                    c.title
+                ));
+            }
+            return Ok(());
+        }
+        let idx = self.ids.len() as u32;
+        match c.id {
+            Some(id) if self.used_ids.insert(id, ()).is_none() => self.ids.push(id),
+            _ => {
+                self.ids.push(0);
+                self.pending_ids.push((idx, key));
+            }
+        }
+        self.title_map.insert(key, idx);
+        self.titles.push(&c.title)?;
+        self.summaries.push(&c.summary)?;
+        self.urls.push(&c.url)?;
+        self.timestamps.push(&c.timestamp)?;
+        let mut cats: Vec<u32> = Vec::with_capacity(c.categories.len());
+        for name in &c.categories {
+            let i = self.category(name)?;
+            if !cats.contains(&i) {
+                cats.push(i);
+            }
+        }
+        self.concept_categories.push_row(cats)?;
+        for target in &c.links {
+            let mut rec = [0u8; 12];
+            rec[..4].copy_from_slice(&idx.to_le_bytes());
+            rec[4..].copy_from_slice(&title_key(target).to_le_bytes());
+            self.links
+                .write_all(&rec)
+                .map_err(|e| BuildError::io(&self.links_path, e))?;
+        }
+        self.link_count += c.links.len() as u64;
+        for alias in &c.aliases {
+            self.aliases.push(alias)?;
+            self.redirects.push((title_key(alias), key));
+        }
+        Ok(())
+    }
+
+    /// Resolves redirects and links and writes the remaining files.
+    fn finish(mut self) -> Result<Stats, BuildError> {
+        let n = self.ids.len();
+        // Stable ids for rows that had none (or a duplicate): derived from
+        // the title so they survive rebuilds, probed past collisions.
+        for &(idx, key) in &self.pending_ids {
+            let mut id = ((key >> 33) as u32).max(1);
+            while self.used_ids.insert(id, ()).is_some() {
+                id = id.wrapping_add(1).max(1);
+            }
+            self.ids[idx as usize] = id;
+        }
+        let mut ids_col = ColumnWriter::create(&self.dir.join(files::IDS))?;
+        for &id in &self.ids {
+            ids_col.push_u32(id)?;
+        }
+        ids_col.finish()?;
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_unstable_by_key(|&i| self.ids[i as usize]);
+        let mut order_col = ColumnWriter::create(&self.dir.join(files::ID_ORDER))?;
+        for i in order {
+            order_col.push_u32(i)?;
+        }
+        order_col.finish()?;
+        drop(std::mem::take(&mut self.used_ids));
+
+        // Redirects: follow chains to a concept; loops and dead ends break.
+        let redirect_map: HashMap<u64, u64> = self.redirects.iter().copied().collect();
+        let mut alias_rows: Vec<(u32, u32)> = Vec::new();
+        let mut alias_targets: HashMap<u64, u32> = HashMap::new();
+        for (alias_idx, &(from, to)) in self.redirects.iter().enumerate() {
+            if self.title_map.contains_key(&from) || alias_targets.contains_key(&from) {
+                continue; // a title that is also an article, or a duplicate alias
+            }
+            let mut key = to;
+            let mut target = None;
+            for _ in 0..MAX_REDIRECT_HOPS {
+                if let Some(&idx) = self.title_map.get(&key) {
+                    target = Some(idx);
+                    break;
+                }
+                match redirect_map.get(&key) {
+                    Some(&next) if next != key => key = next,
+                    _ => break,
+                }
+            }
+            match target {
+                Some(idx) => {
+                    alias_rows.push((idx, alias_idx as u32));
+                    alias_targets.insert(from, idx);
+                }
+                None => self.stats.broken_redirects += 1,
+            }
+        }
+        drop(redirect_map);
+        self.stats.redirects = alias_rows.len() as u64;
+
+        // Names: every title and alias, by key.
+        let mut names: Vec<(u64, u32)> = self.title_map.iter().map(|(&k, &v)| (k, v)).collect();
+        names.extend(alias_targets.iter().map(|(&k, &v)| (k, v)));
+        names.sort_unstable();
+        let mut keys = ColumnWriter::create(&self.dir.join(files::NAME_KEYS))?;
+        let mut targets = ColumnWriter::create(&self.dir.join(files::NAME_TARGETS))?;
+        for &(k, v) in &names {
+            keys.push_u64(k)?;
+            targets.push_u32(v)?;
+        }
+        keys.finish()?;
+        targets.finish()?;
+        drop(names);
+
+        alias_rows.sort_unstable();
+        let mut concept_aliases = AdjacencyWriter::create(&self.dir, files::CONCEPT_ALIASES)?;
+        let mut rows = alias_rows.iter().peekable();
+        for idx in 0..n as u32 {
+            let mut row = Vec::new();
+            while let Some(&&(c, a)) = rows.peek() {
+                if c != idx {
+                    break;
+                }
+                row.push(a);
+                rows.next();
+            }
+            concept_aliases.push_row(row)?;
+        }
+        concept_aliases.finish()?;
+        drop(alias_rows);
+
+        // Links: resolve, de-duplicate per concept, write out-links, count in-degrees.
+        self.links
+            .flush()
+            .map_err(|e| BuildError::io(&self.links_path, e))?;
+        let links_file =
+            File::open(&self.links_path).map_err(|e| BuildError::io(&self.links_path, e))?;
+        let mut reader = BufReader::with_capacity(1 << 20, links_file);
+        let mut out_links = AdjacencyWriter::create(&self.dir, files::OUT_LINKS)?;
+        let mut in_degree = vec![0u32; n];
+        let mut current: u32 = 0;
+        let mut row: Vec<u32> = Vec::new();
+        let mut rec = [0u8; 12];
+        let mut flush_rows = |upto: u32,
+                              row: &mut Vec<u32>,
+                              current: &mut u32,
+                              out: &mut AdjacencyWriter|
+         -> Result<(), BuildError> {
+            while *current < upto {
+                row.sort_unstable();
+                row.dedup();
+                for &t in row.iter() {
+                    in_degree[t as usize] += 1;
+                }
+                out.push_row(row.drain(..))?;
+                *current += 1;
+            }
+            Ok(())
+        };
+        for _ in 0..self.link_count {
+            reader
+                .read_exact(&mut rec)
+                .map_err(|e| BuildError::io(&self.links_path, e))?;
+            let src = u32::from_le_bytes([rec[0], rec[1], rec[2], rec[3]]);
+            let key = u64::from_le_bytes(rec[4..12].try_into().unwrap_or_default());
+            flush_rows(src, &mut row, &mut current, &mut out_links)?;
+            match self.title_map.get(&key).or_else(|| alias_targets.get(&key)) {
+                Some(&dst) if dst != src => row.push(dst),
+                Some(_) => {}
+                None => self.stats.red_links += 1,
+            }
+        }
+        flush_rows(n as u32, &mut row, &mut current, &mut out_links)?;
+        out_links.finish()?;
+        drop(reader);
+        let _ = std::fs::remove_file(&self.links_path);
+        self.stats.links = in_degree.iter().map(|&d| u64::from(d)).sum();
+
+        write_in_links(&self.dir, &in_degree)?;
+        self.stats.concepts = n as u64;
+        self.stats.categories = self.categories.len();
+        for table in [
+            self.titles,
+            self.summaries,
+            self.urls,
+            self.timestamps,
+            self.categories,
+            self.aliases,
+        ] {
+            table.finish()?;
+        }
+        self.concept_categories.finish()?;
+        Ok(self.stats)
+    }
+}
+
+/// Inverts the out-link adjacency just written into in-links: offsets from
+/// the in-degrees, values filled through a writable map of the final file.
+fn write_in_links(dir: &Path, in_degree: &[u32]) -> Result<(), BuildError> {
+    let n = in_degree.len();
+    let mut offsets = Vec::with_capacity(n + 1);
+    let mut total = 0u64;
+    offsets.push(0u64);
+    for &d in in_degree {
+        total += u64::from(d);
+        offsets.push(total);
+    }
+    let values_path = dir.join(format!("{}.u32", files::IN_LINKS));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&values_path)
+        .map_err(|e| BuildError::io(&values_path, e))?;
+    file.set_len(total * 4)
+        .map_err(|e| BuildError::io(&values_path, e))?;
+    if total > 0 {
+        // SAFETY: the file was just created by us and nobody else maps it.
+        let mut map = unsafe { memmap2::MmapMut::map_mut(&file) }
+            .map_err(|e| BuildError::io(&values_path, e))?;
+        let out_off = read_u64s(&dir.join(format!("{}.off", files::OUT_LINKS)))?;
+        let out_vals_path = dir.join(format!("{}.u32", files::OUT_LINKS));
+        let out_file = File::open(&out_vals_path).map_err(|e| BuildError::io(&out_vals_path, e))?;
+        let mut out_vals = BufReader::with_capacity(1 << 20, out_file);
+        let mut fill: Vec<u64> = offsets[..n].to_vec();
+        let mut buf = [0u8; 4];
+        for src in 0..n {
+            for _ in out_off[src]..out_off[src + 1] {
+                out_vals
+                    .read_exact(&mut buf)
+                    .map_err(|e| BuildError::io(&out_vals_path, e))?;
+                let dst = u32::from_le_bytes(buf) as usize;
+                let at = fill[dst] as usize * 4;
+                map[at..at + 4].copy_from_slice(&(src as u32).to_le_bytes());
+                fill[dst] += 1;
+            }
+        }
+        map.flush().map_err(|e| BuildError::io(&values_path, e))?;
+    }
+    file.sync_all()
+        .map_err(|e| BuildError::io(&values_path, e))?;
+    let mut off_col = ColumnWriter::create(&dir.join(format!("{}.off", files::IN_LINKS)))?;
+    for o in offsets {
+        off_col.push_u64(o)?;
+    }
+    off_col.finish()?;
+    Ok(())
+}
+
+fn read_u64s(path: &Path) -> Result<Vec<u64>, BuildError> {
+    let bytes = std::fs::read(path).map_err(|e| BuildError::io(path, e))?;
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+        .collect())
+}
+
+/// The current time as RFC 3339 UTC, without a date library.
+fn rfc3339_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+/// well-known algorithm, re-derived here).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kenning_model::Namespaces;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_816), (2026, 12, 29));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn namespaces_default_is_english() {
+        assert_eq!(Namespaces::default().id_of("Category"), Some(14));
+    }
+}

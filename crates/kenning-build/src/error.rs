@@ -1,0 +1,36 @@
+/// Why a build stopped. The live snapshot is untouched in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// A source could not be read.
+    #[error(transparent)]
+    Source(#[from] kenning_dump::DumpError),
+    /// The snapshot could not be written.
+    #[error(transparent)]
+    Store(#[from] kenning_store::StoreError),
+    /// A temporary file could not be written or read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Nothing to build from.
+    #[error("no sources: give at least one --dump, --extracted or --concepts")]
+    NoSources,
+    /// The sources hold no concept at all.
+    #[error("the sources hold no article (no page in namespace 0, no document, no record)")]
+    NoConcepts,
+    /// A thread of the pipeline died unexpectedly.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl BuildError {
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        BuildError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}

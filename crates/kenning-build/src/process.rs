@@ -1,0 +1,163 @@
+//! Worker side: one source item in, one row for the collector out.
+
+use std::sync::Arc;
+
+use kenning_dump::{ConceptRecord, ExtractedDoc, SiteInfo, WikiPage};
+use kenning_model::{LinkTarget, NS_CATEGORY, NS_MAIN, Namespaces};
+
+use crate::plain::{self, Layout};
+
+/// An item read from a source, with what is needed to interpret it.
+#[derive(Debug)]
+pub(crate) enum Item {
+    Wiki(WikiPage, Arc<SiteInfo>),
+    Extracted(ExtractedDoc),
+    Concept(ConceptRecord, Arc<Namespaces>),
+}
+
+/// What the collector stores for an item.
+#[derive(Debug)]
+pub(crate) enum Row {
+    Concept(ConceptRow),
+    Redirect {
+        title: String,
+        target: String,
+    },
+    CategoryPage {
+        name: String,
+    },
+    Skipped,
+    Failed {
+        title: String,
+        id: Option<u32>,
+        message: String,
+    },
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct ConceptRow {
+    pub(crate) id: Option<u32>,
+    pub(crate) title: String,
+    pub(crate) summary: String,
+    pub(crate) url: String,
+    pub(crate) timestamp: String,
+    pub(crate) categories: Vec<String>,
+    /// Normalised titles of linked articles, in order, with repeats.
+    pub(crate) links: Vec<String>,
+    /// Other names (JSONL `aliases`), normalised.
+    pub(crate) aliases: Vec<String>,
+}
+
+/// Processes one item; a panic in extraction becomes a `Failed` row.
+pub(crate) fn process(item: Item) -> Row {
+    let (title, id) = match &item {
+        Item::Wiki(p, _) => (p.title.clone(), Some(p.id)),
+        Item::Extracted(d) => (d.title.clone(), d.id),
+        Item::Concept(c, _) => (c.title.clone(), c.id),
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_item(item))) {
+        Ok(row) => row,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "extraction panicked".to_owned());
+            Row::Failed { title, id, message }
+        }
+    }
+}
+
+fn process_item(item: Item) -> Row {
+    match item {
+        Item::Wiki(page, site) => wiki_row(page, &site),
+        Item::Extracted(doc) => Row::Concept(ConceptRow {
+            id: doc.id,
+            summary: plain::lead(&doc.text, &doc.title, Layout::LinePerParagraph),
+            url: doc.url.unwrap_or_default(),
+            title: doc.title,
+            ..ConceptRow::default()
+        }),
+        Item::Concept(record, ns) => concept_row(record, &ns),
+    }
+}
+
+fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
+    let ns = &site.namespaces;
+    let bare_title = ns.strip_prefix(page.ns, &page.title);
+    if page.ns == NS_CATEGORY {
+        return match ns.normalize_in(NS_CATEGORY, bare_title) {
+            Some(name) => Row::CategoryPage { name },
+            None => Row::Skipped,
+        };
+    }
+    if page.ns != NS_MAIN {
+        return Row::Skipped;
+    }
+    let Some(title) = ns.normalize_in(NS_MAIN, bare_title) else {
+        return Row::Failed {
+            title: page.title,
+            id: Some(page.id),
+            message: "the title is not a valid title".into(),
+        };
+    };
+    // A redirect: `<redirect title=…>` (0.5+) or the `#REDIRECT` text.
+    let redirect = page
+        .redirect
+        .clone()
+        .or_else(|| kenning_wikitext::redirect_target(&page.text).map(str::to_owned));
+    if let Some(target) = redirect {
+        return match ns.parse_link(&target) {
+            Some(LinkTarget::Page {
+                ns: NS_MAIN,
+                title: target,
+                ..
+            }) => Row::Redirect { title, target },
+            _ => Row::Skipped,
+        };
+    }
+    let extract = kenning_wikitext::extract(&page.text, ns);
+    Row::Concept(ConceptRow {
+        id: Some(page.id),
+        url: site.article_url(&page.title).unwrap_or_default(),
+        timestamp: page.timestamp.unwrap_or_default(),
+        summary: extract.lead,
+        categories: extract.categories,
+        links: extract.links.into_iter().map(|l| l.target).collect(),
+        title,
+        aliases: Vec::new(),
+    })
+}
+
+fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
+    let Some(title) = ns.normalize_in(NS_MAIN, &record.title) else {
+        return Row::Failed {
+            title: record.title,
+            id: record.id,
+            message: "the title is not a valid title".into(),
+        };
+    };
+    let summary = match record.summary {
+        Some(s) if !s.trim().is_empty() => s.split_whitespace().collect::<Vec<_>>().join(" "),
+        _ => plain::lead(&record.text, &record.title, Layout::Blocks),
+    };
+    let normalize_all = |v: Vec<String>| -> Vec<String> {
+        v.iter()
+            .filter_map(|t| ns.normalize_in(NS_MAIN, t))
+            .collect()
+    };
+    Row::Concept(ConceptRow {
+        id: record.id,
+        summary,
+        url: record.url.unwrap_or_default(),
+        timestamp: String::new(),
+        categories: record
+            .categories
+            .iter()
+            .filter_map(|c| ns.normalize_in(NS_CATEGORY, c))
+            .collect(),
+        links: normalize_all(record.links.unwrap_or_default()),
+        aliases: normalize_all(record.aliases),
+        title,
+    })
+}

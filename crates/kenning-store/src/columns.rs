@@ -1,0 +1,275 @@
+//! Flat files: integer columns and string tables, written streaming and
+//! read through a memory map.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use memmap2::Mmap;
+
+use crate::StoreError;
+
+/// Appends little-endian integers to a column file.
+#[derive(Debug)]
+pub struct ColumnWriter {
+    out: BufWriter<File>,
+    path: PathBuf,
+    len: u64,
+}
+
+impl ColumnWriter {
+    /// Creates (truncates) the column file.
+    pub fn create(path: &Path) -> Result<Self, StoreError> {
+        let file = File::create(path).map_err(|e| StoreError::io(path, e))?;
+        Ok(ColumnWriter {
+            out: BufWriter::with_capacity(1 << 20, file),
+            path: path.to_owned(),
+            len: 0,
+        })
+    }
+
+    /// Appends one `u32`.
+    pub fn push_u32(&mut self, v: u32) -> Result<(), StoreError> {
+        self.len += 1;
+        self.out
+            .write_all(&v.to_le_bytes())
+            .map_err(|e| StoreError::io(&self.path, e))
+    }
+
+    /// Appends one `u64`.
+    pub fn push_u64(&mut self, v: u64) -> Result<(), StoreError> {
+        self.len += 1;
+        self.out
+            .write_all(&v.to_le_bytes())
+            .map_err(|e| StoreError::io(&self.path, e))
+    }
+
+    /// Values written so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Flushes and syncs the file to disk.
+    pub fn finish(self) -> Result<(), StoreError> {
+        let path = self.path;
+        let file = self
+            .out
+            .into_inner()
+            .map_err(|e| StoreError::io(&path, e.into_error()))?;
+        file.sync_all().map_err(|e| StoreError::io(&path, e))
+    }
+}
+
+/// Appends strings to a string table: `NAME.dat` holds the bytes, `NAME.off`
+/// the `u64` offset of each string's start plus one final end offset.
+#[derive(Debug)]
+pub struct StrTableWriter {
+    data: BufWriter<File>,
+    offsets: ColumnWriter,
+    data_path: PathBuf,
+    pos: u64,
+}
+
+impl StrTableWriter {
+    /// Creates the table `dir/name.{dat,off}`.
+    pub fn create(dir: &Path, name: &str) -> Result<Self, StoreError> {
+        let data_path = dir.join(format!("{name}.dat"));
+        let data = File::create(&data_path).map_err(|e| StoreError::io(&data_path, e))?;
+        let mut offsets = ColumnWriter::create(&dir.join(format!("{name}.off")))?;
+        offsets.push_u64(0)?;
+        Ok(StrTableWriter {
+            data: BufWriter::with_capacity(1 << 20, data),
+            offsets,
+            data_path,
+            pos: 0,
+        })
+    }
+
+    /// Appends a string; returns its index.
+    pub fn push(&mut self, s: &str) -> Result<u64, StoreError> {
+        self.data
+            .write_all(s.as_bytes())
+            .map_err(|e| StoreError::io(&self.data_path, e))?;
+        self.pos += s.len() as u64;
+        self.offsets.push_u64(self.pos)?;
+        Ok(self.offsets.len() - 2)
+    }
+
+    /// Strings written so far.
+    pub fn len(&self) -> u64 {
+        self.offsets.len() - 1
+    }
+
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Flushes and syncs both files.
+    pub fn finish(self) -> Result<(), StoreError> {
+        let path = self.data_path;
+        let file = self
+            .data
+            .into_inner()
+            .map_err(|e| StoreError::io(&path, e.into_error()))?;
+        file.sync_all().map_err(|e| StoreError::io(&path, e))?;
+        self.offsets.finish()
+    }
+}
+
+/// The 64-bit key of a title, used to look titles up without storing them
+/// sorted. Stable across builds and platforms (FNV-1a over the UTF-8 bytes,
+/// then a final mix).
+pub fn title_key(title: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in title.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // splitmix64 finaliser: spreads FNV's weak high bits.
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// A read-only memory map of one file (empty files are not mapped).
+#[derive(Debug)]
+pub(crate) struct Mapped {
+    map: Option<Mmap>,
+}
+
+impl Mapped {
+    pub(crate) fn open(path: &Path) -> Result<Self, StoreError> {
+        let file = File::open(path).map_err(|e| StoreError::io(path, e))?;
+        let len = file.metadata().map_err(|e| StoreError::io(path, e))?.len();
+        if len == 0 {
+            return Ok(Mapped { map: None });
+        }
+        // SAFETY: snapshot files are immutable once published: a build
+        // writes a new generation and never modifies a published one.
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| StoreError::io(path, e))?;
+        Ok(Mapped { map: Some(map) })
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.map.as_deref().unwrap_or(&[])
+    }
+}
+
+/// A column of little-endian `u32`.
+#[derive(Debug)]
+pub(crate) struct U32Column(pub(crate) Mapped);
+
+impl U32Column {
+    pub(crate) fn open(path: &Path) -> Result<Self, StoreError> {
+        let m = Mapped::open(path)?;
+        if m.bytes().len() % 4 != 0 {
+            return Err(StoreError::Corrupt {
+                path: path.to_owned(),
+                message: "size is not a multiple of 4".into(),
+            });
+        }
+        Ok(U32Column(m))
+    }
+    pub(crate) fn len(&self) -> usize {
+        self.0.bytes().len() / 4
+    }
+    pub(crate) fn get(&self, i: usize) -> u32 {
+        let b = &self.0.bytes()[i * 4..i * 4 + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    }
+}
+
+/// A column of little-endian `u64`.
+#[derive(Debug)]
+pub(crate) struct U64Column(pub(crate) Mapped);
+
+impl U64Column {
+    pub(crate) fn open(path: &Path) -> Result<Self, StoreError> {
+        let m = Mapped::open(path)?;
+        if m.bytes().len() % 8 != 0 {
+            return Err(StoreError::Corrupt {
+                path: path.to_owned(),
+                message: "size is not a multiple of 8".into(),
+            });
+        }
+        Ok(U64Column(m))
+    }
+    pub(crate) fn len(&self) -> usize {
+        self.0.bytes().len() / 8
+    }
+    pub(crate) fn get(&self, i: usize) -> u64 {
+        let b = &self.0.bytes()[i * 8..i * 8 + 8];
+        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+    }
+}
+
+/// A string table written by [`StrTableWriter`].
+#[derive(Debug)]
+pub(crate) struct StrTable {
+    data: Mapped,
+    offsets: U64Column,
+}
+
+impl StrTable {
+    pub(crate) fn open(dir: &Path, name: &str) -> Result<Self, StoreError> {
+        let data_path = dir.join(format!("{name}.dat"));
+        let data = Mapped::open(&data_path)?;
+        let offsets = U64Column::open(&dir.join(format!("{name}.off")))?;
+        let ok = offsets.len() >= 1
+            && offsets.get(offsets.len() - 1) == data.bytes().len() as u64
+            && std::str::from_utf8(data.bytes()).is_ok();
+        if !ok {
+            return Err(StoreError::Corrupt {
+                path: data_path,
+                message: "string table does not match its offsets".into(),
+            });
+        }
+        Ok(StrTable { data, offsets })
+    }
+    pub(crate) fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+    pub(crate) fn get(&self, i: usize) -> &str {
+        let (a, b) = (
+            self.offsets.get(i) as usize,
+            self.offsets.get(i + 1) as usize,
+        );
+        // Checked once at open: the whole data file is UTF-8; offsets come
+        // from whole strings, so every slice is on a char boundary.
+        std::str::from_utf8(&self.data.bytes()[a..b]).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_table_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = StrTableWriter::create(dir.path(), "t").unwrap();
+        assert_eq!(w.push("").unwrap(), 0);
+        assert_eq!(w.push("Rīga").unwrap(), 1);
+        assert_eq!(w.push("x").unwrap(), 2);
+        w.finish().unwrap();
+        let t = StrTable::open(dir.path(), "t").unwrap();
+        assert_eq!(
+            (t.len(), t.get(0), t.get(1), t.get(2)),
+            (3, "", "Rīga", "x")
+        );
+    }
+
+    #[test]
+    fn title_keys_differ() {
+        assert_ne!(title_key("Paris"), title_key("paris"));
+        assert_eq!(title_key("Paris"), title_key("Paris"));
+    }
+}

@@ -1,0 +1,51 @@
+use std::path::PathBuf;
+
+/// Why a snapshot could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A file operation failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The folder holds no snapshot.
+    #[error(
+        "{path}: no snapshot here (no CURRENT file); build one with `kenning build --out {path}`"
+    )]
+    Missing {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The snapshot was written by an incompatible version of kenning.
+    #[error(
+        "{path}: snapshot format {found}, this kenning reads format {expected}; rebuild it with `kenning build`"
+    )]
+    Version {
+        /// The generation folder.
+        path: PathBuf,
+        /// The version on disk.
+        found: u32,
+        /// The version this build reads.
+        expected: u32,
+    },
+    /// A file of the snapshot is damaged (wrong size, bad manifest).
+    #[error("{path}: damaged snapshot: {message}")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl StoreError {
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        StoreError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}

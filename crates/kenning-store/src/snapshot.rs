@@ -1,0 +1,414 @@
+//! Reading a published snapshot.
+
+use std::path::{Path, PathBuf};
+
+use kenning_model::{Case, Namespaces, PageId};
+use serde::{Deserialize, Serialize};
+
+use crate::StoreError;
+use crate::columns::{StrTable, U32Column, U64Column, title_key};
+
+/// The version of the on-disk format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The file in a snapshot folder that names the live generation.
+pub(crate) const CURRENT: &str = "CURRENT";
+
+/// Names of the files of a generation. Tables are `NAME.dat` + `NAME.off`;
+/// adjacency is `NAME.off` (`u64`, one per concept plus one) + `NAME.u32`.
+pub mod files {
+    /// The manifest.
+    pub const META: &str = "meta.json";
+    /// Page id of each concept, in concept order.
+    pub const IDS: &str = "ids.u32";
+    /// Concept indices sorted by page id.
+    pub const ID_ORDER: &str = "id_order.u32";
+    /// Title of each concept (string table).
+    pub const TITLES: &str = "titles";
+    /// Lead summary of each concept (string table).
+    pub const SUMMARIES: &str = "summaries";
+    /// Source URL of each concept (string table, empty when unknown).
+    pub const URLS: &str = "urls";
+    /// Revision timestamp of each concept (string table, empty when unknown).
+    pub const TIMESTAMPS: &str = "timestamps";
+    /// Title keys of every name (titles and aliases), sorted.
+    pub const NAME_KEYS: &str = "name_keys.u64";
+    /// Concept of each entry of `NAME_KEYS`.
+    pub const NAME_TARGETS: &str = "name_targets.u32";
+    /// Alias strings (string table).
+    pub const ALIASES: &str = "aliases";
+    /// Aliases of each concept (adjacency into `ALIASES`).
+    pub const CONCEPT_ALIASES: &str = "concept_aliases";
+    /// Category names (string table).
+    pub const CATEGORIES: &str = "categories";
+    /// Categories of each concept (adjacency into `CATEGORIES`).
+    pub const CONCEPT_CATEGORIES: &str = "concept_categories";
+    /// Concepts each concept links to (adjacency).
+    pub const OUT_LINKS: &str = "out_links";
+    /// Concepts that link to each concept (adjacency).
+    pub const IN_LINKS: &str = "in_links";
+}
+
+/// The index of a concept in the snapshot (0..len), not its page id.
+pub type ConceptIdx = u32;
+
+/// The manifest of a generation: what was built from what, and its figures.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Meta {
+    /// [`FORMAT_VERSION`] of the writer.
+    pub format: u32,
+    /// The kenning version that wrote it.
+    pub kenning_version: String,
+    /// When the build finished (RFC 3339, UTC).
+    pub built_at: String,
+    /// Wall time of the build.
+    pub build_seconds: f64,
+    /// The wiki the concepts come from.
+    pub site: SiteMeta,
+    /// Every source read.
+    pub sources: Vec<SourceMeta>,
+    /// Counts.
+    pub stats: Stats,
+}
+
+impl Meta {
+    /// The manifest as pretty-printed JSON, as written to `meta.json`.
+    pub fn to_json(&self) -> String {
+        // Plain data with string keys: serialising cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// The wiki: name, URL base and namespaces (for normalising titles).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SiteMeta {
+    /// `<sitename>`.
+    pub sitename: String,
+    /// `<dbname>`.
+    pub dbname: String,
+    /// `<base>`.
+    pub base: Option<String>,
+    /// Whether titles are case-sensitive in their first letter.
+    pub case_sensitive: bool,
+    /// `(id, local name)` of each namespace.
+    pub namespaces: Vec<(i32, String)>,
+}
+
+/// One source of the build.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SourceMeta {
+    /// `mediawiki`, `extracted` or `concepts`.
+    pub kind: String,
+    /// The path as given.
+    pub path: String,
+    /// Pages or records read from it.
+    pub pages: u64,
+    /// Its compression.
+    pub compression: String,
+    /// Its size on disk.
+    pub bytes: u64,
+}
+
+/// The figures `kenning stats` shows.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Stats {
+    /// Concepts (articles).
+    pub concepts: u64,
+    /// Redirects that resolved to a concept (they became aliases).
+    pub redirects: u64,
+    /// Redirects whose target is missing, or that loop.
+    pub broken_redirects: u64,
+    /// Distinct article-to-article links that resolved (after redirects).
+    pub links: u64,
+    /// Link occurrences to titles that name no concept.
+    pub red_links: u64,
+    /// Distinct categories (category pages and categories in use).
+    pub categories: u64,
+    /// Pages read from all sources.
+    pub pages_read: u64,
+    /// Pages of other namespaces (talk, user, template, …) skipped.
+    pub pages_skipped: u64,
+    /// Pages whose extraction failed; logged and counted, never fatal.
+    pub pages_failed: u64,
+    /// Pages whose title duplicated an earlier one; the first was kept.
+    pub duplicate_titles: u64,
+}
+
+/// An open snapshot: memory-mapped, read-only, cheap to share across threads.
+#[derive(Debug)]
+pub struct Snapshot {
+    dir: PathBuf,
+    meta: Meta,
+    namespaces: Namespaces,
+    ids: U32Column,
+    id_order: U32Column,
+    titles: StrTable,
+    summaries: StrTable,
+    urls: StrTable,
+    timestamps: StrTable,
+    name_keys: U64Column,
+    name_targets: U32Column,
+    aliases: StrTable,
+    concept_aliases: Adjacency,
+    categories: StrTable,
+    concept_categories: Adjacency,
+    out_links: Adjacency,
+    in_links: Adjacency,
+}
+
+/// Compressed-sparse-row adjacency: row `i` is `values[off[i]..off[i+1]]`.
+#[derive(Debug)]
+struct Adjacency {
+    offsets: U64Column,
+    values: U32Column,
+}
+
+impl Adjacency {
+    fn open(dir: &Path, name: &str, rows: usize) -> Result<Self, StoreError> {
+        let offsets = U64Column::open(&dir.join(format!("{name}.off")))?;
+        let values = U32Column::open(&dir.join(format!("{name}.u32")))?;
+        let ok = offsets.len() == rows + 1 && offsets.get(rows) == values.len() as u64;
+        if !ok {
+            return Err(StoreError::Corrupt {
+                path: dir.join(format!("{name}.off")),
+                message: "adjacency offsets do not match".into(),
+            });
+        }
+        Ok(Adjacency { offsets, values })
+    }
+    fn row(&self, i: usize) -> impl ExactSizeIterator<Item = u32> + '_ {
+        let (a, b) = (
+            self.offsets.get(i) as usize,
+            self.offsets.get(i + 1) as usize,
+        );
+        (a..b).map(|j| self.values.get(j))
+    }
+}
+
+impl Snapshot {
+    /// Opens the live generation of the snapshot folder `dir`.
+    pub fn open(dir: &Path) -> Result<Snapshot, StoreError> {
+        let current = dir.join(CURRENT);
+        let name = match std::fs::read_to_string(&current) {
+            Ok(name) => name.trim().to_owned(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::Missing {
+                    path: dir.to_owned(),
+                });
+            }
+            Err(e) => return Err(StoreError::io(&current, e)),
+        };
+        let generation = dir.join(&name);
+        let meta_path = generation.join(files::META);
+        let meta_text =
+            std::fs::read_to_string(&meta_path).map_err(|e| StoreError::io(&meta_path, e))?;
+        let meta: Meta = serde_json::from_str(&meta_text).map_err(|e| StoreError::Corrupt {
+            path: meta_path.clone(),
+            message: e.to_string(),
+        })?;
+        if meta.format != FORMAT_VERSION {
+            return Err(StoreError::Version {
+                path: generation,
+                found: meta.format,
+                expected: FORMAT_VERSION,
+            });
+        }
+        let g = generation.as_path();
+        let ids = U32Column::open(&g.join(files::IDS))?;
+        let n = ids.len();
+        let snapshot = Snapshot {
+            namespaces: namespaces_of(&meta.site),
+            id_order: U32Column::open(&g.join(files::ID_ORDER))?,
+            titles: StrTable::open(g, files::TITLES)?,
+            summaries: StrTable::open(g, files::SUMMARIES)?,
+            urls: StrTable::open(g, files::URLS)?,
+            timestamps: StrTable::open(g, files::TIMESTAMPS)?,
+            name_keys: U64Column::open(&g.join(files::NAME_KEYS))?,
+            name_targets: U32Column::open(&g.join(files::NAME_TARGETS))?,
+            aliases: StrTable::open(g, files::ALIASES)?,
+            concept_aliases: Adjacency::open(g, files::CONCEPT_ALIASES, n)?,
+            categories: StrTable::open(g, files::CATEGORIES)?,
+            concept_categories: Adjacency::open(g, files::CONCEPT_CATEGORIES, n)?,
+            out_links: Adjacency::open(g, files::OUT_LINKS, n)?,
+            in_links: Adjacency::open(g, files::IN_LINKS, n)?,
+            ids,
+            meta,
+            dir: generation,
+        };
+        let consistent = [
+            snapshot.titles.len(),
+            snapshot.summaries.len(),
+            snapshot.urls.len(),
+            snapshot.timestamps.len(),
+            snapshot.id_order.len(),
+        ]
+        .iter()
+        .all(|&len| len == n)
+            && snapshot.name_keys.len() == snapshot.name_targets.len();
+        if !consistent {
+            return Err(StoreError::Corrupt {
+                path: snapshot.dir.clone(),
+                message: "columns have different lengths".into(),
+            });
+        }
+        Ok(snapshot)
+    }
+
+    /// The generation folder that was opened.
+    pub fn generation_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The manifest.
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    /// The wiki's namespaces, for normalising titles the way the build did.
+    pub fn namespaces(&self) -> &Namespaces {
+        &self.namespaces
+    }
+
+    /// Number of concepts.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether the snapshot holds no concept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A concept by index. Panics if `idx >= len()`.
+    pub fn concept(&self, idx: ConceptIdx) -> ConceptView<'_> {
+        assert!((idx as usize) < self.len(), "concept index out of range");
+        ConceptView {
+            snapshot: self,
+            idx,
+        }
+    }
+
+    /// The concept with page id `id`.
+    pub fn find_id(&self, id: PageId) -> Option<ConceptIdx> {
+        let (mut lo, mut hi) = (0, self.id_order.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let idx = self.id_order.get(mid);
+            match self.ids.get(idx as usize).cmp(&id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(idx),
+            }
+        }
+        None
+    }
+
+    /// The concept an exact, normalised title names: its own title or one
+    /// of its aliases (a redirect answers with its target).
+    pub fn find_title(&self, title: &str) -> Option<ConceptIdx> {
+        let key = title_key(title);
+        let first = partition_point(self.name_keys.len(), |i| self.name_keys.get(i) < key);
+        (first..self.name_keys.len())
+            .take_while(|&i| self.name_keys.get(i) == key)
+            .map(|i| self.name_targets.get(i))
+            .find(|&idx| {
+                let c = self.concept(idx);
+                c.title() == title || c.aliases().any(|a| a == title)
+            })
+    }
+
+    /// Resolves what a person typed (`foreign_relations of the soviet union`,
+    /// `Category:…` excluded) to a concept: the title is normalised with the
+    /// wiki's rules, then looked up among titles and aliases.
+    pub fn lookup(&self, typed: &str) -> Option<ConceptIdx> {
+        match self.namespaces.parse_link(typed) {
+            Some(kenning_model::LinkTarget::Page { ns: 0, title, .. }) => self.find_title(&title),
+            _ => self.find_title(typed.trim()),
+        }
+    }
+}
+
+fn partition_point(len: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, len);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+fn namespaces_of(site: &SiteMeta) -> Namespaces {
+    let mut ns = Namespaces::new();
+    let case = if site.case_sensitive {
+        Case::Sensitive
+    } else {
+        Case::FirstLetter
+    };
+    for (id, name) in &site.namespaces {
+        ns.insert(*id, name, case);
+    }
+    if site.namespaces.is_empty() && site.case_sensitive {
+        ns.insert(0, "", case);
+    }
+    ns
+}
+
+/// One concept of a snapshot, read lazily from the maps.
+#[derive(Clone, Copy, Debug)]
+pub struct ConceptView<'a> {
+    snapshot: &'a Snapshot,
+    idx: ConceptIdx,
+}
+
+impl<'a> ConceptView<'a> {
+    /// Its index in the snapshot.
+    pub fn idx(&self) -> ConceptIdx {
+        self.idx
+    }
+    /// Its page id.
+    pub fn id(&self) -> PageId {
+        self.snapshot.ids.get(self.idx as usize)
+    }
+    /// Its title.
+    pub fn title(&self) -> &'a str {
+        self.snapshot.titles.get(self.idx as usize)
+    }
+    /// Its lead summary.
+    pub fn summary(&self) -> &'a str {
+        self.snapshot.summaries.get(self.idx as usize)
+    }
+    /// The URL of the original article, when known.
+    pub fn url(&self) -> Option<&'a str> {
+        Some(self.snapshot.urls.get(self.idx as usize)).filter(|s| !s.is_empty())
+    }
+    /// The revision timestamp of the article, when known.
+    pub fn timestamp(&self) -> Option<&'a str> {
+        Some(self.snapshot.timestamps.get(self.idx as usize)).filter(|s| !s.is_empty())
+    }
+    /// Other titles that lead here (redirects).
+    pub fn aliases(&self) -> impl ExactSizeIterator<Item = &'a str> + 'a {
+        let s = self.snapshot;
+        s.concept_aliases
+            .row(self.idx as usize)
+            .map(move |a| s.aliases.get(a as usize))
+    }
+    /// Its categories.
+    pub fn categories(&self) -> impl ExactSizeIterator<Item = &'a str> + 'a {
+        let s = self.snapshot;
+        s.concept_categories
+            .row(self.idx as usize)
+            .map(move |c| s.categories.get(c as usize))
+    }
+    /// Concepts it links to.
+    pub fn out_links(&self) -> impl ExactSizeIterator<Item = ConceptIdx> + 'a {
+        self.snapshot.out_links.row(self.idx as usize)
+    }
+    /// Concepts that link to it.
+    pub fn in_links(&self) -> impl ExactSizeIterator<Item = ConceptIdx> + 'a {
+        self.snapshot.in_links.row(self.idx as usize)
+    }
+}

@@ -1,0 +1,167 @@
+//! Arguments and subcommands.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use kenning_build::{BuildOptions, BuildProgress, Source};
+use kenning_store::Snapshot;
+
+use crate::output;
+use crate::progress::ProgressReporter;
+
+/// kenning turns a wiki dump into a knowledge graph: concept pages with
+/// clean summaries, links in both directions, categories and aliases.
+///
+/// Start with `kenning build --out snap --dump examples/tiny-wiki.xml`,
+/// then `kenning stats snap` and `kenning concept snap Merrowby`.
+#[derive(Debug, Parser)]
+#[command(name = "kenning", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build a snapshot from wiki sources (replaces the one in --out atomically).
+    ///
+    /// Sources are read in the order given; when two sources hold the same
+    /// title, the first wins. A failed or interrupted build leaves the
+    /// previous snapshot in --out untouched.
+    ///
+    /// Examples:
+    ///   kenning build --out snap --dump enwiki-latest-pages-articles-multistream.xml.bz2
+    ///   kenning build --out snap --extracted text/ --concepts extra.jsonl
+    #[command(verbatim_doc_comment)]
+    Build {
+        /// The snapshot folder to create or replace.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// A MediaWiki XML export: .xml, .xml.gz, .xml.bz2 or multistream
+        /// .xml.bz2 (with its -index.txt[.bz2] beside it, if you have it).
+        #[arg(long, value_name = "FILE")]
+        dump: Vec<PathBuf>,
+        /// WikiExtractor output: its folder (AA/wiki_00, …) or one file, plain or .bz2.
+        #[arg(long, value_name = "DIR")]
+        extracted: Vec<PathBuf>,
+        /// Concepts JSONL ({"title", "text", "summary"?, "links"?, …} per line), plain or .gz.
+        #[arg(long, value_name = "FILE")]
+        concepts: Vec<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+        /// No progress bar or progress lines.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Show what a snapshot holds: counts, sources, build time.
+    Stats {
+        /// The snapshot folder.
+        dir: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one concept: summary, aliases, categories, links, source.
+    ///
+    /// TITLE is matched the way the wiki matches links: case of the first
+    /// letter, underscores and redirects do not matter. A number is taken as
+    /// a page id when no title matches.
+    Concept {
+        /// The snapshot folder.
+        dir: PathBuf,
+        /// The title (or a redirect to it, or a page id).
+        title: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            out,
+            dump,
+            extracted,
+            concepts,
+            threads,
+            quiet,
+        } => {
+            // Sources keep the order given within each kind: dumps, then
+            // extracted text, then JSONL.
+            let mut sources: Vec<Source> = dump.into_iter().map(Source::Dump).collect();
+            sources.extend(extracted.into_iter().map(Source::Extracted));
+            sources.extend(concepts.into_iter().map(Source::Concepts));
+            let threads = threads
+                .unwrap_or_else(|| {
+                    std::thread::available_parallelism()
+                        .map(|n| n.get())
+                        .unwrap_or(1)
+                })
+                .clamp(1, 256);
+            let options = BuildOptions {
+                out: out.clone(),
+                sources,
+                threads,
+            };
+            let progress = Arc::new(BuildProgress::default());
+            let reporter = ProgressReporter::start(progress.clone(), quiet);
+            let result = kenning_build::build(&options, &progress);
+            reporter.finish();
+            let report = result.with_context(|| {
+                format!(
+                    "build failed; the snapshot in {} is unchanged",
+                    out.display()
+                )
+            })?;
+            if !quiet {
+                eprintln!("{}", output::build_summary(&report.meta, &out));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats { dir, json } => {
+            let snapshot = Snapshot::open(&dir)?;
+            println!(
+                "{}",
+                if json {
+                    output::stats_json(&snapshot)
+                } else {
+                    output::stats_text(&snapshot)
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Concept { dir, title, json } => {
+            let snapshot = Snapshot::open(&dir)?;
+            let found = snapshot.lookup(&title).or_else(|| {
+                title
+                    .trim()
+                    .parse()
+                    .ok()
+                    .and_then(|id| snapshot.find_id(id))
+            });
+            let Some(idx) = found else {
+                anyhow::bail!(
+                    "no concept titled {title:?} in {} (try `kenning stats {}`)",
+                    dir.display(),
+                    dir.display()
+                );
+            };
+            let concept = snapshot.concept(idx);
+            println!(
+                "{}",
+                if json {
+                    output::concept_json(&concept)
+                } else {
+                    output::concept_text(&concept)
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

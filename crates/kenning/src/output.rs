@@ -1,0 +1,203 @@
+//! What the commands print: text for people, JSON for programs.
+
+use std::path::Path;
+
+use kenning_store::{ConceptView, Meta, Snapshot};
+use serde_json::{Value, json};
+
+/// Digits grouped by thousands: 1234567 → "1,234,567".
+fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+pub(crate) fn build_summary(meta: &Meta, out: &Path) -> String {
+    let s = &meta.stats;
+    let mut text = format!(
+        "built {} in {:.1} s: {} concepts, {} redirects, {} links, {} categories ({} red links, {} pages skipped, {} failed)",
+        out.display(),
+        meta.build_seconds,
+        grouped(s.concepts),
+        grouped(s.redirects),
+        grouped(s.links),
+        grouped(s.categories),
+        grouped(s.red_links),
+        grouped(s.pages_skipped),
+        grouped(s.pages_failed),
+    );
+    if s.duplicate_titles > 0 {
+        text.push_str(&format!(
+            "; {} duplicate titles ignored",
+            grouped(s.duplicate_titles)
+        ));
+    }
+    text
+}
+
+pub(crate) fn stats_json(snapshot: &Snapshot) -> String {
+    let meta = snapshot.meta();
+    let s = &meta.stats;
+    let value = json!({
+        "concepts": s.concepts,
+        "redirects": s.redirects,
+        "links": s.links,
+        "categories": s.categories,
+        "red_links": s.red_links,
+        "broken_redirects": s.broken_redirects,
+        "pages_read": s.pages_read,
+        "pages_skipped": s.pages_skipped,
+        "pages_failed": s.pages_failed,
+        "duplicate_titles": s.duplicate_titles,
+        "site": {
+            "name": meta.site.sitename,
+            "dbname": meta.site.dbname,
+            "base": meta.site.base,
+        },
+        "sources": meta.sources.iter().map(|src| json!({
+            "kind": src.kind,
+            "path": src.path,
+            "pages": src.pages,
+            "compression": src.compression,
+            "bytes": src.bytes,
+        })).collect::<Vec<_>>(),
+        "built_at": meta.built_at,
+        "build_seconds": meta.build_seconds,
+        "format": meta.format,
+        "kenning_version": meta.kenning_version,
+    });
+    pretty(&value)
+}
+
+pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
+    let meta = snapshot.meta();
+    let s = &meta.stats;
+    let mut out = String::new();
+    let rows = [
+        ("concepts", s.concepts),
+        ("redirects", s.redirects),
+        ("links", s.links),
+        ("categories", s.categories),
+        ("red links", s.red_links),
+        ("broken redirects", s.broken_redirects),
+        ("pages read", s.pages_read),
+        ("pages skipped", s.pages_skipped),
+        ("pages failed", s.pages_failed),
+        ("duplicate titles", s.duplicate_titles),
+    ];
+    for (name, n) in rows {
+        out.push_str(&format!("{name:<18}{:>14}\n", grouped(n)));
+    }
+    if !meta.site.sitename.is_empty() {
+        out.push_str(&format!(
+            "{:<18}{} ({})\n",
+            "site", meta.site.sitename, meta.site.dbname
+        ));
+    }
+    for src in &meta.sources {
+        out.push_str(&format!(
+            "{:<18}{} ({}, {}, {}, {} pages)\n",
+            "source",
+            src.path,
+            src.kind,
+            src.compression,
+            human_bytes(src.bytes),
+            grouped(src.pages)
+        ));
+    }
+    out.push_str(&format!(
+        "{:<18}{} in {:.1} s\n",
+        "built", meta.built_at, meta.build_seconds
+    ));
+    out.push_str(&format!(
+        "{:<18}{} (format {})",
+        "kenning", meta.kenning_version, meta.format
+    ));
+    out
+}
+
+/// The concept as JSON: the fields of the API's concept object.
+pub(crate) fn concept_value(c: &ConceptView<'_>) -> Value {
+    json!({
+        "id": c.id(),
+        "title": c.title(),
+        "summary": c.summary(),
+        "url": c.url(),
+        "aliases": c.aliases().collect::<Vec<_>>(),
+        "categories": c.categories().collect::<Vec<_>>(),
+        "in_links": c.in_links().len(),
+        "out_links": c.out_links().len(),
+        "revision_timestamp": c.timestamp(),
+    })
+}
+
+pub(crate) fn concept_json(c: &ConceptView<'_>) -> String {
+    pretty(&concept_value(c))
+}
+
+pub(crate) fn concept_text(c: &ConceptView<'_>) -> String {
+    let mut out = format!("Concept\n\n{}\n\nSummary\n{}\n", c.title(), c.summary());
+    let aliases: Vec<&str> = c.aliases().collect();
+    if !aliases.is_empty() {
+        out.push_str(&format!("\nAlso known as\n{}\n", aliases.join(" · ")));
+    }
+    let categories: Vec<&str> = c.categories().collect();
+    if !categories.is_empty() {
+        out.push_str(&format!("\nCategories\n{}\n", categories.join(" · ")));
+    }
+    out.push_str(&format!(
+        "\nLinks\n{} concepts link here; this concept links to {}\n",
+        grouped(c.in_links().len() as u64),
+        grouped(c.out_links().len() as u64)
+    ));
+    out.push_str(&format!("\nSource\nid {}", c.id()));
+    if let Some(url) = c.url() {
+        out.push_str(&format!(", {url}"));
+    }
+    if let Some(ts) = c.timestamp() {
+        out.push_str(&format!(", revision of {ts}"));
+    }
+    out.push_str(
+        "\n\nAbout this result\nThis page is automatically generated and may contain information that is not correct, complete, up-to-date, or relevant to your search query.",
+    );
+    out
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(1234567), "1,234,567");
+        assert_eq!(human_bytes(692_467), "692.5 KB");
+    }
+}

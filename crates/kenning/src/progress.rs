@@ -1,0 +1,121 @@
+//! Progress on a terminal (a bar) or in a log (a line every few seconds).
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use kenning_build::{BuildProgress, Phase};
+
+/// Draws progress from another thread until [`ProgressReporter::finish`].
+pub(crate) struct ProgressReporter {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ProgressReporter {
+    pub(crate) fn start(progress: Arc<BuildProgress>, quiet: bool) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            if !quiet && std::io::stderr().is_terminal() {
+                draw_bar(&progress, &flag);
+            } else {
+                log_lines(&progress, &flag, quiet);
+            }
+        });
+        ProgressReporter {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub(crate) fn finish(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn phase_label(phase: &Phase) -> String {
+    match phase {
+        Phase::Starting => "starting".into(),
+        Phase::Reading(path) => format!("reading {path}"),
+        Phase::Linking => "resolving redirects and links".into(),
+        Phase::Publishing => "publishing".into(),
+        Phase::Done => "done".into(),
+    }
+}
+
+fn draw_bar(progress: &BuildProgress, stop: &AtomicBool) {
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr_with_hz(5));
+    let style = ProgressStyle::with_template(
+        "{spinner} {bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} · {msg} · ETA {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    let started = Instant::now();
+    let mut last_phase = Phase::Starting;
+    while !stop.load(Ordering::Relaxed) {
+        let phase = progress.phase();
+        if phase != last_phase {
+            bar.println(phase_label(&phase));
+            bar.reset_eta();
+            last_phase = phase;
+        }
+        for w in progress.take_warnings() {
+            bar.println(format!("warning: {w}"));
+        }
+        let pages = progress.pages.load(Ordering::Relaxed);
+        bar.set_length(progress.total_bytes.load(Ordering::Relaxed));
+        bar.set_position(progress.bytes.load(Ordering::Relaxed));
+        let rate = pages as f64 / started.elapsed().as_secs_f64().max(1e-3);
+        bar.set_message(format!("{pages} pages, {rate:.0} pages/s"));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for w in progress.take_warnings() {
+        bar.println(format!("warning: {w}"));
+    }
+    bar.finish_and_clear();
+}
+
+fn log_lines(progress: &BuildProgress, stop: &AtomicBool, quiet: bool) {
+    let started = Instant::now();
+    let mut last_log = Instant::now();
+    let mut last_phase = Phase::Starting;
+    let emit_warnings = || {
+        for w in progress.take_warnings() {
+            eprintln!("warning: {w}");
+        }
+    };
+    while !stop.load(Ordering::Relaxed) {
+        emit_warnings();
+        let phase = progress.phase();
+        if !quiet && phase != last_phase {
+            eprintln!(
+                "[{:>6.1}s] {}",
+                started.elapsed().as_secs_f64(),
+                phase_label(&phase)
+            );
+            last_phase = phase;
+        }
+        if !quiet && last_log.elapsed() >= Duration::from_secs(5) {
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            let pages = progress.pages.load(Ordering::Relaxed);
+            let bytes = progress.bytes.load(Ordering::Relaxed);
+            let total = progress.total_bytes.load(Ordering::Relaxed);
+            eprintln!(
+                "[{secs:>6.1}s] {pages} pages ({:.0} pages/s), {:.1} of {:.1} MB of the current source",
+                pages as f64 / secs,
+                bytes as f64 / 1e6,
+                total as f64 / 1e6
+            );
+            last_log = Instant::now();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    emit_warnings();
+}

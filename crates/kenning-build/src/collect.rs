@@ -422,9 +422,17 @@ impl Collector {
     fn apply(&mut self, row: Row) -> Result<(), BuildError> {
         match row {
             Row::Concept(c) => self.add_concept(c)?,
-            Row::Redirect { title, target } => {
+            Row::Redirect {
+                title,
+                target: Some(target),
+            } => {
                 self.aliases.push(&title)?;
                 self.redirects.push((title_key(&title), title_key(&target)));
+            }
+            Row::Redirect { target: None, .. } => {
+                // Points outside the articles (a category, another wiki).
+                self.stats.redirects += 1;
+                self.stats.broken_redirects += 1;
             }
             Row::CategoryPage { name } => {
                 self.category(&name)?;
@@ -521,7 +529,9 @@ impl Collector {
         let mut alias_targets: HashMap<u64, u32> = HashMap::new();
         for (alias_idx, &(from, to)) in self.redirects.iter().enumerate() {
             if self.title_map.contains_key(&from) || alias_targets.contains_key(&from) {
-                continue; // a title that is also an article, or a duplicate alias
+                // A title that is also an article, or a duplicate alias.
+                self.stats.broken_redirects += 1;
+                continue;
             }
             let mut key = to;
             let mut target = None;
@@ -544,7 +554,7 @@ impl Collector {
             }
         }
         drop(redirect_map);
-        self.stats.redirects = alias_rows.len() as u64;
+        self.stats.redirects += self.redirects.len() as u64;
 
         // Names: every title and alias, by key.
         let mut names: Vec<(u64, u32)> = self.title_map.iter().map(|(&k, &v)| (k, v)).collect();

@@ -19,9 +19,10 @@ pub(crate) enum Item {
 #[derive(Debug)]
 pub(crate) enum Row {
     Concept(ConceptRow),
+    /// A redirect; `target` is `None` when it points outside the articles.
     Redirect {
         title: String,
-        target: String,
+        target: Option<String>,
     },
     CategoryPage {
         name: String,
@@ -112,8 +113,14 @@ fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
                 ns: NS_MAIN,
                 title: target,
                 ..
-            }) => Row::Redirect { title, target },
-            _ => Row::Skipped,
+            }) => Row::Redirect {
+                title,
+                target: Some(target),
+            },
+            _ => Row::Redirect {
+                title,
+                target: None,
+            },
         };
     }
     let extract = kenning_wikitext::extract(&page.text, ns);

@@ -2,8 +2,6 @@
 
 use std::io::BufRead;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 
 use serde::Deserialize;
 
@@ -40,7 +38,6 @@ pub struct ConceptRecord {
 pub struct ConceptsReader {
     input: Box<dyn BufRead + Send>,
     path: PathBuf,
-    consumed: Arc<AtomicU64>,
     line: u64,
     done: bool,
 }
@@ -59,7 +56,6 @@ impl ConceptsReader {
         ConceptsReader {
             input: input.reader,
             path: input.path,
-            consumed: input.consumed,
             line: 0,
             done: false,
         }
@@ -72,7 +68,7 @@ impl ConceptsReader {
             match self.input.read_until(b'\n', &mut bytes) {
                 Ok(0) => return Ok(None),
                 Ok(_) => {}
-                Err(e) => return Err(read_error(&self.path, e, &self.consumed)),
+                Err(e) => return Err(read_error(&self.path, e)),
             }
             self.line += 1;
             if !bytes.iter().all(u8::is_ascii_whitespace) {
@@ -113,6 +109,7 @@ impl Iterator for ConceptsReader {
 mod tests {
     use super::*;
     use crate::input::Compression;
+    use std::sync::Arc;
 
     fn records(s: &str) -> Vec<Result<ConceptRecord, DumpError>> {
         ConceptsReader::new(Input {

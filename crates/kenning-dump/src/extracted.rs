@@ -2,8 +2,6 @@
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 
 use crate::DumpError;
 use crate::input::{Input, read_error};
@@ -28,7 +26,6 @@ pub struct ExtractedDoc {
 pub struct ExtractedReader {
     input: Box<dyn BufRead + Send>,
     path: PathBuf,
-    consumed: Arc<AtomicU64>,
     line: u64,
     buf: String,
     done: bool,
@@ -48,7 +45,6 @@ impl ExtractedReader {
         ExtractedReader {
             input: input.reader,
             path: input.path,
-            consumed: input.consumed,
             line: 0,
             buf: String::new(),
             done: false,
@@ -61,7 +57,7 @@ impl ExtractedReader {
         match self.input.read_until(b'\n', &mut bytes) {
             Ok(0) => return Ok(false),
             Ok(_) => {}
-            Err(e) => return Err(read_error(&self.path, e, &self.consumed)),
+            Err(e) => return Err(read_error(&self.path, e)),
         }
         self.line += 1;
         match String::from_utf8(bytes) {
@@ -204,6 +200,7 @@ pub fn extracted_files(path: &Path) -> Result<Vec<PathBuf>, DumpError> {
 mod tests {
     use super::*;
     use crate::input::Compression;
+    use std::sync::Arc;
 
     fn docs(s: &str) -> Vec<Result<ExtractedDoc, DumpError>> {
         ExtractedReader::new(Input {

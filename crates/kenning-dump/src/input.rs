@@ -69,7 +69,7 @@ impl std::fmt::Display for CorruptInput {
 impl std::error::Error for CorruptInput {}
 
 /// Turns a read error into the crate's error, keeping a decoder's position.
-pub(crate) fn read_error(path: &Path, e: io::Error, consumed: &AtomicU64) -> DumpError {
+pub(crate) fn read_error(path: &Path, e: io::Error) -> DumpError {
     if e.get_ref().is_some_and(|inner| inner.is::<CorruptInput>()) {
         let inner = e.into_inner().unwrap().downcast::<CorruptInput>().unwrap();
         return DumpError::Compression {
@@ -79,19 +79,32 @@ pub(crate) fn read_error(path: &Path, e: io::Error, consumed: &AtomicU64) -> Dum
             message: inner.message,
         };
     }
-    // bzip2 and flate2 report damage as plain io errors.
-    if matches!(
-        e.kind(),
-        io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::UnexpectedEof
-    ) {
-        return DumpError::Compression {
-            path: path.to_owned(),
-            format: "compressed",
-            offset: consumed.load(Ordering::Relaxed),
-            message: e.to_string(),
-        };
-    }
     DumpError::io(path, e)
+}
+
+/// Wraps a decoder so that its errors say which format failed and where.
+struct Decoder<R> {
+    inner: R,
+    format: &'static str,
+    consumed: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Decoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            if e.kind() == io::ErrorKind::Interrupted {
+                return e;
+            }
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                CorruptInput {
+                    format: self.format,
+                    offset: self.consumed.load(Ordering::Relaxed),
+                    message: e.to_string(),
+                },
+            )
+        })
+    }
 }
 
 /// Counts the bytes read through it.
@@ -133,6 +146,11 @@ pub fn open_input(path: &Path, threads: usize) -> Result<Input, DumpError> {
     };
     let (reader, compression): (Box<dyn BufRead + Send>, _) = if magic.starts_with(&[0x1f, 0x8b]) {
         let dec = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, counting));
+        let dec = Decoder {
+            inner: dec,
+            format: "gzip",
+            consumed: consumed.clone(),
+        };
         (
             Box::new(BufReader::with_capacity(1 << 16, dec)),
             Compression::Gzip,
@@ -153,6 +171,11 @@ pub fn open_input(path: &Path, threads: usize) -> Result<Input, DumpError> {
             )
         } else {
             let dec = bzip2::read::MultiBzDecoder::new(BufReader::with_capacity(1 << 16, counting));
+            let dec = Decoder {
+                inner: dec,
+                format: "bzip2",
+                consumed: consumed.clone(),
+            };
             (
                 Box::new(BufReader::with_capacity(1 << 16, dec)),
                 Compression::Bzip2,

@@ -9,8 +9,6 @@
 
 use std::io::BufRead;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 
 use kenning_model::{Case, Namespaces, PageId};
 use memchr::memmem;
@@ -103,7 +101,6 @@ pub struct WikiPage {
 pub struct MediaWikiReader {
     input: Box<dyn BufRead + Send>,
     path: PathBuf,
-    consumed: Arc<AtomicU64>,
     /// Bytes read but not yet consumed; `buf[0]` is at `buf_offset`.
     buf: Vec<u8>,
     start: usize,
@@ -131,7 +128,6 @@ impl MediaWikiReader {
         let mut reader = MediaWikiReader {
             input: input.reader,
             path: input.path,
-            consumed: input.consumed,
             buf: Vec::with_capacity(1 << 20),
             start: 0,
             buf_offset: 0,
@@ -172,7 +168,7 @@ impl MediaWikiReader {
         }
         let chunk = match self.input.fill_buf() {
             Ok(chunk) => chunk,
-            Err(e) => return Err(read_error(&self.path, e, &self.consumed)),
+            Err(e) => return Err(read_error(&self.path, e)),
         };
         if chunk.is_empty() {
             self.eof = true;
@@ -530,6 +526,7 @@ fn parse_page(block: &str, offset: u64) -> Result<WikiPage, String> {
 mod tests {
     use super::*;
     use crate::input::Compression;
+    use std::sync::Arc;
 
     fn reader(xml: &str) -> Result<MediaWikiReader, DumpError> {
         MediaWikiReader::new(Input {

@@ -114,9 +114,11 @@ pub struct SourceMeta {
 pub struct Stats {
     /// Concepts (articles).
     pub concepts: u64,
-    /// Redirects that resolved to a concept (they became aliases).
+    /// Redirect pages among the articles (and JSONL aliases); those that
+    /// resolve to a concept became its aliases.
     pub redirects: u64,
-    /// Redirects whose target is missing, or that loop.
+    /// Redirects that resolve to no concept: a missing target, a loop, a
+    /// target outside the articles, or a title that is also an article.
     pub broken_redirects: u64,
     /// Distinct article-to-article links that resolved (after redirects).
     pub links: u64,

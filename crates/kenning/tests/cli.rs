@@ -1,0 +1,247 @@
+//! The `kenning` binary end to end: real commands, real files, bad input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn kenning(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kenning"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run kenning")
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/tiny-wiki.xml")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn bz2(data: &[u8]) -> Vec<u8> {
+    let mut enc = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::best());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+fn build(out: &Path, dump: &Path) -> Output {
+    kenning(&[
+        "build",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+        "--dump",
+        dump.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn example_wiki_builds_and_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    let o = build(&out, &example());
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let o = kenning(&["stats", out.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stats: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(stats["concepts"], 13);
+    assert_eq!(stats["redirects"], 4);
+    assert_eq!(stats["categories"], 3);
+    assert_eq!(stats["red_links"], 1);
+
+    // A redirect (two hops) answers with its target; case and underscores do not matter.
+    let o = kenning(&["concept", out.to_str().unwrap(), "merrowby_Halt", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(c["title"], "Merrowby railway station");
+    assert_eq!(
+        c["url"],
+        "https://wiki.example.org/wiki/Merrowby_railway_station"
+    );
+    assert!(
+        c["aliases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "Merrowby Halt")
+    );
+    assert!(
+        c["revision_timestamp"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-")
+    );
+    assert!(c["in_links"].as_u64().unwrap() > 0);
+
+    let o = kenning(&["concept", out.to_str().unwrap(), "Merrowby"]);
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("Concept\n\nMerrowby\n\nSummary\nMerrowby is a small town"),
+        "{text}"
+    );
+    assert!(text.contains("About this result"));
+
+    let o = kenning(&["concept", out.to_str().unwrap(), "No such thing"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).starts_with("error: no concept titled \"No such thing\""));
+}
+
+/// Each bad input must fail with one line naming the file, exit non-zero,
+/// not panic, and leave the previous snapshot live and readable.
+#[test]
+fn bad_inputs_fail_cleanly_and_keep_the_previous_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    assert!(build(&out, &example()).status.success());
+    let current = std::fs::read_to_string(out.join("CURRENT")).unwrap();
+
+    let xml = std::fs::read(example()).unwrap();
+    let mut bad_utf8 = xml.clone();
+    let at = xml.windows(8).position(|w| w == b"Merrowby").unwrap() + 2000;
+    bad_utf8[at] = 0xFF;
+    let mut corrupt = bz2(&xml);
+    let mid = corrupt.len() / 2;
+    for b in &mut corrupt[mid..mid + 16] {
+        *b ^= 0xA5;
+    }
+    let packed = bz2(&xml);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.xml", Vec::new(), "the file is empty"),
+        ("notes.xml", b"just some notes\n".to_vec(), "not XML"),
+        (
+            "page.xml",
+            b"<html><body>hi</body></html>".to_vec(),
+            "not a MediaWiki XML export",
+        ),
+        ("truncated.xml", xml[..xml.len() / 2].to_vec(), "truncated"),
+        ("utf8.xml", bad_utf8, "invalid UTF-8 at byte"),
+        (
+            "truncated.xml.bz2",
+            packed[..packed.len() - 100].to_vec(),
+            "truncated",
+        ),
+        ("corrupt.xml.bz2", corrupt, "corrupt"),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let o = build(&out, &path);
+        let err = stderr(&o);
+        assert!(!o.status.success(), "{name}: succeeded");
+        assert_eq!(o.status.code(), Some(1), "{name}: {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "{name}: not one line: {err}"
+        );
+        assert!(err.starts_with("error: "), "{name}: {err}");
+        assert!(
+            err.contains(name),
+            "{name}: the message does not name the file: {err}"
+        );
+        assert!(
+            err.contains(expected),
+            "{name}: expected {expected:?} in {err}"
+        );
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("CURRENT")).unwrap(),
+            current,
+            "{name}"
+        );
+        let o = kenning(&["concept", out.to_str().unwrap(), "Merrowby", "--json"]);
+        assert!(
+            o.status.success(),
+            "{name}: previous snapshot unreadable: {}",
+            stderr(&o)
+        );
+    }
+    // Only the live generation is left: failed builds cleaned up after themselves.
+    let generations = std::fs::read_dir(&out)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("gen-")
+        })
+        .count();
+    assert_eq!(generations, 1);
+
+    let o = kenning(&[
+        "build",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+        "--dump",
+        "/no/such/dump.xml",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err.contains("/no/such/dump.xml") && err.contains("no such file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn positions_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = std::fs::read(example()).unwrap();
+    let cut = xml.len() / 2;
+    let path = dir.path().join("cut.xml");
+    std::fs::write(&path, &xml[..cut]).unwrap();
+    let o = build(&dir.path().join("snap"), &path);
+    let err = stderr(&o);
+    // The message names the byte where the unfinished page starts.
+    let offset: usize = err
+        .trim_end()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .expect(&err);
+    assert!(
+        offset < cut && xml[offset..].starts_with(b"<page>"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_folder_that_is_not_a_snapshot_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("thesis.tex"), "precious").unwrap();
+    let o = build(dir.path(), &example());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not empty"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("thesis.tex")).unwrap(),
+        "precious"
+    );
+}
+
+#[test]
+fn stats_of_a_missing_snapshot_says_how_to_make_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = kenning(&["stats", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("kenning build --out"), "{}", stderr(&o));
+}
+
+#[test]
+fn help_teaches() {
+    let o = kenning(&["build", "--help"]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("--dump") && text.contains("Examples:"),
+        "{text}"
+    );
+}

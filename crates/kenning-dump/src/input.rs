@@ -121,9 +121,6 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Files smaller than this are decoded sequentially even when multistream.
-const PARALLEL_MIN_LEN: u64 = 4 << 20;
-
 /// Opens `path`, detects its compression, and returns its decompressed
 /// bytes. Multistream bzip2 files are decoded on `threads` threads; an
 /// index file beside the dump (`…-index.txt` or `…-index.txt.bz2`, as
@@ -156,7 +153,7 @@ pub fn open_input(path: &Path, threads: usize) -> Result<Input, DumpError> {
             Compression::Gzip,
         )
     } else if magic.starts_with(b"BZh") {
-        let multistream = if file_len >= PARALLEL_MIN_LEN && threads > 1 {
+        let multistream = if threads > 1 {
             crate::bz2::looks_multistream(&counting.inner).map_err(|e| DumpError::io(path, e))?
         } else {
             false

@@ -374,7 +374,7 @@ fn element<'a>(block: &'a str, name: &str) -> Option<(&'a str, &'a str, usize)> 
                     return Some((tag, "", tag_end + 1));
                 }
                 let close = format!("</{name}>");
-                let content_end = block[tag_end + 1..].find(&close)? + tag_end + 1;
+                let content_end = memmem::find(block[tag_end + 1..].as_bytes(), close.as_bytes())? + tag_end + 1;
                 return Some((
                     tag,
                     &block[tag_end + 1..content_end],
@@ -487,8 +487,9 @@ fn parse_siteinfo(block: &str, schema_version: String) -> SiteInfo {
 
 fn parse_page(block: &str, offset: u64) -> Result<WikiPage, String> {
     let title = element(block, "title").ok_or("a <page> without <title>")?.1;
-    let revision_at = block.rfind("<revision").unwrap_or(block.len());
-    let head = &block[..block.find("<revision").unwrap_or(block.len())];
+    let bytes = block.as_bytes();
+    let revision_at = memmem::rfind(bytes, b"<revision").unwrap_or(block.len());
+    let head = &block[..memmem::find(bytes, b"<revision").unwrap_or(block.len())];
     let id = element(head, "id")
         .ok_or("a <page> without <id>")?
         .1

@@ -100,6 +100,8 @@ pub(crate) fn run(
     }
     progress.set_phase(Phase::Linking);
     let mut stats = collector.finish()?;
+    progress.set_phase(Phase::Relating);
+    write_related(&dir, threads)?;
     stats.pages_read = progress.pages.load(Ordering::Relaxed);
 
     progress.set_phase(Phase::Publishing);
@@ -318,6 +320,10 @@ struct Collector {
     links: BufWriter<File>,
     links_path: PathBuf,
     link_count: u64,
+    /// `(concept, start, end, target key)` for every summary link.
+    summary_links: BufWriter<File>,
+    summary_links_path: PathBuf,
+    summary_link_count: u64,
     stats: Stats,
     warnings: Vec<String>,
 }
@@ -360,6 +366,9 @@ impl Collector {
     fn new(dir: &Path) -> Result<Self, BuildError> {
         let links_path = dir.join("links.tmp");
         let links = File::create(&links_path).map_err(|e| BuildError::io(&links_path, e))?;
+        let summary_links_path = dir.join("summary_links.tmp");
+        let summary_links =
+            File::create(&summary_links_path).map_err(|e| BuildError::io(&summary_links_path, e))?;
         Ok(Collector {
             dir: dir.to_owned(),
             ids: Vec::new(),
@@ -378,6 +387,9 @@ impl Collector {
             links: BufWriter::with_capacity(1 << 20, links),
             links_path,
             link_count: 0,
+            summary_links: BufWriter::with_capacity(1 << 16, summary_links),
+            summary_links_path,
+            summary_link_count: 0,
             stats: Stats::default(),
             warnings: Vec::new(),
         })
@@ -490,6 +502,17 @@ impl Collector {
                 .map_err(|e| BuildError::io(&self.links_path, e))?;
         }
         self.link_count += c.links.len() as u64;
+        for (start, end, target) in &c.summary_links {
+            let mut rec = [0u8; 20];
+            rec[..4].copy_from_slice(&idx.to_le_bytes());
+            rec[4..8].copy_from_slice(&start.to_le_bytes());
+            rec[8..12].copy_from_slice(&end.to_le_bytes());
+            rec[12..].copy_from_slice(&title_key(target).to_le_bytes());
+            self.summary_links
+                .write_all(&rec)
+                .map_err(|e| BuildError::io(&self.summary_links_path, e))?;
+        }
+        self.summary_link_count += c.summary_links.len() as u64;
         for alias in &c.aliases {
             self.aliases.push(alias)?;
             self.redirects.push((title_key(alias), key));
@@ -635,6 +658,7 @@ impl Collector {
         self.stats.links = in_degree.iter().map(|&d| u64::from(d)).sum();
 
         write_in_links(&self.dir, &in_degree)?;
+        self.write_summary_links(&alias_targets)?;
         self.stats.concepts = n as u64;
         self.stats.categories = self.categories.len();
         for table in [
@@ -650,6 +674,95 @@ impl Collector {
         self.concept_categories.finish()?;
         Ok(self.stats)
     }
+}
+
+impl Collector {
+    /// Resolves the spilled summary links; unresolved ones are dropped (the
+    /// text stays, without a link).
+    fn write_summary_links(&mut self, alias_targets: &HashMap<u64, u32>) -> Result<(), BuildError> {
+        let path = self.summary_links_path.clone();
+        self.summary_links.flush().map_err(|e| BuildError::io(&path, e))?;
+        let file = File::open(&path).map_err(|e| BuildError::io(&path, e))?;
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let mut out = AdjacencyWriter::create(&self.dir, files::SUMMARY_LINKS)?;
+        let mut current = 0u32;
+        let mut row: Vec<u32> = Vec::new();
+        let mut rec = [0u8; 20];
+        for _ in 0..self.summary_link_count {
+            reader.read_exact(&mut rec).map_err(|e| BuildError::io(&path, e))?;
+            let word = |i: usize| u32::from_le_bytes([rec[i], rec[i + 1], rec[i + 2], rec[i + 3]]);
+            let (src, start, end) = (word(0), word(4), word(8));
+            let key = u64::from_le_bytes(rec[12..20].try_into().unwrap_or_default());
+            while current < src {
+                out.push_row(row.drain(..))?;
+                current += 1;
+            }
+            if let Some(&dst) = self.title_map.get(&key).or_else(|| alias_targets.get(&key)) {
+                row.extend([start, end, dst]);
+            }
+        }
+        while (current as usize) < self.ids.len() {
+            out.push_row(row.drain(..))?;
+            current += 1;
+        }
+        out.finish()?;
+        drop(reader);
+        let _ = std::fs::remove_file(&path);
+        Ok(())
+    }
+}
+
+/// Computes the top related concepts of every concept on `threads`
+/// threads and writes them with their scores.
+fn write_related(dir: &Path, threads: usize) -> Result<(), BuildError> {
+    let out = read_csr(dir, files::OUT_LINKS)?;
+    let inn = read_csr(dir, files::IN_LINKS)?;
+    let n = out.len();
+    let threads = threads.clamp(1, n.max(1));
+    let chunk = n.div_ceil(threads).max(1);
+    let results: Vec<Vec<Vec<kenning_graph::Related>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (out, inn) = (&out, &inn);
+                scope.spawn(move || {
+                    let mut finder = kenning_graph::RelatedFinder::new(out, inn, kenning_graph::RelatedWeights::default());
+                    let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
+                    range.map(|a| finder.top_k(a as u32, RELATED_PER_CONCEPT)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+    });
+    let mut related = AdjacencyWriter::create(dir, files::RELATED)?;
+    let mut scores = ColumnWriter::create(&dir.join(files::RELATED_SCORES))?;
+    let mut written = 0;
+    for part in results {
+        for row in part {
+            for r in &row {
+                scores.push_u32(r.score.to_bits())?;
+            }
+            related.push_row(row.iter().map(|r| r.idx))?;
+            written += 1;
+        }
+    }
+    if written != n {
+        return Err(BuildError::Internal("a related-concepts thread panicked".into()));
+    }
+    related.finish()?;
+    scores.finish()?;
+    Ok(())
+}
+
+/// Related concepts stored per concept.
+const RELATED_PER_CONCEPT: usize = 10;
+
+/// Reads an adjacency written by [`AdjacencyWriter`] back into memory.
+fn read_csr(dir: &Path, name: &str) -> Result<kenning_graph::Csr, BuildError> {
+    let offsets = read_u64s(&dir.join(format!("{name}.off")))?;
+    let path = dir.join(format!("{name}.u32"));
+    let bytes = std::fs::read(&path).map_err(|e| BuildError::io(&path, e))?;
+    let targets = bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    Ok(kenning_graph::Csr { offsets, targets })
 }
 
 /// Inverts the out-link adjacency just written into in-links: offsets from

@@ -45,6 +45,8 @@ pub(crate) struct ConceptRow {
     pub(crate) categories: Vec<String>,
     /// Normalised titles of linked articles, in order, with repeats.
     pub(crate) links: Vec<String>,
+    /// Links in the summary: byte range in `summary` and normalised target.
+    pub(crate) summary_links: Vec<(u32, u32, String)>,
     /// Other names (JSONL `aliases`), normalised.
     pub(crate) aliases: Vec<String>,
 }
@@ -124,16 +126,37 @@ fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
         };
     }
     let extract = kenning_wikitext::extract(&page.text, ns);
+    let summary_links = locate_in(&extract.lead, extract.links.iter().filter(|l| l.in_lead).map(|l| (l.anchor.as_str(), &l.target)));
     Row::Concept(ConceptRow {
         id: Some(page.id),
         url: site.article_url(&page.title).unwrap_or_default(),
         timestamp: page.timestamp.unwrap_or_default(),
+        summary_links,
         summary: extract.lead,
         categories: extract.categories,
         links: extract.links.into_iter().map(|l| l.target).collect(),
         title,
         aliases: Vec::new(),
     })
+}
+
+/// Finds each anchor in `text`, in order, after the previous one: the
+/// byte ranges of a page's lead links within the lead.
+fn locate_in<'a>(text: &str, anchors: impl Iterator<Item = (&'a str, &'a String)>) -> Vec<(u32, u32, String)> {
+    let mut found = Vec::new();
+    let mut cursor = 0;
+    for (anchor, target) in anchors {
+        if anchor.is_empty() {
+            continue;
+        }
+        if let Some(p) = text[cursor..].find(anchor) {
+            let start = cursor + p;
+            let end = start + anchor.len();
+            found.push((start as u32, end as u32, target.clone()));
+            cursor = end;
+        }
+    }
+    found
 }
 
 fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
@@ -165,6 +188,7 @@ fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
             .collect(),
         links: normalize_all(record.links.unwrap_or_default()),
         aliases: normalize_all(record.aliases),
+        summary_links: Vec::new(),
         title,
     })
 }

@@ -13,6 +13,8 @@ pub enum Phase {
     Reading(String),
     /// Resolving redirects and links, writing adjacency.
     Linking,
+    /// Computing related concepts.
+    Relating,
     /// Syncing and swapping the new snapshot in.
     Publishing,
     /// Done.

@@ -47,6 +47,15 @@ pub mod files {
     pub const OUT_LINKS: &str = "out_links";
     /// Concepts that link to each concept (adjacency).
     pub const IN_LINKS: &str = "in_links";
+    /// Links in each summary (adjacency of `start, end, target` triples:
+    /// byte offsets in the summary and the target concept index).
+    pub const SUMMARY_LINKS: &str = "summary_links";
+    /// Top related concepts of each concept, best first (adjacency).
+    pub const RELATED: &str = "related";
+    /// Scores of `RELATED`, as `f32` bits, parallel to `related.u32`.
+    pub const RELATED_SCORES: &str = "related_scores.u32";
+    /// The full-text index (a folder).
+    pub const SEARCH: &str = "search";
 }
 
 /// The index of a concept in the snapshot (0..len), not its page id.
@@ -156,6 +165,9 @@ pub struct Snapshot {
     concept_categories: Adjacency,
     out_links: Adjacency,
     in_links: Adjacency,
+    summary_links: Adjacency,
+    related: Adjacency,
+    related_scores: U32Column,
 }
 
 /// Compressed-sparse-row adjacency: row `i` is `values[off[i]..off[i+1]]`.
@@ -178,12 +190,11 @@ impl Adjacency {
         }
         Ok(Adjacency { offsets, values })
     }
+    fn range(&self, i: usize) -> std::ops::Range<usize> {
+        self.offsets.get(i) as usize..self.offsets.get(i + 1) as usize
+    }
     fn row(&self, i: usize) -> impl ExactSizeIterator<Item = u32> + '_ {
-        let (a, b) = (
-            self.offsets.get(i) as usize,
-            self.offsets.get(i + 1) as usize,
-        );
-        (a..b).map(|j| self.values.get(j))
+        self.range(i).map(|j| self.values.get(j))
     }
 }
 
@@ -233,6 +244,9 @@ impl Snapshot {
             concept_categories: Adjacency::open(g, files::CONCEPT_CATEGORIES, n)?,
             out_links: Adjacency::open(g, files::OUT_LINKS, n)?,
             in_links: Adjacency::open(g, files::IN_LINKS, n)?,
+            summary_links: Adjacency::open(g, files::SUMMARY_LINKS, n)?,
+            related: Adjacency::open(g, files::RELATED, n)?,
+            related_scores: U32Column::open(&g.join(files::RELATED_SCORES))?,
             ids,
             meta,
             dir: generation,
@@ -246,7 +260,9 @@ impl Snapshot {
         ]
         .iter()
         .all(|&len| len == n)
-            && snapshot.name_keys.len() == snapshot.name_targets.len();
+            && snapshot.name_keys.len() == snapshot.name_targets.len()
+            && snapshot.related_scores.len() == snapshot.related.values.len()
+            && snapshot.summary_links.values.len() % 3 == 0;
         if !consistent {
             return Err(StoreError::Corrupt {
                 path: snapshot.dir.clone(),
@@ -412,5 +428,19 @@ impl<'a> ConceptView<'a> {
     /// Concepts that link to it.
     pub fn in_links(&self) -> impl ExactSizeIterator<Item = ConceptIdx> + 'a {
         self.snapshot.in_links.row(self.idx as usize)
+    }
+    /// Links in its summary: `(start, end, target)`, byte offsets into
+    /// [`ConceptView::summary`], in order, not overlapping.
+    pub fn summary_links(&self) -> impl Iterator<Item = (usize, usize, ConceptIdx)> + 'a {
+        let s = self.snapshot;
+        let range = s.summary_links.range(self.idx as usize);
+        (range.start..range.end).step_by(3).map(move |j| {
+            (s.summary_links.values.get(j) as usize, s.summary_links.values.get(j + 1) as usize, s.summary_links.values.get(j + 2))
+        })
+    }
+    /// Its most related concepts with their scores, best first.
+    pub fn related(&self) -> impl ExactSizeIterator<Item = (ConceptIdx, f32)> + 'a {
+        let s = self.snapshot;
+        s.related.range(self.idx as usize).map(move |j| (s.related.values.get(j), f32::from_bits(s.related_scores.get(j))))
     }
 }

@@ -45,6 +45,7 @@ fn phase_label(phase: &Phase) -> String {
         Phase::Starting => "starting".into(),
         Phase::Reading(path) => format!("reading {path}"),
         Phase::Linking => "resolving redirects and links".into(),
+        Phase::Relating => "finding related concepts".into(),
         Phase::Publishing => "publishing".into(),
         Phase::Done => "done".into(),
     }

@@ -1,0 +1,252 @@
+//! The engine: one snapshot, many questions.
+
+use std::path::Path;
+
+use kenning_store::{ConceptIdx, ConceptView, Snapshot};
+use serde::Serialize;
+
+use crate::EngineError;
+use crate::timeline::{TimelineEntry, timeline};
+
+/// A concept as its page shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConceptPage {
+    /// The page id (from the dump, or derived from the title).
+    pub id: u32,
+    /// The title.
+    pub title: String,
+    /// The lead summary as plain text.
+    pub summary: String,
+    /// The original article's URL, when the source gives one.
+    pub url: Option<String>,
+    /// This concept's page on this site.
+    pub page_url: String,
+    /// Other titles that lead here (redirects).
+    pub aliases: Vec<String>,
+    /// Category names.
+    pub categories: Vec<String>,
+    /// The summary's dated sentences, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// Links inside the summary, to other concepts' pages.
+    pub summary_links: Vec<SummaryLink>,
+    /// The most related concepts, best first.
+    pub related: Vec<RelatedConcept>,
+    /// How many concepts link here.
+    pub in_link_count: usize,
+    /// The most linked-to of the concepts that link here.
+    pub in_links_top: Vec<LinkedConcept>,
+    /// How many concepts this one links to.
+    pub out_link_count: usize,
+    /// The revision time of the source article (as the dump gives it).
+    pub revision_timestamp: Option<String>,
+    /// Which fields were generated automatically rather than copied.
+    pub generated_fields: Vec<&'static str>,
+}
+
+/// A link in a summary: `summary[start..end]` links to `id`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct SummaryLink {
+    /// Byte offset where the anchor starts.
+    pub start: usize,
+    /// Byte offset just past the anchor.
+    pub end: usize,
+    /// The target concept's id.
+    pub id: u32,
+    /// The target concept's title.
+    pub title: String,
+}
+
+/// A related concept.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RelatedConcept {
+    /// Its id.
+    pub id: u32,
+    /// Its title.
+    pub title: String,
+    /// Relatedness in `[0, 1]`.
+    pub score: f32,
+}
+
+/// A concept in a list of links.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct LinkedConcept {
+    /// Its id.
+    pub id: u32,
+    /// Its title.
+    pub title: String,
+}
+
+/// What the search box asks.
+#[derive(Clone, Debug, Default)]
+pub struct SearchRequest {
+    /// The query text.
+    pub query: String,
+    /// Types to keep (`concept`, `course`, …); empty keeps all.
+    pub types: Vec<String>,
+    /// Results per page (at most 100).
+    pub limit: usize,
+    /// Results to skip.
+    pub offset: usize,
+}
+
+/// One page of search results.
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchPage {
+    /// The query as understood.
+    pub query: String,
+    /// How many results match in all.
+    pub total: usize,
+    /// This page's results, best first.
+    pub items: Vec<SearchHit>,
+}
+
+/// One search result.
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchHit {
+    /// `concept`, `course`, …
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The id within its type, as a string.
+    pub id: String,
+    /// The title.
+    pub title: String,
+    /// A plain-text excerpt around the matched words.
+    pub snippet: String,
+    /// Byte ranges of matched words within `snippet`.
+    pub highlights: Vec<(usize, usize)>,
+    /// The alias that matched, when it was an alias rather than the title.
+    pub matched_alias: Option<String>,
+    /// The ranking score.
+    pub score: f32,
+    /// The result's page on this site.
+    pub url: String,
+}
+
+/// What `stats` reports.
+#[derive(Clone, Debug, Serialize)]
+pub struct StatsPage {
+    /// Concepts.
+    pub concepts: u64,
+    /// Redirects.
+    pub redirects: u64,
+    /// Resolved links.
+    pub links: u64,
+    /// Categories.
+    pub categories: u64,
+    /// Links to missing concepts.
+    pub red_links: u64,
+    /// The wiki's name.
+    pub site: String,
+    /// When the snapshot was built.
+    pub built_at: String,
+}
+
+/// Entries shown in "what links here" and similar lists.
+const TOP_LINKS: usize = 10;
+
+/// One snapshot opened for answering.
+#[derive(Debug)]
+pub struct Engine {
+    snapshot: Snapshot,
+    max_in_degree: u64,
+}
+
+impl Engine {
+    /// Opens the live snapshot of the folder `dir`.
+    pub fn open(dir: &Path) -> Result<Engine, EngineError> {
+        let snapshot = Snapshot::open(dir)?;
+        let max_in_degree = (0..snapshot.len() as u32)
+            .map(|i| snapshot.concept(i).in_links().len() as u64)
+            .max()
+            .unwrap_or(0);
+        Ok(Engine { snapshot, max_in_degree })
+    }
+
+    /// The snapshot underneath.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// The popularity prior of a concept in `[0, 1]` (normalised log in-degree).
+    pub fn popularity(&self, idx: ConceptIdx) -> f32 {
+        kenning_graph::popularity(self.snapshot.concept(idx).in_links().len() as u64, self.max_in_degree)
+    }
+
+    /// The id of the concept a title (or redirect) names, as the wiki
+    /// matches titles.
+    pub fn find_title(&self, title: &str) -> Option<u32> {
+        self.snapshot.lookup(title).map(|idx| self.snapshot.concept(idx).id())
+    }
+
+    /// The page of concept `id`.
+    pub fn concept(&self, id: u32) -> Option<ConceptPage> {
+        let idx = self.snapshot.find_id(id)?;
+        Some(self.page(self.snapshot.concept(idx)))
+    }
+
+    /// The related concepts of concept `id`, best first.
+    pub fn related(&self, id: u32) -> Option<Vec<RelatedConcept>> {
+        let idx = self.snapshot.find_id(id)?;
+        Some(self.related_of(self.snapshot.concept(idx)))
+    }
+
+    /// The snapshot's figures.
+    pub fn stats(&self) -> StatsPage {
+        let meta = self.snapshot.meta();
+        let s = &meta.stats;
+        StatsPage {
+            concepts: s.concepts,
+            redirects: s.redirects,
+            links: s.links,
+            categories: s.categories,
+            red_links: s.red_links,
+            site: meta.site.sitename.clone(),
+            built_at: meta.built_at.clone(),
+        }
+    }
+
+    fn related_of(&self, c: ConceptView<'_>) -> Vec<RelatedConcept> {
+        c.related()
+            .map(|(idx, score)| {
+                let r = self.snapshot.concept(idx);
+                RelatedConcept { id: r.id(), title: r.title().to_owned(), score }
+            })
+            .collect()
+    }
+
+    fn page(&self, c: ConceptView<'_>) -> ConceptPage {
+        let s = &self.snapshot;
+        let mut in_links: Vec<ConceptIdx> = c.in_links().collect();
+        // The most linked-to first: the entries a reader most likely knows.
+        in_links.sort_by_key(|&i| (std::cmp::Reverse(s.concept(i).in_links().len()), i));
+        let summary = c.summary();
+        ConceptPage {
+            id: c.id(),
+            title: c.title().to_owned(),
+            summary: summary.to_owned(),
+            url: c.url().map(str::to_owned),
+            page_url: format!("/concept/{}", c.id()),
+            aliases: c.aliases().map(str::to_owned).collect(),
+            categories: c.categories().map(str::to_owned).collect(),
+            timeline: timeline(summary),
+            summary_links: c
+                .summary_links()
+                .filter(|&(start, end, _)| summary.is_char_boundary(start) && summary.is_char_boundary(end) && start < end && end <= summary.len())
+                .map(|(start, end, target)| {
+                    let t = s.concept(target);
+                    SummaryLink { start, end, id: t.id(), title: t.title().to_owned() }
+                })
+                .collect(),
+            related: self.related_of(c),
+            in_link_count: in_links.len(),
+            in_links_top: in_links
+                .iter()
+                .take(TOP_LINKS)
+                .map(|&i| LinkedConcept { id: s.concept(i).id(), title: s.concept(i).title().to_owned() })
+                .collect(),
+            out_link_count: c.out_links().len(),
+            revision_timestamp: c.timestamp().map(str::to_owned),
+            generated_fields: vec!["summary", "timeline", "related", "summary_links"],
+        }
+    }
+}

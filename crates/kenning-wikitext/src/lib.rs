@@ -1,1 +1,175 @@
-//! placeholder
+//! Wikitext → plain data.
+//!
+//! This crate owns the reading of one page's wikitext (`<text>` of a dump):
+//! its lead summary as clean plain text, the whole page as plain text, the
+//! links to articles with their anchor text and byte offsets, the
+//! categories and the redirect target. [`extract`] does it all in three
+//! linear passes:
+//!
+//! 1. *preprocess*: comments, `<ref>`s and other extension tags removed,
+//!    `<nowiki>`/`<math>` made literal, HTML formatting tags dropped;
+//! 2. *scan*: tokens, with brackets (`{{ }}`, `[[ ]]`, `[url ]`, `{| |}`)
+//!    matched on an explicit stack;
+//! 3. *emit*: one walk over the tokens writing the text, skipping what is
+//!    removed by jumping to its matching token.
+//!
+//! It never fails, never panics and takes linear time on any input: bad
+//! markup is data (an unclosed `{{` is dropped and the text after it kept,
+//! an unclosed comment runs to the end of the page).
+//!
+//! It deliberately does not expand templates (it has no template
+//! definitions): every template is removed except a short documented list of
+//! inline ones whose text leads show (`{{lang}}`, `{{nowrap}}`,
+//! `{{convert}}`, …, see the `templates` module). It does not render
+//! tables, image captions or references, does not resolve links (it
+//! normalises their titles with [`kenning_model::Namespaces`] only), does no
+//! IO and knows nothing of dumps.
+
+mod emit;
+mod preprocess;
+mod redirect;
+mod scan;
+mod sink;
+mod templates;
+
+use kenning_model::Namespaces;
+
+/// What [`extract`] reads out of one page's wikitext.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Extract {
+    /// The redirect target as written (between `[[` and `]]`, before any
+    /// `|`) if the page is a redirect.
+    pub redirect: Option<String>,
+    /// The lead summary: clean plain text of what comes before the first
+    /// section heading (or, if that is empty, the first paragraph of the
+    /// first section); paragraphs joined with `"\n"`.
+    pub lead: String,
+    /// The whole page as plain text: the lead, then every section, each
+    /// heading on its own line; paragraphs separated by `"\n\n"`.
+    pub text: String,
+    /// Links to articles (namespace 0), in document order.
+    pub links: Vec<WikiLink>,
+    /// Category names (normalised, sort keys dropped), in document order,
+    /// each once.
+    pub categories: Vec<String>,
+}
+
+/// A link to an article, as it appears in [`Extract::text`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct WikiLink {
+    /// The normalised title of the target article (`#fragment` dropped).
+    pub target: String,
+    /// The visible text: the label, or the target as written, plus the
+    /// link trail (`[[Bolshevik]]s` → `Bolsheviks`).
+    pub anchor: String,
+    /// Byte offset of the anchor in [`Extract::text`].
+    pub start: usize,
+    /// Byte offset just past the anchor: `&text[start..end] == anchor`.
+    pub end: usize,
+    /// The link is in the lead (and its anchor in [`Extract::lead`]).
+    pub in_lead: bool,
+}
+
+/// Reads one page's wikitext. `namespaces` tells which link prefixes are
+/// namespaces (files, categories, their localised names) and how titles are
+/// normalised.
+pub fn extract(wikitext: &str, namespaces: &Namespaces) -> Extract {
+    let (redirect, body) = match redirect::parse_redirect(wikitext) {
+        Some((target, end)) => (Some(target.to_owned()), &wikitext[end..]),
+        None => (None, wikitext),
+    };
+    let clean = preprocess::preprocess(body);
+    let tokens = scan::scan(&clean);
+    let emitted = emit::emit(&clean, &tokens, namespaces);
+    let text = emitted.text;
+
+    let (lead_start, lead_end) = lead_range(&text, emitted.first_heading, &emitted.headings);
+    // Defensive: the sink never leaves whitespace at a paragraph's edges.
+    let lead_start = lead_end - text[lead_start..lead_end].trim_start().len();
+    let lead_end = lead_start + text[lead_start..lead_end].trim_end().len();
+    let lead = text[lead_start..lead_end].replace("\n\n", "\n");
+    let links = emitted
+        .links
+        .into_iter()
+        .map(|l| WikiLink {
+            anchor: text[l.start..l.end].to_owned(),
+            in_lead: l.start >= lead_start && l.end <= lead_end,
+            target: l.target,
+            start: l.start,
+            end: l.end,
+        })
+        .collect();
+    Extract {
+        redirect,
+        lead,
+        links,
+        categories: emitted.categories,
+        text,
+    }
+}
+
+/// The byte range of the lead in `text`: everything before the first
+/// heading, or, if that is blank, the first paragraph after it that is not
+/// itself a heading.
+fn lead_range(
+    text: &str,
+    first_heading: Option<usize>,
+    headings: &[emit::Heading],
+) -> (usize, usize) {
+    let before = first_heading.unwrap_or(text.len()).min(text.len());
+    let lead = text[..before].trim_end();
+    let Some(first) = headings.first().filter(|_| lead.is_empty()) else {
+        return (0, lead.len());
+    };
+    let mut heading = headings[1..].iter().peekable();
+    let mut pos = first.end;
+    while pos < text.len() {
+        let rest = &text[pos..];
+        let skipped = rest.len() - rest.trim_start_matches('\n').len();
+        let start = pos + skipped;
+        let end = text[start..].find("\n\n").map_or(text.len(), |p| start + p);
+        while heading.next_if(|h| h.start < start).is_some() {}
+        match heading.peek() {
+            // A subsection right at the start of the first section.
+            Some(h) if h.start == start && h.level > first.level => pos = end,
+            // The first section ends with no text of its own.
+            Some(h) if h.start == start => break,
+            _ => return (start, end),
+        }
+    }
+    (0, 0)
+}
+
+/// The redirect target as written between `[[` and `]]` (before any `|`)
+/// if the page is a redirect: `#REDIRECT [[Target]]` in any case, with or
+/// without a space or colon after the keyword, in the localised spellings
+/// `#WEITERLEITUNG`, `#REDIRECTION`, `#PĀRADRESĒT`, `#REDIRECCIÓN`,
+/// `#RINVIA` and a few more.
+pub fn redirect_target(wikitext: &str) -> Option<&str> {
+    redirect::parse_redirect(wikitext).map(|(target, _)| target)
+}
+
+/// The first sentence of a lead: up to and including the `.` of the first
+/// `". "` that is followed by an upper-case letter, within the first line;
+/// the whole first line if there is no such boundary. Leading and trailing
+/// whitespace are not included.
+pub fn first_sentence(lead: &str) -> &str {
+    let line = lead.trim_start();
+    let line = line.split('\n').next().unwrap_or("");
+    let mut search = 0;
+    while let Some(p) = line[search..].find(". ") {
+        let dot = search + p;
+        if line[dot + 2..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+        {
+            return &line[..=dot];
+        }
+        search = dot + 2;
+    }
+    line.trim_end()
+}
+
+#[cfg(test)]
+mod tests;

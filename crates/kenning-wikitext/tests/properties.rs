@@ -1,0 +1,241 @@
+//! Properties of `extract` on any input, and linear time on adversarial input.
+
+use kenning_model::Namespaces;
+use kenning_wikitext::{Extract, extract, first_sentence};
+
+/// What no lead may contain.
+const RESIDUE: &[&str] = &["{{", "}}", "[[", "]]", "<ref", "|", "&nbsp;", "'''"];
+
+fn check_invariants(input: &str, e: &Extract) {
+    for l in &e.links {
+        assert!(
+            e.text.is_char_boundary(l.start) && e.text.is_char_boundary(l.end) && l.start < l.end,
+            "bad offsets {l:?} for {input:?}"
+        );
+        assert_eq!(
+            &e.text[l.start..l.end],
+            l.anchor,
+            "anchor mismatch for {input:?}"
+        );
+    }
+    assert!(
+        e.links.windows(2).all(|w| w[0].end <= w[1].start),
+        "links out of order for {input:?}"
+    );
+    assert_eq!(e.text.trim(), e.text, "untrimmed text for {input:?}");
+    assert_eq!(e.lead.trim(), e.lead, "untrimmed lead for {input:?}");
+    assert!(
+        !e.lead.contains("\n\n"),
+        "lead keeps a blank line for {input:?}"
+    );
+    let first = first_sentence(&e.lead);
+    assert!(
+        e.lead.starts_with(first),
+        "first sentence not a prefix for {input:?}"
+    );
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Markup fragments that, combined, make every kind of broken wikitext.
+    const FRAGMENTS: &[&str] = &[
+        "{{",
+        "}}",
+        "{{{",
+        "}}}",
+        "[[",
+        "]]",
+        "[",
+        "]",
+        "|",
+        "<ref>",
+        "</ref>",
+        "<ref name=a/>",
+        "<!--",
+        "-->",
+        "'''",
+        "''",
+        "{|",
+        "|}",
+        "==",
+        "\n",
+        "\n\n",
+        "&nbsp;",
+        "&amp;",
+        " ",
+        "a",
+        "Word",
+        "s",
+        "é",
+        "Category:",
+        "File:",
+        ":",
+        "(",
+        ")",
+        ";",
+        ",",
+        ".",
+        "http://x.org ",
+        "<nowiki>",
+        "</nowiki>",
+        "*",
+        "#REDIRECT",
+        "__NOTOC__",
+        "lang|fr|",
+        "convert|5|km",
+        "<br>",
+        "<small>",
+        "-",
+        "=",
+    ];
+
+    fn markup() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(FRAGMENTS), 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn never_panics_on_arbitrary_strings(s in any::<String>()) {
+            let e = extract(&s, &Namespaces::english());
+            check_invariants(&s, &e);
+        }
+
+        #[test]
+        fn markup_soup_keeps_invariants_and_leaves_no_residue(s in markup()) {
+            let e = extract(&s, &Namespaces::english());
+            check_invariants(&s, &e);
+            // `<nowiki>` content is literal on purpose: it may show markup.
+            let residue = if s.contains("<nowiki>") { &[][..] } else { RESIDUE };
+            for r in residue {
+                prop_assert!(!e.lead.contains(r), "lead {:?} contains {:?} for input {:?}", e.lead, r, s);
+            }
+        }
+
+        #[test]
+        fn links_in_plain_prose_are_all_found(words in prop::collection::vec("[a-z]{1,8}", 1..20)) {
+            let wikitext: String = words.iter().map(|w| format!("[[{w}]] ")).collect();
+            let e = extract(&wikitext, &Namespaces::english());
+            check_invariants(&wikitext, &e);
+            prop_assert_eq!(e.links.len(), words.len());
+            prop_assert!(e.links.iter().all(|l| l.in_lead));
+            prop_assert_eq!(e.lead, words.join(" "));
+        }
+    }
+}
+
+mod adversarial {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    /// Time of one `extract` over `input` (best of a few runs for small ones).
+    fn time(input: &str) -> Duration {
+        let ns = Namespaces::english();
+        let runs = if input.len() < 200_000 { 3 } else { 1 };
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                let e = extract(input, &ns);
+                let elapsed = t.elapsed();
+                check_invariants("(adversarial)", &e);
+                elapsed
+            })
+            .min()
+            .unwrap_or_default()
+    }
+
+    /// `make(n)` builds an input of `n` units: 10× the units must take
+    /// less than 30× the time (a linear algorithm takes ~10×; a quadratic
+    /// one ~100×), with a few milliseconds of slack for timer noise.
+    fn assert_linear(name: &str, make: impl Fn(usize) -> String, n: usize) {
+        let small = make(n);
+        let large = make(n * 10);
+        let t_small = time(&small);
+        let t_large = time(&large);
+        let bound = t_small * 30 + Duration::from_millis(20);
+        assert!(
+            t_large < bound,
+            "{name}: {} bytes took {t_small:?}, {} bytes took {t_large:?} (bound {bound:?})",
+            small.len(),
+            large.len()
+        );
+    }
+
+    #[test]
+    fn nested_templates() {
+        assert_linear("nested {{", |n| "{{".repeat(n), 10_000);
+        assert_linear(
+            "closed nested {{",
+            |n| format!("{}x{}", "{{a|".repeat(n), "}}".repeat(n)),
+            10_000,
+        );
+    }
+
+    #[test]
+    fn nested_and_unclosed_links() {
+        assert_linear("[[", |n| "[[".repeat(n), 10_000);
+        assert_linear("[[a|", |n| "[[a|".repeat(n), 10_000);
+        assert_linear(
+            "closed nested [[",
+            |n| format!("{}x{}", "[[a|".repeat(n), "]]".repeat(n)),
+            10_000,
+        );
+        assert_linear(
+            "file captions",
+            |n| format!("{}x{}", "[[File:a|".repeat(n), "]]".repeat(n)),
+            10_000,
+        );
+    }
+
+    #[test]
+    fn unclosed_tags_and_comments() {
+        assert_linear("<ref", |n| "<ref>a ".repeat(n), 10_000);
+        assert_linear("<ref name", |n| "<ref name=x".repeat(n), 10_000);
+        assert_linear("<nowiki>", |n| "<nowiki>a".repeat(n), 10_000);
+        assert_linear("<!--", |n| format!("{}<!--", "word ".repeat(n)), 10_000);
+        assert_linear("<!-- -->", |n| "<!-- -->x".repeat(n), 10_000);
+    }
+
+    #[test]
+    fn tables() {
+        assert_linear("{|", |n| "{|\n".repeat(n), 10_000);
+        assert_linear("{| |}", |n| "{|\n|a\n|}\n".repeat(n), 10_000);
+        assert_linear(
+            "| }} in tables",
+            |n| format!("{}{}", "{{a|\n{|\n".repeat(n), "|}}\n".repeat(n)),
+            5_000,
+        );
+    }
+
+    #[test]
+    fn long_lines() {
+        assert_linear(
+            "line of words with links",
+            |n| "lorem [[ipsum]]s dolor ''sit'' amet, ".repeat(n),
+            10_000,
+        );
+        assert_linear("external links", |n| "[http://x.org a ".repeat(n), 10_000);
+        assert_linear("quotes", |n| "'''a''".repeat(n), 10_000);
+        assert_linear(
+            "letters after a link",
+            |n| format!("[[a]]{}", "b".repeat(n * 10)),
+            10_000,
+        );
+        assert_linear("headings", |n| "==a==\n".repeat(n), 10_000);
+    }
+
+    #[test]
+    fn ten_megabytes_on_one_line() {
+        let unit = "lorem [[ipsum]]s dolor {{sit|amet}} <ref>x</ref>, ";
+        let input = unit.repeat(10_000_000 / unit.len());
+        let t = time(&input);
+        // Unoptimised test builds are ~10× slower than release; this only
+        // catches hangs and super-linear behaviour.
+        assert!(t < Duration::from_secs(60), "10 MB took {t:?}");
+        let e = extract(&input, &Namespaces::english());
+        assert_eq!(e.links.len(), 10_000_000 / unit.len());
+    }
+}

@@ -1,0 +1,28 @@
+//! `extract` on arbitrary UTF-8: never panics, link offsets always valid.
+#![no_main]
+
+use kenning_model::{Case, Namespaces};
+use kenning_wikitext::{extract, first_sentence, redirect_target};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(wikitext) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut ns = Namespaces::english();
+    ns.insert(14, "Kategoreja", Case::FirstLetter);
+    ns.insert(6, "Fails", Case::FirstLetter);
+    let e = extract(wikitext, &ns);
+    let mut previous_end = 0;
+    for link in &e.links {
+        assert!(link.start < link.end && link.start >= previous_end);
+        assert!(e.text.is_char_boundary(link.start) && e.text.is_char_boundary(link.end));
+        assert_eq!(&e.text[link.start..link.end], link.anchor);
+        if link.in_lead {
+            assert!(e.lead.contains(&link.anchor));
+        }
+        previous_end = link.end;
+    }
+    assert!(e.lead.starts_with(first_sentence(&e.lead)));
+    assert_eq!(e.redirect.as_deref(), redirect_target(wikitext));
+});

@@ -104,8 +104,7 @@ pub(crate) fn run(
     write_related(&dir, threads)?;
     stats.pages_read = progress.pages.load(Ordering::Relaxed);
 
-    progress.set_phase(Phase::Publishing);
-    let meta = Meta {
+    let mut meta = Meta {
         format: FORMAT_VERSION,
         kenning_version: env!("CARGO_PKG_VERSION").to_owned(),
         built_at: rfc3339_now(),
@@ -115,8 +114,15 @@ pub(crate) fn run(
         stats,
     };
     let meta_path = dir.join(files::META);
-    let json = meta.to_json();
-    write_synced(&meta_path, json.as_bytes())?;
+    // Written once so the generation can be read back for indexing, and
+    // again with the final figures.
+    write_synced(&meta_path, meta.to_json().as_bytes())?;
+    progress.set_phase(Phase::Indexing);
+    crate::index::write_search_index(&dir, threads)?;
+    progress.set_phase(Phase::Publishing);
+    meta.built_at = rfc3339_now();
+    meta.build_seconds = started.elapsed().as_secs_f64();
+    write_synced(&meta_path, meta.to_json().as_bytes())?;
     let generation = publisher.publish()?;
     progress.set_phase(Phase::Done);
     Ok(BuildReport { generation, meta })
@@ -302,6 +308,9 @@ struct Collector {
     ids: Vec<u32>,
     titles: StrTableWriter,
     summaries: StrTableWriter,
+    /// Start of each article's text, for the full-text index (removed
+    /// after indexing).
+    bodies: StrTableWriter,
     urls: StrTableWriter,
     timestamps: StrTableWriter,
     /// Title key → concept index.
@@ -367,13 +376,14 @@ impl Collector {
         let links_path = dir.join("links.tmp");
         let links = File::create(&links_path).map_err(|e| BuildError::io(&links_path, e))?;
         let summary_links_path = dir.join("summary_links.tmp");
-        let summary_links =
-            File::create(&summary_links_path).map_err(|e| BuildError::io(&summary_links_path, e))?;
+        let summary_links = File::create(&summary_links_path)
+            .map_err(|e| BuildError::io(&summary_links_path, e))?;
         Ok(Collector {
             dir: dir.to_owned(),
             ids: Vec::new(),
             titles: StrTableWriter::create(dir, files::TITLES)?,
             summaries: StrTableWriter::create(dir, files::SUMMARIES)?,
+            bodies: StrTableWriter::create(dir, crate::index::BODIES)?,
             urls: StrTableWriter::create(dir, files::URLS)?,
             timestamps: StrTableWriter::create(dir, files::TIMESTAMPS)?,
             title_map: HashMap::new(),
@@ -483,6 +493,7 @@ impl Collector {
         self.title_map.insert(key, idx);
         self.titles.push(&c.title)?;
         self.summaries.push(&c.summary)?;
+        self.bodies.push(&c.body)?;
         self.urls.push(&c.url)?;
         self.timestamps.push(&c.timestamp)?;
         let mut cats: Vec<u32> = Vec::with_capacity(c.categories.len());
@@ -664,6 +675,7 @@ impl Collector {
         for table in [
             self.titles,
             self.summaries,
+            self.bodies,
             self.urls,
             self.timestamps,
             self.categories,
@@ -681,7 +693,9 @@ impl Collector {
     /// text stays, without a link).
     fn write_summary_links(&mut self, alias_targets: &HashMap<u64, u32>) -> Result<(), BuildError> {
         let path = self.summary_links_path.clone();
-        self.summary_links.flush().map_err(|e| BuildError::io(&path, e))?;
+        self.summary_links
+            .flush()
+            .map_err(|e| BuildError::io(&path, e))?;
         let file = File::open(&path).map_err(|e| BuildError::io(&path, e))?;
         let mut reader = BufReader::with_capacity(1 << 16, file);
         let mut out = AdjacencyWriter::create(&self.dir, files::SUMMARY_LINKS)?;
@@ -689,7 +703,9 @@ impl Collector {
         let mut row: Vec<u32> = Vec::new();
         let mut rec = [0u8; 20];
         for _ in 0..self.summary_link_count {
-            reader.read_exact(&mut rec).map_err(|e| BuildError::io(&path, e))?;
+            reader
+                .read_exact(&mut rec)
+                .map_err(|e| BuildError::io(&path, e))?;
             let word = |i: usize| u32::from_le_bytes([rec[i], rec[i + 1], rec[i + 2], rec[i + 3]]);
             let (src, start, end) = (word(0), word(4), word(8));
             let key = u64::from_le_bytes(rec[12..20].try_into().unwrap_or_default());
@@ -725,13 +741,22 @@ fn write_related(dir: &Path, threads: usize) -> Result<(), BuildError> {
             .map(|t| {
                 let (out, inn) = (&out, &inn);
                 scope.spawn(move || {
-                    let mut finder = kenning_graph::RelatedFinder::new(out, inn, kenning_graph::RelatedWeights::default());
+                    let mut finder = kenning_graph::RelatedFinder::new(
+                        out,
+                        inn,
+                        kenning_graph::RelatedWeights::default(),
+                    );
                     let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
-                    range.map(|a| finder.top_k(a as u32, RELATED_PER_CONCEPT)).collect::<Vec<_>>()
+                    range
+                        .map(|a| finder.top_k(a as u32, RELATED_PER_CONCEPT))
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
     });
     let mut related = AdjacencyWriter::create(dir, files::RELATED)?;
     let mut scores = ColumnWriter::create(&dir.join(files::RELATED_SCORES))?;
@@ -746,7 +771,9 @@ fn write_related(dir: &Path, threads: usize) -> Result<(), BuildError> {
         }
     }
     if written != n {
-        return Err(BuildError::Internal("a related-concepts thread panicked".into()));
+        return Err(BuildError::Internal(
+            "a related-concepts thread panicked".into(),
+        ));
     }
     related.finish()?;
     scores.finish()?;
@@ -761,7 +788,10 @@ fn read_csr(dir: &Path, name: &str) -> Result<kenning_graph::Csr, BuildError> {
     let offsets = read_u64s(&dir.join(format!("{name}.off")))?;
     let path = dir.join(format!("{name}.u32"));
     let bytes = std::fs::read(&path).map_err(|e| BuildError::io(&path, e))?;
-    let targets = bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    let targets = bytes
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
     Ok(kenning_graph::Csr { offsets, targets })
 }
 

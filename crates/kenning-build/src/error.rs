@@ -21,12 +21,19 @@ pub enum BuildError {
     /// The sources hold no concept at all.
     #[error("the sources hold no article (no page in namespace 0, no document, no record)")]
     NoConcepts,
+    /// The full-text index could not be written.
+    #[error("search index: {0}")]
+    Search(String),
     /// A thread of the pipeline died unexpectedly.
     #[error("internal error: {0}")]
     Internal(String),
 }
 
 impl BuildError {
+    pub(crate) fn search(e: impl std::fmt::Display) -> Self {
+        BuildError::Search(e.to_string())
+    }
+
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         BuildError::Io {
             path: path.to_owned(),

@@ -16,6 +16,7 @@
 
 mod collect;
 mod error;
+mod index;
 mod plain;
 mod process;
 mod progress;

@@ -45,6 +45,8 @@ pub(crate) struct ConceptRow {
     pub(crate) categories: Vec<String>,
     /// Normalised titles of linked articles, in order, with repeats.
     pub(crate) links: Vec<String>,
+    /// The start of the article's plain text, for the full-text index.
+    pub(crate) body: String,
     /// Links in the summary: byte range in `summary` and normalised target.
     pub(crate) summary_links: Vec<(u32, u32, String)>,
     /// Other names (JSONL `aliases`), normalised.
@@ -76,6 +78,7 @@ fn process_item(item: Item) -> Row {
         Item::Wiki(page, site) => wiki_row(page, &site),
         Item::Extracted(doc) => Row::Concept(ConceptRow {
             id: doc.id,
+            body: truncate(&doc.text, BODY_BYTES).to_owned(),
             summary: plain::lead(&doc.text, &doc.title, Layout::LinePerParagraph),
             url: doc.url.unwrap_or_default(),
             title: doc.title,
@@ -126,12 +129,20 @@ fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
         };
     }
     let extract = kenning_wikitext::extract(&page.text, ns);
-    let summary_links = locate_in(&extract.lead, extract.links.iter().filter(|l| l.in_lead).map(|l| (l.anchor.as_str(), &l.target)));
+    let summary_links = extract
+        .links
+        .iter()
+        .filter_map(|l| {
+            l.lead_range
+                .map(|(a, b)| (a as u32, b as u32, l.target.clone()))
+        })
+        .collect();
     Row::Concept(ConceptRow {
         id: Some(page.id),
         url: site.article_url(&page.title).unwrap_or_default(),
         timestamp: page.timestamp.unwrap_or_default(),
         summary_links,
+        body: truncate(&extract.text, BODY_BYTES).to_owned(),
         summary: extract.lead,
         categories: extract.categories,
         links: extract.links.into_iter().map(|l| l.target).collect(),
@@ -140,23 +151,19 @@ fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
     })
 }
 
-/// Finds each anchor in `text`, in order, after the previous one: the
-/// byte ranges of a page's lead links within the lead.
-fn locate_in<'a>(text: &str, anchors: impl Iterator<Item = (&'a str, &'a String)>) -> Vec<(u32, u32, String)> {
-    let mut found = Vec::new();
-    let mut cursor = 0;
-    for (anchor, target) in anchors {
-        if anchor.is_empty() {
-            continue;
-        }
-        if let Some(p) = text[cursor..].find(anchor) {
-            let start = cursor + p;
-            let end = start + anchor.len();
-            found.push((start as u32, end as u32, target.clone()));
-            cursor = end;
-        }
+/// Text indexed per concept beyond its title and summary, in bytes.
+const BODY_BYTES: usize = 2000;
+
+/// `s` cut to at most `max` bytes, at a character boundary.
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
     }
-    found
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
@@ -189,6 +196,7 @@ fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
         links: normalize_all(record.links.unwrap_or_default()),
         aliases: normalize_all(record.aliases),
         summary_links: Vec::new(),
+        body: truncate(&record.text, BODY_BYTES).to_owned(),
         title,
     })
 }

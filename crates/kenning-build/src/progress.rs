@@ -15,6 +15,8 @@ pub enum Phase {
     Linking,
     /// Computing related concepts.
     Relating,
+    /// Writing the full-text index.
+    Indexing,
     /// Syncing and swapping the new snapshot in.
     Publishing,
     /// Done.

@@ -16,7 +16,10 @@ fn data() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else if std::env::var_os("KENNING_REQUIRE_DATA").is_some() {
-        panic!("{} is absent and KENNING_REQUIRE_DATA is set", dir.display());
+        panic!(
+            "{} is absent and KENNING_REQUIRE_DATA is set",
+            dir.display()
+        );
     } else {
         eprintln!("note: {} is absent; real-data tests skipped", dir.display());
         None

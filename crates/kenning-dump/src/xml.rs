@@ -374,7 +374,8 @@ fn element<'a>(block: &'a str, name: &str) -> Option<(&'a str, &'a str, usize)> 
                     return Some((tag, "", tag_end + 1));
                 }
                 let close = format!("</{name}>");
-                let content_end = memmem::find(block[tag_end + 1..].as_bytes(), close.as_bytes())? + tag_end + 1;
+                let content_end =
+                    memmem::find(&block.as_bytes()[tag_end + 1..], close.as_bytes())? + tag_end + 1;
                 return Some((
                     tag,
                     &block[tag_end + 1..content_end],

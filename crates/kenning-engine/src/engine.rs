@@ -148,6 +148,7 @@ const TOP_LINKS: usize = 10;
 #[derive(Debug)]
 pub struct Engine {
     snapshot: Snapshot,
+    pub(crate) search: Option<kenning_search::SearchIndex>,
     max_in_degree: u64,
 }
 
@@ -159,7 +160,20 @@ impl Engine {
             .map(|i| snapshot.concept(i).in_links().len() as u64)
             .max()
             .unwrap_or(0);
-        Ok(Engine { snapshot, max_in_degree })
+        let search_dir = snapshot.generation_dir().join(kenning_store::files::SEARCH);
+        let search = if search_dir.is_dir() {
+            Some(
+                kenning_search::SearchIndex::open(&search_dir)
+                    .map_err(|e| EngineError::Search(e.to_string()))?,
+            )
+        } else {
+            None
+        };
+        Ok(Engine {
+            snapshot,
+            search,
+            max_in_degree,
+        })
     }
 
     /// The snapshot underneath.
@@ -169,13 +183,18 @@ impl Engine {
 
     /// The popularity prior of a concept in `[0, 1]` (normalised log in-degree).
     pub fn popularity(&self, idx: ConceptIdx) -> f32 {
-        kenning_graph::popularity(self.snapshot.concept(idx).in_links().len() as u64, self.max_in_degree)
+        kenning_graph::popularity(
+            self.snapshot.concept(idx).in_links().len() as u64,
+            self.max_in_degree,
+        )
     }
 
     /// The id of the concept a title (or redirect) names, as the wiki
     /// matches titles.
     pub fn find_title(&self, title: &str) -> Option<u32> {
-        self.snapshot.lookup(title).map(|idx| self.snapshot.concept(idx).id())
+        self.snapshot
+            .lookup(title)
+            .map(|idx| self.snapshot.concept(idx).id())
     }
 
     /// The page of concept `id`.
@@ -209,7 +228,11 @@ impl Engine {
         c.related()
             .map(|(idx, score)| {
                 let r = self.snapshot.concept(idx);
-                RelatedConcept { id: r.id(), title: r.title().to_owned(), score }
+                RelatedConcept {
+                    id: r.id(),
+                    title: r.title().to_owned(),
+                    score,
+                }
             })
             .collect()
     }
@@ -231,10 +254,20 @@ impl Engine {
             timeline: timeline(summary),
             summary_links: c
                 .summary_links()
-                .filter(|&(start, end, _)| summary.is_char_boundary(start) && summary.is_char_boundary(end) && start < end && end <= summary.len())
+                .filter(|&(start, end, _)| {
+                    summary.is_char_boundary(start)
+                        && summary.is_char_boundary(end)
+                        && start < end
+                        && end <= summary.len()
+                })
                 .map(|(start, end, target)| {
                     let t = s.concept(target);
-                    SummaryLink { start, end, id: t.id(), title: t.title().to_owned() }
+                    SummaryLink {
+                        start,
+                        end,
+                        id: t.id(),
+                        title: t.title().to_owned(),
+                    }
                 })
                 .collect(),
             related: self.related_of(c),
@@ -242,7 +275,10 @@ impl Engine {
             in_links_top: in_links
                 .iter()
                 .take(TOP_LINKS)
-                .map(|&i| LinkedConcept { id: s.concept(i).id(), title: s.concept(i).title().to_owned() })
+                .map(|&i| LinkedConcept {
+                    id: s.concept(i).id(),
+                    title: s.concept(i).title().to_owned(),
+                })
                 .collect(),
             out_link_count: c.out_links().len(),
             revision_timestamp: c.timestamp().map(str::to_owned),

@@ -13,11 +13,12 @@
 
 mod engine;
 mod error;
+mod search;
 mod timeline;
 
 pub use engine::{
-    ConceptPage, Engine, LinkedConcept, RelatedConcept, SearchHit, SearchPage, SearchRequest, StatsPage,
-    SummaryLink,
+    ConceptPage, Engine, LinkedConcept, RelatedConcept, SearchHit, SearchPage, SearchRequest,
+    StatsPage, SummaryLink,
 };
 pub use error::EngineError;
 pub use timeline::{TimelineEntry, timeline};

@@ -16,7 +16,12 @@ pub struct TimelineEntry {
 /// no year are left out. Stable for equal years (text order).
 pub fn timeline(summary: &str) -> Vec<TimelineEntry> {
     let mut entries: Vec<TimelineEntry> = sentences(summary)
-        .filter_map(|s| first_year(s).map(|year| TimelineEntry { year, text: s.to_owned() }))
+        .filter_map(|s| {
+            first_year(s).map(|year| TimelineEntry {
+                year,
+                text: s.to_owned(),
+            })
+        })
         .collect();
     entries.sort_by_key(|e| e.year);
     entries
@@ -56,13 +61,21 @@ fn first_year(sentence: &str) -> Option<i32> {
     let bytes = sentence.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b',' && bytes[i - 1] != b'.') {
+        if bytes[i].is_ascii_digit()
+            && (i == 0
+                || !bytes[i - 1].is_ascii_alphanumeric()
+                    && bytes[i - 1] != b','
+                    && bytes[i - 1] != b'.')
+        {
             let start = i;
             while i < bytes.len() && bytes[i].is_ascii_digit() {
                 i += 1;
             }
             let digits = &sentence[start..i];
-            let followed_ok = i == bytes.len() || !(bytes[i].is_ascii_alphanumeric() || (bytes[i] == b',' || bytes[i] == b'.') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
+            let followed_ok = i == bytes.len()
+                || !(bytes[i].is_ascii_alphanumeric()
+                    || (bytes[i] == b',' || bytes[i] == b'.')
+                        && bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
             if !followed_ok {
                 continue;
             }
@@ -93,7 +106,10 @@ mod tests {
         let t = timeline(s);
         let years: Vec<i32> = t.iter().map(|e| e.year).collect();
         assert_eq!(years, vec![1918, 1922, 1924, 1933]);
-        assert_eq!(t[1].text, "They set up the Soviet Union in 1922 with Vladimir Lenin in charge.");
+        assert_eq!(
+            t[1].text,
+            "They set up the Soviet Union in 1922 with Vladimir Lenin in charge."
+        );
     }
 
     #[test]
@@ -102,6 +118,9 @@ mod tests {
         assert!(timeline("The value is 3.1415 and 12,000,000.").is_empty());
         assert_eq!(timeline("Rome was founded in 753 BC.")[0].year, -753);
         assert!(timeline("Route 1066A is a road.").is_empty());
-        assert_eq!(timeline("In 1887 the town got its charter.\nThe railway came in 1903.").len(), 2);
+        assert_eq!(
+            timeline("In 1887 the town got its charter.\nThe railway came in 1903.").len(),
+            2
+        );
     }
 }

@@ -30,7 +30,10 @@ impl Csr {
         I: IntoIterator<Item = R>,
         R: IntoIterator<Item = u32>,
     {
-        let mut csr = Csr { offsets: vec![0], targets: Vec::new() };
+        let mut csr = Csr {
+            offsets: vec![0],
+            targets: Vec::new(),
+        };
         for row in rows {
             let start = csr.targets.len();
             csr.targets.extend(row);

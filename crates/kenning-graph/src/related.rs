@@ -32,7 +32,11 @@ pub struct RelatedWeights {
 
 impl Default for RelatedWeights {
     fn default() -> Self {
-        RelatedWeights { shared_in: 0.45, shared_out: 0.35, direct: 0.2 }
+        RelatedWeights {
+            shared_in: 0.45,
+            shared_out: 0.35,
+            direct: 0.2,
+        }
     }
 }
 
@@ -98,7 +102,10 @@ impl<'g> RelatedFinder<'g> {
         }
         // Direct neighbours are candidates even without shared links.
         for &b in out.row(a).iter().chain(inn.row(a)) {
-            if self.shared_in[b as usize] == 0 && self.shared_out[b as usize] == 0 && !self.touched.contains(&b) {
+            if self.shared_in[b as usize] == 0
+                && self.shared_out[b as usize] == 0
+                && !self.touched.contains(&b)
+            {
                 self.touched.push(b);
             }
         }
@@ -108,8 +115,18 @@ impl<'g> RelatedFinder<'g> {
             if b == a {
                 continue;
             }
-            let si = milne_witten(inn.row(a).len(), inn.row(b).len(), self.shared_in[b as usize] as usize, n);
-            let so = milne_witten(out.row(a).len(), out.row(b).len(), self.shared_out[b as usize] as usize, n);
+            let si = milne_witten(
+                inn.row(a).len(),
+                inn.row(b).len(),
+                self.shared_in[b as usize] as usize,
+                n,
+            );
+            let so = milne_witten(
+                out.row(a).len(),
+                out.row(b).len(),
+                self.shared_out[b as usize] as usize,
+                n,
+            );
             let forward = out.row(a).binary_search(&b).is_ok();
             let backward = inn.row(a).binary_search(&b).is_ok();
             let direct = match (forward, backward) {
@@ -131,7 +148,8 @@ impl<'g> RelatedFinder<'g> {
         if k == 0 {
             return Vec::new();
         }
-        let by_score = |x: &Related, y: &Related| y.score.total_cmp(&x.score).then(x.idx.cmp(&y.idx));
+        let by_score =
+            |x: &Related, y: &Related| y.score.total_cmp(&x.score).then(x.idx.cmp(&y.idx));
         scored.select_nth_unstable_by(k - 1, by_score);
         scored.truncate(k);
         scored.sort_unstable_by(by_score);

@@ -211,15 +211,16 @@ impl U64Column {
     }
 }
 
-/// A string table written by [`StrTableWriter`].
+/// A string table written by [`StrTableWriter`], memory-mapped.
 #[derive(Debug)]
-pub(crate) struct StrTable {
+pub struct StrTable {
     data: Mapped,
     offsets: U64Column,
 }
 
 impl StrTable {
-    pub(crate) fn open(dir: &Path, name: &str) -> Result<Self, StoreError> {
+    /// Opens the table `dir/name.{dat,off}`.
+    pub fn open(dir: &Path, name: &str) -> Result<Self, StoreError> {
         let data_path = dir.join(format!("{name}.dat"));
         let data = Mapped::open(&data_path)?;
         let offsets = U64Column::open(&dir.join(format!("{name}.off")))?;
@@ -234,10 +235,16 @@ impl StrTable {
         }
         Ok(StrTable { data, offsets })
     }
-    pub(crate) fn len(&self) -> usize {
+    /// Number of strings.
+    pub fn len(&self) -> usize {
         self.offsets.len() - 1
     }
-    pub(crate) fn get(&self, i: usize) -> &str {
+    /// Whether the table holds no string.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// String `i`. Panics if `i >= len()`.
+    pub fn get(&self, i: usize) -> &str {
         let (a, b) = (
             self.offsets.get(i) as usize,
             self.offsets.get(i + 1) as usize,

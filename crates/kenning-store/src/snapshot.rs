@@ -211,7 +211,13 @@ impl Snapshot {
             }
             Err(e) => return Err(StoreError::io(&current, e)),
         };
-        let generation = dir.join(&name);
+        Snapshot::open_generation(&dir.join(&name))
+    }
+
+    /// Opens one generation folder directly, published or not (the build
+    /// reads back what it wrote before publishing it).
+    pub fn open_generation(generation: &Path) -> Result<Snapshot, StoreError> {
+        let generation = generation.to_owned();
         let meta_path = generation.join(files::META);
         let meta_text =
             std::fs::read_to_string(&meta_path).map_err(|e| StoreError::io(&meta_path, e))?;
@@ -262,7 +268,7 @@ impl Snapshot {
         .all(|&len| len == n)
             && snapshot.name_keys.len() == snapshot.name_targets.len()
             && snapshot.related_scores.len() == snapshot.related.values.len()
-            && snapshot.summary_links.values.len() % 3 == 0;
+            && snapshot.summary_links.values.len().is_multiple_of(3);
         if !consistent {
             return Err(StoreError::Corrupt {
                 path: snapshot.dir.clone(),
@@ -435,12 +441,21 @@ impl<'a> ConceptView<'a> {
         let s = self.snapshot;
         let range = s.summary_links.range(self.idx as usize);
         (range.start..range.end).step_by(3).map(move |j| {
-            (s.summary_links.values.get(j) as usize, s.summary_links.values.get(j + 1) as usize, s.summary_links.values.get(j + 2))
+            (
+                s.summary_links.values.get(j) as usize,
+                s.summary_links.values.get(j + 1) as usize,
+                s.summary_links.values.get(j + 2),
+            )
         })
     }
     /// Its most related concepts with their scores, best first.
     pub fn related(&self) -> impl ExactSizeIterator<Item = (ConceptIdx, f32)> + 'a {
         let s = self.snapshot;
-        s.related.range(self.idx as usize).map(move |j| (s.related.values.get(j), f32::from_bits(s.related_scores.get(j))))
+        s.related.range(self.idx as usize).map(move |j| {
+            (
+                s.related.values.get(j),
+                f32::from_bits(s.related_scores.get(j)),
+            )
+        })
     }
 }

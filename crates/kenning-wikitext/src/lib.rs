@@ -68,6 +68,9 @@ pub struct WikiLink {
     pub end: usize,
     /// The link is in the lead (and its anchor in [`Extract::lead`]).
     pub in_lead: bool,
+    /// Where the anchor is in [`Extract::lead`], for links in the lead:
+    /// `&lead[a..b] == anchor`.
+    pub lead_range: Option<(usize, usize)>,
 }
 
 /// Reads one page's wikitext. `namespaces` tells which link prefixes are
@@ -91,12 +94,21 @@ pub fn extract(wikitext: &str, namespaces: &Namespaces) -> Extract {
     let links = emitted
         .links
         .into_iter()
-        .map(|l| WikiLink {
-            anchor: text[l.start..l.end].to_owned(),
-            in_lead: l.start >= lead_start && l.end <= lead_end,
-            target: l.target,
-            start: l.start,
-            end: l.end,
+        .map(|l| {
+            let in_lead = l.start >= lead_start && l.end <= lead_end;
+            WikiLink {
+                anchor: text[l.start..l.end].to_owned(),
+                in_lead,
+                lead_range: in_lead.then(|| {
+                    // The lead joins paragraphs with one newline instead of
+                    // two: each "\n\n" before the anchor shifts it by one.
+                    let shift = text[lead_start..l.start].matches("\n\n").count();
+                    (l.start - lead_start - shift, l.end - lead_start - shift)
+                }),
+                target: l.target,
+                start: l.start,
+                end: l.end,
+            }
         })
         .collect();
     Extract {

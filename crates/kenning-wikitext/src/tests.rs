@@ -274,3 +274,25 @@ fn first_sentence_boundaries() {
     assert_eq!(first_sentence("Ends here."), "Ends here.");
     assert_eq!(first_sentence(""), "");
 }
+
+#[test]
+fn lead_ranges_point_into_the_lead() {
+    let ns = Namespaces::english();
+    let e = extract(
+        "'''Merrowby station''' is at [[Merrowby]].\n\nIt serves [[Lake Tessel|the lake]] and [[Merrowby]] again.\n\n== History ==\n[[Merrowby]] later.",
+        &ns,
+    );
+    let in_lead: Vec<_> = e.links.iter().filter(|l| l.in_lead).collect();
+    assert_eq!(in_lead.len(), 3);
+    for l in &in_lead {
+        let (a, b) = l.lead_range.unwrap();
+        assert_eq!(&e.lead[a..b], l.anchor);
+    }
+    assert_eq!(in_lead[0].lead_range, Some((23, 31)));
+    assert!(
+        e.links
+            .iter()
+            .filter(|l| !l.in_lead)
+            .all(|l| l.lead_range.is_none())
+    );
+}

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use kenning_build::{BuildOptions, BuildProgress, Source};
+use kenning_engine::{Engine, SearchRequest};
 use kenning_store::Snapshot;
 
 use crate::output;
@@ -62,6 +63,27 @@ enum Command {
         /// The snapshot folder.
         dir: PathBuf,
         /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search concepts by title, alias and text (typos tolerated).
+    ///
+    /// Example: kenning search snap "lighthouse keeper" --limit 5
+    Search {
+        /// The snapshot folder.
+        dir: PathBuf,
+        /// What to look for.
+        query: String,
+        /// Results to show (at most 100).
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Results to skip (for the next page).
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Only these types, comma-separated (e.g. `concept`).
+        #[arg(long, value_delimiter = ',')]
+        types: Vec<String>,
+        /// Print JSON (the API's search shape) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -136,29 +158,53 @@ pub(crate) fn run() -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Search {
+            dir,
+            query,
+            limit,
+            offset,
+            types,
+            json,
+        } => {
+            let engine = Engine::open(&dir)?;
+            let page = engine.search(&SearchRequest {
+                query,
+                types,
+                limit,
+                offset,
+            })?;
+            println!(
+                "{}",
+                if json {
+                    output::to_json(&page)
+                } else {
+                    output::search_text(&page)
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Concept { dir, title, json } => {
-            let snapshot = Snapshot::open(&dir)?;
-            let found = snapshot.lookup(&title).or_else(|| {
+            let engine = Engine::open(&dir)?;
+            let found = engine.find_title(&title).or_else(|| {
                 title
                     .trim()
                     .parse()
                     .ok()
-                    .and_then(|id| snapshot.find_id(id))
+                    .filter(|&id| engine.concept(id).is_some())
             });
-            let Some(idx) = found else {
+            let Some(page) = found.and_then(|id| engine.concept(id)) else {
                 anyhow::bail!(
-                    "no concept titled {title:?} in {} (try `kenning stats {}`)",
+                    "no concept titled {title:?} in {} (try `kenning search {} {title:?}`)",
                     dir.display(),
                     dir.display()
                 );
             };
-            let concept = snapshot.concept(idx);
             println!(
                 "{}",
                 if json {
-                    output::concept_json(&concept)
+                    output::to_json(&page)
                 } else {
-                    output::concept_text(&concept)
+                    output::concept_text(&page)
                 }
             );
             Ok(ExitCode::SUCCESS)

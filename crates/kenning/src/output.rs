@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use kenning_store::{ConceptView, Meta, Snapshot};
+use kenning_engine::{ConceptPage, SearchPage};
+use kenning_store::{Meta, Snapshot};
 use serde_json::{Value, json};
 
 /// Digits grouped by thousands: 1234567 → "1,234,567".
@@ -137,45 +138,68 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
     out
 }
 
-/// The concept as JSON: the fields of the API's concept object.
-pub(crate) fn concept_value(c: &ConceptView<'_>) -> Value {
-    json!({
-        "id": c.id(),
-        "title": c.title(),
-        "summary": c.summary(),
-        "url": c.url(),
-        "aliases": c.aliases().collect::<Vec<_>>(),
-        "categories": c.categories().collect::<Vec<_>>(),
-        "in_links": c.in_links().len(),
-        "out_links": c.out_links().len(),
-        "revision_timestamp": c.timestamp(),
-    })
+/// Any API shape as pretty JSON, exactly as the HTTP API serialises it.
+pub(crate) fn to_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
-pub(crate) fn concept_json(c: &ConceptView<'_>) -> String {
-    pretty(&concept_value(c))
-}
-
-pub(crate) fn concept_text(c: &ConceptView<'_>) -> String {
-    let mut out = format!("Concept\n\n{}\n\nSummary\n{}\n", c.title(), c.summary());
-    let aliases: Vec<&str> = c.aliases().collect();
-    if !aliases.is_empty() {
-        out.push_str(&format!("\nAlso known as\n{}\n", aliases.join(" · ")));
+pub(crate) fn search_text(page: &SearchPage) -> String {
+    if page.items.is_empty() {
+        return format!("no results for {:?}", page.query);
     }
-    let categories: Vec<&str> = c.categories().collect();
-    if !categories.is_empty() {
-        out.push_str(&format!("\nCategories\n{}\n", categories.join(" · ")));
+    let mut out = format!(
+        "{} results for {:?}\n",
+        grouped(page.total as u64),
+        page.query
+    );
+    for hit in &page.items {
+        out.push_str(&format!(
+            "\n{:>7.3}  {} ({} {})\n",
+            hit.score, hit.title, hit.kind, hit.id
+        ));
+        if let Some(alias) = &hit.matched_alias {
+            out.push_str(&format!("         matched {alias:?}\n"));
+        }
+        if !hit.snippet.is_empty() {
+            out.push_str(&format!("         {}\n", hit.snippet));
+        }
+    }
+    out.pop();
+    out
+}
+
+pub(crate) fn concept_text(c: &ConceptPage) -> String {
+    let mut out = format!("Concept\n\n{}\n\nSummary\n{}\n", c.title, c.summary);
+    if !c.timeline.is_empty() {
+        out.push_str("\nTimeline\n");
+        for e in &c.timeline {
+            out.push_str(&format!("{:>6}  {}\n", e.year, e.text));
+        }
+    }
+    if !c.related.is_empty() {
+        let related: Vec<String> = c
+            .related
+            .iter()
+            .map(|r| format!("{} ({:.2})", r.title, r.score))
+            .collect();
+        out.push_str(&format!("\nRelated concepts\n{}\n", related.join(" · ")));
+    }
+    if !c.aliases.is_empty() {
+        out.push_str(&format!("\nAlso known as\n{}\n", c.aliases.join(" · ")));
+    }
+    if !c.categories.is_empty() {
+        out.push_str(&format!("\nCategories\n{}\n", c.categories.join(" · ")));
     }
     out.push_str(&format!(
         "\nLinks\n{} concepts link here; this concept links to {}\n",
-        grouped(c.in_links().len() as u64),
-        grouped(c.out_links().len() as u64)
+        grouped(c.in_link_count as u64),
+        grouped(c.out_link_count as u64)
     ));
-    out.push_str(&format!("\nSource\nid {}", c.id()));
-    if let Some(url) = c.url() {
+    out.push_str(&format!("\nSource\nid {}", c.id));
+    if let Some(url) = &c.url {
         out.push_str(&format!(", {url}"));
     }
-    if let Some(ts) = c.timestamp() {
+    if let Some(ts) = &c.revision_timestamp {
         out.push_str(&format!(", revision of {ts}"));
     }
     out.push_str(

@@ -46,6 +46,7 @@ fn phase_label(phase: &Phase) -> String {
         Phase::Reading(path) => format!("reading {path}"),
         Phase::Linking => "resolving redirects and links".into(),
         Phase::Relating => "finding related concepts".into(),
+        Phase::Indexing => "writing the search index".into(),
         Phase::Publishing => "publishing".into(),
         Phase::Done => "done".into(),
     }

@@ -78,7 +78,20 @@ fn example_wiki_builds_and_answers() {
             .unwrap()
             .starts_with("2026-")
     );
-    assert!(c["in_links"].as_u64().unwrap() > 0);
+    assert!(c["in_link_count"].as_u64().unwrap() > 0);
+    // Summary links point at their anchors: "… at [[Merrowby]]." is the
+    // link, not the bold title that starts with the same word.
+    let summary = c["summary"].as_str().unwrap();
+    let links = c["summary_links"].as_array().unwrap();
+    assert!(!links.is_empty());
+    for link in links {
+        let (a, b) = (
+            link["start"].as_u64().unwrap() as usize,
+            link["end"].as_u64().unwrap() as usize,
+        );
+        assert!(a > 0, "{link}");
+        assert!(!summary[a..b].is_empty(), "{link}");
+    }
 
     let o = kenning(&["concept", out.to_str().unwrap(), "Merrowby"]);
     let text = stdout(&o);

@@ -1,0 +1,50 @@
+//! The full-text index, written after the graph so that aliases and
+//! popularity are known.
+
+use std::path::Path;
+
+use kenning_search::{Document, IndexWriter};
+use kenning_store::{Snapshot, files};
+
+use crate::BuildError;
+
+/// The temporary string table of article text kept for indexing.
+pub(crate) const BODIES: &str = "bodies.tmp";
+
+/// Memory the index writer may use, whatever the snapshot's size.
+const INDEX_MEMORY: usize = 256 << 20;
+
+/// Indexes every concept of the generation in `dir` (its files and
+/// `meta.json` written) into `dir/search`, then drops the text table.
+pub(crate) fn write_search_index(dir: &Path, threads: usize) -> Result<(), BuildError> {
+    let snapshot = Snapshot::open_generation(dir)?;
+    let bodies = kenning_store::StrTable::open(dir, BODIES)?;
+    let max_in = (0..snapshot.len() as u32)
+        .map(|i| snapshot.concept(i).in_links().len() as u64)
+        .max()
+        .unwrap_or(0);
+    let search_dir = dir.join(files::SEARCH);
+    std::fs::create_dir_all(&search_dir).map_err(|e| BuildError::io(&search_dir, e))?;
+    let mut writer =
+        IndexWriter::create(&search_dir, INDEX_MEMORY, threads).map_err(BuildError::search)?;
+    for idx in 0..snapshot.len() as u32 {
+        let c = snapshot.concept(idx);
+        let aliases: Vec<&str> = c.aliases().collect();
+        let doc = Document {
+            key: u64::from(idx),
+            kind: "concept",
+            title: c.title(),
+            aliases: &aliases,
+            summary: c.summary(),
+            body: bodies.get(idx as usize),
+            popularity: kenning_graph::popularity(c.in_links().len() as u64, max_in),
+        };
+        writer.add(&doc).map_err(BuildError::search)?;
+    }
+    writer.finish().map_err(BuildError::search)?;
+    drop(bodies);
+    for ext in ["dat", "off"] {
+        let _ = std::fs::remove_file(dir.join(format!("{BODIES}.{ext}")));
+    }
+    Ok(())
+}

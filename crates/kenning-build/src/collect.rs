@@ -98,10 +98,18 @@ pub(crate) fn run(
     if collector.ids.is_empty() {
         return Err(BuildError::NoConcepts);
     }
+    let mut phases = vec![("reading".to_owned(), started.elapsed().as_secs_f64())];
+    let mut lap = Instant::now();
+    let mut phase_done = |name: &str, phases: &mut Vec<(String, f64)>| {
+        phases.push((name.to_owned(), lap.elapsed().as_secs_f64()));
+        lap = Instant::now();
+    };
     progress.set_phase(Phase::Linking);
     let mut stats = collector.finish()?;
+    phase_done("linking", &mut phases);
     progress.set_phase(Phase::Relating);
     write_related(&dir, threads)?;
+    phase_done("relating", &mut phases);
     stats.pages_read = progress.pages.load(Ordering::Relaxed);
 
     let mut meta = Meta {
@@ -109,6 +117,7 @@ pub(crate) fn run(
         kenning_version: env!("CARGO_PKG_VERSION").to_owned(),
         built_at: rfc3339_now(),
         build_seconds: started.elapsed().as_secs_f64(),
+        phase_seconds: phases.clone(),
         site: site_meta(site.as_deref()),
         sources,
         stats,
@@ -119,6 +128,8 @@ pub(crate) fn run(
     write_synced(&meta_path, meta.to_json().as_bytes())?;
     progress.set_phase(Phase::Indexing);
     crate::index::write_search_index(&dir, threads)?;
+    phase_done("indexing", &mut phases);
+    meta.phase_seconds = phases;
     progress.set_phase(Phase::Publishing);
     meta.built_at = rfc3339_now();
     meta.build_seconds = started.elapsed().as_secs_f64();

@@ -72,6 +72,9 @@ pub struct Meta {
     pub built_at: String,
     /// Wall time of the build.
     pub build_seconds: f64,
+    /// Wall time of each phase (`reading` includes extraction), in order.
+    #[serde(default)]
+    pub phase_seconds: Vec<(String, f64)>,
     /// The wiki the concepts come from.
     pub site: SiteMeta,
     /// Every source read.

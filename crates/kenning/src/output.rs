@@ -85,6 +85,7 @@ pub(crate) fn stats_json(snapshot: &Snapshot) -> String {
         })).collect::<Vec<_>>(),
         "built_at": meta.built_at,
         "build_seconds": meta.build_seconds,
+        "phase_seconds": meta.phase_seconds.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
         "format": meta.format,
         "kenning_version": meta.kenning_version,
     });
@@ -131,6 +132,14 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
         "{:<18}{} in {:.1} s\n",
         "built", meta.built_at, meta.build_seconds
     ));
+    let phases: Vec<String> = meta
+        .phase_seconds
+        .iter()
+        .map(|(name, s)| format!("{name} {s:.2} s"))
+        .collect();
+    if !phases.is_empty() {
+        out.push_str(&format!("{:<18}{}\n", "phases", phases.join(", ")));
+    }
     out.push_str(&format!(
         "{:<18}{} (format {})",
         "kenning", meta.kenning_version, meta.format

@@ -151,6 +151,13 @@ fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
     })
 }
 
+/// A title outside MediaWiki's rules: whitespace collapsed, control
+/// characters refused.
+fn free_title(raw: &str) -> Option<String> {
+    let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!title.is_empty() && !title.chars().any(char::is_control)).then_some(title)
+}
+
 /// Text indexed per concept beyond its title and summary, in bytes.
 const BODY_BYTES: usize = 2000;
 
@@ -167,7 +174,12 @@ fn truncate(s: &str, max: usize) -> &str {
 }
 
 fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
-    let Some(title) = ns.normalize_in(NS_MAIN, &record.title) else {
+    // JSONL titles are not bound by MediaWiki's rules: characters a wiki
+    // title may not hold (`<`, `[`, `|`, …) are kept as written.
+    let Some(title) = ns
+        .normalize_in(NS_MAIN, &record.title)
+        .or_else(|| free_title(&record.title))
+    else {
         return Row::Failed {
             title: record.title,
             id: record.id,

@@ -66,6 +66,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve a snapshot as a website and a JSON API.
+    ///
+    /// Concept pages at /concept/{id}, search at /search, the API under
+    /// /api/v1 (documented at /api/openapi.json), /healthz and /metrics.
+    /// Stop with Ctrl-C.
+    ///
+    /// Example: kenning serve snap --addr 127.0.0.1:8080 --institution "EPFL"
+    Serve {
+        /// The snapshot folder.
+        dir: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// The institution named in the "About this result" notice.
+        #[arg(long)]
+        institution: Option<String>,
+        /// Replace the whole "About this result" notice with this text.
+        #[arg(long)]
+        notice: Option<String>,
+    },
     /// Search concepts by title, alias and text (typos tolerated).
     ///
     /// Example: kenning search snap "lighthouse keeper" --limit 5
@@ -156,6 +176,21 @@ pub(crate) fn run() -> Result<ExitCode> {
                     output::stats_text(&snapshot)
                 }
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            dir,
+            addr,
+            institution,
+            notice,
+        } => {
+            let engine = std::sync::Arc::new(Engine::open(&dir)?);
+            let config = kenning_server::ServerConfig {
+                institution,
+                notice,
+            };
+            kenning_server::serve_blocking(engine, config, addr)
+                .with_context(|| format!("cannot serve on {addr}"))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Search {

@@ -1,0 +1,113 @@
+//! The JSON API (besides search): concepts, related concepts, health, and
+//! the OpenAPI document that describes it all.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::Json;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use kenning_engine::{ConceptPage, RelatedConcept, StatsPage};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::error::{ApiError, HttpError};
+use crate::pages::path_value;
+use crate::params::{self, MAX_QUERY_BYTES, Params};
+
+/// The OpenAPI 3.0 description of the JSON API.
+pub(crate) const OPENAPI: &str = include_str!("openapi.json");
+
+/// `GET /api/v1/concepts/{id}`.
+pub(crate) async fn concept(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<ConceptPage>, ApiError> {
+    let id = params::concept_id(&path_value(id)?)?;
+    let page = state
+        .ask(move |engine| engine.concept(id))
+        .await?
+        .ok_or_else(|| no_concept(id))?;
+    Ok(Json(page))
+}
+
+/// `GET /api/v1/concepts?title=`: the concept a title (or alias) names.
+pub(crate) async fn concept_by_title(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<ConceptPage>, ApiError> {
+    let params = Params::parse(raw.as_deref());
+    let title = params
+        .get("title")
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
+    if title.is_empty() {
+        return Err(HttpError::BadRequest("parameter `title` is required".to_owned()).into());
+    }
+    if title.len() > MAX_QUERY_BYTES {
+        return Err(HttpError::BadRequest(format!(
+            "a title is at most {MAX_QUERY_BYTES} bytes long"
+        ))
+        .into());
+    }
+    let lookup = title.clone();
+    let page = state
+        .ask(move |engine| engine.find_title(&lookup).and_then(|id| engine.concept(id)))
+        .await?
+        .ok_or_else(|| HttpError::NotFound(format!("no concept is titled `{title}`")))?;
+    Ok(Json(page))
+}
+
+/// The related concepts of one concept.
+#[derive(Debug, Serialize)]
+pub(crate) struct RelatedList {
+    items: Vec<RelatedConcept>,
+}
+
+/// `GET /api/v1/concepts/{id}/related`.
+pub(crate) async fn related(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<RelatedList>, ApiError> {
+    let id = params::concept_id(&path_value(id)?)?;
+    let items = state
+        .ask(move |engine| engine.related(id))
+        .await?
+        .ok_or_else(|| no_concept(id))?;
+    Ok(Json(RelatedList { items }))
+}
+
+fn no_concept(id: u32) -> HttpError {
+    HttpError::NotFound(format!("there is no concept with id {id}"))
+}
+
+/// What `/healthz` says.
+#[derive(Debug, Serialize)]
+pub(crate) struct Health {
+    status: &'static str,
+    version: &'static str,
+    /// Seconds since the Unix epoch, now.
+    time: u64,
+    stats: StatsPage,
+}
+
+/// `GET /healthz`: the engine answers, and what it serves.
+pub(crate) async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let stats = state.ask(|engine| engine.stats()).await?;
+    let time = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Ok(Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        time,
+        stats,
+    }))
+}
+
+/// `GET /api/openapi.json`.
+pub(crate) async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}

@@ -1,0 +1,416 @@
+//! The concept page: the product's face.
+//!
+//! Sections, in reading order: type label, title, aliases; Summary (with
+//! its links to other concepts); Timeline; Related concepts; What links
+//! here; Categories; Source; an empty place for the institution's
+//! sections; About this result (the notice and which fields were generated).
+
+use std::fmt::Write as _;
+
+use kenning_engine::{ConceptPage, SummaryLink};
+
+use crate::ServerConfig;
+use crate::html::{self, Shell, escape, is_web_url};
+
+/// The default notice, before the institution sentence.
+pub(crate) const DEFAULT_NOTICE: &str = "This page is automatically generated and may contain information that is \
+     not correct, complete, up-to-date, or relevant to your search query. The same applies to every other page \
+     on this website.";
+
+/// The "About this result" notice for `config`.
+pub(crate) fn notice(config: &ServerConfig) -> String {
+    if let Some(notice) = &config.notice {
+        return notice.clone();
+    }
+    match &config.institution {
+        Some(institution) => format!(
+            "{DEFAULT_NOTICE} Please make sure to verify the information with {institution}'s official sources."
+        ),
+        None => DEFAULT_NOTICE.to_owned(),
+    }
+}
+
+/// The whole HTML page of `concept`.
+pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
+    let mut b = String::with_capacity(8192 + concept.summary.len() * 2);
+    b.push_str("<article class=\"concept\">\n<header class=\"concept-header\">\n");
+    b.push_str("<p class=\"type-label\">Concept</p>\n");
+    let _ = writeln!(b, "<h1>{}</h1>", escape(&concept.title));
+    if !concept.aliases.is_empty() {
+        b.push_str("<p class=\"aliases\">Also known as: ");
+        join(&mut b, &concept.aliases, |b, a| {
+            let _ = write!(b, "<span>{}</span>", escape(a));
+        });
+        b.push_str("</p>\n");
+    }
+    b.push_str("</header>\n");
+
+    b.push_str("<section id=\"summary\" class=\"summary\">\n<h2>Summary</h2>\n");
+    if concept.summary.trim().is_empty() {
+        b.push_str("<p class=\"empty\">The source article has no summary.</p>\n");
+    } else {
+        b.push_str(&summary_html(&concept.summary, &concept.summary_links));
+    }
+    b.push_str("</section>\n");
+
+    if !concept.timeline.is_empty() {
+        b.push_str("<section id=\"timeline\">\n<h2>Timeline</h2>\n<ol class=\"timeline\">\n");
+        for entry in &concept.timeline {
+            let year = if entry.year < 0 {
+                format!("{} BC", -entry.year)
+            } else {
+                entry.year.to_string()
+            };
+            let _ = writeln!(
+                b,
+                "<li><span class=\"year\">{}</span><span class=\"event\">{}</span></li>",
+                escape(&year),
+                escape(&entry.text)
+            );
+        }
+        b.push_str("</ol>\n</section>\n");
+    }
+
+    b.push_str("<section id=\"related\">\n<h2>Related concepts</h2>\n");
+    if concept.related.is_empty() {
+        b.push_str("<p class=\"empty\">No related concepts.</p>\n");
+    } else {
+        b.push_str("<ol class=\"related\">\n");
+        for r in concept.related.iter().take(10) {
+            let score = if r.score.is_finite() {
+                r.score.clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let percent = (score * 100.0).round();
+            let _ = writeln!(
+                b,
+                "<li><a href=\"/concept/{id}\">{title}</a>\
+                 <meter min=\"0\" max=\"1\" value=\"{score:.3}\" title=\"Relatedness {percent}%\">{percent}%</meter>\
+                 <span class=\"score\">{percent}%</span></li>",
+                id = r.id,
+                title = escape(&r.title),
+            );
+        }
+        b.push_str("</ol>\n");
+    }
+    b.push_str("</section>\n");
+
+    b.push_str("<section id=\"links-here\">\n<h2>What links here</h2>\n");
+    match concept.in_link_count {
+        0 => b.push_str("<p class=\"empty\">No concept links here.</p>\n"),
+        n => {
+            let _ = writeln!(
+                b,
+                "<p class=\"count\">{n} {} link{} here{}</p>",
+                if n == 1 { "concept" } else { "concepts" },
+                if n == 1 { "s" } else { "" },
+                if concept.in_links_top.len() < n {
+                    "; the most linked-to:"
+                } else {
+                    ":"
+                }
+            );
+            b.push_str("<ul class=\"link-list\">\n");
+            for l in &concept.in_links_top {
+                let _ = writeln!(
+                    b,
+                    "<li><a href=\"/concept/{}\">{}</a></li>",
+                    l.id,
+                    escape(&l.title)
+                );
+            }
+            b.push_str("</ul>\n");
+        }
+    }
+    b.push_str("</section>\n");
+
+    b.push_str("<section id=\"categories\">\n<h2>Categories</h2>\n");
+    if concept.categories.is_empty() {
+        b.push_str("<p class=\"empty\">No categories.</p>\n");
+    } else {
+        b.push_str("<ul class=\"chips\">\n");
+        for c in &concept.categories {
+            let _ = writeln!(b, "<li>{}</li>", escape(c));
+        }
+        b.push_str("</ul>\n");
+    }
+    b.push_str("</section>\n");
+
+    b.push_str("<section id=\"source\">\n<h2>Source</h2>\n<dl class=\"facts\">\n");
+    match &concept.url {
+        Some(url) if is_web_url(url) => {
+            let _ = writeln!(
+                b,
+                "<dt>Original article</dt><dd><a href=\"{u}\" rel=\"nofollow noopener noreferrer\">{u}</a></dd>",
+                u = escape(url)
+            );
+        }
+        Some(url) => {
+            let _ = writeln!(b, "<dt>Original article</dt><dd>{}</dd>", escape(url));
+        }
+        None => b.push_str(
+            "<dt>Original article</dt><dd class=\"empty\">not given by the source</dd>\n",
+        ),
+    }
+    if let Some(ts) = &concept.revision_timestamp {
+        let _ = writeln!(
+            b,
+            "<dt>Revision</dt><dd><time datetime=\"{}\">{}</time></dd>",
+            escape(ts),
+            escape(&readable_timestamp(ts))
+        );
+    }
+    let _ = writeln!(b, "<dt>Page id</dt><dd>{}</dd>", concept.id);
+    let _ = writeln!(b, "<dt>Links out</dt><dd>{}</dd>", concept.out_link_count);
+    let _ = writeln!(
+        b,
+        "<dt>Data</dt><dd><a href=\"/api/v1/concepts/{}\" type=\"application/json\">JSON</a></dd>",
+        concept.id
+    );
+    b.push_str("</dl>\n</section>\n");
+
+    b.push_str(
+        "<!-- Institution sections (courses, people, publications, units) that are about this concept: \
+         reserved for a later issue. -->\n<div id=\"institution-sections\" class=\"institution-sections\"></div>\n",
+    );
+
+    b.push_str("<section id=\"about\" class=\"about\">\n<h2>About this result</h2>\n");
+    let _ = writeln!(b, "<p>{}</p>", escape(&notice(config)));
+    if !concept.generated_fields.is_empty() {
+        b.push_str("<p class=\"generated\">Generated automatically from the source: ");
+        join(&mut b, &concept.generated_fields, |b, f| {
+            let _ = write!(b, "{}", escape(field_name(f)));
+        });
+        b.push_str(".</p>\n");
+    }
+    b.push_str("</section>\n</article>");
+
+    html::page(
+        &Shell {
+            title: &concept.title,
+            query: "",
+            header_search: true,
+            body_class: "concept-page",
+        },
+        &b,
+    )
+}
+
+/// What a generated field is called on the page.
+fn field_name(field: &str) -> &str {
+    match field {
+        "summary" => "the summary",
+        "timeline" => "the timeline",
+        "related" => "related concepts",
+        "summary_links" => "the links in the summary",
+        "in_links" => "what links here",
+        other => other,
+    }
+}
+
+/// Writes `items` separated by commas.
+fn join<T>(b: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            b.push_str(", ");
+        }
+        each(b, item);
+    }
+}
+
+/// `2026-01-02T09:07:00Z` as `2026-01-02 09:07 UTC`; anything else as given.
+pub(crate) fn readable_timestamp(ts: &str) -> String {
+    let b = ts.as_bytes();
+    let shaped = b.len() == 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'Z';
+    if shaped {
+        format!("{} {} UTC", &ts[..10], &ts[11..16])
+    } else {
+        ts.to_owned()
+    }
+}
+
+/// The summary as paragraphs (split at line breaks), its links as links to
+/// concept pages. Links that overlap an earlier one or do not fall on
+/// character boundaries are left out; the text is kept.
+pub(crate) fn summary_html(summary: &str, links: &[SummaryLink]) -> String {
+    let mut links: Vec<&SummaryLink> = links
+        .iter()
+        .filter(|l| {
+            l.start < l.end && summary.is_char_boundary(l.start) && summary.is_char_boundary(l.end)
+        })
+        .collect();
+    links.sort_by_key(|l| (l.start, l.end));
+
+    let mut paragraphs: Vec<String> = vec![String::new()];
+    let text = |paragraphs: &mut Vec<String>, piece: &str| {
+        for (i, line) in piece.split('\n').enumerate() {
+            if i > 0 {
+                paragraphs.push(String::new());
+            }
+            let _ = write!(
+                paragraphs.last_mut().expect("never empty"),
+                "{}",
+                escape(line)
+            );
+        }
+    };
+    let mut at = 0;
+    for link in links {
+        if link.start < at {
+            continue;
+        }
+        text(&mut paragraphs, &summary[at..link.start]);
+        let anchor = summary[link.start..link.end].replace('\n', " ");
+        let _ = write!(
+            paragraphs.last_mut().expect("never empty"),
+            "<a href=\"/concept/{}\" title=\"{}\">{}</a>",
+            link.id,
+            escape(&link.title),
+            escape(&anchor)
+        );
+        at = link.end;
+    }
+    text(&mut paragraphs, &summary[at..]);
+
+    let mut out = String::with_capacity(summary.len() * 2);
+    for p in paragraphs
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+    {
+        let _ = writeln!(out, "<p>{p}</p>");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(start: usize, end: usize, id: u32, title: &str) -> SummaryLink {
+        SummaryLink {
+            start,
+            end,
+            id,
+            title: title.to_owned(),
+        }
+    }
+
+    #[test]
+    fn summary_links_and_paragraphs() {
+        let s = "Merrowby lies on Lake Tessel.\n\nIt has a <b>ferry</b>.";
+        let html = summary_html(
+            s,
+            &[
+                link(17, 28, 2, "Lake Tessel"),
+                link(40, 52, 5, "Merrowby Ferry"),
+            ],
+        );
+        assert_eq!(
+            html,
+            "<p>Merrowby lies on <a href=\"/concept/2\" title=\"Lake Tessel\">Lake Tessel</a>.</p>\n\
+             <p>It has a <a href=\"/concept/5\" title=\"Merrowby Ferry\">&lt;b&gt;ferry&lt;/b&gt;</a>.</p>\n"
+        );
+    }
+
+    #[test]
+    fn bad_summary_links_are_skipped() {
+        let s = "Zürich – x";
+        // 2 is inside "ü"; the second overlaps the first; the third is empty.
+        let html = summary_html(
+            s,
+            &[
+                link(0, 2, 1, "a"),
+                link(0, 7, 2, "b"),
+                link(1, 5, 3, "c"),
+                link(8, 8, 4, "d"),
+            ],
+        );
+        assert_eq!(
+            html,
+            "<p><a href=\"/concept/2\" title=\"b\">Zürich</a> – x</p>\n"
+        );
+    }
+
+    /// Every field of a hostile concept, rendered: no markup survives, and
+    /// a `javascript:` source URL is shown but not linked.
+    #[test]
+    fn every_field_is_escaped() {
+        use kenning_engine::{LinkedConcept, RelatedConcept, TimelineEntry};
+        let evil = "<script>alert(1)</script>\"'&";
+        let summary = format!("{evil} holds <img src=x onerror=alert(1)> in 1999.");
+        let concept = ConceptPage {
+            id: 7,
+            title: evil.to_owned(),
+            summary: summary.clone(),
+            url: Some("javascript:alert(3)".to_owned()),
+            page_url: "/concept/7".to_owned(),
+            aliases: vec![evil.to_owned()],
+            categories: vec![evil.to_owned()],
+            timeline: vec![TimelineEntry {
+                year: 1999,
+                text: summary.clone(),
+            }],
+            summary_links: vec![link(0, evil.len(), 8, evil)],
+            related: vec![RelatedConcept {
+                id: 8,
+                title: evil.to_owned(),
+                score: f32::NAN,
+            }],
+            in_link_count: 1,
+            in_links_top: vec![LinkedConcept {
+                id: 8,
+                title: evil.to_owned(),
+            }],
+            out_link_count: 1,
+            revision_timestamp: Some(evil.to_owned()),
+            generated_fields: vec!["summary", "<b>"],
+        };
+        let config = ServerConfig {
+            institution: Some(evil.to_owned()),
+            notice: None,
+        };
+        let html = render(&concept, &config)
+            .replace("<script src=\"/static/search.js\" defer></script>", "");
+        for needle in ["<script", "<img", "<b>", "href=\"javascript:", "\"'"] {
+            assert!(!html.contains(needle), "{needle:?} in\n{html}");
+        }
+        let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;";
+        assert!(html.contains(&format!("<h1>{escaped}</h1>")));
+        assert!(html.contains(&format!(
+            "<a href=\"/concept/8\" title=\"{escaped}\">{escaped}</a>"
+        )));
+        assert!(html.contains("<dd>javascript:alert(3)</dd>"));
+        assert!(html.contains("value=\"0.000\""));
+    }
+
+    #[test]
+    fn notice_wording() {
+        let mut config = ServerConfig::default();
+        assert_eq!(notice(&config), DEFAULT_NOTICE);
+        config.institution = Some("EPFL".to_owned());
+        assert!(
+            notice(&config).ends_with(
+                "Please make sure to verify the information with EPFL's official sources."
+            )
+        );
+        config.notice = Some("Custom.".to_owned());
+        assert_eq!(notice(&config), "Custom.");
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(
+            readable_timestamp("2026-01-02T09:07:00Z"),
+            "2026-01-02 09:07 UTC"
+        );
+        assert_eq!(readable_timestamp("yesterday"), "yesterday");
+    }
+}

@@ -1,0 +1,144 @@
+//! Why a request failed, and how that is shown: as
+//! `{"error":{"code","message"}}` to programs ([`ApiError`]) and as a
+//! friendly page to people ([`PageError`]), with the same status either way.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::html;
+
+/// Why a request failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum HttpError {
+    /// The request is malformed (bad id, bad number, query too long, …).
+    BadRequest(String),
+    /// Nothing is there.
+    NotFound(String),
+    /// The route exists but not for this method.
+    MethodNotAllowed,
+    /// The request body is larger than the server accepts.
+    PayloadTooLarge,
+    /// The engine failed; the message is for the log, not for the client.
+    Internal(String),
+}
+
+impl HttpError {
+    pub(crate) fn status(&self) -> StatusCode {
+        match self {
+            HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            HttpError::NotFound(_) => StatusCode::NOT_FOUND,
+            HttpError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            HttpError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The machine-readable code of the JSON error.
+    pub(crate) fn code(&self) -> &'static str {
+        match self {
+            HttpError::BadRequest(_) => "bad_request",
+            HttpError::NotFound(_) => "not_found",
+            HttpError::MethodNotAllowed => "method_not_allowed",
+            HttpError::PayloadTooLarge => "payload_too_large",
+            HttpError::Internal(_) => "internal",
+        }
+    }
+
+    /// The message shown to the client.
+    pub(crate) fn message(&self) -> String {
+        match self {
+            HttpError::BadRequest(m) | HttpError::NotFound(m) => m.clone(),
+            HttpError::MethodNotAllowed => "this method is not allowed here".to_owned(),
+            HttpError::PayloadTooLarge => {
+                format!(
+                    "the request body is larger than {} bytes",
+                    crate::MAX_BODY_BYTES
+                )
+            }
+            HttpError::Internal(_) => "the server could not answer this request".to_owned(),
+        }
+    }
+
+    fn heading(&self) -> &'static str {
+        match self {
+            HttpError::BadRequest(_) => "Bad request",
+            HttpError::NotFound(_) => "Not found",
+            HttpError::MethodNotAllowed => "Method not allowed",
+            HttpError::PayloadTooLarge => "Request too large",
+            HttpError::Internal(_) => "Something went wrong",
+        }
+    }
+
+    fn log(&self) {
+        if let HttpError::Internal(detail) = self {
+            eprintln!("kenning-server: internal error: {detail}");
+        }
+    }
+
+    /// The JSON rendering.
+    pub(crate) fn into_json(self) -> Response {
+        self.log();
+        #[derive(Serialize)]
+        struct Body<'a> {
+            error: Detail<'a>,
+        }
+        #[derive(Serialize)]
+        struct Detail<'a> {
+            code: &'a str,
+            message: String,
+        }
+        let body = Body {
+            error: Detail {
+                code: self.code(),
+                message: self.message(),
+            },
+        };
+        (self.status(), axum::Json(body)).into_response()
+    }
+
+    /// The HTML rendering.
+    pub(crate) fn into_page(self) -> Response {
+        self.log();
+        let status = self.status();
+        let html = html::error_page(status.as_u16(), self.heading(), &self.message());
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            html,
+        )
+            .into_response()
+    }
+}
+
+/// An error answered as JSON (API routes).
+#[derive(Debug)]
+pub(crate) struct ApiError(pub(crate) HttpError);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.into_json()
+    }
+}
+
+impl From<HttpError> for ApiError {
+    fn from(e: HttpError) -> Self {
+        ApiError(e)
+    }
+}
+
+/// An error answered as an HTML page (pages for people).
+#[derive(Debug)]
+pub(crate) struct PageError(pub(crate) HttpError);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        self.0.into_page()
+    }
+}
+
+impl From<HttpError> for PageError {
+    fn from(e: HttpError) -> Self {
+        PageError(e)
+    }
+}

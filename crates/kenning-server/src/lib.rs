@@ -1,0 +1,251 @@
+//! The HTTP layer of kenning: HTML pages for people, a JSON API for
+//! programs, both over one shared [`Engine`].
+//!
+//! This crate owns the routes (the contract in `DESIGN.md`), how answers
+//! are rendered (hand-written HTML with one escaping function, JSON through
+//! serde), the OpenAPI document that describes the JSON, request limits,
+//! security headers, and request metrics. It deliberately computes
+//! nothing about concepts: every question goes to the engine, on the
+//! blocking thread pool (`spawn_blocking`), so the async workers never wait
+//! on memory-mapped pages.
+//!
+//! | route | answer |
+//! |---|---|
+//! | `GET /` | home page: search box (search-as-you-type), snapshot figures |
+//! | `GET /search?q=&types=&page=` | result page: highlighted snippets, type filter, pagination |
+//! | `GET /concept/{id}` | concept page |
+//! | `GET /wiki/{Title}` | 302 to the concept page of the title (wiki title rules, redirects) |
+//! | `GET /api/v1/search?q=&types=&limit=&offset=` | search results as JSON |
+//! | `GET /api/v1/suggest?q=&limit=` | title suggestions as JSON |
+//! | `GET /api/v1/concepts/{id}`, `GET /api/v1/concepts?title=` | a concept as JSON |
+//! | `GET /api/v1/concepts/{id}/related` | `{"items":[{id,title,score}]}` |
+//! | `GET /api/openapi.json` | the OpenAPI 3.0 description of the JSON API |
+//! | `GET /healthz`, `GET /metrics` | health as JSON, Prometheus metrics |
+//! | `GET /static/{file}` | the stylesheet, script and icon, compiled in |
+//!
+//! Errors are `{"error":{"code","message"}}` under `/api/` and friendly
+//! HTML pages elsewhere, with the same status. Limits: queries of at most
+//! 512 bytes (longer ones are refused with 400), at most 100 results per
+//! answer (larger `limit`s are clamped), results no deeper than 10 000,
+//! request bodies of at most 1 MiB (413).
+
+mod api;
+mod concept_page;
+mod error;
+mod html;
+mod metrics;
+mod pages;
+mod params;
+mod search;
+mod static_files;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{MethodRouter, get};
+use kenning_engine::Engine;
+
+use crate::error::HttpError;
+use crate::metrics::Metrics;
+
+/// Largest accepted request body, in bytes.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// The Content-Security-Policy of every response: no inline scripts or
+/// styles, nothing from other origins, no framing.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+     script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// How the server presents itself.
+#[derive(Clone, Debug, Default)]
+pub struct ServerConfig {
+    /// The institution named in the notice of every concept page
+    /// ("Please make sure to verify the information with {institution}'s
+    /// official sources."); `None` names no institution.
+    pub institution: Option<String>,
+    /// Replaces the whole "About this result" notice.
+    pub notice: Option<String>,
+}
+
+/// What every handler shares.
+#[derive(Clone, Debug)]
+pub(crate) struct AppState {
+    engine: Arc<Engine>,
+    config: Arc<ServerConfig>,
+    metrics: Arc<Metrics>,
+    /// Concepts in the snapshot (for `/metrics`).
+    concepts: u64,
+}
+
+impl AppState {
+    /// Runs `question` against the engine on the blocking thread pool.
+    pub(crate) async fn ask<T, F>(&self, question: F) -> Result<T, HttpError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Engine) -> T + Send + 'static,
+    {
+        let engine = Arc::clone(&self.engine);
+        tokio::task::spawn_blocking(move || question(&engine))
+            .await
+            .map_err(|e| HttpError::Internal(format!("engine task failed: {e}")))
+    }
+}
+
+/// The whole site as a router, ready to serve (or to call in-process in
+/// tests with `tower::ServiceExt::oneshot`).
+pub fn app(engine: Arc<Engine>, config: ServerConfig) -> Router {
+    let routes: [(&'static str, MethodRouter<AppState>); 13] = [
+        ("/", get(pages::home)),
+        ("/search", get(search::results_page)),
+        ("/concept/{id}", get(pages::concept)),
+        ("/wiki/{*title}", get(pages::wiki)),
+        ("/api/v1/search", get(search::api_search)),
+        ("/api/v1/suggest", get(search::api_suggest)),
+        ("/api/v1/concepts", get(api::concept_by_title)),
+        ("/api/v1/concepts/{id}", get(api::concept)),
+        ("/api/v1/concepts/{id}/related", get(api::related)),
+        ("/api/openapi.json", get(api::openapi)),
+        ("/healthz", get(api::health)),
+        ("/metrics", get(metrics::handler)),
+        ("/static/{file}", get(static_files::handler)),
+    ];
+    let patterns: Vec<&'static str> = routes.iter().map(|(p, _)| *p).collect();
+    let metrics = Arc::new(Metrics::new(&patterns));
+    let concepts = engine.stats().concepts;
+    let state = AppState {
+        engine,
+        config: Arc::new(config),
+        metrics: Arc::clone(&metrics),
+        concepts,
+    };
+
+    let mut router = Router::new();
+    for (pattern, handler) in routes {
+        router = router.route(pattern, handler);
+    }
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(refuse_large_bodies))
+        .layer(middleware::from_fn_with_state(metrics, metrics::record))
+        .layer(middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+/// Serves `app` on `addr` until Ctrl-C or SIGTERM, then finishes the
+/// requests in flight. Prints the URL to stderr once listening.
+pub async fn serve(
+    engine: Arc<Engine>,
+    config: ServerConfig,
+    addr: SocketAddr,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    eprintln!("kenning: serving http://{local}/ (Ctrl-C to stop)");
+    axum::serve(listener, app(engine, config))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    eprintln!("kenning: stopped");
+    Ok(())
+}
+
+/// [`serve`] on a multi-threaded Tokio runtime of its own, for callers
+/// that are not async (the command line): blocks until shut down.
+pub fn serve_blocking(
+    engine: Arc<Engine>,
+    config: ServerConfig,
+    addr: SocketAddr,
+) -> std::io::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("kenning-server")
+        .build()?
+        .block_on(serve(engine, config, addr))
+}
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// Whether errors for `uri` are answered as JSON rather than HTML.
+fn wants_json(uri: &Uri) -> bool {
+    uri.path().starts_with("/api/")
+}
+
+fn answer_error(uri: &Uri, error: HttpError) -> Response {
+    if wants_json(uri) {
+        error.into_json()
+    } else {
+        error.into_page()
+    }
+}
+
+async fn not_found(uri: Uri) -> Response {
+    answer_error(
+        &uri,
+        HttpError::NotFound("there is nothing at this address".to_owned()),
+    )
+}
+
+async fn method_not_allowed(uri: Uri) -> Response {
+    answer_error(&uri, HttpError::MethodNotAllowed)
+}
+
+/// Refuses requests that announce a body larger than [`MAX_BODY_BYTES`];
+/// routes that read bodies are bounded by `DefaultBodyLimit` as well.
+async fn refuse_large_bodies(request: Request, next: Next) -> Response {
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return answer_error(request.uri(), HttpError::PayloadTooLarge);
+    }
+    next.run(request).await
+}
+
+/// Adds the security headers to every response.
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}

@@ -1,0 +1,1266 @@
+//! The HTTP layer end to end, in process: snapshots built from small wikis,
+//! requests sent to the router with `tower::ServiceExt::oneshot` (and a few
+//! over a real socket).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use kenning_build::{BuildOptions, BuildProgress, Source};
+use kenning_engine::Engine;
+use kenning_server::{ServerConfig, app};
+use serde_json::Value;
+use tower::ServiceExt;
+
+// ---------------------------------------------------------------- fixtures
+
+fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+/// Builds a snapshot of `xml` into `out` (replacing what is there).
+fn build_snapshot(xml: &Path, out: &Path) {
+    build_from(vec![Source::Dump(xml.to_owned())], out);
+}
+
+fn build_from(sources: Vec<Source>, out: &Path) {
+    let options = BuildOptions {
+        out: out.to_owned(),
+        sources,
+        threads: 1,
+    };
+    kenning_build::build(&options, &Arc::new(BuildProgress::default()))
+        .expect("build the test snapshot");
+}
+
+/// A snapshot folder under Cargo's per-test-binary scratch folder (kept
+/// between runs, rebuilt once per run; nothing left in the system temp).
+fn scratch(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("kenning-server-{name}"))
+}
+
+/// The engine over the example wiki, built once per test run.
+fn tiny_engine() -> Arc<Engine> {
+    static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let out = scratch("tiny-wiki");
+            build_snapshot(&examples_dir().join("tiny-wiki.xml"), &out);
+            Arc::new(Engine::open(&out).expect("open the test snapshot"))
+        })
+        .clone()
+}
+
+fn tiny_app() -> Router {
+    app(tiny_engine(), ServerConfig::default())
+}
+
+/// A wiki out to inject markup. Wikitext in an XML export is escaped once
+/// more, as in real dumps: `&lt;img …&gt;` in the XML is `<img …>` in the
+/// wikitext and in the summary. The page titled `<script>alert(1)</script>`
+/// is not a valid MediaWiki title (`<` and `>` are forbidden), so the build
+/// skips it; `Quote "onmouseover=…` is valid and carries quotes and
+/// apostrophes into attributes, and its lead carries the markup.
+const HOSTILE_WIKI: &str = r#"<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" xml:lang="en">
+  <siteinfo>
+    <sitename>Hostile &lt;b&gt;Wiki&lt;/b&gt;</sitename>
+    <base>https://hostile.example.org/wiki/Main_Page</base>
+    <case>first-letter</case>
+    <namespaces>
+      <namespace key="0" case="first-letter" />
+      <namespace key="14" case="first-letter">Category</namespace>
+    </namespaces>
+  </siteinfo>
+  <page>
+    <title>&lt;script&gt;alert(1)&lt;/script&gt;</title>
+    <ns>0</ns>
+    <id>1</id>
+    <revision>
+      <id>101</id>
+      <timestamp>2026-01-02T09:07:00Z</timestamp>
+      <text xml:space="preserve">'''Script''' is a page whose lead holds &lt;img src=x onerror=alert(1)&gt; in 1999, and links to [[Harmless page]].</text>
+    </revision>
+  </page>
+  <page>
+    <title>Quote "onmouseover=alert(1) x='y' &amp; co</title>
+    <ns>0</ns>
+    <id>3</id>
+    <revision>
+      <id>103</id>
+      <timestamp>2026-01-02T09:07:00Z</timestamp>
+      <text xml:space="preserve">'''Quote''' holds &lt;img src=x onerror=alert(1)&gt; and &amp;lt;script&amp;gt;alert(5)&amp;lt;/script&amp;gt; in 1999, and links to [[Harmless page|the &lt;b&gt;harmless&lt;/b&gt; page]]. &lt;script&gt;alert(6)&lt;/script&gt; It says "quotes" &amp; 'apostrophes'.
+
+[[Category:Evil "cat" &amp; more]]</text>
+    </revision>
+  </page>
+  <page>
+    <title>Harmless page</title>
+    <ns>0</ns>
+    <id>2</id>
+    <revision>
+      <id>102</id>
+      <timestamp>2026-01-02T09:07:00Z</timestamp>
+      <text xml:space="preserve">A harmless page about &lt;img src=x onerror=alert(1)&gt; that links back to [[Quote "onmouseover=alert(1) x='y' &amp; co|the quote page]] in 2001.</text>
+    </revision>
+  </page>
+</mediawiki>
+"#;
+
+const HOSTILE_CONCEPTS: &str = r#"{"title": "<script>alert(1)</script>", "text": "x", "summary": "The page <img src=x onerror=alert(1)> about scripts in 1999.", "links": ["Harmless page"], "categories": ["<b>bold</b>"]}
+"#;
+
+fn hostile_engine() -> Arc<Engine> {
+    static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let out = scratch("hostile-wiki");
+            std::fs::create_dir_all(&out).unwrap();
+            let xml = out.with_extension("xml");
+            std::fs::write(&xml, HOSTILE_WIKI).unwrap();
+            // MediaWiki forbids `<` and `>` in titles, so the page titled
+            // `<script>alert(1)</script>` comes from concepts JSONL, which
+            // is not bound by MediaWiki's rules.
+            let jsonl = out.with_extension("jsonl");
+            std::fs::write(&jsonl, HOSTILE_CONCEPTS).unwrap();
+            build_from(vec![Source::Dump(xml), Source::Concepts(jsonl)], &out);
+            Arc::new(Engine::open(&out).expect("open the hostile snapshot"))
+        })
+        .clone()
+}
+
+// ------------------------------------------------------------------ client
+
+#[derive(Debug)]
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = to_bytes(response.into_body(), 16 << 20).await.unwrap();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn get(app: &Router, uri: &str) -> Reply {
+    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+fn assert_json_error(reply: &Reply, status: StatusCode, code: &str) {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    assert!(
+        reply.content_type().starts_with("application/json"),
+        "{}",
+        reply.content_type()
+    );
+    let v = reply.json();
+    assert_eq!(v["error"]["code"], code, "{}", reply.body);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{}",
+        reply.body
+    );
+}
+
+fn id_of(title: &str) -> u32 {
+    tiny_engine()
+        .find_title(title)
+        .unwrap_or_else(|| panic!("no concept {title}"))
+}
+
+// ------------------------------------------------------------------- tests
+
+#[tokio::test]
+async fn every_route_answers_with_its_status_and_content_type() {
+    let app = tiny_app();
+    let merrowby = id_of("Merrowby");
+    let cases: Vec<(String, StatusCode, &str)> = vec![
+        ("/".into(), StatusCode::OK, "text/html"),
+        ("/search?q=merrowby".into(), StatusCode::OK, "text/html"),
+        ("/search".into(), StatusCode::OK, "text/html"),
+        (format!("/concept/{merrowby}"), StatusCode::OK, "text/html"),
+        ("/concept/999999".into(), StatusCode::NOT_FOUND, "text/html"),
+        ("/concept/abc".into(), StatusCode::BAD_REQUEST, "text/html"),
+        ("/wiki/Merrowby".into(), StatusCode::FOUND, ""),
+        (
+            "/wiki/No_such_page".into(),
+            StatusCode::NOT_FOUND,
+            "text/html",
+        ),
+        (
+            "/api/v1/search?q=lake".into(),
+            StatusCode::OK,
+            "application/json",
+        ),
+        (
+            "/api/v1/suggest?q=mer".into(),
+            StatusCode::OK,
+            "application/json",
+        ),
+        (
+            format!("/api/v1/concepts/{merrowby}"),
+            StatusCode::OK,
+            "application/json",
+        ),
+        (
+            "/api/v1/concepts?title=Merrowby".into(),
+            StatusCode::OK,
+            "application/json",
+        ),
+        (
+            format!("/api/v1/concepts/{merrowby}/related"),
+            StatusCode::OK,
+            "application/json",
+        ),
+        (
+            "/api/openapi.json".into(),
+            StatusCode::OK,
+            "application/json",
+        ),
+        ("/healthz".into(), StatusCode::OK, "application/json"),
+        ("/metrics".into(), StatusCode::OK, "text/plain"),
+        ("/static/style.css".into(), StatusCode::OK, "text/css"),
+        (
+            "/static/search.js".into(),
+            StatusCode::OK,
+            "text/javascript",
+        ),
+        (
+            "/static/favicon.svg".into(),
+            StatusCode::OK,
+            "image/svg+xml",
+        ),
+        (
+            "/static/nothing.css".into(),
+            StatusCode::NOT_FOUND,
+            "text/html",
+        ),
+        ("/no/such/page".into(), StatusCode::NOT_FOUND, "text/html"),
+        (
+            "/api/v1/nothing".into(),
+            StatusCode::NOT_FOUND,
+            "application/json",
+        ),
+    ];
+    for (uri, status, content_type) in cases {
+        let reply = get(&app, &uri).await;
+        assert_eq!(reply.status, status, "{uri}: {}", reply.body);
+        assert!(
+            reply.content_type().starts_with(content_type),
+            "{uri}: {}",
+            reply.content_type()
+        );
+    }
+
+    let health = get(&app, "/healthz").await.json();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["stats"]["concepts"], 13);
+
+    // HEAD works wherever GET does; other methods are refused in the right format.
+    let head = send(&app, Request::head("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!(head.status, StatusCode::OK);
+    let post = send(
+        &app,
+        Request::post("/api/v1/search?q=x")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_json_error(&post, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    let post = send(&app, Request::post("/").body(Body::empty()).unwrap()).await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(post.content_type().starts_with("text/html"));
+}
+
+#[tokio::test]
+async fn concept_page_shows_what_the_seed_shows_and_more() {
+    let app = tiny_app();
+    let id = id_of("Merrowby");
+    let page = get(&app, &format!("/concept/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = &page.body;
+    for needle in [
+        "<p class=\"type-label\">Concept</p>",
+        "<h1>Merrowby</h1>",
+        "<h2>Summary</h2>",
+        "Merrowby is a small town on the northern shore of",
+        "<h2>Timeline</h2>",
+        "<span class=\"year\">1871</span>",
+        "<h2>Related concepts</h2>",
+        "<meter",
+        "<h2>What links here</h2>",
+        "<h2>Categories</h2>",
+        "<h2>Source</h2>",
+        "href=\"https://wiki.example.org/wiki/Merrowby\"",
+        "<time datetime=\"2026-01-02T09:07:00Z\">2026-01-02 09:07 UTC</time>",
+        "<h2>About this result</h2>",
+        "This page is automatically generated and may contain information that is not correct, complete, \
+         up-to-date, or relevant to your search query. The same applies to every other page on this website.",
+        "Generated automatically from the source:",
+        "id=\"institution-sections\"",
+    ] {
+        assert!(html.contains(needle), "missing {needle:?} in\n{html}");
+    }
+    // The default notice names no institution.
+    assert!(!html.contains("official sources"));
+    // Years appear in chronological order in the timeline.
+    let timeline = &html
+        [html.find("<h2>Timeline</h2>").unwrap()..html.find("<h2>Related concepts</h2>").unwrap()];
+    assert!(
+        timeline.contains("in 1887 the town received its charter"),
+        "{timeline}"
+    );
+    let years: Vec<usize> = ["1642", "1871", "1903", "1911"]
+        .iter()
+        .map(|y| timeline.find(y).unwrap())
+        .collect();
+    assert!(years.windows(2).all(|w| w[0] < w[1]), "{timeline}");
+
+    // Summary links go to other concept pages.
+    let summary =
+        &html[html.find("<h2>Summary</h2>").unwrap()..html.find("<h2>Timeline</h2>").unwrap()];
+    let lake = id_of("Lake Tessel");
+    assert!(
+        summary.contains(&format!(
+            "<a href=\"/concept/{lake}\" title=\"Lake Tessel\">Lake Tessel</a>"
+        )),
+        "{summary}"
+    );
+    let station = id_of("Merrowby railway station");
+    assert!(summary.contains(&format!(
+        "<a href=\"/concept/{station}\" title=\"Merrowby railway station\">railway</a>"
+    )));
+    assert!(
+        summary.matches("<p>").count() >= 3,
+        "three paragraphs: {summary}"
+    );
+
+    // Related concepts link to their pages, at most ten.
+    let concept = tiny_engine().concept(id).unwrap();
+    assert!(!concept.related.is_empty());
+    let related = &html[html.find("<h2>Related concepts</h2>").unwrap()
+        ..html.find("<h2>What links here</h2>").unwrap()];
+    assert!(related.contains(&format!("<a href=\"/concept/{}\">", concept.related[0].id)));
+    assert!(related.matches("<li>").count() <= 10);
+
+    // Works without JavaScript: no inline script or style at all.
+    assert!(!html.contains("<script>") && !html.contains("style=") && !html.contains("<style"));
+    assert!(html.contains("<script src=\"/static/search.js\" defer></script>"));
+}
+
+#[tokio::test]
+async fn notice_names_the_institution_or_is_replaced() {
+    let id = id_of("Merrowby");
+    let epfl = app(
+        tiny_engine(),
+        ServerConfig {
+            institution: Some("EPFL & Co".into()),
+            notice: None,
+        },
+    );
+    let html = get(&epfl, &format!("/concept/{id}")).await.body;
+    assert!(html.contains("The same applies to every other page on this website. Please make sure to verify the information with EPFL &amp; Co&#39;s official sources."), "{html}");
+
+    let custom = app(
+        tiny_engine(),
+        ServerConfig {
+            institution: Some("EPFL".into()),
+            notice: Some("Check <everything>.".into()),
+        },
+    );
+    let html = get(&custom, &format!("/concept/{id}")).await.body;
+    assert!(html.contains("<p>Check &lt;everything&gt;.</p>"));
+    assert!(!html.contains("automatically generated and may contain"));
+}
+
+#[tokio::test]
+async fn wiki_titles_redirect_to_concept_pages() {
+    let app = tiny_app();
+    let station = id_of("Merrowby railway station");
+    for title in [
+        "Merrowby_Halt",
+        "Merrowby%20Station",
+        "merrowby_railway_station",
+    ] {
+        let reply = get(&app, &format!("/wiki/{title}")).await;
+        assert_eq!(reply.status, StatusCode::FOUND, "{title}");
+        assert_eq!(
+            reply.header("location"),
+            format!("/concept/{station}"),
+            "{title}"
+        );
+    }
+    let market = id_of("Market Hall (Merrowby)");
+    let reply = get(&app, "/wiki/Market_Hall_(Merrowby)").await;
+    assert_eq!(reply.header("location"), format!("/concept/{market}"));
+
+    let missing = get(&app, "/wiki/Tessel_Canal").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("No concept is titled “Tessel Canal”"));
+    assert!(missing.body.contains("href=\"/search?q=Tessel%20Canal\""));
+}
+
+#[tokio::test]
+async fn concepts_api() {
+    let app = tiny_app();
+    let id = id_of("Merrowby");
+    let by_id = get(&app, &format!("/api/v1/concepts/{id}")).await.json();
+    assert_eq!(by_id["id"], id);
+    assert_eq!(by_id["title"], "Merrowby");
+    assert_eq!(by_id["url"], "https://wiki.example.org/wiki/Merrowby");
+    let timeline = by_id["timeline"].as_array().unwrap();
+    assert!(
+        timeline
+            .iter()
+            .any(|e| e["text"].as_str().unwrap().contains("1887")),
+        "{timeline:?}"
+    );
+    assert!(
+        timeline
+            .iter()
+            .all(|e| e["year"].is_i64() && e["text"].is_string())
+    );
+    assert_eq!(by_id["page_url"], format!("/concept/{id}"));
+
+    let by_title = get(&app, "/api/v1/concepts?title=merrowby").await;
+    assert_eq!(by_title.status, StatusCode::OK);
+    assert_eq!(by_title.json(), by_id);
+    let station = get(&app, "/api/v1/concepts?title=Merrowby_Halt")
+        .await
+        .json();
+    assert_eq!(station["title"], "Merrowby railway station");
+
+    let related = get(&app, &format!("/api/v1/concepts/{id}/related"))
+        .await
+        .json();
+    let items = related["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert_eq!(items, by_id["related"].as_array().unwrap());
+    for item in items {
+        assert!(item["id"].is_u64() && item["title"].is_string() && item["score"].is_number());
+    }
+
+    assert_json_error(
+        &get(&app, "/api/v1/concepts/999999").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_json_error(
+        &get(&app, "/api/v1/concepts/abc").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_json_error(
+        &get(&app, "/api/v1/concepts/-1").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_json_error(
+        &get(&app, "/api/v1/concepts/abc/related").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_json_error(
+        &get(&app, "/api/v1/concepts/999999/related").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_json_error(
+        &get(&app, "/api/v1/concepts").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_json_error(
+        &get(&app, "/api/v1/concepts?title=Tessel+Canal").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+}
+
+#[tokio::test]
+async fn search_api_and_result_page() {
+    let app = tiny_app();
+    let reply = get(&app, "/api/v1/search?q=merrowby&limit=5").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let v = reply.json();
+    assert_eq!(v["query"], "merrowby");
+    let items = v["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.len() <= 5);
+    assert!(v["total"].as_u64().unwrap() >= items.len() as u64);
+    let first = &items[0];
+    assert_eq!(first["type"], "concept");
+    assert_eq!(first["title"], "Merrowby");
+    assert_eq!(first["id"], id_of("Merrowby").to_string());
+    assert_eq!(first["url"], format!("/concept/{}", id_of("Merrowby")));
+    for item in items {
+        assert!(item["id"].is_string() && item["snippet"].is_string() && item["score"].is_number());
+    }
+
+    // Limits: limit clamped, deep offsets and long queries refused.
+    let clamped = get(&app, "/api/v1/search?q=lake&limit=100000").await;
+    assert_eq!(clamped.status, StatusCode::OK);
+    assert!(clamped.json()["items"].as_array().unwrap().len() <= 100);
+    let long = format!("/api/v1/search?q={}", "a".repeat(513));
+    assert_json_error(
+        &get(&app, &long).await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_eq!(
+        get(&app, &format!("/api/v1/search?q={}", "a".repeat(512)))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_json_error(
+        &get(&app, "/api/v1/search?q=x&offset=10001").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_json_error(
+        &get(&app, "/api/v1/search?q=x&limit=ten").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_json_error(
+        &get(&app, "/api/v1/search").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_json_error(
+        &get(&app, "/api/v1/search?q=x&types=%3Cb%3E").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    let empty = get(&app, "/api/v1/search?q=").await.json();
+    assert_eq!(empty["total"], 0);
+
+    // Type filter: only concepts exist, so an unknown type finds nothing.
+    let concepts = get(&app, "/api/v1/search?q=lake&types=concept")
+        .await
+        .json();
+    assert!(concepts["total"].as_u64().unwrap() > 0);
+    let courses = get(&app, "/api/v1/search?q=lake&types=course").await.json();
+    assert_eq!(courses["total"], 0, "{courses}");
+
+    // The result page: highlighted snippets, type filter, pagination.
+    let page = get(&app, "/search?q=merrowby").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<mark>"), "{}", page.body);
+    assert!(page.body.contains(&format!(
+        "<a href=\"/concept/{}\">Merrowby</a>",
+        id_of("Merrowby")
+    )));
+    assert!(page.body.contains("class=\"type-filter\""));
+    assert!(page.body.contains("value=\"merrowby\""));
+    let total = get(&app, "/api/v1/search?q=merrowby").await.json()["total"]
+        .as_u64()
+        .unwrap();
+    if total > 10 {
+        assert!(page.body.contains("rel=\"next\""));
+        let second = get(&app, "/search?q=merrowby&page=2").await;
+        assert!(
+            second.body.contains("rel=\"prev\"")
+                && second.body.contains("<ol class=\"results\" start=\"11\">")
+        );
+    }
+    let beyond = get(&app, "/search?q=merrowby&page=900").await;
+    assert_eq!(beyond.status, StatusCode::OK);
+    assert!(beyond.body.contains("No more results"));
+    assert_eq!(
+        get(&app, "/search?q=x&page=0").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&app, "/search?q=x&page=99999").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let nothing = get(&app, "/search?q=zzzzqqqq").await;
+    assert!(
+        nothing.body.contains("No results for “zzzzqqqq”"),
+        "{}",
+        nothing.body
+    );
+}
+
+#[tokio::test]
+async fn suggestions_for_search_as_you_type() {
+    let app = tiny_app();
+    let v = get(&app, "/api/v1/suggest?q=merr&limit=3").await.json();
+    assert_eq!(v["query"], "merr");
+    let items = v["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.len() <= 3, "{v}");
+    assert!(
+        items
+            .iter()
+            .all(|i| i["title"].as_str().unwrap().starts_with("Merrowby")),
+        "{v}"
+    );
+    let empty = get(&app, "/api/v1/suggest?q=").await.json();
+    assert_eq!(empty["items"], Value::Array(Vec::new()));
+    assert_json_error(
+        &get(&app, "/api/v1/suggest").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+
+    // The home page has the box the script enhances, and works without it.
+    let home = get(&app, "/").await.body;
+    assert!(
+        home.contains("action=\"/search\"")
+            && home.contains("name=\"q\"")
+            && home.contains("data-suggest")
+    );
+    assert!(home.contains("13</span> <span class=\"what\">concepts"));
+    let script = get(&app, "/static/search.js").await.body;
+    assert!(
+        script.contains("/api/v1/suggest")
+            && script.contains("ArrowDown")
+            && !script.contains("innerHTML")
+    );
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status() {
+    let app = tiny_app();
+    let id = id_of("Lake Tessel");
+    for _ in 0..3 {
+        get(&app, &format!("/concept/{id}")).await;
+    }
+    get(&app, "/concept/999999").await;
+    get(&app, "/nowhere").await;
+    let metrics = get(&app, "/metrics").await;
+    assert!(metrics.content_type().starts_with("text/plain"));
+    let text = &metrics.body;
+    for line in [
+        "kenning_http_requests_total{route=\"/concept/{id}\",status=\"200\"} 3",
+        "kenning_http_requests_total{route=\"/concept/{id}\",status=\"404\"} 1",
+        "kenning_http_requests_total{route=\"unmatched\",status=\"404\"} 1",
+        "kenning_http_request_duration_seconds_bucket{route=\"/concept/{id}\",le=\"+Inf\"} 4",
+        "kenning_http_request_duration_seconds_count{route=\"/concept/{id}\"} 4",
+        "kenning_http_request_duration_seconds_count{route=\"/api/v1/search\"} 0",
+        "# TYPE kenning_http_request_duration_seconds histogram",
+        "kenning_snapshot_concepts 13",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line:?} in\n{text}"
+        );
+    }
+    // Every sample line is `name{labels} number` or `name number`.
+    for l in text.lines().filter(|l| !l.starts_with('#')) {
+        let value = l.rsplit(' ').next().unwrap();
+        assert!(value.parse::<f64>().is_ok(), "{l}");
+    }
+}
+
+#[tokio::test]
+async fn security_headers_on_every_response() {
+    let app = tiny_app();
+    let id = id_of("Merrowby");
+    for uri in [
+        "/".to_owned(),
+        format!("/concept/{id}"),
+        "/concept/abc".into(),
+        "/wiki/Merrowby".into(),
+        "/api/v1/concepts/1".into(),
+        "/api/v1/nothing".into(),
+        "/static/style.css".into(),
+        "/static/../Cargo.toml".into(),
+        "/metrics".into(),
+    ] {
+        let reply = get(&app, &uri).await;
+        assert_eq!(
+            reply.header("content-security-policy"),
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            "{uri}"
+        );
+        assert_eq!(reply.header("x-content-type-options"), "nosniff", "{uri}");
+        assert_eq!(reply.header("referrer-policy"), "no-referrer", "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn static_files_cannot_be_escaped() {
+    let app = tiny_app();
+    for uri in [
+        "/static/../Cargo.toml",
+        "/static/%2e%2e/Cargo.toml",
+        "/static/%2e%2e%2fCargo.toml",
+        "/static/..%2f..%2fCargo.toml",
+        "/static/%2fetc%2fpasswd",
+        "/static/style.css/..",
+        "/static/",
+        "/static/.",
+        "/static/STYLE.CSS",
+        "/static/%ff",
+    ] {
+        let reply = get(&app, uri).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(!reply.body.contains("[package]"), "{uri}");
+    }
+    let css = get(&app, "/static/style.css").await;
+    assert!(css.body.contains("--measure") && css.header("cache-control").contains("max-age"));
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let app = tiny_app();
+    let big = vec![b'x'; kenning_server::MAX_BODY_BYTES + 1];
+    let request = Request::get("/api/v1/search?q=x")
+        .header(header::CONTENT_LENGTH, big.len())
+        .body(Body::from(big.clone()))
+        .unwrap();
+    assert_json_error(
+        &send(&app, request).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    );
+    let request = Request::get("/")
+        .header(header::CONTENT_LENGTH, big.len())
+        .body(Body::from(big))
+        .unwrap();
+    let reply = send(&app, request).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(reply.content_type().starts_with("text/html"));
+    let small = Request::get("/api/v1/search?q=x")
+        .body(Body::from(vec![b'x'; 1000]))
+        .unwrap();
+    assert_eq!(send(&app, small).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn strings_from_the_dump_and_the_request_are_escaped() {
+    let engine = hostile_engine();
+    let app = app(Arc::clone(&engine), ServerConfig::default());
+    let script_id = engine
+        .find_title("<script>alert(1)</script>")
+        .expect("the <script> page from JSONL");
+    let script = engine.concept(script_id).unwrap();
+    assert!(script.summary.contains("<img src=x onerror=alert(1)>"));
+    let quote_id = engine
+        .find_title("Quote \"onmouseover=alert(1) x='y' & co")
+        .expect("the quote page");
+    let harmless_id = engine.find_title("Harmless page").unwrap();
+    let quote = engine.concept(quote_id).unwrap();
+    // The dump's markup really reaches the pages (else this test proves nothing).
+    assert!(
+        quote.summary.contains("<img src=x onerror=alert(1)>"),
+        "{}",
+        quote.summary
+    );
+    assert!(
+        quote.summary.contains("<script>alert(6)</script>"),
+        "{}",
+        quote.summary
+    );
+
+    // Markup that must never appear as such, and attribute break-outs.
+    let dangerous = ["<script", "<img", "<svg", "<b>", "\"onmouseover", "x='y'"];
+    let uris = [
+        "/".to_owned(),
+        format!("/concept/{quote_id}"),
+        format!("/concept/{harmless_id}"),
+        format!("/concept/{script_id}"),
+        "/search?q=script".into(),
+        "/search?q=quote".into(),
+        "/search?q=harmless".into(),
+        "/search?q=img".into(),
+        "/search?q=alert".into(),
+        "/search?q=%3Cscript%3Ealert(1)%3C/script%3E".into(),
+        "/search?q=%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&types=concept".into(),
+        "/search?q=x%27y%27&types=concept&page=2".into(),
+        "/search?q=x&types=%3Cscript%3E".into(),
+        "/wiki/%22onmouseover=alert(1)%20x='y'%3Cimg%20src=x%20onerror=alert(1)%3E".into(),
+        "/concept/%3Cimg%20src=x%20onerror=alert(1)%3E".into(),
+        "/concept/%22onmouseover=alert(1)%20x='y'".into(),
+        "/static/%3Cscript%3E".into(),
+        "/nowhere/%3Cscript%3Ealert(1)%3C%2Fscript%3E".into(),
+    ];
+    for uri in &uris {
+        let reply = get(&app, uri).await;
+        assert!(
+            reply.content_type().starts_with("text/html"),
+            "{uri}: {}",
+            reply.content_type()
+        );
+        // The only script element is the page's own.
+        let body = reply
+            .body
+            .replace("<script src=\"/static/search.js\" defer></script>", "");
+        for needle in dangerous {
+            assert!(
+                !body.contains(needle),
+                "{uri} holds {needle:?} unescaped:\n{body}"
+            );
+        }
+    }
+
+    // The page titled `<script>…` is reachable by its title, and its title
+    // is shown escaped.
+    let reply = get(&app, "/wiki/%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    assert_eq!(
+        reply.headers[header::LOCATION],
+        format!("/concept/{script_id}").as_str()
+    );
+    let page = get(&app, &format!("/concept/{script_id}")).await.body;
+    assert!(
+        page.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"),
+        "{page}"
+    );
+
+    let page = get(&app, &format!("/concept/{quote_id}")).await.body;
+    let escaped_title = "Quote &quot;onmouseover=alert(1) x=&#39;y&#39; &amp; co";
+    assert!(
+        page.contains(&format!("<h1>{escaped_title}</h1>")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("<title>{escaped_title} · kenning</title>")),
+        "{page}"
+    );
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{page}"
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert(6)&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(
+        page.contains("&quot;quotes&quot; &amp; &#39;apostrophes&#39;"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<li>Evil &quot;cat&quot; &amp; more</li>"),
+        "{page}"
+    );
+    let harmless = get(&app, &format!("/concept/{harmless_id}")).await.body;
+    assert!(
+        harmless.contains(&format!(
+            "<a href=\"/concept/{quote_id}\" title=\"{escaped_title}\">"
+        )),
+        "{harmless}"
+    );
+    let results = get(&app, "/search?q=quote").await.body;
+    assert!(
+        results.contains(&format!("{escaped_title}</a>")),
+        "{results}"
+    );
+    assert!(
+        get(&app, "/")
+            .await
+            .body
+            .contains("Hostile &lt;b&gt;Wiki&lt;/b&gt;")
+    );
+}
+
+#[tokio::test]
+async fn openapi_document_matches_every_response() {
+    let app = tiny_app();
+    let spec: Value = get(&app, "/api/openapi.json").await.json();
+    assert_eq!(
+        spec["openapi"].as_str().unwrap().split('.').next(),
+        Some("3")
+    );
+    let id = id_of("Merrowby");
+
+    // (path template, request, expected status)
+    let long_query = "q".repeat(513);
+    let requests: Vec<(&str, String, u16)> = vec![
+        ("/api/v1/search", "/api/v1/search?q=merrowby".into(), 200),
+        (
+            "/api/v1/search",
+            "/api/v1/search?q=lake+tesel&limit=1000&offset=1".into(),
+            200,
+        ),
+        ("/api/v1/search", "/api/v1/search?q=".into(), 200),
+        ("/api/v1/search", "/api/v1/search".into(), 400),
+        (
+            "/api/v1/search",
+            format!("/api/v1/search?q={long_query}"),
+            400,
+        ),
+        (
+            "/api/v1/search",
+            "/api/v1/search?q=x&offset=10001".into(),
+            400,
+        ),
+        ("/api/v1/suggest", "/api/v1/suggest?q=merr".into(), 200),
+        ("/api/v1/suggest", "/api/v1/suggest?q=".into(), 200),
+        ("/api/v1/suggest", "/api/v1/suggest?q=x&limit=x".into(), 400),
+        (
+            "/api/v1/concepts",
+            "/api/v1/concepts?title=merrowby".into(),
+            200,
+        ),
+        (
+            "/api/v1/concepts",
+            "/api/v1/concepts?title=Nowhere".into(),
+            404,
+        ),
+        ("/api/v1/concepts", "/api/v1/concepts".into(), 400),
+        (
+            "/api/v1/concepts/{id}",
+            format!("/api/v1/concepts/{id}"),
+            200,
+        ),
+        (
+            "/api/v1/concepts/{id}",
+            "/api/v1/concepts/999999".into(),
+            404,
+        ),
+        ("/api/v1/concepts/{id}", "/api/v1/concepts/abc".into(), 400),
+        (
+            "/api/v1/concepts/{id}/related",
+            format!("/api/v1/concepts/{id}/related"),
+            200,
+        ),
+        (
+            "/api/v1/concepts/{id}/related",
+            "/api/v1/concepts/999999/related".into(),
+            404,
+        ),
+        (
+            "/api/v1/concepts/{id}/related",
+            "/api/v1/concepts/x/related".into(),
+            400,
+        ),
+        ("/api/openapi.json", "/api/openapi.json".into(), 200),
+        ("/healthz", "/healthz".into(), 200),
+        ("/metrics", "/metrics".into(), 200),
+        ("/", "/".into(), 200),
+        ("/search", "/search?q=lake&types=concept&page=1".into(), 200),
+        ("/search", "/search?page=0".into(), 400),
+        ("/concept/{id}", format!("/concept/{id}"), 200),
+        ("/concept/{id}", "/concept/999999".into(), 404),
+        ("/concept/{id}", "/concept/x".into(), 400),
+        ("/wiki/{title}", "/wiki/Merrowby_Halt".into(), 302),
+        ("/wiki/{title}", "/wiki/Nowhere".into(), 404),
+        ("/wiki/{title}", format!("/wiki/{long_query}"), 400),
+        ("/static/{file}", "/static/style.css".into(), 200),
+        ("/static/{file}", "/static/search.js".into(), 200),
+        ("/static/{file}", "/static/favicon.svg".into(), 200),
+        ("/static/{file}", "/static/x.txt".into(), 404),
+    ];
+
+    let mut exercised: BTreeSet<(String, String)> = BTreeSet::new();
+    for (template, uri, expected) in &requests {
+        let reply = get(&app, uri).await;
+        assert_eq!(reply.status.as_u16(), *expected, "{uri}: {}", reply.body);
+        let status = expected.to_string();
+        let operation = &spec["paths"][*template]["get"];
+        assert!(
+            operation.is_object(),
+            "{template} is not in the OpenAPI document"
+        );
+        let response = resolve(&spec, &operation["responses"][&status]);
+        assert!(
+            response.is_object(),
+            "{template}: status {status} is not documented"
+        );
+        exercised.insert(((*template).to_owned(), status));
+        let content_type = reply
+            .content_type()
+            .split(';')
+            .next()
+            .unwrap()
+            .trim()
+            .to_owned();
+        match response.get("content") {
+            None => assert!(reply.body.is_empty(), "{uri}: undocumented body"),
+            Some(content) => {
+                let media = &content[&content_type];
+                assert!(
+                    media.is_object(),
+                    "{uri}: content type {content_type} is not documented"
+                );
+                if content_type == "application/json" {
+                    let errors = validate(&spec, &media["schema"], &reply.json(), "$");
+                    assert!(
+                        errors.is_empty(),
+                        "{uri} does not match its schema:\n{}\n{}",
+                        errors.join("\n"),
+                        reply.body
+                    );
+                }
+            }
+        }
+    }
+    // Bodies over the limit, on every JSON route that documents a 413.
+    for (template, uri, expected) in &requests {
+        let documented = &spec["paths"][*template]["get"]["responses"]["413"];
+        if *expected != 200 || !documented.is_object() {
+            continue;
+        }
+        let big = vec![b'x'; kenning_server::MAX_BODY_BYTES + 1];
+        let request = Request::get(uri.as_str())
+            .header(header::CONTENT_LENGTH, big.len())
+            .body(Body::from(big))
+            .unwrap();
+        let reply = send(&app, request).await;
+        assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
+        let schema = &resolve(&spec, documented)["content"]["application/json"]["schema"];
+        assert!(
+            validate(&spec, schema, &reply.json(), "$").is_empty(),
+            "{uri}"
+        );
+        exercised.insert(((*template).to_owned(), "413".to_owned()));
+    }
+
+    // Every documented path is served, and every documented status but 500
+    // was seen.
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (status, _) in item["get"]["responses"].as_object().unwrap() {
+            if status != "500" {
+                assert!(
+                    exercised.contains(&(path.clone(), status.clone())),
+                    "{path} {status} was not exercised"
+                );
+            }
+        }
+    }
+    // Every schema is well formed for this validator (all $refs resolve).
+    for (name, schema) in spec["components"]["schemas"].as_object().unwrap() {
+        check_refs(&spec, schema, name);
+    }
+    // The validator itself rejects what it should.
+    let page = get(&app, &format!("/api/v1/concepts/{id}")).await.json();
+    let concept_schema = serde_json::json!({"$ref": "#/components/schemas/ConceptPage"});
+    let mut broken = page.clone();
+    broken["id"] = Value::from("1");
+    broken["unexpected"] = Value::from(1);
+    broken.as_object_mut().unwrap().remove("title");
+    broken["timeline"][0]["year"] = Value::from(1.5);
+    let errors = validate(&spec, &concept_schema, &broken, "$");
+    assert_eq!(errors.len(), 4, "{errors:?}");
+}
+
+/// Follows `$ref` (to anything in the document) until it is not one.
+fn resolve<'a>(spec: &'a Value, mut node: &'a Value) -> &'a Value {
+    while let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+        node = spec
+            .pointer(reference.trim_start_matches('#'))
+            .unwrap_or_else(|| panic!("dangling {reference}"));
+    }
+    node
+}
+
+fn check_refs(spec: &Value, node: &Value, at: &str) {
+    match node {
+        Value::Object(map) => {
+            if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+                assert!(
+                    spec.pointer(r.trim_start_matches('#')).is_some(),
+                    "{at}: dangling {r}"
+                );
+            }
+            for (k, v) in map {
+                check_refs(spec, v, &format!("{at}.{k}"));
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| check_refs(spec, v, at)),
+        _ => {}
+    }
+}
+
+/// A small JSON Schema (OpenAPI 3.0 dialect) validator: `$ref`, `type`,
+/// `nullable`, `enum`, `properties`, `required`, `additionalProperties`,
+/// `items`, `minItems`/`maxItems`, `minimum`/`maximum`. Returns every error.
+fn validate(spec: &Value, schema: &Value, value: &Value, at: &str) -> Vec<String> {
+    let schema = resolve(spec, schema);
+    let mut errors = Vec::new();
+    if value.is_null() && schema["nullable"] == Value::Bool(true) {
+        return errors;
+    }
+    if let Some(kind) = schema.get("type").and_then(Value::as_str) {
+        let ok = match kind {
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            other => panic!("unknown type {other}"),
+        };
+        if !ok {
+            errors.push(format!("{at}: expected {kind}, got {value}"));
+            return errors;
+        }
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !allowed.contains(value)
+    {
+        errors.push(format!("{at}: {value} is not one of {allowed:?}"));
+    }
+    if let Some(n) = value.as_f64() {
+        if schema
+            .get("minimum")
+            .and_then(Value::as_f64)
+            .is_some_and(|min| n < min)
+        {
+            errors.push(format!("{at}: {n} is below the minimum"));
+        }
+        if schema
+            .get("maximum")
+            .and_then(Value::as_f64)
+            .is_some_and(|max| n > max)
+        {
+            errors.push(format!("{at}: {n} is above the maximum"));
+        }
+    }
+    if let Some(object) = value.as_object() {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for name in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let name = name.as_str().unwrap();
+            if !object.contains_key(name) {
+                errors.push(format!("{at}: missing required {name}"));
+            }
+        }
+        for (name, v) in object {
+            let path = format!("{at}.{name}");
+            match properties.and_then(|p| p.get(name)) {
+                Some(property) => errors.extend(validate(spec, property, v, &path)),
+                None => match schema.get("additionalProperties") {
+                    Some(Value::Bool(false)) => errors.push(format!("{path}: not allowed")),
+                    Some(extra @ Value::Object(_)) => {
+                        errors.extend(validate(spec, extra, v, &path))
+                    }
+                    _ => {}
+                },
+            }
+        }
+    }
+    if let Some(items) = value.as_array() {
+        if schema
+            .get("minItems")
+            .and_then(Value::as_u64)
+            .is_some_and(|min| (items.len() as u64) < min)
+        {
+            errors.push(format!("{at}: fewer than minItems"));
+        }
+        if schema
+            .get("maxItems")
+            .and_then(Value::as_u64)
+            .is_some_and(|max| items.len() as u64 > max)
+        {
+            errors.push(format!("{at}: more than maxItems"));
+        }
+        if let Some(item_schema) = schema.get("items") {
+            for (i, item) in items.iter().enumerate() {
+                errors.extend(validate(spec, item_schema, item, &format!("{at}[{i}]")));
+            }
+        }
+    }
+    errors
+}
+
+/// A request over a real socket, as bytes, and the whole answer.
+async fn raw_http(addr: std::net::SocketAddr, request: &str) -> String {
+    use std::io::{Read, Write};
+    let request = request.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).unwrap();
+        String::from_utf8_lossy(&answer).into_owned()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn serves_over_a_real_socket() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = tiny_app();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let health = raw_http(
+        addr,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(health.starts_with("HTTP/1.1 200 OK"), "{health}");
+    assert!(health.contains("\"status\":\"ok\""));
+    for path in [
+        "/static/../Cargo.toml",
+        "/static/%2e%2e/Cargo.toml",
+        "/static/..%2fCargo.toml",
+        "/static/../../../etc/passwd",
+    ] {
+        let answer = raw_http(
+            addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 404"), "{path}: {answer}");
+        assert!(
+            !answer.contains("[package]") && !answer.contains("root:"),
+            "{path}"
+        );
+    }
+    let too_big = raw_http(
+        addr,
+        &format!("POST /api/v1/search?q=x HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", 2 << 20),
+    )
+    .await;
+    assert!(too_big.starts_with("HTTP/1.1 413"), "{too_big}");
+    server.abort();
+}
+
+#[test]
+fn startup_is_fast() {
+    let out = scratch("startup");
+    build_snapshot(&examples_dir().join("tiny-wiki.xml"), &out);
+    let started = Instant::now();
+    let engine = Arc::new(Engine::open(&out).unwrap());
+    let _router = app(engine, ServerConfig::default());
+    let elapsed = started.elapsed();
+    eprintln!("Engine::open + app on the example wiki: {elapsed:?}");
+    assert!(elapsed.as_secs_f64() < 1.0, "{elapsed:?}");
+}

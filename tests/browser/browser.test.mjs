@@ -1,0 +1,106 @@
+// kenning in a real browser: headless Chromium (Debian's package) driven by
+// playwright-core. Builds the example wiki, starts `kenning serve`, types in
+// the home page's search box, picks a suggestion, reads the concept page and
+// follows a link in its summary. Screenshots go to target/browser/.
+//
+// Run: (cd tests/browser && npm ci && node --test)
+// Env: KENNING_BIN (default target/debug/kenning), CHROMIUM (default /usr/bin/chromium).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const bin = process.env.KENNING_BIN ?? path.join(root, "target/debug/kenning");
+const shots = path.join(root, "target/browser");
+const port = 20000 + (process.pid % 10000);
+const base = `http://127.0.0.1:${port}`;
+
+let work;
+let server;
+let browser;
+
+async function waitForHealth(deadlineMs) {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`kenning serve did not answer on ${base}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+before(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "kenning-browser-"));
+  const snap = path.join(work, "snap");
+  execFileSync(bin, [
+    "build", "--quiet", "--out", snap,
+    "--dump", path.join(root, "examples/tiny-wiki.xml"),
+    "--concepts", path.join(root, "examples/tiny-concepts.jsonl"),
+  ]);
+  server = spawn(bin, ["serve", snap, "--addr", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "inherit"] });
+  await waitForHealth(10_000);
+  mkdirSync(shots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test("type a query, pick a suggestion, read the concept, follow a summary link", async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.goto(`${base}/`);
+  const box = page.locator("input[data-suggest]").first();
+  await box.click();
+  await box.pressSequentially("lightho", { delay: 40 });
+  const suggestion = page.locator("ul.suggestions li", { hasText: "Merrowby Lighthouse" });
+  await suggestion.first().waitFor({ state: "visible", timeout: 5_000 });
+  await page.screenshot({ path: path.join(shots, "suggestions.png") });
+
+  await box.press("ArrowDown");
+  await Promise.all([page.waitForURL(/\/concept\/\d+$/), box.press("Enter")]);
+  assert.equal(await page.locator("h1").innerText(), "Merrowby Lighthouse");
+  assert.equal((await page.locator(".type-label").textContent()).trim(), "Concept");
+  const about = await page.locator("body").textContent();
+  assert.match(about, /About this result/);
+  assert.match(about, /automatically generated/);
+  await page.screenshot({ path: path.join(shots, "concept.png"), fullPage: true });
+
+  const link = page.locator("#summary a[href^='/concept/']").first();
+  const target = await link.innerText();
+  const href = await link.getAttribute("href");
+  await Promise.all([page.waitForURL(`${base}${href}`), link.click()]);
+  const heading = await page.locator("h1").innerText();
+  assert.ok(heading.length > 0 && heading !== "Merrowby Lighthouse", `followed "${target}" to "${heading}"`);
+  await page.close();
+});
+
+test("search works without JavaScript", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  await page.locator("input[name='q']").first().fill("lantern");
+  await Promise.all([page.waitForURL(/\/search\?/), page.locator("input[name='q']").first().press("Enter")]);
+  const results = await page.locator("main").innerText();
+  assert.match(results, /Merrowby Lantern Festival/);
+  await page.screenshot({ path: path.join(shots, "search-no-js.png") });
+  await context.close();
+});

@@ -1,0 +1,35 @@
+"""Summarises bench/serve.sh's wrk outputs and the FTS5 baseline as Markdown."""
+import json, os, re, subprocess, sys, datetime, platform
+
+def parse_wrk(path):
+    text = open(path).read()
+    def ms(label):
+        m = re.search(r"^\s+%s%%\s+([\d.]+)(us|ms|s)\b" % label, text, re.M)
+        if not m: return float("nan")
+        v, unit = float(m.group(1)), m.group(2)
+        return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+    qps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    reqs = int(re.search(r"(\d+) requests in", text).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
+    return {"qps": qps, "p50": ms("50"), "p99": ms("99"), "requests": reqs, "errors": errors}
+
+out, seconds, conns = sys.argv[1], sys.argv[2], sys.argv[3].split()
+cpu = subprocess.run(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"], capture_output=True, text=True).stdout.strip()
+commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+stats = json.load(open(os.path.join(out, "stats.json")))
+print(f"Machine: {os.cpu_count()} cores ({cpu}), {platform.system()}; date {datetime.date.today()}; commit {commit}; "
+      f"snapshot: {stats['concepts']} concepts (Wikispeedia + extracted articles); wrk {seconds} s per run.\n")
+print("| endpoint | connections | QPS | p50 ms | p99 ms | requests | errors |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+best_search = 0
+for name in ["search", "concept"]:
+    for c in conns:
+        r = parse_wrk(os.path.join(out, f"wrk-{name}-c{c}.txt"))
+        if name == "search": best_search = max(best_search, r["qps"])
+        print(f"| {name} | {c} | {r['qps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['requests']} | {r['errors']} |")
+f = json.load(open(os.path.join(out, "fts5.json")))
+print(f"\nSQLite {f['sqlite']} FTS5 bm25, same queries, in-process on {f['processes']} processes (no HTTP): "
+      f"{f['qps']:.0f} QPS, p50 {f['p50_ms']:.2f} ms, p99 {f['p99_ms']:.2f} ms.")
+print(f"kenning's best search QPS over HTTP ÷ FTS5's in-process QPS: **{best_search / f['qps']:.2f}×**")

@@ -1,0 +1,231 @@
+//! Plain-text snippets around the matched words, with highlight ranges.
+
+use crate::analysis::Word;
+
+/// Longest excerpt taken from the source text, in bytes (ellipses excluded).
+pub(crate) const SNIPPET_BYTES: usize = 200;
+
+/// Most matches considered when choosing the window (bounds the work on
+/// long texts full of one common word).
+const MAX_MATCHES: usize = 400;
+
+/// A snippet: plain text with whitespace collapsed, and the byte ranges of
+/// the matched words in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Snippet {
+    pub(crate) text: String,
+    pub(crate) highlights: Vec<(usize, usize)>,
+}
+
+/// Builds the snippet of `text`, whose analysed words are `words`;
+/// `query_word(word)` gives the index of the query word a text word matches
+/// (if any). The window holds as many distinct query words as possible; with
+/// no match, the snippet is the start of the text and has no highlights.
+/// Returns `None` when nothing matches and `lead_if_none` is false.
+pub(crate) fn make(
+    text: &str,
+    words: &[Word],
+    query_word: impl Fn(&Word) -> Option<usize>,
+    lead_if_none: bool,
+) -> Option<Snippet> {
+    // Matches: (word index, query word). Parts and the whole word they belong
+    // to may both match; keep both, ranges are merged later.
+    let matches: Vec<(usize, usize)> = words
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| query_word(w).map(|q| (i, q)))
+        .take(MAX_MATCHES)
+        .collect();
+    if matches.is_empty() {
+        if !lead_if_none {
+            return None;
+        }
+        let end = cut_end(text, 0, SNIPPET_BYTES);
+        return Some(render(text, 0, end, &[]));
+    }
+    // Best window: most distinct query words, then most matches, earliest.
+    let mut best = (0usize, 0usize, 0usize, 0usize); // (distinct, count, i, j)
+    let mut seen: Vec<usize> = Vec::new();
+    for i in 0..matches.len() {
+        seen.clear();
+        let start = words[matches[i].0].from;
+        let mut j = i;
+        while j < matches.len() && words[matches[j].0].to - start <= SNIPPET_BYTES {
+            if !seen.contains(&matches[j].1) {
+                seen.push(matches[j].1);
+            }
+            j += 1;
+        }
+        let j = j.max(i + 1); // a single word longer than the window
+        let score = (seen.len(), j - i);
+        if score > (best.0, best.1) {
+            best = (score.0, score.1, i, j);
+        }
+    }
+    let (_, _, i, j) = best;
+    let first = words[matches[i].0].from;
+    let last = words[matches[j - 1].0].to;
+    // Spend about a third of the slack on context before the first match.
+    let slack = SNIPPET_BYTES.saturating_sub(last - first);
+    let mut start = first.saturating_sub(slack / 3);
+    if start > 0 {
+        // Start at the first word beginning at or after `start`.
+        start = words
+            .iter()
+            .map(|w| w.from)
+            .find(|&f| f >= start)
+            .unwrap_or(first)
+            .min(first);
+    }
+    let end = cut_end(text, start, SNIPPET_BYTES).max(last.min(text.len()));
+    let ranges: Vec<(usize, usize)> = matches[i..j]
+        .iter()
+        .map(|&(k, _)| (words[k].from, words[k].to))
+        .filter(|&(f, t)| f >= start && t <= end)
+        .collect();
+    Some(render(text, start, end, &ranges))
+}
+
+/// End of an excerpt starting at `start` of at most `max` bytes, cut after
+/// a whole word when the text goes on.
+fn cut_end(text: &str, start: usize, max: usize) -> usize {
+    if text.len() - start <= max {
+        return text.len();
+    }
+    let mut end = start + max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // Back up to the last non-alphanumeric boundary, unless that loses too much.
+    let slice = &text[start..end];
+    match slice.rfind(|c: char| !c.is_alphanumeric()) {
+        Some(k) if k > max / 2 => start + k,
+        _ => end,
+    }
+}
+
+/// Renders `text[start..end]` with whitespace runs collapsed to one space,
+/// trimmed, with `…` where the text was cut, mapping `ranges` (sorted
+/// source byte ranges) to snippet byte ranges (merged when they overlap).
+fn render(text: &str, start: usize, end: usize, ranges: &[(usize, usize)]) -> Snippet {
+    let mut ranges: Vec<(usize, usize)> = ranges.to_vec();
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (f, t) in ranges {
+        match merged.last_mut() {
+            Some(last) if f <= last.1 => last.1 = last.1.max(t),
+            _ => merged.push((f, t)),
+        }
+    }
+    let mut out = String::with_capacity(end - start + 8);
+    if start > 0 {
+        out.push('…');
+    }
+    let mut highlights = Vec::with_capacity(merged.len());
+    let mut next = 0; // next range in `merged`
+    let mut open: Option<usize> = None;
+    let mut pending_space = false;
+    for (k, c) in text[start..end].char_indices() {
+        let pos = start + k;
+        if let Some(s) = open
+            && pos >= merged[next].1
+        {
+            highlights.push((s, out.len()));
+            open = None;
+            next += 1;
+        }
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space {
+            if !out.is_empty() && !out.ends_with('…') {
+                out.push(' ');
+            }
+            pending_space = false;
+        }
+        if open.is_none() && next < merged.len() && pos == merged[next].0 {
+            open = Some(out.len());
+        }
+        out.push(c);
+    }
+    if let Some(s) = open {
+        highlights.push((s, out.len()));
+    }
+    if end < text.len() {
+        out.push('…');
+    }
+    Snippet {
+        text: out,
+        highlights,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{analyzer, words};
+
+    fn snip(text: &str, q: &[&str]) -> Option<Snippet> {
+        let mut a = analyzer();
+        let ws = words(&mut a, text);
+        make(text, &ws, |w| q.iter().position(|x| *x == w.text), true)
+    }
+
+    fn marked(s: &Snippet) -> Vec<&str> {
+        s.highlights.iter().map(|&(f, t)| &s.text[f..t]).collect()
+    }
+
+    #[test]
+    fn highlights_matched_words_and_collapses_whitespace() {
+        let s = snip("The  Soviet\nUnion was a state.", &["soviet", "union"]).unwrap();
+        assert_eq!(s.text, "The Soviet Union was a state.");
+        assert_eq!(marked(&s), ["Soviet", "Union"]);
+    }
+
+    #[test]
+    fn long_text_is_cut_around_the_matches() {
+        let text = format!(
+            "{} Moscow is the capital. {}",
+            "word ".repeat(100),
+            "tail ".repeat(100)
+        );
+        let s = snip(&text, &["moscow", "capital"]).unwrap();
+        assert!(
+            s.text.starts_with('…') && s.text.ends_with('…'),
+            "{}",
+            s.text
+        );
+        assert!(s.text.len() <= SNIPPET_BYTES + 6);
+        assert_eq!(marked(&s), ["Moscow", "capital"]);
+    }
+
+    #[test]
+    fn prefers_the_window_with_most_distinct_words() {
+        let text = format!(
+            "alpha {} alpha beta gamma here {}",
+            "x ".repeat(150),
+            "y ".repeat(150)
+        );
+        let s = snip(&text, &["alpha", "beta", "gamma"]).unwrap();
+        assert_eq!(marked(&s), ["alpha", "beta", "gamma"]);
+    }
+
+    #[test]
+    fn no_match_gives_the_lead() {
+        let s = snip(&"lorem ipsum ".repeat(40), &["zzz"]).unwrap();
+        assert!(s.text.starts_with("lorem ipsum"));
+        assert!(s.highlights.is_empty());
+        assert!(s.text.len() <= SNIPPET_BYTES + 3);
+    }
+
+    #[test]
+    fn multibyte_text_cuts_on_char_boundaries() {
+        let text = "ÆØÅ ".repeat(200);
+        let s = snip(&text, &["aeoa"]).unwrap();
+        assert!(!s.highlights.is_empty());
+        for (f, t) in &s.highlights {
+            assert_eq!(&s.text[*f..*t], "ÆØÅ");
+        }
+    }
+}

@@ -1,0 +1,459 @@
+//! Index-level tests on a small hand-made corpus.
+
+use std::path::Path;
+
+use crate::{Document, IndexWriter, Query, SearchError, SearchIndex};
+
+struct Doc {
+    key: u64,
+    kind: &'static str,
+    title: &'static str,
+    aliases: &'static [&'static str],
+    summary: &'static str,
+    popularity: f32,
+}
+
+const DOCS: &[Doc] = &[
+    Doc {
+        key: 1,
+        kind: "concept",
+        title: "Soviet Union",
+        aliases: &["USSR", "Union of Soviet Socialist Republics"],
+        summary: "The Soviet Union was a federal socialist state in Eurasia from 1922 to 1991.",
+        popularity: 0.9,
+    },
+    Doc {
+        key: 2,
+        kind: "concept",
+        title: "Foreign relations of the Soviet Union",
+        aliases: &[],
+        summary: "The foreign relations of the Soviet Union took many forms between 1917 and 1991.",
+        popularity: 0.3,
+    },
+    Doc {
+        key: 3,
+        kind: "concept",
+        title: "Union",
+        aliases: &["Unions"],
+        summary: "A union is a joining of several things.",
+        popularity: 0.1,
+    },
+    Doc {
+        key: 4,
+        kind: "concept",
+        title: "Onion",
+        aliases: &[],
+        summary: "The onion is a vegetable of the genus Allium.",
+        popularity: 0.2,
+    },
+    Doc {
+        key: 5,
+        kind: "concept",
+        title: "Photosynthesis",
+        aliases: &[],
+        summary: "Photosynthesis is the process by which plants use light and chlorophyll to make sugar.",
+        popularity: 0.6,
+    },
+    Doc {
+        key: 6,
+        kind: "concept",
+        title: "Chlorophyll",
+        aliases: &[],
+        summary: "Chlorophyll is a green pigment found in plants; it absorbs light for photosynthesis.",
+        popularity: 0.5,
+    },
+    Doc {
+        key: 7,
+        kind: "course",
+        title: "History of the Soviet Union",
+        aliases: &[],
+        summary: "A course on the Soviet Union from the revolution to its dissolution.",
+        popularity: 0.0,
+    },
+    Doc {
+        key: 8,
+        kind: "concept",
+        title: "Áedán mac Gabráin",
+        aliases: &[],
+        summary: "Áedán mac Gabráin was king of Dál Riata.",
+        popularity: 0.1,
+    },
+    Doc {
+        key: 9,
+        kind: "concept",
+        title: "History of Afghanistan",
+        aliases: &[],
+        summary: "The history of Afghanistan as a state began in 1747.",
+        popularity: 0.4,
+    },
+    Doc {
+        key: 10,
+        kind: "concept",
+        title: "C++",
+        aliases: &[],
+        summary: "C++ is a programming language.",
+        popularity: 0.4,
+    },
+    Doc {
+        key: 11,
+        kind: "concept",
+        title: "C",
+        aliases: &[],
+        summary: "C is the third letter of the alphabet.",
+        popularity: 0.9,
+    },
+    Doc {
+        key: 12,
+        kind: "concept",
+        title: "French fries",
+        aliases: &[],
+        summary: "French fries are deep-fried strips of potato.",
+        popularity: 0.3,
+    },
+    Doc {
+        key: 13,
+        kind: "concept",
+        title: "House of Habsburg",
+        aliases: &[],
+        summary: "The House of Habsburg was a European dynasty.",
+        popularity: 0.2,
+    },
+    Doc {
+        key: 14,
+        kind: "concept",
+        title: "French language",
+        aliases: &[],
+        summary: "French is a Romance language.",
+        popularity: 0.9,
+    },
+];
+
+fn build(dir: &Path) -> SearchIndex {
+    let mut w = IndexWriter::create(dir, 20_000_000, 1).unwrap();
+    for d in DOCS {
+        w.add(&Document {
+            key: d.key,
+            kind: d.kind,
+            title: d.title,
+            aliases: d.aliases,
+            summary: d.summary,
+            body: "",
+            popularity: d.popularity,
+        })
+        .unwrap();
+    }
+    w.finish().unwrap();
+    SearchIndex::open(dir).unwrap()
+}
+
+fn with_index(f: impl FnOnce(&SearchIndex)) {
+    let tmp = tempfile::tempdir().unwrap();
+    let idx = build(&tmp.path().join("search"));
+    f(&idx);
+}
+
+fn keys(idx: &SearchIndex, text: &str) -> Vec<u64> {
+    idx.search(&Query::new(text))
+        .unwrap()
+        .hits
+        .iter()
+        .map(|h| h.key)
+        .collect()
+}
+
+#[test]
+fn index_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<SearchIndex>();
+    check::<IndexWriter>();
+}
+
+#[test]
+fn exact_title_ranks_first_even_when_less_popular() {
+    with_index(|idx| {
+        assert_eq!(keys(idx, "union")[0], 3);
+        assert_eq!(keys(idx, "Foreign relations of the Soviet Union")[0], 2);
+        assert_eq!(keys(idx, "  soviet-UNION! ")[0], 1);
+        assert_eq!(keys(idx, "aedan mac gabrain")[0], 8);
+        assert_eq!(keys(idx, "C++")[0], 10);
+        assert_eq!(keys(idx, "c")[0], 11);
+    });
+}
+
+#[test]
+fn exact_alias_ranks_first_and_is_reported() {
+    with_index(|idx| {
+        let r = idx.search(&Query::new("ussr")).unwrap();
+        assert_eq!(r.hits[0].key, 1);
+        assert_eq!(r.hits[0].matched_alias.as_deref(), Some("USSR"));
+        let r = idx
+            .search(&Query::new("union of soviet socialist republics"))
+            .unwrap();
+        assert_eq!(r.hits[0].key, 1);
+        assert_eq!(
+            r.hits[0].matched_alias.as_deref(),
+            Some("Union of Soviet Socialist Republics")
+        );
+        let r = idx.search(&Query::new("Soviet Union")).unwrap();
+        assert_eq!(r.hits[0].matched_alias, None);
+    });
+}
+
+#[test]
+fn typos_find_names_but_do_not_drown_exact_words() {
+    with_index(|idx| {
+        assert_eq!(keys(idx, "photosynthsis")[0], 5);
+        assert_eq!(keys(idx, "chlorophyl")[0], 6);
+        assert_eq!(keys(idx, "sovjet union")[0], 1);
+        // "union" is a known word: the exact "Union" beats "Onion".
+        let k = keys(idx, "union");
+        let union = k.iter().position(|&x| x == 3).unwrap();
+        let onion = k.iter().position(|&x| x == 4);
+        assert!(onion.is_none_or(|o| o > union));
+        // Distance 2 for long words.
+        assert_eq!(keys(idx, "photosyntesys")[0], 5);
+    });
+}
+
+#[test]
+fn names_covering_more_of_the_query_beat_popular_short_ones() {
+    with_index(|idx| {
+        // "Soviet Union" is popular and short; the query names the other.
+        assert_eq!(keys(idx, "fojeign relations of the soviet union")[0], 2);
+        assert_eq!(keys(idx, "habsburg house")[0], 13);
+    });
+}
+
+#[test]
+fn misplaced_spaces_are_repaired() {
+    with_index(|idx| {
+        assert_eq!(keys(idx, "frenchfries")[0], 12);
+        assert_eq!(keys(idx, "Houseo f Habsburg")[0], 13);
+        assert_eq!(keys(idx, "french fr ies")[0], 12);
+    });
+}
+
+#[test]
+fn camel_case_queries_find_spaced_titles() {
+    with_index(|idx| {
+        assert_eq!(keys(idx, "AfghanistanHistory")[0], 9);
+    });
+}
+
+#[test]
+fn kind_filter_and_factors() {
+    with_index(|idx| {
+        let q = Query {
+            kinds: &["course"],
+            ..Query::new("soviet union")
+        };
+        let r = idx.search(&q).unwrap();
+        assert_eq!(r.total, 1);
+        assert_eq!(r.hits[0].key, 7);
+        assert_eq!(r.hits[0].kind, "course");
+        let q = Query {
+            kinds: &["concept"],
+            ..Query::new("soviet union")
+        };
+        assert!(
+            idx.search(&q)
+                .unwrap()
+                .hits
+                .iter()
+                .all(|h| h.kind == "concept")
+        );
+        let q = Query {
+            kinds: &["nope"],
+            ..Query::new("soviet union")
+        };
+        assert_eq!(idx.search(&q).unwrap().total, 0);
+        // A large factor lifts the course above non-exact concepts, not
+        // above the exact title.
+        let q = Query {
+            kind_factors: &[("course", 100.0)],
+            ..Query::new("soviet union")
+        };
+        let k: Vec<u64> = idx.search(&q).unwrap().hits.iter().map(|h| h.key).collect();
+        assert_eq!(&k[..2], &[1, 7]);
+        let q = Query {
+            kind_factors: &[("course", 0.0)],
+            ..Query::new("soviet union")
+        };
+        let hits = idx.search(&q).unwrap().hits;
+        assert_eq!(hits.last().unwrap().key, 7);
+    });
+}
+
+#[test]
+fn pagination_is_consistent() {
+    with_index(|idx| {
+        let all = idx
+            .search(&Query {
+                limit: 100,
+                ..Query::new("the soviet union of plants")
+            })
+            .unwrap();
+        assert!(all.total >= 5);
+        assert_eq!(all.hits.len(), all.total);
+        let mut paged = Vec::new();
+        for page in 0..10 {
+            let r = idx
+                .search(&Query {
+                    limit: 2,
+                    offset: page * 2,
+                    ..Query::new("the soviet union of plants")
+                })
+                .unwrap();
+            assert_eq!(r.total, all.total);
+            paged.extend(r.hits);
+        }
+        assert_eq!(paged, all.hits);
+        let r = idx
+            .search(&Query {
+                limit: 0,
+                ..Query::new("soviet")
+            })
+            .unwrap();
+        assert!(r.hits.is_empty() && r.total > 0);
+    });
+}
+
+#[test]
+fn snippets_highlight_query_words() {
+    with_index(|idx| {
+        let r = idx.search(&Query::new("chlorophyll light")).unwrap();
+        assert!(!r.hits.is_empty());
+        for h in &r.hits {
+            assert!(!h.highlights.is_empty(), "{h:?}");
+            for &(f, t) in &h.highlights {
+                let w = h.snippet[f..t].to_lowercase();
+                assert!(w == "chlorophyll" || w == "light", "{w}");
+            }
+        }
+    });
+}
+
+#[test]
+fn empty_and_punctuation_queries_give_nothing() {
+    with_index(|idx| {
+        for q in ["", "   ", "?!.,;", "—–-"] {
+            let r = idx.search(&Query::new(q)).unwrap();
+            assert_eq!(r.total, 0);
+            assert!(r.hits.is_empty());
+            assert!(idx.suggest(q, 10).unwrap().is_empty());
+        }
+        let long = "soviet union ".repeat(1000);
+        assert_eq!(keys(idx, &long)[0], 1);
+        assert_eq!(idx.suggest(&long, 10).unwrap()[0].key, 1);
+    });
+}
+
+#[test]
+fn suggest_completes_the_last_word() {
+    with_index(|idx| {
+        let titles = |p: &str| -> Vec<String> {
+            idx.suggest(p, 5)
+                .unwrap()
+                .into_iter()
+                .map(|h| h.title)
+                .collect()
+        };
+        assert_eq!(titles("sov")[0], "Soviet Union");
+        assert_eq!(
+            titles("foreign rel")[0],
+            "Foreign relations of the Soviet Union"
+        );
+        assert_eq!(titles("photo")[0], "Photosynthesis");
+        assert_eq!(titles("uni")[0], "Soviet Union");
+        assert_eq!(titles("union")[0], "Union");
+        assert!(titles("zzz").is_empty());
+        // A finished word (trailing space) is not a prefix.
+        assert!(!titles("photo ").contains(&"Photosynthesis".to_string()));
+        let h = &idx.suggest("uss", 5).unwrap()[0];
+        assert_eq!((h.key, h.matched_alias.as_deref()), (1, Some("USSR")));
+    });
+}
+
+#[test]
+fn open_rejects_what_is_not_an_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(matches!(
+        SearchIndex::open(tmp.path()),
+        Err(SearchError::NotAnIndex { .. })
+    ));
+    // Unfinished build: no manifest.
+    let dir = tmp.path().join("unfinished");
+    let mut w = IndexWriter::create(&dir, 20_000_000, 1).unwrap();
+    w.add(&Document {
+        title: "x",
+        kind: "concept",
+        ..Document::default()
+    })
+    .unwrap();
+    drop(w);
+    assert!(matches!(
+        SearchIndex::open(&dir),
+        Err(SearchError::NotAnIndex { .. })
+    ));
+    // Not empty.
+    assert!(matches!(
+        IndexWriter::create(&dir, 20_000_000, 1),
+        Err(SearchError::NotEmpty { .. })
+    ));
+    // Other format version.
+    let dir = tmp.path().join("old");
+    build(&dir);
+    let manifest = dir.join(crate::schema::MANIFEST);
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace("\"format\": 1", "\"format\": 999")).unwrap();
+    let err = SearchIndex::open(&dir).unwrap_err();
+    assert!(
+        matches!(err, SearchError::Version { found: 999, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("rebuild"));
+}
+
+#[test]
+fn ties_are_broken_by_key_whatever_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut results = Vec::new();
+    for threads in [1, 2] {
+        let dir = tmp.path().join(format!("t{threads}"));
+        let mut w = IndexWriter::create(&dir, 40_000_000, threads).unwrap();
+        for key in (0..200u64).rev() {
+            w.add(&Document {
+                key,
+                kind: "concept",
+                title: "same title",
+                summary: "same",
+                ..Document::default()
+            })
+            .unwrap();
+        }
+        w.finish().unwrap();
+        // Merged into one segment, the merged-away files removed.
+        let stores = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "store")
+            })
+            .count();
+        assert_eq!(stores, 1, "threads {threads}");
+        let idx = SearchIndex::open(&dir).unwrap();
+        let r = idx
+            .search(&Query {
+                limit: 5,
+                ..Query::new("same title")
+            })
+            .unwrap();
+        assert_eq!(r.total, 200);
+        results.push(r.hits.iter().map(|h| h.key).collect::<Vec<_>>());
+    }
+    assert_eq!(results[0], [0, 1, 2, 3, 4]);
+    assert_eq!(results[0], results[1]);
+}

@@ -1,0 +1,234 @@
+//! Building an index: [`IndexWriter`] and [`Document`].
+
+use std::collections::HashMap;
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tantivy::indexer::NoMergePolicy;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexSettings, TantivyDocument};
+
+use crate::analysis::{self, ANALYZER_NAME};
+use crate::error::{SearchError, engine};
+use crate::schema::{EXACT_ALIAS, EXACT_TITLE, FORMAT_VERSION, Fields, Manifest};
+
+/// Memory each indexing thread needs at least (the engine's minimum arena).
+pub const MIN_MEMORY_PER_THREAD: usize = 15_000_000;
+
+/// Most indexing threads used, whatever is asked.
+pub const MAX_THREADS: usize = 8;
+
+/// Block size of the document store (compressed with lz4 per block).
+const DOCSTORE_BLOCK_BYTES: usize = 4096;
+
+/// Segments are merged into groups of at most this many documents by
+/// [`IndexWriter::finish`]: one segment for any index up to this size.
+const MERGE_GROUP_DOCS: u64 = 4_000_000;
+
+/// One thing to index: a concept or a record.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Document<'a> {
+    /// The caller's id (concept index, record key); returned in [`Hit::key`](crate::Hit::key).
+    pub key: u64,
+    /// Type of the thing: `"concept"`, `"course"`, `"person"`, ... Used by
+    /// the type filter and the per-type factor of [`Query`](crate::Query).
+    pub kind: &'a str,
+    /// Display title; searched as a name.
+    pub title: &'a str,
+    /// Other names (redirects); searched like the title.
+    pub aliases: &'a [&'a str],
+    /// Short text (a lead); searched, and the source of snippets.
+    pub summary: &'a str,
+    /// More text, searched with a low weight and stored for snippets when
+    /// the summary has no match. May be empty; the caller truncates it (a
+    /// few KB is plenty for ranking and keeps the index small).
+    pub body: &'a str,
+    /// Prior in [0, 1] (e.g. normalised log in-degree), multiplied into
+    /// the score as `1 + 0.3 × popularity` (and weighs more in `suggest`).
+    /// Out-of-range values are clamped; NaN is 0.
+    pub popularity: f32,
+}
+
+/// Builds an index in a folder, streaming, in bounded memory.
+///
+/// Documents are buffered per indexing thread up to the memory budget, then
+/// written out as segments; [`finish`](Self::finish) commits, merges the
+/// segments into one (one per four million documents) and writes the
+/// manifest. An index whose `finish` did not complete cannot be opened.
+pub struct IndexWriter {
+    dir: PathBuf,
+    index: Index,
+    writer: tantivy::IndexWriter<TantivyDocument>,
+    fields: Fields,
+    analyzer: TextAnalyzer,
+    kinds: Vec<String>,
+    kind_ids: HashMap<String, u64>,
+    documents: u64,
+}
+
+impl fmt::Debug for IndexWriter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IndexWriter")
+            .field("dir", &self.dir)
+            .field("kinds", &self.kinds)
+            .field("documents", &self.documents)
+            .finish_non_exhaustive()
+    }
+}
+
+impl IndexWriter {
+    /// Starts an index in `dir`, which must be empty or not exist yet (it is
+    /// created).
+    ///
+    /// `memory_budget_bytes` is shared by the indexing threads; each needs
+    /// at least [`MIN_MEMORY_PER_THREAD`], so the thread count is lowered to
+    /// fit the budget (and the budget raised to one thread's minimum when it
+    /// is smaller). `threads` is clamped to `1..=`[`MAX_THREADS`]. With one
+    /// thread the document order, hence tie order, is the insertion order;
+    /// ties are broken by key anyway, so results do not depend on it.
+    pub fn create(
+        dir: &Path,
+        memory_budget_bytes: usize,
+        threads: usize,
+    ) -> Result<Self, SearchError> {
+        let io = |source| SearchError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        fs::create_dir_all(dir).map_err(io)?;
+        if fs::read_dir(dir).map_err(io)?.next().is_some() {
+            return Err(SearchError::NotEmpty {
+                path: dir.to_path_buf(),
+            });
+        }
+        let budget = memory_budget_bytes.max(MIN_MEMORY_PER_THREAD);
+        let threads = threads
+            .clamp(1, MAX_THREADS)
+            .min(budget / MIN_MEMORY_PER_THREAD)
+            .max(1);
+        let (schema, fields) = Fields::schema();
+        let index = Index::builder()
+            .schema(schema)
+            .settings(IndexSettings {
+                // Hits read a handful of documents each: small blocks mean
+                // less to decompress per hit, for a slightly larger store.
+                docstore_blocksize: DOCSTORE_BLOCK_BYTES,
+                ..IndexSettings::default()
+            })
+            .create_in_dir(dir)
+            .map_err(engine)?;
+        index
+            .tokenizers()
+            .register(ANALYZER_NAME, analysis::analyzer());
+        // Per-thread arenas are bounded by the engine; keep below its maximum.
+        let budget = budget.min(threads * 2_000_000_000);
+        let writer = index
+            .writer_with_num_threads(threads, budget)
+            .map_err(engine)?;
+        // Merge once at the end instead of repeatedly while indexing.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        Ok(IndexWriter {
+            dir: dir.to_path_buf(),
+            index,
+            writer,
+            fields,
+            analyzer: analysis::analyzer(),
+            kinds: Vec::new(),
+            kind_ids: HashMap::new(),
+            documents: 0,
+        })
+    }
+
+    /// Adds one document. Documents become searchable after [`finish`](Self::finish).
+    pub fn add(&mut self, doc: &Document<'_>) -> Result<(), SearchError> {
+        let f = self.fields;
+        let kind = match self.kind_ids.get(doc.kind) {
+            Some(&k) => k,
+            None => {
+                let k = self.kinds.len() as u64;
+                self.kinds.push(doc.kind.to_string());
+                self.kind_ids.insert(doc.kind.to_string(), k);
+                k
+            }
+        };
+        let popularity = if doc.popularity.is_nan() {
+            0.0
+        } else {
+            doc.popularity.clamp(0.0, 1.0)
+        };
+        let mut d = TantivyDocument::default();
+        d.add_u64(f.key, doc.key);
+        d.add_u64(f.kind, kind);
+        d.add_f64(f.popularity, f64::from(popularity));
+        d.add_text(f.title, doc.title);
+        d.add_text(f.name, doc.title);
+        let title_key = analysis::exact_key(&analysis::words(&mut self.analyzer, doc.title));
+        if !title_key.is_empty() {
+            d.add_text(f.exact, format!("{EXACT_TITLE}{title_key}"));
+        }
+        for alias in doc.aliases {
+            d.add_text(f.alias, *alias);
+            d.add_text(f.name, *alias);
+            let key = analysis::exact_key(&analysis::words(&mut self.analyzer, alias));
+            if !key.is_empty() && key != title_key {
+                d.add_text(f.exact, format!("{EXACT_ALIAS}{key}"));
+            }
+        }
+        d.add_text(f.summary, doc.summary);
+        d.add_text(f.body, doc.body);
+        self.writer.add_document(d).map_err(engine)?;
+        self.documents += 1;
+        Ok(())
+    }
+
+    /// Documents added so far.
+    pub fn documents(&self) -> u64 {
+        self.documents
+    }
+
+    /// Commits, merges the segments (into one per four million documents),
+    /// waits for the merges, removes the files they made obsolete and
+    /// writes the manifest that makes the folder an index.
+    pub fn finish(mut self) -> Result<(), SearchError> {
+        self.writer.commit().map_err(engine)?;
+        // Segment metas are tracked objects: while one is alive, the garbage
+        // collector keeps its files. Keep only ids past this block.
+        let groups = {
+            let mut metas = self.index.searchable_segment_metas().map_err(engine)?;
+            // Largest first, then fill groups up to MERGE_GROUP_DOCS.
+            metas.sort_by_key(|m| std::cmp::Reverse(m.num_docs()));
+            let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> = Vec::new();
+            for m in &metas {
+                let n = u64::from(m.num_docs());
+                match groups
+                    .iter_mut()
+                    .find(|(docs, _)| docs + n <= MERGE_GROUP_DOCS)
+                {
+                    Some((docs, ids)) => {
+                        *docs += n;
+                        ids.push(m.id());
+                    }
+                    None => groups.push((n, vec![m.id()])),
+                }
+            }
+            groups
+        };
+        let merges: Vec<_> = groups
+            .into_iter()
+            .filter(|(_, ids)| ids.len() > 1)
+            .map(|(_, ids)| self.writer.merge(&ids))
+            .collect();
+        for m in merges {
+            m.wait().map_err(engine)?;
+        }
+        self.writer.garbage_collect_files().wait().map_err(engine)?;
+        self.writer.wait_merging_threads().map_err(engine)?;
+        Manifest {
+            format: FORMAT_VERSION,
+            kinds: self.kinds,
+            documents: self.documents,
+        }
+        .write(&self.dir)
+    }
+}

@@ -91,20 +91,27 @@ pub fn extract(wikitext: &str, namespaces: &Namespaces) -> Extract {
     let lead_start = lead_end - text[lead_start..lead_end].trim_start().len();
     let lead_end = lead_start + text[lead_start..lead_end].trim_end().len();
     let lead = text[lead_start..lead_end].replace("\n\n", "\n");
+    // The lead joins paragraphs with one newline instead of two: each
+    // "\n\n" before an anchor shifts it left by one. Links come in text
+    // order, so the pairs are counted once, incrementally (linear time).
+    let mut counted_to = lead_start;
+    let mut shift = 0;
     let links = emitted
         .links
         .into_iter()
         .map(|l| {
             let in_lead = l.start >= lead_start && l.end <= lead_end;
+            let lead_range = in_lead.then(|| {
+                if l.start > counted_to {
+                    shift += count_paragraph_breaks(&text[counted_to..l.start]);
+                    counted_to = l.start;
+                }
+                (l.start - lead_start - shift, l.end - lead_start - shift)
+            });
             WikiLink {
                 anchor: text[l.start..l.end].to_owned(),
                 in_lead,
-                lead_range: in_lead.then(|| {
-                    // The lead joins paragraphs with one newline instead of
-                    // two: each "\n\n" before the anchor shifts it by one.
-                    let shift = text[lead_start..l.start].matches("\n\n").count();
-                    (l.start - lead_start - shift, l.end - lead_start - shift)
-                }),
+                lead_range,
                 target: l.target,
                 start: l.start,
                 end: l.end,
@@ -118,6 +125,13 @@ pub fn extract(wikitext: &str, namespaces: &Namespaces) -> Extract {
         categories: emitted.categories,
         text,
     }
+}
+
+/// Non-overlapping `"\n\n"` pairs in `s`, as `str::replace` would find
+/// them. Counting a prefix in pieces gives the same total because a piece
+/// never ends inside a pair: pieces end where a link anchor starts.
+fn count_paragraph_breaks(s: &str) -> usize {
+    s.matches("\n\n").count()
 }
 
 /// The byte range of the lead in `text`: everything before the first

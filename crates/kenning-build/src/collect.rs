@@ -678,6 +678,7 @@ impl Collector {
         drop(reader);
         let _ = std::fs::remove_file(&self.links_path);
         self.stats.links = in_degree.iter().map(|&d| u64::from(d)).sum();
+        self.stats.max_in_degree = in_degree.iter().copied().max().map_or(0, u64::from);
 
         write_in_links(&self.dir, &in_degree)?;
         self.write_summary_links(&alias_targets)?;

@@ -19,10 +19,7 @@ const INDEX_MEMORY: usize = 256 << 20;
 pub(crate) fn write_search_index(dir: &Path, threads: usize) -> Result<(), BuildError> {
     let snapshot = Snapshot::open_generation(dir)?;
     let bodies = kenning_store::StrTable::open(dir, BODIES)?;
-    let max_in = (0..snapshot.len() as u32)
-        .map(|i| snapshot.concept(i).in_links().len() as u64)
-        .max()
-        .unwrap_or(0);
+    let max_in = snapshot.meta().stats.max_in_degree;
     let search_dir = dir.join(files::SEARCH);
     std::fs::create_dir_all(&search_dir).map_err(|e| BuildError::io(&search_dir, e))?;
     let mut writer =

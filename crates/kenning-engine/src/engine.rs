@@ -156,10 +156,7 @@ impl Engine {
     /// Opens the live snapshot of the folder `dir`.
     pub fn open(dir: &Path) -> Result<Engine, EngineError> {
         let snapshot = Snapshot::open(dir)?;
-        let max_in_degree = (0..snapshot.len() as u32)
-            .map(|i| snapshot.concept(i).in_links().len() as u64)
-            .max()
-            .unwrap_or(0);
+        let max_in_degree = snapshot.meta().stats.max_in_degree;
         let search_dir = snapshot.generation_dir().join(kenning_store::files::SEARCH);
         let search = if search_dir.is_dir() {
             Some(

@@ -146,6 +146,9 @@ pub struct Stats {
     pub pages_failed: u64,
     /// Pages whose title duplicated an earlier one; the first was kept.
     pub duplicate_titles: u64,
+    /// The largest in-degree of any concept (normalises popularity).
+    #[serde(default)]
+    pub max_in_degree: u64,
 }
 
 /// An open snapshot: memory-mapped, read-only, cheap to share across threads.

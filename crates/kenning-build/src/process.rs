@@ -163,14 +163,7 @@ const BODY_BYTES: usize = 2000;
 
 /// `s` cut to at most `max` bytes, at a character boundary.
 fn truncate(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    &s[..s.floor_char_boundary(max)]
 }
 
 fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {

@@ -1031,14 +1031,7 @@ fn split_words(all: &[Word]) -> (Vec<&str>, Vec<String>) {
 
 /// `s` cut to at most `max` bytes at a character boundary.
 fn truncate(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    &s[..s.floor_char_boundary(max)]
 }
 
 fn term(field: Field, text: &str) -> Term {

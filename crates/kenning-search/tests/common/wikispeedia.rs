@@ -97,14 +97,7 @@ pub fn first_paragraph(title: &str, text: &str) -> String {
 }
 
 pub fn truncate(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    &s[..s.floor_char_boundary(max)]
 }
 
 /// Indexes the articles as kind "concept" with key = position.

@@ -370,6 +370,13 @@ impl Scanner<'_> {
             self.pair(opener, Kind::BraceClose, pos, pos + width);
             pos += width;
         }
+        self.push_unmatched(pos, end);
+        *i = end;
+    }
+
+    /// What is left of a closing run once openers are matched: one
+    /// character is text, more are stray markup.
+    fn push_unmatched(&mut self, pos: usize, end: usize) {
         match end - pos {
             0 => {}
             1 => {
@@ -379,7 +386,6 @@ impl Scanner<'_> {
                 self.push(Kind::Stray, pos, end);
             }
         }
-        *i = end;
     }
 
     fn brackets_open(&mut self, i: &mut usize) {
@@ -424,15 +430,7 @@ impl Scanner<'_> {
                 break;
             }
         }
-        match end - pos {
-            0 => {}
-            1 => {
-                self.push(Kind::Text, pos, end);
-            }
-            _ => {
-                self.push(Kind::Stray, pos, end);
-            }
-        }
+        self.push_unmatched(pos, end);
         *i = end;
     }
 }

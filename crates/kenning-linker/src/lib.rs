@@ -1,0 +1,49 @@
+//! Concept detection ("wikify"): which concepts does a text talk about?
+//!
+//! This crate owns three things:
+//!
+//! - **Phrases** ([`phrase_key`], [`Tokens`]): how text is cut into
+//!   tokens and how a run of tokens becomes a 64-bit phrase key
+//!   (lower-cased, punctuation as a separator), the same way at build
+//!   time and at query time.
+//! - **The mention dictionary** ([`DictionaryBuilder`] →
+//!   [`MentionDictionary`]): phrase → candidate concepts with counts, and
+//!   each phrase's *link probability* (in how many documents it is linked
+//!   against in how many it occurs). The built form is one flat byte
+//!   buffer (an open-addressing hash table plus payloads) that is read in
+//!   place, so a memory-mapped file serves it without loading.
+//! - **The linker** ([`Linker`]): spot the longest dictionary phrases,
+//!   drop those rarely linked, choose among candidates by commonness,
+//!   coherence with the other mentions (Milne–Witten relatedness of
+//!   in-link sets) and similarity to the context, and report every
+//!   annotation with its offsets, its score and the score's parts.
+//!
+//! It is pure: slices and iterators in, plain data out. It deliberately
+//! does not read files, know about snapshots or titles, or spawn threads;
+//! the graph it needs comes through the [`ConceptGraph`] trait.
+
+mod dictionary;
+mod linker;
+mod phrase;
+
+pub use dictionary::{DictionaryBuilder, DictionaryStats, MentionDictionary, Phrase};
+pub use linker::{
+    Annotation, ConceptGraph, ConceptWeight, Linker, LinkerOptions, ScoreParts, Strategy, Wikified,
+};
+pub use phrase::{MAX_PHRASE_TOKENS, PhraseKey, Token, Tokens, phrase_key};
+
+/// Why a dictionary buffer could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkerError {
+    /// The buffer is not a mention dictionary of this version.
+    #[error("not a kenning mention dictionary (version {found}, expected {expected})")]
+    Version {
+        /// Version found in the header (0 when the magic is wrong).
+        found: u32,
+        /// Version this build reads.
+        expected: u32,
+    },
+    /// The buffer is shorter than its header says, or its sizes disagree.
+    #[error("mention dictionary is damaged: {0}")]
+    Corrupt(&'static str),
+}

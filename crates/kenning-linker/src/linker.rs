@@ -1,0 +1,625 @@
+//! Spotting, disambiguation and scoring.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::dictionary::{MentionDictionary, Phrase, for_each_ngram};
+use crate::phrase::{PhraseHasher, Token, Tokens};
+
+/// What the linker needs to know about the graph.
+pub trait ConceptGraph {
+    /// Number of concepts (for relatedness).
+    fn concept_count(&self) -> usize;
+    /// Appends the concepts linking to `concept`, ascending, to `out`.
+    fn in_links(&self, concept: u32, out: &mut Vec<u32>);
+    /// A short text about `concept` (its summary), for context similarity.
+    fn description(&self, concept: u32) -> &str;
+}
+
+/// How candidates are chosen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Strategy {
+    /// Commonness, coherence with the other mentions and context
+    /// similarity, weighted.
+    #[default]
+    Full,
+    /// The most common concept of each spotted phrase, scored by its
+    /// commonness: the baseline the full strategy is measured against.
+    PriorOnly,
+}
+
+/// Thresholds and weights of the linker.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LinkerOptions {
+    /// How candidates are chosen.
+    pub strategy: Strategy,
+    /// Spots whose phrase is linked in fewer of the documents it occurs
+    /// in are dropped.
+    pub min_link_probability: f32,
+    /// Candidates less common than this for their phrase are ignored.
+    pub min_commonness: f32,
+    /// Candidates considered per spot, most common first.
+    pub max_candidates: usize,
+    /// Annotations scoring below this are dropped.
+    pub min_score: f32,
+    /// Mentions per coherence window (long texts are handled window by
+    /// window, so the cost stays linear).
+    pub window_mentions: usize,
+    /// Context concepts per window that candidates are compared with.
+    pub context_concepts: usize,
+    /// Weight of the link probability in the final score.
+    pub weight_link_probability: f32,
+    /// Weight of commonness.
+    pub weight_commonness: f32,
+    /// Weight of coherence.
+    pub weight_coherence: f32,
+    /// Weight of context similarity.
+    pub weight_context: f32,
+}
+
+impl Default for LinkerOptions {
+    fn default() -> Self {
+        LinkerOptions {
+            strategy: Strategy::Full,
+            min_link_probability: 0.03,
+            min_commonness: 0.02,
+            max_candidates: 5,
+            min_score: 0.25,
+            window_mentions: 60,
+            context_concepts: 24,
+            weight_link_probability: 0.25,
+            weight_commonness: 0.3,
+            weight_coherence: 0.3,
+            weight_context: 0.15,
+        }
+    }
+}
+
+/// The parts of an annotation's score, each in `[0, 1]`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ScoreParts {
+    /// How often the phrase is a link where it occurs.
+    pub link_probability: f32,
+    /// How often the phrase links to this concept among its links.
+    pub commonness: f32,
+    /// Weighted relatedness to the other mentions' likely concepts.
+    pub coherence: f32,
+    /// Share of the concept's description words found in the text.
+    pub context: f32,
+}
+
+/// One linked mention.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Annotation {
+    /// Byte offsets in the text.
+    pub byte_start: usize,
+    /// Byte offset just past the mention.
+    pub byte_end: usize,
+    /// Offsets in Unicode code points.
+    pub start: usize,
+    /// Code-point offset just past the mention.
+    pub end: usize,
+    /// The chosen concept.
+    pub concept: u32,
+    /// The final score, in `[0, 1]`.
+    pub score: f32,
+    /// What the score is made of.
+    pub parts: ScoreParts,
+    /// Candidates that were considered.
+    pub candidates: usize,
+    /// The best other candidate and its score, when there was one.
+    pub runner_up: Option<(u32, f32)>,
+}
+
+/// A concept the text talks about.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ConceptWeight {
+    /// The concept.
+    pub concept: u32,
+    /// Combined evidence of its annotations (noisy-or), in `[0, 1]`.
+    pub score: f32,
+    /// Number of annotations.
+    pub mentions: usize,
+}
+
+/// The result of linking one text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Wikified {
+    /// Annotations in text order, not overlapping.
+    pub annotations: Vec<Annotation>,
+    /// The concepts, best first.
+    pub concepts: Vec<ConceptWeight>,
+}
+
+/// Links text to concepts with a dictionary and a graph.
+#[derive(Debug)]
+pub struct Linker<'a, G> {
+    dictionary: MentionDictionary<'a>,
+    graph: &'a G,
+    options: LinkerOptions,
+}
+
+/// A spotted phrase with its candidates.
+struct Spot {
+    first: usize,
+    last: usize,
+    key: u64,
+    link_probability: f32,
+    /// `(concept, commonness)`, most common first.
+    candidates: Vec<(u32, f32)>,
+}
+
+/// Per-call memo of in-link lists and context scores.
+#[derive(Default)]
+struct Memo {
+    in_links: HashMap<u32, Vec<u32>>,
+    context: HashMap<u32, f32>,
+}
+
+impl<'a, G: ConceptGraph> Linker<'a, G> {
+    /// A linker over `dictionary` and `graph`.
+    pub fn new(dictionary: MentionDictionary<'a>, graph: &'a G, options: LinkerOptions) -> Self {
+        Linker {
+            dictionary,
+            graph,
+            options,
+        }
+    }
+
+    /// The options in use.
+    pub fn options(&self) -> &LinkerOptions {
+        &self.options
+    }
+
+    /// Finds the concepts `text` talks about.
+    pub fn link(&self, text: &str) -> Wikified {
+        let tokens: Vec<Token> = Tokens::new(text).collect();
+        let spots = self.spot(text, &tokens);
+        let o = &self.options;
+        let mut memo = Memo::default();
+        let terms = if o.strategy == Strategy::Full && o.weight_context > 0.0 {
+            term_set(text, &tokens)
+        } else {
+            HashSet::new()
+        };
+        let mut chosen: Vec<(usize, Annotation)> = Vec::with_capacity(spots.len());
+        for window in spots.chunks(o.window_mentions.max(1)) {
+            let context = match o.strategy {
+                Strategy::Full => self.context_of(window),
+                Strategy::PriorOnly => Vec::new(),
+            };
+            for (i, spot) in window.iter().enumerate() {
+                if let Some(a) = self.choose(spot, i, &context, &terms, &mut memo, &tokens) {
+                    chosen.push((spot.first, a));
+                }
+            }
+        }
+        let mut annotations: Vec<Annotation> = chosen.into_iter().map(|(_, a)| a).collect();
+        fill_char_offsets(text, &mut annotations);
+        let concepts = concept_weights(&annotations);
+        Wikified {
+            annotations,
+            concepts,
+        }
+    }
+
+    /// Longest known phrases, left to right, that pass the thresholds.
+    fn spot(&self, text: &str, tokens: &[Token]) -> Vec<Spot> {
+        let o = &self.options;
+        // Longest acceptable match starting at each token.
+        let mut best: Vec<Option<(usize, u64, Phrase<'a>)>> = vec![None; tokens.len()];
+        let d = &self.dictionary;
+        for_each_ngram(
+            text,
+            tokens,
+            |key| d.probe(key),
+            |first, end, key, p: Phrase<'a>| {
+                if p.link_probability() < o.min_link_probability {
+                    return;
+                }
+                if end - first == 1
+                    && !worth_spotting(&text[tokens[first].start..tokens[first].end])
+                {
+                    return;
+                }
+                best[first] = Some((end, key, p));
+            },
+        );
+        let mut spots = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let Some((end, key, p)) = best[i] else {
+                i += 1;
+                continue;
+            };
+            let total = p.total().max(1) as f32;
+            let candidates: Vec<(u32, f32)> = p
+                .candidates()
+                .map(|(c, n)| (c, n as f32 / total))
+                .filter(|&(_, cm)| cm >= o.min_commonness)
+                .take(o.max_candidates.max(1))
+                .collect();
+            if !candidates.is_empty() {
+                spots.push(Spot {
+                    first: i,
+                    last: end - 1,
+                    key,
+                    link_probability: p.link_probability(),
+                    candidates,
+                });
+            }
+            i = end;
+        }
+        spots
+    }
+
+    /// The likely concepts of a window's spots, weighted by confidence:
+    /// `(spot index, concept, weight)`.
+    fn context_of(&self, window: &[Spot]) -> Vec<(usize, u32, f32)> {
+        let mut ctx: Vec<(usize, u32, f32)> = window
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let (c, cm) = s.candidates[0];
+                (i, c, s.link_probability.sqrt() * cm)
+            })
+            .collect();
+        ctx.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+        let mut seen = HashSet::new();
+        ctx.retain(|&(_, c, _)| seen.insert(c));
+        ctx.truncate(self.options.context_concepts.max(1));
+        ctx
+    }
+
+    fn choose(
+        &self,
+        spot: &Spot,
+        index: usize,
+        context: &[(usize, u32, f32)],
+        terms: &HashSet<u64>,
+        memo: &mut Memo,
+        tokens: &[Token],
+    ) -> Option<Annotation> {
+        let o = &self.options;
+        let mut scored: Vec<(u32, f32, ScoreParts)> = Vec::with_capacity(spot.candidates.len());
+        for &(concept, commonness) in &spot.candidates {
+            let mut parts = ScoreParts {
+                link_probability: spot.link_probability,
+                commonness,
+                ..ScoreParts::default()
+            };
+            let score = match o.strategy {
+                Strategy::PriorOnly => commonness,
+                Strategy::Full => {
+                    if o.weight_coherence > 0.0 {
+                        parts.coherence = self.coherence(concept, index, spot.key, context, memo);
+                    }
+                    if o.weight_context > 0.0 {
+                        parts.context = self.context_similarity(concept, terms, memo);
+                    }
+                    o.weight_link_probability * parts.link_probability
+                        + o.weight_commonness * parts.commonness
+                        + o.weight_coherence * parts.coherence
+                        + o.weight_context * parts.context
+                }
+            };
+            scored.push((concept, score, parts));
+        }
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let (concept, score, parts) = *scored.first()?;
+        if score < o.min_score {
+            return None;
+        }
+        Some(Annotation {
+            byte_start: tokens[spot.first].start,
+            byte_end: tokens[spot.last].end,
+            start: 0,
+            end: 0,
+            concept,
+            score: score.clamp(0.0, 1.0),
+            parts,
+            candidates: scored.len(),
+            runner_up: scored.get(1).map(|&(c, s, _)| (c, s.clamp(0.0, 1.0))),
+        })
+    }
+
+    /// Weighted mean relatedness of `concept` to the context concepts of
+    /// the other spots (those with another phrase).
+    fn coherence(
+        &self,
+        concept: u32,
+        index: usize,
+        _key: u64,
+        context: &[(usize, u32, f32)],
+        memo: &mut Memo,
+    ) -> f32 {
+        let mut sum = 0.0f32;
+        let mut weights = 0.0f32;
+        for &(other, c, w) in context {
+            if other == index {
+                continue;
+            }
+            weights += w;
+            if c == concept {
+                sum += w;
+                continue;
+            }
+            sum += w * self.relatedness(concept, c, memo);
+        }
+        if weights > 0.0 { sum / weights } else { 0.0 }
+    }
+
+    fn relatedness(&self, a: u32, b: u32, memo: &mut Memo) -> f32 {
+        for c in [a, b] {
+            memo.in_links.entry(c).or_insert_with(|| {
+                let mut v = Vec::new();
+                self.graph.in_links(c, &mut v);
+                v
+            });
+        }
+        let (la, lb) = (&memo.in_links[&a], &memo.in_links[&b]);
+        let overlap = intersection_size(la, lb);
+        kenning_graph::milne_witten(la.len(), lb.len(), overlap, self.graph.concept_count())
+    }
+
+    fn context_similarity(&self, concept: u32, terms: &HashSet<u64>, memo: &mut Memo) -> f32 {
+        if let Some(&s) = memo.context.get(&concept) {
+            return s;
+        }
+        let description = self.graph.description(concept);
+        let description = &description[..description.floor_char_boundary(600)];
+        let mut seen = HashSet::new();
+        let mut hits = 0usize;
+        for t in Tokens::new(description) {
+            let word = &description[t.start..t.end];
+            if !is_content_word(word) {
+                continue;
+            }
+            let key = single_key(word);
+            if seen.insert(key) && terms.contains(&key) {
+                hits += 1;
+            }
+            if seen.len() >= 40 {
+                break;
+            }
+        }
+        let s = if seen.is_empty() {
+            0.0
+        } else {
+            hits as f32 / seen.len() as f32
+        };
+        memo.context.insert(concept, s);
+        s
+    }
+}
+
+/// A single token worth spotting on its own: not one character and not
+/// only digits of one or two.
+fn worth_spotting(token: &str) -> bool {
+    let chars = token.chars().count();
+    chars > 1 && !(chars <= 2 && token.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Words that carry meaning for context similarity: four characters or
+/// more, not only digits.
+fn is_content_word(word: &str) -> bool {
+    word.len() >= 4 && !word.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn single_key(word: &str) -> u64 {
+    let mut h = PhraseHasher::new();
+    h.push(word);
+    h.key()
+}
+
+fn term_set(text: &str, tokens: &[Token]) -> HashSet<u64> {
+    tokens
+        .iter()
+        .map(|t| &text[t.start..t.end])
+        .filter(|w| is_content_word(w))
+        .map(single_key)
+        .collect()
+}
+
+/// Size of the intersection of two ascending lists.
+fn intersection_size(a: &[u32], b: &[u32]) -> usize {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() {
+        return 0;
+    }
+    if large.len() / small.len() > 16 {
+        // Galloping: binary search each small element in what is left.
+        let mut rest = large;
+        let mut n = 0;
+        for &x in small {
+            match rest.binary_search(&x) {
+                Ok(i) => {
+                    n += 1;
+                    rest = &rest[i + 1..];
+                }
+                Err(i) => rest = &rest[i..],
+            }
+            if rest.is_empty() {
+                break;
+            }
+        }
+        return n;
+    }
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < small.len() && j < large.len() {
+        match small[i].cmp(&large[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Sets `start`/`end` (code points) from the byte offsets, in one pass.
+fn fill_char_offsets(text: &str, annotations: &mut [Annotation]) {
+    let (mut byte, mut chars) = (0usize, 0usize);
+    for a in annotations.iter_mut() {
+        chars += text[byte..a.byte_start].chars().count();
+        a.start = chars;
+        chars += text[a.byte_start..a.byte_end].chars().count();
+        a.end = chars;
+        byte = a.byte_end;
+    }
+}
+
+/// Per concept: noisy-or of its annotations' scores, best first.
+fn concept_weights(annotations: &[Annotation]) -> Vec<ConceptWeight> {
+    let mut by: HashMap<u32, (f32, usize)> = HashMap::new();
+    for a in annotations {
+        let e = by.entry(a.concept).or_insert((1.0, 0));
+        e.0 *= 1.0 - a.score.clamp(0.0, 1.0);
+        e.1 += 1;
+    }
+    let mut out: Vec<ConceptWeight> = by
+        .into_iter()
+        .map(|(concept, (miss, mentions))| ConceptWeight {
+            concept,
+            score: 1.0 - miss,
+            mentions,
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DictionaryBuilder, phrase_key};
+
+    /// Concepts: 0 Mercury (planet), 1 Mercury (element), 2 Venus,
+    /// 3 Mars, 4 Thermometer, 5 Solar System.
+    struct Toy;
+    const IN: [&[u32]; 6] = [&[2, 3, 5], &[4], &[0, 3, 5], &[0, 2, 5], &[1], &[0, 2, 3]];
+    impl ConceptGraph for Toy {
+        fn concept_count(&self) -> usize {
+            6
+        }
+        fn in_links(&self, concept: u32, out: &mut Vec<u32>) {
+            out.extend_from_slice(IN[concept as usize]);
+        }
+        fn description(&self, concept: u32) -> &str {
+            [
+                "Mercury is the smallest planet of the Solar System.",
+                "Mercury is a chemical element, a liquid metal used in thermometers.",
+                "Venus is the second planet from the Sun.",
+                "Mars is the fourth planet from the Sun.",
+                "A thermometer measures temperature.",
+                "The Solar System is the Sun and the planets.",
+            ][concept as usize]
+        }
+    }
+
+    fn dictionary() -> Vec<u8> {
+        let mut b = DictionaryBuilder::new();
+        let k = |s: &str| phrase_key(s).unwrap();
+        for (i, name) in [
+            "Mercury (planet)",
+            "Mercury (element)",
+            "Venus",
+            "Mars",
+            "Thermometer",
+            "Solar System",
+        ]
+        .iter()
+        .enumerate()
+        {
+            b.add_name(&k(name), i as u32);
+        }
+        // "mercury" links to the element more often than to the planet.
+        b.add_link(&k("Mercury"), 1, 6);
+        b.add_link(&k("Mercury"), 0, 4);
+        for _ in 0..10 {
+            b.add_linked_document(k("Mercury").key);
+        }
+        b.add_link(&k("the planet"), 3, 1);
+        for _ in 0..20 {
+            let mut found = Vec::new();
+            b.phrases_in("the planet", &mut found);
+            b.add_occurrences(&found);
+        }
+        b.finish().0
+    }
+
+    #[test]
+    fn coherence_picks_the_planet_among_planets() {
+        let bytes = dictionary();
+        let d = MentionDictionary::from_bytes(&bytes).unwrap();
+        let linker = Linker::new(d, &Toy, LinkerOptions::default());
+        let text = "Mercury, Venus and Mars orbit in the Solar System.";
+        let w = linker.link(text);
+        let first = &w.annotations[0];
+        assert_eq!((first.byte_start, first.byte_end, first.concept), (0, 7, 0));
+        assert!(first.parts.coherence > 0.3, "{first:?}");
+        assert_eq!(first.runner_up.map(|r| r.0), Some(1));
+        let spans: Vec<&str> = w
+            .annotations
+            .iter()
+            .map(|a| &text[a.byte_start..a.byte_end])
+            .collect();
+        assert_eq!(spans, ["Mercury", "Venus", "Mars", "Solar System"]);
+        // "the planet" is linked in 1 of 20 documents: below the threshold.
+        assert!(!spans.contains(&"the planet"));
+
+        let prior = Linker::new(
+            d,
+            &Toy,
+            LinkerOptions {
+                strategy: Strategy::PriorOnly,
+                ..LinkerOptions::default()
+            },
+        );
+        assert_eq!(prior.link(text).annotations[0].concept, 1);
+        let w = linker.link("Mercury fills the thermometer.");
+        assert_eq!(w.annotations[0].concept, 1);
+    }
+
+    #[test]
+    fn offsets_count_code_points() {
+        let bytes = dictionary();
+        let d = MentionDictionary::from_bytes(&bytes).unwrap();
+        let linker = Linker::new(d, &Toy, LinkerOptions::default());
+        let text = "Über «Venus» — und Mars";
+        let w = linker.link(text);
+        let venus = &w.annotations[0];
+        assert_eq!(&text[venus.byte_start..venus.byte_end], "Venus");
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(
+            chars[venus.start..venus.end].iter().collect::<String>(),
+            "Venus"
+        );
+        assert_eq!(w.concepts.len(), 2);
+        assert!(w.concepts.iter().all(|c| c.score > 0.0 && c.score <= 1.0));
+    }
+
+    #[test]
+    fn bad_input_is_answered() {
+        let bytes = dictionary();
+        let d = MentionDictionary::from_bytes(&bytes).unwrap();
+        let linker = Linker::new(d, &Toy, LinkerOptions::default());
+        assert_eq!(linker.link(""), Wikified::default());
+        let long = "x".repeat(1 << 20);
+        assert!(linker.link(&long).annotations.is_empty());
+        let garbage: String = (0..100_000u32)
+            .filter_map(|i| char::from_u32(i.wrapping_mul(7919) % 0x3_0000))
+            .collect();
+        let _ = linker.link(&garbage);
+    }
+
+    #[test]
+    fn intersections() {
+        assert_eq!(intersection_size(&[1, 3, 5], &[2, 3, 5, 7]), 2);
+        let big: Vec<u32> = (0..1000).collect();
+        assert_eq!(intersection_size(&[5, 999, 2000], &big), 2);
+        assert_eq!(intersection_size(&[], &big), 0);
+    }
+}

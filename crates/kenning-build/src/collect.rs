@@ -1,6 +1,6 @@
 //! The pipeline's threads and the collector that writes the snapshot.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -18,7 +18,9 @@ use kenning_store::{
     files, title_key,
 };
 
-use crate::process::{ConceptRow, Item, Row, process};
+use kenning_linker::{DictionaryBuilder, PhraseKey, phrase_key};
+
+use crate::process::{ConceptRow, Item, Row, process, unqualified};
 use crate::progress::Phase;
 use crate::{BuildError, BuildOptions, BuildProgress, BuildReport, Source};
 
@@ -105,8 +107,11 @@ pub(crate) fn run(
         lap = Instant::now();
     };
     progress.set_phase(Phase::Linking);
-    let mut stats = collector.finish()?;
+    let mut stats = collector.finish(threads)?;
     phase_done("linking", &mut phases);
+    progress.set_phase(Phase::Detecting);
+    crate::detect::detect_missing_links(&dir, threads, &mut stats)?;
+    phase_done("detecting", &mut phases);
     progress.set_phase(Phase::Relating);
     write_related(&dir, threads)?;
     phase_done("relating", &mut phases);
@@ -344,18 +349,39 @@ struct Collector {
     summary_links: BufWriter<File>,
     summary_links_path: PathBuf,
     summary_link_count: u64,
+    /// Names and anchors for the mention dictionary.
+    dictionary: DictionaryBuilder,
+    /// `(anchor phrase, target title key)` → documents linking it so.
+    anchor_links: HashMap<(u64, u64), u32>,
+    /// `(phrase, alias title key)` of every alias, added once resolved.
+    alias_phrases: Vec<(PhraseKey, u64)>,
+    /// Every concept's plain text: `concept u32, has links u32, len u32,
+    /// bytes`, for link probabilities and for concept detection.
+    texts: BufWriter<File>,
+    texts_path: PathBuf,
     stats: Stats,
     warnings: Vec<String>,
 }
 
+/// The phrases a title is known by: itself and, when it has one, itself
+/// without its qualifier (`Mercury (planet)` → `Mercury`).
+fn name_phrases(title: &str) -> impl Iterator<Item = PhraseKey> + '_ {
+    let base = unqualified(title);
+    let full = phrase_key(title);
+    let short = (base.len() != title.len())
+        .then(|| phrase_key(base))
+        .flatten();
+    full.into_iter().chain(short)
+}
+
 /// Writes one adjacency (`NAME.off` + `NAME.u32`) row by row.
-struct AdjacencyWriter {
+pub(crate) struct AdjacencyWriter {
     offsets: ColumnWriter,
     values: ColumnWriter,
 }
 
 impl AdjacencyWriter {
-    fn create(dir: &Path, name: &str) -> Result<Self, BuildError> {
+    pub(crate) fn create(dir: &Path, name: &str) -> Result<Self, BuildError> {
         let mut offsets = ColumnWriter::create(&dir.join(format!("{name}.off")))?;
         offsets.push_u64(0)?;
         Ok(AdjacencyWriter {
@@ -364,7 +390,10 @@ impl AdjacencyWriter {
         })
     }
 
-    fn push_row(&mut self, row: impl IntoIterator<Item = u32>) -> Result<(), BuildError> {
+    pub(crate) fn push_row(
+        &mut self,
+        row: impl IntoIterator<Item = u32>,
+    ) -> Result<(), BuildError> {
         for v in row {
             self.values.push_u32(v)?;
         }
@@ -372,7 +401,7 @@ impl AdjacencyWriter {
         Ok(())
     }
 
-    fn finish(self) -> Result<(), BuildError> {
+    pub(crate) fn finish(self) -> Result<(), BuildError> {
         self.offsets.finish()?;
         self.values.finish()?;
         Ok(())
@@ -389,6 +418,8 @@ impl Collector {
         let summary_links_path = dir.join("summary_links.tmp");
         let summary_links = File::create(&summary_links_path)
             .map_err(|e| BuildError::io(&summary_links_path, e))?;
+        let texts_path = dir.join(TEXTS_TMP);
+        let texts = File::create(&texts_path).map_err(|e| BuildError::io(&texts_path, e))?;
         Ok(Collector {
             dir: dir.to_owned(),
             ids: Vec::new(),
@@ -411,6 +442,11 @@ impl Collector {
             summary_links: BufWriter::with_capacity(1 << 16, summary_links),
             summary_links_path,
             summary_link_count: 0,
+            dictionary: DictionaryBuilder::new(),
+            anchor_links: HashMap::new(),
+            alias_phrases: Vec::new(),
+            texts: BufWriter::with_capacity(1 << 20, texts),
+            texts_path,
             stats: Stats::default(),
             warnings: Vec::new(),
         })
@@ -460,7 +496,10 @@ impl Collector {
                 target: Some(target),
             } => {
                 self.aliases.push(&title)?;
-                self.redirects.push((title_key(&title), title_key(&target)));
+                let key = title_key(&title);
+                self.redirects.push((key, title_key(&target)));
+                self.alias_phrases
+                    .extend(name_phrases(&title).map(|p| (p, key)));
             }
             Row::Redirect { target: None, .. } => {
                 // Points outside the articles (a category, another wiki).
@@ -538,12 +577,39 @@ impl Collector {
         for alias in &c.aliases {
             self.aliases.push(alias)?;
             self.redirects.push((title_key(alias), key));
+            self.alias_phrases
+                .extend(name_phrases(alias).map(|p| (p, title_key(alias))));
         }
+        for phrase in name_phrases(&c.title) {
+            self.dictionary.add_name(&phrase, idx);
+        }
+        // Anchors, counted once per document.
+        let mut seen: HashSet<(u64, u64)> = HashSet::new();
+        let mut seen_phrases: HashSet<u64> = HashSet::new();
+        for (target, anchor) in c.links.iter().zip(&c.anchors) {
+            let Some(phrase) = anchor else { continue };
+            let pair = (phrase.key, title_key(target));
+            if seen.insert(pair) {
+                *self.anchor_links.entry(pair).or_default() += 1;
+            }
+            if seen_phrases.insert(phrase.key) {
+                self.dictionary.add_phrase(phrase);
+                self.dictionary.add_linked_document(phrase.key);
+            }
+        }
+        let mut head = [0u8; 12];
+        head[..4].copy_from_slice(&idx.to_le_bytes());
+        head[4..8].copy_from_slice(&u32::from(!c.links.is_empty()).to_le_bytes());
+        head[8..].copy_from_slice(&(c.text.len() as u32).to_le_bytes());
+        self.texts
+            .write_all(&head)
+            .and_then(|()| self.texts.write_all(c.text.as_bytes()))
+            .map_err(|e| BuildError::io(&self.texts_path, e))?;
         Ok(())
     }
 
     /// Resolves redirects and links and writes the remaining files.
-    fn finish(mut self) -> Result<Stats, BuildError> {
+    fn finish(mut self, threads: usize) -> Result<Stats, BuildError> {
         let n = self.ids.len();
         // Stable ids for rows that had none (or a duplicate): derived from
         // the title so they survive rebuilds, probed past collisions.
@@ -614,6 +680,8 @@ impl Collector {
         keys.finish()?;
         targets.finish()?;
         drop(names);
+
+        self.write_dictionary(&alias_targets, threads)?;
 
         alias_rows.sort_unstable();
         let mut concept_aliases = AdjacencyWriter::create(&self.dir, files::CONCEPT_ALIASES)?;
@@ -700,7 +768,139 @@ impl Collector {
     }
 }
 
+/// Every concept's plain text, spilled during reading (removed at the end).
+pub(crate) const TEXTS_TMP: &str = "texts.tmp";
+
+/// Reads the spilled texts in order: `(concept, has links, text)`.
+pub(crate) struct TextSpill {
+    reader: BufReader<File>,
+    path: PathBuf,
+}
+
+impl TextSpill {
+    pub(crate) fn open(dir: &Path) -> Result<Self, BuildError> {
+        let path = dir.join(TEXTS_TMP);
+        let file = File::open(&path).map_err(|e| BuildError::io(&path, e))?;
+        Ok(TextSpill {
+            reader: BufReader::with_capacity(1 << 20, file),
+            path,
+        })
+    }
+
+    /// The next record, or `None` at the end.
+    pub(crate) fn next_text(&mut self) -> Result<Option<(u32, bool, String)>, BuildError> {
+        let mut head = [0u8; 12];
+        match self.reader.read_exact(&mut head) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(BuildError::io(&self.path, e)),
+        }
+        let word = |i: usize| u32::from_le_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]);
+        let mut bytes = vec![0u8; word(8) as usize];
+        self.reader
+            .read_exact(&mut bytes)
+            .map_err(|e| BuildError::io(&self.path, e))?;
+        // Written from a `String` by this build.
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        Ok(Some((word(0), word(4) != 0, text)))
+    }
+
+    /// Up to `max_bytes` of records (at least one), or empty at the end.
+    pub(crate) fn next_batch(
+        &mut self,
+        max_bytes: usize,
+    ) -> Result<Vec<(u32, bool, String)>, BuildError> {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        while bytes < max_bytes {
+            match self.next_text()? {
+                Some(r) => {
+                    bytes += r.2.len() + 12;
+                    batch.push(r);
+                }
+                None => break,
+            }
+        }
+        Ok(batch)
+    }
+}
+
+/// Runs `f` over `items` on up to `threads` threads, results in order.
+pub(crate) fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let chunk = items.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let f = &f;
+                scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
 impl Collector {
+    /// Builds the mention dictionary: names (titles and resolved aliases),
+    /// resolved anchors, then the documents that have links, counted for
+    /// link probabilities.
+    fn write_dictionary(
+        &mut self,
+        alias_targets: &HashMap<u64, u32>,
+        threads: usize,
+    ) -> Result<(), BuildError> {
+        let mut dictionary = std::mem::take(&mut self.dictionary);
+        for (phrase, alias) in std::mem::take(&mut self.alias_phrases) {
+            if let Some(&idx) = alias_targets.get(&alias) {
+                dictionary.add_name(&phrase, idx);
+            }
+        }
+        let mut anchors: Vec<((u64, u64), u32)> = self.anchor_links.drain().collect();
+        anchors.sort_unstable();
+        for ((phrase, target), n) in anchors {
+            let resolved = self
+                .title_map
+                .get(&target)
+                .or_else(|| alias_targets.get(&target));
+            if let Some(&idx) = resolved {
+                dictionary.add_link(phrase, idx, n);
+            }
+        }
+        self.texts
+            .flush()
+            .map_err(|e| BuildError::io(&self.texts_path, e))?;
+        let mut spill = TextSpill::open(&self.dir)?;
+        loop {
+            let batch = spill.next_batch(8 << 20)?;
+            if batch.is_empty() {
+                break;
+            }
+            let found = parallel_map(&batch, threads, |(_, has_links, text)| {
+                let mut out = Vec::new();
+                if *has_links {
+                    dictionary.phrases_in(text, &mut out);
+                }
+                (*has_links, out)
+            });
+            for (has_links, phrases) in found {
+                if has_links {
+                    dictionary.add_occurrences(&phrases);
+                }
+            }
+        }
+        let (bytes, stats) = dictionary.finish();
+        self.stats.mention_phrases = stats.phrases;
+        self.stats.mention_documents = stats.documents;
+        write_synced(&self.dir.join(files::MENTIONS), &bytes)
+    }
+
     /// Resolves the spilled summary links; unresolved ones are dropped (the
     /// text stays, without a link).
     fn write_summary_links(&mut self, alias_targets: &HashMap<u64, u32>) -> Result<(), BuildError> {
@@ -796,7 +996,7 @@ fn write_related(dir: &Path, threads: usize) -> Result<(), BuildError> {
 const RELATED_PER_CONCEPT: usize = 10;
 
 /// Reads an adjacency written by [`AdjacencyWriter`] back into memory.
-fn read_csr(dir: &Path, name: &str) -> Result<kenning_graph::Csr, BuildError> {
+pub(crate) fn read_csr(dir: &Path, name: &str) -> Result<kenning_graph::Csr, BuildError> {
     let offsets = read_u64s(&dir.join(format!("{name}.off")))?;
     let path = dir.join(format!("{name}.u32"));
     let bytes = std::fs::read(&path).map_err(|e| BuildError::io(&path, e))?;
@@ -809,7 +1009,7 @@ fn read_csr(dir: &Path, name: &str) -> Result<kenning_graph::Csr, BuildError> {
 
 /// Inverts the out-link adjacency just written into in-links: offsets from
 /// the in-degrees, values filled through a writable map of the final file.
-fn write_in_links(dir: &Path, in_degree: &[u32]) -> Result<(), BuildError> {
+pub(crate) fn write_in_links(dir: &Path, in_degree: &[u32]) -> Result<(), BuildError> {
     let n = in_degree.len();
     let mut offsets = Vec::with_capacity(n + 1);
     let mut total = 0u64;

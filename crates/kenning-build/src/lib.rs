@@ -15,6 +15,7 @@
 //! and it never touches the live snapshot until the new one is complete.
 
 mod collect;
+mod detect;
 mod error;
 mod index;
 mod plain;

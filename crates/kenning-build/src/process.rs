@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use kenning_dump::{ConceptRecord, ExtractedDoc, SiteInfo, WikiPage};
+use kenning_linker::{PhraseKey, phrase_key};
 use kenning_model::{LinkTarget, NS_CATEGORY, NS_MAIN, Namespaces};
 
 use crate::plain::{self, Layout};
@@ -51,6 +52,27 @@ pub(crate) struct ConceptRow {
     pub(crate) summary_links: Vec<(u32, u32, String)>,
     /// Other names (JSONL `aliases`), normalised.
     pub(crate) aliases: Vec<String>,
+    /// The phrase of each link's anchor (parallel to `links`; `None` when
+    /// the anchor has no words). Links without anchor text (concepts
+    /// JSONL) use the target's title without its qualifier.
+    pub(crate) anchors: Vec<Option<PhraseKey>>,
+    /// The plain text (at most [`TEXT_BYTES`]), for link probabilities
+    /// and for linking sources that have no links.
+    pub(crate) text: String,
+}
+
+/// Text kept per concept for the mention dictionary and for linking.
+pub(crate) const TEXT_BYTES: usize = 64 << 10;
+
+/// A title without its trailing qualifier: `Mercury (planet)` → `Mercury`.
+pub(crate) fn unqualified(title: &str) -> &str {
+    match title
+        .strip_suffix(')')
+        .and_then(|t| t.rfind(" (").map(|i| &title[..i]))
+    {
+        Some(base) if !base.trim().is_empty() => base,
+        _ => title,
+    }
 }
 
 /// Processes one item; a panic in extraction becomes a `Failed` row.
@@ -79,6 +101,7 @@ fn process_item(item: Item) -> Row {
         Item::Extracted(doc) => Row::Concept(ConceptRow {
             id: doc.id,
             body: truncate(&doc.text, BODY_BYTES).to_owned(),
+            text: truncate(&doc.text, TEXT_BYTES).to_owned(),
             summary: plain::lead(&doc.text, &doc.title, Layout::LinePerParagraph),
             url: doc.url.unwrap_or_default(),
             title: doc.title,
@@ -137,8 +160,15 @@ fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
                 .map(|(a, b)| (a as u32, b as u32, l.target.clone()))
         })
         .collect();
+    let anchors = extract
+        .links
+        .iter()
+        .map(|l| phrase_key(&l.anchor))
+        .collect();
     Row::Concept(ConceptRow {
         id: Some(page.id),
+        anchors,
+        text: truncate(&extract.text, TEXT_BYTES).to_owned(),
         url: site.article_url(&page.title).unwrap_or_default(),
         timestamp: page.timestamp.unwrap_or_default(),
         summary_links,
@@ -188,8 +218,12 @@ fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
             .filter_map(|t| ns.normalize_in(NS_MAIN, t))
             .collect()
     };
+    let links = normalize_all(record.links.unwrap_or_default());
+    let anchors = links.iter().map(|t| phrase_key(unqualified(t))).collect();
     Row::Concept(ConceptRow {
         id: record.id,
+        anchors,
+        text: truncate(&record.text, TEXT_BYTES).to_owned(),
         summary,
         url: record.url.unwrap_or_default(),
         timestamp: String::new(),
@@ -198,7 +232,7 @@ fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
             .iter()
             .filter_map(|c| ns.normalize_in(NS_CATEGORY, c))
             .collect(),
-        links: normalize_all(record.links.unwrap_or_default()),
+        links,
         aliases: normalize_all(record.aliases),
         summary_links: Vec::new(),
         body: truncate(&record.text, BODY_BYTES).to_owned(),

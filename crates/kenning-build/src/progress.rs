@@ -11,8 +11,12 @@ pub enum Phase {
     Starting,
     /// Reading a source (its path).
     Reading(String),
-    /// Resolving redirects and links, writing adjacency.
+    /// Resolving redirects and links, writing adjacency and the mention
+    /// dictionary.
     Linking,
+    /// Detecting concepts in the texts of concepts whose source gave no
+    /// links.
+    Detecting,
     /// Computing related concepts.
     Relating,
     /// Writing the full-text index.

@@ -2,7 +2,8 @@
 //!
 //! This crate owns the *questions* kenning answers: a concept's page (its
 //! summary with links, timeline, related concepts, what links here,
-//! categories, source), search, suggestions and statistics. It returns
+//! categories, source), search, suggestions, statistics and concept
+//! detection (wikify). It returns
 //! plain serialisable data that the server renders as HTML or JSON and the
 //! command line prints; every front end asks the same engine, so they
 //! cannot disagree.
@@ -15,6 +16,7 @@ mod engine;
 mod error;
 mod search;
 mod timeline;
+mod wikify;
 
 pub use engine::{
     ConceptPage, Engine, LinkedConcept, RelatedConcept, SearchHit, SearchPage, SearchRequest,
@@ -22,3 +24,7 @@ pub use engine::{
 };
 pub use error::EngineError;
 pub use timeline::{TimelineEntry, timeline};
+pub use wikify::{
+    MAX_WIKIFY_BYTES, WikifyAnnotation, WikifyConcept, WikifyOptions, WikifyResult, WikifyRunnerUp,
+    WikifyScoreParts,
+};

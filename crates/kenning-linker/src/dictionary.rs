@@ -36,7 +36,8 @@ struct Entry {
 /// Collects phrases, candidates and counts, then writes the dictionary.
 ///
 /// The usual order: [`add_name`](Self::add_name) for titles and
-/// redirects, [`add_link`](Self::add_link) for every link's anchor,
+/// redirects, [`add_phrase`](Self::add_phrase) and
+/// [`add_link`](Self::add_link) for every link's anchor,
 /// [`add_linked_document`](Self::add_linked_document) once per document
 /// and distinct anchor, then [`phrases_in`](Self::phrases_in) over the
 /// text of every document that has links, feeding the result to
@@ -84,10 +85,18 @@ impl DictionaryBuilder {
         add_count(&mut e.candidates, concept, 1);
     }
 
-    /// `count` links with this anchor phrase to `concept`.
-    pub fn add_link(&mut self, phrase: &PhraseKey, concept: u32, count: u32) {
-        let e = self.entry(phrase);
-        add_count(&mut e.candidates, concept, count);
+    /// Makes `phrase` known (an anchor seen in some link), before its
+    /// target is resolved.
+    pub fn add_phrase(&mut self, phrase: &PhraseKey) {
+        self.entry(phrase);
+    }
+
+    /// `count` links with the anchor phrase `phrase` (made known with
+    /// [`add_phrase`](Self::add_phrase)) to `concept`.
+    pub fn add_link(&mut self, phrase: u64, concept: u32, count: u32) {
+        if let Some(e) = self.phrases.get_mut(&phrase) {
+            add_count(&mut e.candidates, concept, count);
+        }
     }
 
     /// One document links this phrase (to anything); call once per
@@ -407,10 +416,13 @@ mod tests {
         let mut b = DictionaryBuilder::new();
         b.add_name(&key("Mercury (planet)"), 1);
         b.add_name(&key("Mercury"), 2);
-        b.add_link(&key("Mercury"), 1, 3);
-        b.add_link(&key("Mercury"), 2, 7);
+        b.add_link(key("Mercury").key, 1, 3);
+        b.add_link(key("Mercury").key, 2, 7);
         b.add_linked_document(key("Mercury").key);
-        b.add_link(&key("quick silver"), 2, 1);
+        b.add_phrase(&key("quick silver"));
+        b.add_link(key("quick silver").key, 2, 1);
+        // A link whose phrase was never made known is ignored.
+        b.add_link(key("unknown").key, 2, 1);
         let mut found = Vec::new();
         b.phrases_in("Mercury is quick silver; mercury again.", &mut found);
         assert_eq!(found.len(), 2);

@@ -536,12 +536,14 @@ mod tests {
             b.add_name(&k(name), i as u32);
         }
         // "mercury" links to the element more often than to the planet.
-        b.add_link(&k("Mercury"), 1, 6);
-        b.add_link(&k("Mercury"), 0, 4);
+        b.add_phrase(&k("Mercury"));
+        b.add_link(k("Mercury").key, 1, 6);
+        b.add_link(k("Mercury").key, 0, 4);
         for _ in 0..10 {
             b.add_linked_document(k("Mercury").key);
         }
-        b.add_link(&k("the planet"), 3, 1);
+        b.add_phrase(&k("the planet"));
+        b.add_link(k("the planet").key, 3, 1);
         for _ in 0..20 {
             let mut found = Vec::new();
             b.phrases_in("the planet", &mut found);

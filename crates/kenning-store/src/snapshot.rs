@@ -6,10 +6,10 @@ use kenning_model::{Case, Namespaces, PageId};
 use serde::{Deserialize, Serialize};
 
 use crate::StoreError;
-use crate::columns::{StrTable, U32Column, U64Column, title_key};
+use crate::columns::{Mapped, StrTable, U32Column, U64Column, title_key};
 
 /// The version of the on-disk format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The file in a snapshot folder that names the live generation.
 pub(crate) const CURRENT: &str = "CURRENT";
@@ -56,6 +56,8 @@ pub mod files {
     pub const RELATED_SCORES: &str = "related_scores.u32";
     /// The full-text index (a folder).
     pub const SEARCH: &str = "search";
+    /// The mention dictionary (`kenning-linker`'s format), read in place.
+    pub const MENTIONS: &str = "mentions.dict";
 }
 
 /// The index of a concept in the snapshot (0..len), not its page id.
@@ -149,6 +151,18 @@ pub struct Stats {
     /// The largest in-degree of any concept (normalises popularity).
     #[serde(default)]
     pub max_in_degree: u64,
+    /// Phrases in the mention dictionary.
+    #[serde(default)]
+    pub mention_phrases: u64,
+    /// Documents over which link probabilities were counted.
+    #[serde(default)]
+    pub mention_documents: u64,
+    /// Concepts whose source gave no links, linked by concept detection.
+    #[serde(default)]
+    pub detected_concepts: u64,
+    /// Links found by concept detection for them (included in `links`).
+    #[serde(default)]
+    pub detected_links: u64,
 }
 
 /// An open snapshot: memory-mapped, read-only, cheap to share across threads.
@@ -174,6 +188,7 @@ pub struct Snapshot {
     summary_links: Adjacency,
     related: Adjacency,
     related_scores: U32Column,
+    mentions: Mapped,
 }
 
 /// Compressed-sparse-row adjacency: row `i` is `values[off[i]..off[i+1]]`.
@@ -259,6 +274,7 @@ impl Snapshot {
             summary_links: Adjacency::open(g, files::SUMMARY_LINKS, n)?,
             related: Adjacency::open(g, files::RELATED, n)?,
             related_scores: U32Column::open(&g.join(files::RELATED_SCORES))?,
+            mentions: Mapped::open(&g.join(files::MENTIONS))?,
             ids,
             meta,
             dir: generation,
@@ -287,6 +303,12 @@ impl Snapshot {
     /// The generation folder that was opened.
     pub fn generation_dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The mention dictionary's bytes (memory-mapped; read them with
+    /// `kenning_linker::MentionDictionary::from_bytes`).
+    pub fn mention_bytes(&self) -> &[u8] {
+        self.mentions.bytes()
     }
 
     /// The manifest.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use kenning_build::{BuildOptions, BuildProgress, Source};
-use kenning_engine::{Engine, SearchRequest};
+use kenning_engine::{Engine, MAX_WIKIFY_BYTES, SearchRequest, WikifyOptions};
 use kenning_store::Snapshot;
 
 use crate::output;
@@ -107,6 +107,29 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Detect the concepts a text talks about (the text comes on stdin).
+    ///
+    /// Every mention is linked to a concept with a score in [0, 1] and the
+    /// score's parts: link probability (how often the phrase is a link in
+    /// the wiki), commonness (how often it links to this concept),
+    /// coherence (relatedness to the text's other concepts) and context
+    /// (the concept's summary words found in the text).
+    ///
+    /// Example: echo "Turing worked on the Enigma machine." | kenning wikify snap
+    #[command(verbatim_doc_comment)]
+    Wikify {
+        /// The snapshot folder.
+        dir: PathBuf,
+        /// Print JSON (the API's wikify shape) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Drop annotations scoring below this (0 to 1).
+        #[arg(long, default_value_t = WikifyOptions::default().min_score)]
+        min_score: f32,
+        /// Choose each mention's most common concept only (the baseline).
+        #[arg(long)]
+        prior_only: bool,
+    },
     /// Show one concept: summary, aliases, categories, links, source.
     ///
     /// TITLE is matched the way the wiki matches links: case of the first
@@ -168,15 +191,11 @@ pub(crate) fn run() -> Result<ExitCode> {
         }
         Command::Stats { dir, json } => {
             let snapshot = Snapshot::open(&dir)?;
-            println!(
-                "{}",
-                if json {
-                    output::stats_json(&snapshot)
-                } else {
-                    output::stats_text(&snapshot)
-                }
-            );
-            Ok(ExitCode::SUCCESS)
+            print_out(&if json {
+                output::stats_json(&snapshot)
+            } else {
+                output::stats_text(&snapshot)
+            })
         }
         Command::Serve {
             dir,
@@ -208,15 +227,58 @@ pub(crate) fn run() -> Result<ExitCode> {
                 limit,
                 offset,
             })?;
-            println!(
-                "{}",
-                if json {
-                    output::to_json(&page)
-                } else {
-                    output::search_text(&page)
-                }
+            print_out(&if json {
+                output::to_json(&page)
+            } else {
+                output::search_text(&page)
+            })
+        }
+        Command::Wikify {
+            dir,
+            json,
+            min_score,
+            prior_only,
+        } => {
+            use std::io::Read;
+            if !(0.0..=1.0).contains(&min_score) {
+                anyhow::bail!("--min-score must be between 0 and 1, not {min_score}");
+            }
+            let engine = Engine::open(&dir)?;
+            if !engine.can_wikify() {
+                anyhow::bail!(
+                    "{} has no mention dictionary; rebuild it with this version of kenning",
+                    dir.display()
+                );
+            }
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .take(MAX_WIKIFY_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+                .context("cannot read the text from stdin")?;
+            if bytes.len() > MAX_WIKIFY_BYTES {
+                anyhow::bail!(
+                    "the text on stdin is over {} MiB; split it into smaller pieces",
+                    MAX_WIKIFY_BYTES >> 20
+                );
+            }
+            let text = String::from_utf8(bytes).map_err(|e| {
+                anyhow::anyhow!(
+                    "the text on stdin is not UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                )
+            })?;
+            let result = engine.wikify(
+                &text,
+                WikifyOptions {
+                    min_score,
+                    prior_only,
+                },
             );
-            Ok(ExitCode::SUCCESS)
+            print_out(&if json {
+                output::to_json(&result)
+            } else {
+                output::wikify_text(&text, &result)
+            })
         }
         Command::Concept { dir, title, json } => {
             let engine = Engine::open(&dir)?;
@@ -234,15 +296,23 @@ pub(crate) fn run() -> Result<ExitCode> {
                     dir.display()
                 );
             };
-            println!(
-                "{}",
-                if json {
-                    output::to_json(&page)
-                } else {
-                    output::concept_text(&page)
-                }
-            );
-            Ok(ExitCode::SUCCESS)
+            print_out(&if json {
+                output::to_json(&page)
+            } else {
+                output::concept_text(&page)
+            })
         }
+    }
+}
+
+/// Prints a command's result; a closed stdout (`kenning … | head`) ends
+/// the command quietly instead of failing.
+fn print_out(text: &str) -> Result<ExitCode> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e).context("cannot write to stdout"),
     }
 }

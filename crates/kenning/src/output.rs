@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use kenning_engine::{ConceptPage, SearchPage};
+use kenning_engine::{ConceptPage, SearchPage, WikifyResult};
 use kenning_store::{Meta, Snapshot};
 use serde_json::{Value, json};
 
@@ -71,6 +71,10 @@ pub(crate) fn stats_json(snapshot: &Snapshot) -> String {
         "pages_skipped": s.pages_skipped,
         "pages_failed": s.pages_failed,
         "duplicate_titles": s.duplicate_titles,
+        "mention_phrases": s.mention_phrases,
+        "mention_documents": s.mention_documents,
+        "detected_concepts": s.detected_concepts,
+        "detected_links": s.detected_links,
         "site": {
             "name": meta.site.sitename,
             "dbname": meta.site.dbname,
@@ -107,6 +111,8 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
         ("pages skipped", s.pages_skipped),
         ("pages failed", s.pages_failed),
         ("duplicate titles", s.duplicate_titles),
+        ("mention phrases", s.mention_phrases),
+        ("detected links", s.detected_links),
     ];
     for (name, n) in rows {
         out.push_str(&format!("{name:<18}{:>14}\n", grouped(n)));
@@ -145,6 +151,53 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
         "kenning", meta.kenning_version, meta.format
     ));
     out
+}
+
+/// Wikify results as text: the text with `[[mention|concept]]` marks, then
+/// the concepts and each annotation's score parts.
+pub(crate) fn wikify_text(text: &str, result: &WikifyResult) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for a in &result.annotations {
+        out.push_str(&text[at..a.byte_start]);
+        if a.text == a.concept.title {
+            out.push_str(&format!("[[{}]]", a.text));
+        } else {
+            out.push_str(&format!("[[{}|{}]]", a.concept.title, a.text));
+        }
+        at = a.byte_end;
+    }
+    out.push_str(&text[at..]);
+    out.push_str("\n\nConcepts\n");
+    for c in &result.concepts {
+        out.push_str(&format!(
+            "  {:.2}  {} ({} mention{})\n",
+            c.score,
+            c.title,
+            c.mentions,
+            if c.mentions == 1 { "" } else { "s" }
+        ));
+    }
+    out.push_str("\nAnnotations (score = link probability, commonness, coherence, context)\n");
+    for a in &result.annotations {
+        out.push_str(&format!(
+            "  {:>6}..{:<6} {:.2}  {:?} → {}  (lp {:.2}, commonness {:.2}, coherence {:.2}, context {:.2}{})\n",
+            a.start,
+            a.end,
+            a.score,
+            a.text,
+            a.concept.title,
+            a.parts.link_probability,
+            a.parts.commonness,
+            a.parts.coherence,
+            a.parts.context,
+            a.runner_up
+                .as_ref()
+                .map(|r| format!("; runner-up {} {:.2}", r.title, r.score))
+                .unwrap_or_default()
+        ));
+    }
+    out.trim_end().to_owned()
 }
 
 /// Any API shape as pretty JSON, exactly as the HTTP API serialises it.

@@ -45,6 +45,7 @@ fn phase_label(phase: &Phase) -> String {
         Phase::Starting => "starting".into(),
         Phase::Reading(path) => format!("reading {path}"),
         Phase::Linking => "resolving redirects and links".into(),
+        Phase::Detecting => "detecting concepts in texts without links".into(),
         Phase::Relating => "finding related concepts".into(),
         Phase::Indexing => "writing the search index".into(),
         Phase::Publishing => "publishing".into(),

@@ -1,0 +1,145 @@
+//! Concept detection for concepts whose source gave them no links
+//! (WikiExtractor output, concepts JSONL without `links`): their text is
+//! linked with the mention dictionary just built, the concepts found
+//! become their out-links (so related concepts and what-links-here work
+//! for them too), and the mentions in their summary become summary links.
+
+use std::path::Path;
+
+use kenning_graph::Csr;
+use kenning_linker::{ConceptGraph, Linker, LinkerOptions, MentionDictionary};
+use kenning_store::{Stats, StrTable, files};
+
+use crate::BuildError;
+use crate::collect::{AdjacencyWriter, TextSpill, parallel_map, read_csr, write_in_links};
+
+/// The graph as the build has it: in-links in memory, summaries mapped.
+struct BuildGraph<'a> {
+    in_links: &'a Csr,
+    summaries: &'a StrTable,
+}
+
+impl ConceptGraph for BuildGraph<'_> {
+    fn concept_count(&self) -> usize {
+        self.in_links.len()
+    }
+    fn in_links(&self, concept: u32, out: &mut Vec<u32>) {
+        out.extend_from_slice(self.in_links.row(concept));
+    }
+    fn description(&self, concept: u32) -> &str {
+        self.summaries.get(concept as usize)
+    }
+}
+
+/// What detection found for one concept.
+struct Detected {
+    concept: u32,
+    /// Concepts its text talks about, ascending.
+    links: Vec<u32>,
+    /// `(start, end, target)` triples in its summary.
+    summary_links: Vec<u32>,
+}
+
+/// Links the texts of concepts that have no links, rewrites out-links,
+/// in-links and summary links with what was found, and removes the text
+/// spill.
+pub(crate) fn detect_missing_links(
+    dir: &Path,
+    threads: usize,
+    stats: &mut Stats,
+) -> Result<(), BuildError> {
+    let dict_path = dir.join(files::MENTIONS);
+    let bytes = std::fs::read(&dict_path).map_err(|e| BuildError::io(&dict_path, e))?;
+    let dictionary = MentionDictionary::from_bytes(&bytes)
+        .map_err(|e| BuildError::Internal(format!("{}: {e}", dict_path.display())))?;
+    let in_links = read_csr(dir, files::IN_LINKS)?;
+    let summaries = StrTable::open(dir, files::SUMMARIES)?;
+    let graph = BuildGraph {
+        in_links: &in_links,
+        summaries: &summaries,
+    };
+    let linker = Linker::new(dictionary, &graph, LinkerOptions::default());
+    let mut detected: Vec<Detected> = Vec::new();
+    let mut spill = TextSpill::open(dir)?;
+    loop {
+        let batch = spill.next_batch(4 << 20)?;
+        if batch.is_empty() {
+            break;
+        }
+        let found = parallel_map(&batch, threads, |(concept, has_links, text)| {
+            if *has_links {
+                return None;
+            }
+            let concept = *concept;
+            let mut links: Vec<u32> = linker
+                .link(text)
+                .concepts
+                .iter()
+                .map(|c| c.concept)
+                .filter(|&c| c != concept)
+                .collect();
+            links.sort_unstable();
+            let summary_links = linker
+                .link(graph.description(concept))
+                .annotations
+                .iter()
+                .filter(|a| a.concept != concept)
+                .flat_map(|a| [a.byte_start as u32, a.byte_end as u32, a.concept])
+                .collect();
+            Some(Detected {
+                concept,
+                links,
+                summary_links,
+            })
+        });
+        detected.extend(found.into_iter().flatten());
+    }
+    drop(spill);
+    let _ = std::fs::remove_file(dir.join(crate::collect::TEXTS_TMP));
+    detected.retain(|d| !d.links.is_empty() || !d.summary_links.is_empty());
+    if detected.is_empty() {
+        return Ok(());
+    }
+    detected.sort_unstable_by_key(|d| d.concept);
+    drop(summaries);
+
+    let out = read_csr(dir, files::OUT_LINKS)?;
+    let n = out.len();
+    let mut writer = AdjacencyWriter::create(dir, files::OUT_LINKS)?;
+    let mut in_degree = vec![0u32; n];
+    let mut next = detected.iter().peekable();
+    let mut row: Vec<u32> = Vec::new();
+    for idx in 0..n as u32 {
+        row.clear();
+        row.extend_from_slice(out.row(idx));
+        if let Some(d) = next.next_if(|d| d.concept == idx) {
+            let before = row.len();
+            row.extend_from_slice(&d.links);
+            row.sort_unstable();
+            row.dedup();
+            stats.detected_concepts += u64::from(!d.links.is_empty());
+            stats.detected_links += (row.len() - before) as u64;
+        }
+        for &t in &row {
+            in_degree[t as usize] += 1;
+        }
+        writer.push_row(row.iter().copied())?;
+    }
+    writer.finish()?;
+    drop(out);
+    write_in_links(dir, &in_degree)?;
+    stats.links = in_degree.iter().map(|&d| u64::from(d)).sum();
+    stats.max_in_degree = in_degree.iter().copied().max().map_or(0, u64::from);
+
+    let summary_links = read_csr(dir, files::SUMMARY_LINKS)?;
+    let mut writer = AdjacencyWriter::create(dir, files::SUMMARY_LINKS)?;
+    let mut next = detected.iter().peekable();
+    for idx in 0..n as u32 {
+        let existing = summary_links.row(idx);
+        match next.next_if(|d| d.concept == idx) {
+            Some(d) if existing.is_empty() => writer.push_row(d.summary_links.iter().copied())?,
+            _ => writer.push_row(existing.iter().copied())?,
+        }
+    }
+    writer.finish()
+}

@@ -1,0 +1,193 @@
+//! Concept detection over the snapshot: the linker with the snapshot's
+//! mention dictionary and in-links.
+
+use kenning_linker::{ConceptGraph, Linker, LinkerOptions, MentionDictionary, Strategy};
+use kenning_store::Snapshot;
+use serde::Serialize;
+
+use crate::engine::{Engine, LinkedConcept};
+
+/// Texts longer than this are refused (the HTTP API answers 413).
+pub const MAX_WIKIFY_BYTES: usize = 1 << 20;
+
+/// How to detect concepts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WikifyOptions {
+    /// Annotations scoring below this are dropped (default 0.25).
+    pub min_score: f32,
+    /// Use only commonness (the prior-only baseline).
+    pub prior_only: bool,
+}
+
+impl Default for WikifyOptions {
+    fn default() -> Self {
+        WikifyOptions {
+            min_score: LinkerOptions::default().min_score,
+            prior_only: false,
+        }
+    }
+}
+
+/// The concepts a text talks about.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct WikifyResult {
+    /// Mentions in text order.
+    pub annotations: Vec<WikifyAnnotation>,
+    /// Concepts, best first.
+    pub concepts: Vec<WikifyConcept>,
+}
+
+/// One mention linked to a concept.
+#[derive(Clone, Debug, Serialize)]
+pub struct WikifyAnnotation {
+    /// Offset in Unicode code points.
+    pub start: usize,
+    /// Code-point offset just past the mention.
+    pub end: usize,
+    /// UTF-8 byte offset.
+    pub byte_start: usize,
+    /// UTF-8 byte offset just past the mention.
+    pub byte_end: usize,
+    /// The mention as written.
+    pub text: String,
+    /// The concept.
+    pub concept: LinkedConcept,
+    /// Final score in `[0, 1]`.
+    pub score: f32,
+    /// What the score is made of.
+    pub parts: WikifyScoreParts,
+    /// How many candidates were weighed.
+    pub candidates: usize,
+    /// The best other candidate, when there was one.
+    pub runner_up: Option<WikifyRunnerUp>,
+}
+
+/// The parts of a score, each in `[0, 1]`.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct WikifyScoreParts {
+    /// How often the phrase is a link where it occurs.
+    pub link_probability: f32,
+    /// How often the phrase links to this concept among its links.
+    pub commonness: f32,
+    /// Relatedness to the other mentions' concepts.
+    pub coherence: f32,
+    /// Share of the concept's summary words found in the text.
+    pub context: f32,
+}
+
+/// A candidate that lost.
+#[derive(Clone, Debug, Serialize)]
+pub struct WikifyRunnerUp {
+    /// Its id.
+    pub id: u32,
+    /// Its title.
+    pub title: String,
+    /// Its score.
+    pub score: f32,
+}
+
+/// A concept of the text with its weight.
+#[derive(Clone, Debug, Serialize)]
+pub struct WikifyConcept {
+    /// Its id.
+    pub id: u32,
+    /// Its title.
+    pub title: String,
+    /// Combined evidence of its mentions, in `[0, 1]`.
+    pub score: f32,
+    /// How many mentions.
+    pub mentions: usize,
+}
+
+/// The snapshot as the linker sees it.
+pub(crate) struct SnapshotGraph<'a>(pub(crate) &'a Snapshot);
+
+impl ConceptGraph for SnapshotGraph<'_> {
+    fn concept_count(&self) -> usize {
+        self.0.len()
+    }
+    fn in_links(&self, concept: u32, out: &mut Vec<u32>) {
+        out.extend(self.0.concept(concept).in_links());
+    }
+    fn description(&self, concept: u32) -> &str {
+        self.0.concept(concept).summary()
+    }
+}
+
+impl Engine {
+    /// Whether this snapshot has a mention dictionary.
+    pub fn can_wikify(&self) -> bool {
+        MentionDictionary::from_bytes(self.snapshot().mention_bytes()).is_ok()
+    }
+
+    /// Detects the concepts `text` talks about. Texts over
+    /// [`MAX_WIKIFY_BYTES`] are cut there (front ends refuse them first).
+    pub fn wikify(&self, text: &str, options: WikifyOptions) -> WikifyResult {
+        let snapshot = self.snapshot();
+        let Ok(dictionary) = MentionDictionary::from_bytes(snapshot.mention_bytes()) else {
+            return WikifyResult::default();
+        };
+        let text = &text[..text.floor_char_boundary(MAX_WIKIFY_BYTES)];
+        let graph = SnapshotGraph(snapshot);
+        let linker_options = LinkerOptions {
+            min_score: options.min_score,
+            strategy: if options.prior_only {
+                Strategy::PriorOnly
+            } else {
+                Strategy::Full
+            },
+            ..LinkerOptions::default()
+        };
+        let linked = Linker::new(dictionary, &graph, linker_options).link(text);
+        let concept = |idx: u32| {
+            let view = snapshot.concept(idx);
+            LinkedConcept {
+                id: view.id(),
+                title: view.title().to_owned(),
+            }
+        };
+        WikifyResult {
+            annotations: linked
+                .annotations
+                .iter()
+                .map(|a| WikifyAnnotation {
+                    start: a.start,
+                    end: a.end,
+                    byte_start: a.byte_start,
+                    byte_end: a.byte_end,
+                    text: text[a.byte_start..a.byte_end].to_owned(),
+                    concept: concept(a.concept),
+                    score: a.score,
+                    parts: WikifyScoreParts {
+                        link_probability: a.parts.link_probability,
+                        commonness: a.parts.commonness,
+                        coherence: a.parts.coherence,
+                        context: a.parts.context,
+                    },
+                    candidates: a.candidates,
+                    runner_up: a.runner_up.map(|(idx, score)| {
+                        let c = concept(idx);
+                        WikifyRunnerUp {
+                            id: c.id,
+                            title: c.title,
+                            score,
+                        }
+                    }),
+                })
+                .collect(),
+            concepts: linked
+                .concepts
+                .iter()
+                .map(|c| {
+                    let LinkedConcept { id, title } = concept(c.concept);
+                    WikifyConcept {
+                        id,
+                        title,
+                        score: c.score,
+                        mentions: c.mentions,
+                    }
+                })
+                .collect(),
+        }
+    }
+}

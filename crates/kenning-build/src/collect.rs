@@ -62,7 +62,7 @@ pub(crate) fn run(
     let threads = options.threads.max(1);
     let (item_tx, item_rx) = bounded::<Batch>(threads * 4);
     let (row_tx, row_rx) = bounded::<RowBatch>(threads * 4);
-    let mut collector = Collector::new(&dir)?;
+    let mut collector = Collector::new(&dir, options.holdout_percent)?;
 
     let (read_result, collect_result) = std::thread::scope(|scope| {
         let reader = scope.spawn(|| read_sources(&options.sources, threads, item_tx, progress));
@@ -359,6 +359,8 @@ struct Collector {
     /// bytes`, for link probabilities and for concept detection.
     texts: BufWriter<File>,
     texts_path: PathBuf,
+    /// See [`BuildOptions::holdout_percent`].
+    holdout_percent: u32,
     stats: Stats,
     warnings: Vec<String>,
 }
@@ -412,7 +414,7 @@ impl AdjacencyWriter {
 const MAX_REDIRECT_HOPS: usize = 8;
 
 impl Collector {
-    fn new(dir: &Path) -> Result<Self, BuildError> {
+    fn new(dir: &Path, holdout_percent: u32) -> Result<Self, BuildError> {
         let links_path = dir.join("links.tmp");
         let links = File::create(&links_path).map_err(|e| BuildError::io(&links_path, e))?;
         let summary_links_path = dir.join("summary_links.tmp");
@@ -447,6 +449,7 @@ impl Collector {
             alias_phrases: Vec::new(),
             texts: BufWriter::with_capacity(1 << 20, texts),
             texts_path,
+            holdout_percent,
             stats: Stats::default(),
             warnings: Vec::new(),
         })
@@ -584,10 +587,13 @@ impl Collector {
             self.dictionary.add_name(&phrase, idx);
         }
         // Anchors, counted once per document.
+        let held_out = crate::held_out(&c.title, self.holdout_percent);
         let mut seen: HashSet<(u64, u64)> = HashSet::new();
         let mut seen_phrases: HashSet<u64> = HashSet::new();
         for (target, anchor) in c.links.iter().zip(&c.anchors) {
-            let Some(phrase) = anchor else { continue };
+            let Some(phrase) = anchor.as_ref().filter(|_| !held_out) else {
+                continue;
+            };
             let pair = (phrase.key, title_key(target));
             if seen.insert(pair) {
                 *self.anchor_links.entry(pair).or_default() += 1;
@@ -599,7 +605,11 @@ impl Collector {
         }
         let mut head = [0u8; 12];
         head[..4].copy_from_slice(&idx.to_le_bytes());
-        head[4..8].copy_from_slice(&u32::from(!c.links.is_empty()).to_le_bytes());
+        let mut flags = if c.links.is_empty() { 0 } else { HAS_LINKS };
+        if held_out {
+            flags |= HELD_OUT;
+        }
+        head[4..8].copy_from_slice(&flags.to_le_bytes());
         head[8..].copy_from_slice(&(c.text.len() as u32).to_le_bytes());
         self.texts
             .write_all(&head)
@@ -770,8 +780,12 @@ impl Collector {
 
 /// Every concept's plain text, spilled during reading (removed at the end).
 pub(crate) const TEXTS_TMP: &str = "texts.tmp";
+pub(crate) const HAS_LINKS: u32 = 1;
+pub(crate) const HELD_OUT: u32 = 2;
 
-/// Reads the spilled texts in order: `(concept, has links, text)`.
+/// Reads the spilled texts in order: `(concept, flags, text)`; flag
+/// [`HAS_LINKS`]: its source gave it links; [`HELD_OUT`]: it is held out
+/// of the mention dictionary.
 pub(crate) struct TextSpill {
     reader: BufReader<File>,
     path: PathBuf,
@@ -788,7 +802,7 @@ impl TextSpill {
     }
 
     /// The next record, or `None` at the end.
-    pub(crate) fn next_text(&mut self) -> Result<Option<(u32, bool, String)>, BuildError> {
+    pub(crate) fn next_text(&mut self) -> Result<Option<(u32, u32, String)>, BuildError> {
         let mut head = [0u8; 12];
         match self.reader.read_exact(&mut head) {
             Ok(()) => {}
@@ -802,14 +816,14 @@ impl TextSpill {
             .map_err(|e| BuildError::io(&self.path, e))?;
         // Written from a `String` by this build.
         let text = String::from_utf8(bytes).unwrap_or_default();
-        Ok(Some((word(0), word(4) != 0, text)))
+        Ok(Some((word(0), word(4), text)))
     }
 
     /// Up to `max_bytes` of records (at least one), or empty at the end.
     pub(crate) fn next_batch(
         &mut self,
         max_bytes: usize,
-    ) -> Result<Vec<(u32, bool, String)>, BuildError> {
+    ) -> Result<Vec<(u32, u32, String)>, BuildError> {
         let mut batch = Vec::new();
         let mut bytes = 0;
         while bytes < max_bytes {
@@ -882,15 +896,16 @@ impl Collector {
             if batch.is_empty() {
                 break;
             }
-            let found = parallel_map(&batch, threads, |(_, has_links, text)| {
+            let found = parallel_map(&batch, threads, |(_, flags, text)| {
+                let counted = *flags == HAS_LINKS;
                 let mut out = Vec::new();
-                if *has_links {
+                if counted {
                     dictionary.phrases_in(text, &mut out);
                 }
-                (*has_links, out)
+                (counted, out)
             });
-            for (has_links, phrases) in found {
-                if has_links {
+            for (counted, phrases) in found {
+                if counted {
                     dictionary.add_occurrences(&phrases);
                 }
             }

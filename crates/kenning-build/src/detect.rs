@@ -11,7 +11,9 @@ use kenning_linker::{ConceptGraph, Linker, LinkerOptions, MentionDictionary};
 use kenning_store::{Stats, StrTable, files};
 
 use crate::BuildError;
-use crate::collect::{AdjacencyWriter, TextSpill, parallel_map, read_csr, write_in_links};
+use crate::collect::{
+    AdjacencyWriter, HAS_LINKS, TextSpill, parallel_map, read_csr, write_in_links,
+};
 
 /// The graph as the build has it: in-links in memory, summaries mapped.
 struct BuildGraph<'a> {
@@ -66,8 +68,8 @@ pub(crate) fn detect_missing_links(
         if batch.is_empty() {
             break;
         }
-        let found = parallel_map(&batch, threads, |(concept, has_links, text)| {
-            if *has_links {
+        let found = parallel_map(&batch, threads, |(concept, flags, text)| {
+            if flags & HAS_LINKS != 0 {
                 return None;
             }
             let concept = *concept;

@@ -48,6 +48,18 @@ pub struct BuildOptions {
     pub sources: Vec<Source>,
     /// Worker threads for extraction and decompression.
     pub threads: usize,
+    /// For evaluating concept detection only: this percentage of the
+    /// concepts (chosen by [`held_out`]) contributes nothing to the mention
+    /// dictionary (no anchors, no link-probability counts), so their links
+    /// can serve as gold. 0 for a normal build.
+    pub holdout_percent: u32,
+}
+
+/// Whether a concept titled `title` is held out of the mention dictionary
+/// when `percent` percent are: a fixed hash of the title, so the same
+/// concepts are held out in every run.
+pub fn held_out(title: &str, percent: u32) -> bool {
+    percent > 0 && kenning_store::title_key(title) % 100 < u64::from(percent.min(100))
 }
 
 /// What a finished build reports.

@@ -13,7 +13,7 @@ pub const MAX_WIKIFY_BYTES: usize = 1 << 20;
 /// How to detect concepts.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WikifyOptions {
-    /// Annotations scoring below this are dropped (default 0.25).
+    /// Annotations scoring below this are dropped (default 0.45).
     pub min_score: f32,
     /// Use only commonness (the prior-only baseline).
     pub prior_only: bool,

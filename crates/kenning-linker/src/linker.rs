@@ -63,7 +63,7 @@ impl Default for LinkerOptions {
             min_link_probability: 0.03,
             min_commonness: 0.02,
             max_candidates: 5,
-            min_score: 0.25,
+            min_score: 0.45,
             window_mentions: 60,
             context_concepts: 24,
             weight_link_probability: 0.25,

@@ -173,6 +173,7 @@ pub(crate) fn run() -> Result<ExitCode> {
                 out: out.clone(),
                 sources,
                 threads,
+                holdout_percent: 0,
             };
             let progress = Arc::new(BuildProgress::default());
             let reporter = ProgressReporter::start(progress.clone(), quiet);

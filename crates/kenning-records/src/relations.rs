@@ -1,7 +1,7 @@
 //! Typed links between records, readable from both ends.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::Record;
 
@@ -120,6 +120,7 @@ pub struct Relations {
     nodes: Vec<Node>,
     rels: Vec<Box<str>>,
     rel_index: HashMap<Box<str>, u32>,
+    records: usize,
     links: usize,
     missing: usize,
 }
@@ -146,13 +147,15 @@ impl Relations {
         self.clear_outgoing(node);
         if !self.nodes[node as usize].exists {
             self.nodes[node as usize].exists = true;
+            self.records += 1;
             self.missing -= self.nodes[node as usize].incoming.len();
         }
         let mut outgoing: Vec<(u32, u32)> = Vec::with_capacity(record.links.len());
+        let mut seen = HashSet::new();
         for link in &record.links {
             let rel = self.rel(&link.rel);
             let target = self.node(&link.kind, &link.id);
-            if outgoing.contains(&(rel, target)) {
+            if !seen.insert((rel, target)) {
                 continue;
             }
             outgoing.push((rel, target));
@@ -177,6 +180,7 @@ impl Relations {
         self.clear_outgoing(node);
         let n = &mut self.nodes[node as usize];
         n.exists = false;
+        self.records -= 1;
         self.missing += n.incoming.len();
         true
     }
@@ -212,7 +216,7 @@ impl Relations {
 
     /// Number of records inserted (and not removed).
     pub fn record_count(&self) -> usize {
-        self.nodes.iter().filter(|n| n.exists).count()
+        self.records
     }
 
     /// Number of links held by the records.

@@ -209,6 +209,19 @@ impl Record {
                     "lists may not hold lists".into(),
                 ));
             }
+            let numbers = match value {
+                FieldValue::List(items) => items.as_slice(),
+                one => std::slice::from_ref(one),
+            };
+            if numbers
+                .iter()
+                .any(|v| matches!(v, FieldValue::Number(x) if !x.is_finite()))
+            {
+                return Err(err(
+                    format!("fields.{name}"),
+                    "not a finite number (JSON has none)".into(),
+                ));
+            }
         }
         for (i, link) in self.links.iter().enumerate() {
             check_rel(&link.rel).map_err(|p| err(format!("links[{i}].rel"), p))?;
@@ -484,16 +497,15 @@ fn field_value(
         Value::Bool(b) => FieldValue::Boolean(b),
         Value::Number(n) => match n.as_i64() {
             Some(i) => FieldValue::Integer(i),
-            None => FieldValue::Number(n.as_f64().unwrap_or(f64::NAN)),
+            // Past i64 (a u64, or a float): kept as a float, as JSON readers do.
+            None => FieldValue::Number(n.as_f64().unwrap_or_default()),
         },
         Value::Array(items) if top => {
             let mut list = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {
                 let item_path = format!("{path}[{i}]");
-                match field_value(item, &item_path, false)? {
-                    Some(v) => list.push(v),
-                    None => unreachable!("null inside a list is refused"),
-                }
+                // Inside a list `null` is refused, so there is always a value.
+                list.extend(field_value(item, &item_path, false)?);
             }
             FieldValue::List(list)
         }
@@ -785,6 +797,13 @@ mod tests {
             ..Record::default()
         };
         r.check("put").unwrap();
+        r.fields.insert("ratio", FieldValue::Number(f64::NAN));
+        let e = r.check("put").unwrap_err().to_string();
+        assert!(
+            e.starts_with(r#"put: field "fields.ratio": not a finite"#),
+            "{e}"
+        );
+        r.fields.remove("ratio");
         r.links.push(Link {
             rel: "taught_by".into(),
             kind: "person".into(),

@@ -474,6 +474,23 @@ mod tests {
     }
 
     #[test]
+    fn self_links_count_once_and_leave_with_their_record() {
+        let mut relations = Relations::new();
+        relations.insert(&record("course", "C", &[("depends_on", "course", "C")]));
+        assert_eq!(
+            (relations.link_count(), relations.missing_link_count()),
+            (1, 0)
+        );
+        assert_eq!(relations.incoming("course", "C").count(), 1);
+        assert!(relations.remove("course", "C"));
+        assert_eq!(
+            (relations.link_count(), relations.missing_link_count()),
+            (0, 0)
+        );
+        assert_eq!(relations.incoming("course", "C").count(), 0);
+    }
+
+    #[test]
     fn labels() {
         assert_eq!(
             relation_label("taught_by", Direction::Outgoing),

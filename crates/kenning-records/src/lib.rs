@@ -1,0 +1,51 @@
+//! The institution's records: courses, people, publications, units, and
+//! any other type an institution keeps.
+//!
+//! This crate owns the [`Record`] (type, id, title, text, url, lang,
+//! [`Fields`], typed [`Link`]s: the records JSONL schema), and four things
+//! done with records:
+//!
+//! - **Import**: [`RecordsReader`] streams a records JSONL file and checks
+//!   every line: required fields present and of the right JSON type, `type`,
+//!   `id` and `title` non-empty, `type` and `id` usable as the URL path
+//!   `/{type}/{id}`, links well-formed, no unknown keys. An error names the
+//!   file, the line and the field on one line
+//!   (`records.jsonl:12: field "links[0].rel": expected a string, found a number`).
+//!   *The first bad line stops the import*: a records file is the
+//!   institution's data of record, and skipping a line would silently drop
+//!   a course or a person. For the same reason a file with no record is an
+//!   error, and so is a `(type, id)` seen twice in one file (the message
+//!   names both lines). Across files, or through the store, a later record
+//!   with the same `(type, id)` replaces the earlier one.
+//! - **Relations**: [`Relations`] indexes the typed links of all records
+//!   from both ends (a course's teachers, a person's courses), with display
+//!   names for the inverse direction ([`relation_label`]) while the data
+//!   keeps the raw `rel`. A link to a record that does not exist is counted
+//!   and listed, never fatal.
+//! - **Related records**: [`SharedConcepts`] scores records by the concepts
+//!   they share (sum of products of concept scores, squashed by
+//!   `1 − e^(−x)`, top k per type, bounded fan-out per concept).
+//! - **Live updates**: [`RecordStore`], an ACID file of records by
+//!   `(type, id)`; every write is synced before the call returns.
+//!
+//! It deliberately does not detect concepts in a record's text (that is the
+//! linker's job: this crate takes record→concept edges as numbers), know
+//! concept titles or the wiki side, index records for search, or render
+//! pages. It takes records and edges in and gives plain data out; only the
+//! reader and the store do IO.
+
+mod error;
+mod reader;
+mod record;
+mod related;
+mod relations;
+mod store;
+
+pub use error::RecordsError;
+pub use reader::{MAX_LINE_BYTES, RecordsReader, read_records};
+pub use record::{FieldValue, Fields, Link, RESERVED_KINDS, Record, record_path};
+pub use related::{
+    DEFAULT_MAX_FAN_OUT, RecordConcept, RelatedOfKind, ScoredRecord, SharedConcepts,
+};
+pub use relations::{Direction, MissingLink, Relation, Relations, relation_label};
+pub use store::{RecordStore, STORE_FORMAT_VERSION, StoredRecords};

@@ -1,7 +1,8 @@
 // kenning in a real browser: headless Chromium (Debian's package) driven by
 // playwright-core. Builds the example wiki, starts `kenning serve`, types in
 // the home page's search box, picks a suggestion, reads the concept page and
-// follows a link in its summary. Screenshots go to target/browser/.
+// follows a link in its summary; pastes a text into /wikify and follows one
+// of the concepts it found. Screenshots go to target/browser/.
 //
 // Run: (cd tests/browser && npm ci && node --test)
 // Env: KENNING_BIN (default target/debug/kenning), CHROMIUM (default /usr/bin/chromium).
@@ -103,4 +104,50 @@ test("search works without JavaScript", async () => {
   assert.match(results, /Merrowby Lantern Festival/);
   await page.screenshot({ path: path.join(shots, "search-no-js.png") });
   await context.close();
+});
+
+test("paste a text into /wikify, see its concepts linked, follow one", async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+
+  // Linked from every page's header.
+  await page.goto(`${base}/`);
+  await Promise.all([page.waitForURL(`${base}/wikify`), page.locator("nav.site-nav a[href='/wikify']").click()]);
+  assert.equal(await page.locator("h1").innerText(), "Find the concepts in a text");
+
+  const text =
+    "Über den Sée — the ferry from Merrowby crosses Lake Tessel to Kettle Island,\n" +
+    "where Ida Varrow designed the lighthouse. <script>alert(1)</script>";
+  await page.locator("textarea[name='text']").fill(text);
+  await Promise.all([
+    page.waitForResponse((r) => r.url() === `${base}/wikify` && r.request().method() === "POST"),
+    page.locator("form.wikify-form button[type='submit']").click(),
+  ]);
+  const mentions = page.locator(".wikified a.mention");
+  await mentions.first().waitFor({ state: "visible", timeout: 5_000 });
+  const count = await mentions.count();
+  assert.ok(count >= 3, `${count} mentions`);
+  // The text is shown as typed (markup included, as text), mentions linked.
+  assert.equal(await page.locator(".wikified").innerText(), text);
+  const lake = page.locator(".wikified a.mention", { hasText: "Lake Tessel" });
+  assert.match(await lake.getAttribute("href"), /^\/concept\/\d+$/);
+  const hover = await lake.getAttribute("title");
+  assert.match(hover, /^Lake Tessel\nscore 0\.\d\d: link probability/);
+  assert.ok((await page.locator("table.wikify-concepts tbody tr").count()) >= 3);
+  assert.match(await page.locator("#scores").innerText(), /commonness/);
+  // The text stays in the form.
+  assert.equal(await page.locator("textarea[name='text']").inputValue(), text);
+
+  await lake.hover();
+  await page.screenshot({ path: path.join(shots, "wikify.png"), fullPage: true });
+
+  const href = await lake.getAttribute("href");
+  await Promise.all([page.waitForURL(`${base}${href}`), lake.click()]);
+  assert.equal(await page.locator("h1").innerText(), "Lake Tessel");
+  assert.deepEqual(problems, []);
+  await page.close();
 });

@@ -340,3 +340,47 @@ fn builds_are_deterministic_whatever_the_thread_count() {
         assert!(a == b, "{name} differs between 1 and 4 threads");
     }
 }
+
+/// Wikispeedia (links without anchor text) plus WikiExtractor articles (no
+/// links at all), as the serving benchmarks use: the mention dictionary is
+/// built from titles and links, and the extracted articles get their links
+/// from concept detection.
+#[test]
+fn concept_detection_fills_sources_without_links() {
+    let Some(data) = data() else { return };
+    let (_d, s) = build_from(
+        vec![
+            Source::Concepts(data.join("wikispeedia/concepts.jsonl.gz")),
+            Source::Extracted(data.join("enwiki-2015-extracted")),
+        ],
+        2,
+    );
+    let stats = &s.meta().stats;
+    assert_eq!(stats.concepts, 16_442);
+    assert!(stats.mention_phrases > 10_000, "{stats:?}");
+    // Link probabilities are counted over the documents that have links:
+    // the 4,587 Wikispeedia articles with at least one link.
+    assert_eq!(stats.mention_documents, 4_587);
+    // Most extracted-only articles mention some known concept.
+    assert!(stats.detected_concepts > 10_000, "{stats:?}");
+    assert!(stats.links > 119_772 + stats.detected_links / 2);
+
+    // An extracted-only article: linked summary, out-links, related concepts.
+    let c = s.concept(s.find_title("Foreign relations of Russia").unwrap());
+    let linked: Vec<&str> = c
+        .summary_links()
+        .map(|(a, b, _)| &c.summary()[a..b])
+        .collect();
+    assert!(linked.contains(&"Soviet Union"), "{linked:?}");
+    for (a, b, target) in c.summary_links() {
+        assert_ne!(target, c.idx());
+        assert!(a < b && b <= c.summary().len());
+    }
+    assert!(c.out_links().len() > 20);
+    let related: Vec<&str> = c.related().map(|(r, _)| s.concept(r).title()).collect();
+    assert!(related.contains(&"Soviet Union"), "{related:?}");
+    // Wikispeedia articles keep their own links; Russia gains in-links
+    // from detected mentions.
+    let russia = s.concept(s.find_title("Russia").unwrap());
+    assert!(russia.in_links().any(|i| i == c.idx()));
+}

@@ -17,8 +17,12 @@ pub(crate) enum HttpError {
     NotFound(String),
     /// The route exists but not for this method.
     MethodNotAllowed,
-    /// The request body is larger than the server accepts.
-    PayloadTooLarge,
+    /// The request (its body, or the text in it) is larger than the
+    /// server accepts; the message says the limit.
+    PayloadTooLarge(String),
+    /// The snapshot cannot answer this kind of question (for example, it
+    /// has no mention dictionary); the message says what to do.
+    Unavailable(String),
     /// The engine failed; the message is for the log, not for the client.
     Internal(String),
 }
@@ -29,7 +33,8 @@ impl HttpError {
             HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
             HttpError::NotFound(_) => StatusCode::NOT_FOUND,
             HttpError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            HttpError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            HttpError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            HttpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -40,7 +45,8 @@ impl HttpError {
             HttpError::BadRequest(_) => "bad_request",
             HttpError::NotFound(_) => "not_found",
             HttpError::MethodNotAllowed => "method_not_allowed",
-            HttpError::PayloadTooLarge => "payload_too_large",
+            HttpError::PayloadTooLarge(_) => "payload_too_large",
+            HttpError::Unavailable(_) => "unavailable",
             HttpError::Internal(_) => "internal",
         }
     }
@@ -48,24 +54,27 @@ impl HttpError {
     /// The message shown to the client.
     pub(crate) fn message(&self) -> String {
         match self {
-            HttpError::BadRequest(m) | HttpError::NotFound(m) => m.clone(),
+            HttpError::BadRequest(m)
+            | HttpError::NotFound(m)
+            | HttpError::PayloadTooLarge(m)
+            | HttpError::Unavailable(m) => m.clone(),
             HttpError::MethodNotAllowed => "this method is not allowed here".to_owned(),
-            HttpError::PayloadTooLarge => {
-                format!(
-                    "the request body is larger than {} bytes",
-                    crate::MAX_BODY_BYTES
-                )
-            }
             HttpError::Internal(_) => "the server could not answer this request".to_owned(),
         }
     }
 
-    fn heading(&self) -> &'static str {
+    /// A body larger than `limit` bytes.
+    pub(crate) fn body_too_large(limit: usize) -> HttpError {
+        HttpError::PayloadTooLarge(format!("the request body is larger than {limit} bytes"))
+    }
+
+    pub(crate) fn heading(&self) -> &'static str {
         match self {
             HttpError::BadRequest(_) => "Bad request",
             HttpError::NotFound(_) => "Not found",
             HttpError::MethodNotAllowed => "Method not allowed",
-            HttpError::PayloadTooLarge => "Request too large",
+            HttpError::PayloadTooLarge(_) => "Request too large",
+            HttpError::Unavailable(_) => "Not available",
             HttpError::Internal(_) => "Something went wrong",
         }
     }

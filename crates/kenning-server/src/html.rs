@@ -77,7 +77,7 @@ pub(crate) struct Shell<'a> {
 pub(crate) const BRAND: &str = "kenning";
 
 /// Wraps `body` (already HTML) in the page shell: head, header with the
-/// brand and a search box, main, footer.
+/// brand, a search box and the site's links (Wikify), main, footer.
 pub(crate) fn page(shell: &Shell<'_>, body: &str) -> String {
     let mut out = String::with_capacity(body.len() + 2048);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -100,7 +100,17 @@ pub(crate) fn page(shell: &Shell<'_>, body: &str) -> String {
     if shell.header_search {
         out.push_str(&search_form(shell.query, "header-search", false));
     }
-    out.push_str("</div>\n</header>\n<main class=\"wrap\">\n");
+    out.push_str("<nav class=\"site-nav\" aria-label=\"Site\">");
+    let current = if shell.body_class == "wikify" {
+        " aria-current=\"page\""
+    } else {
+        ""
+    };
+    let _ = write!(
+        out,
+        "<a href=\"/wikify\"{current} title=\"Find the concepts a text talks about\">Wikify</a>"
+    );
+    out.push_str("</nav>\n</div>\n</header>\n<main class=\"wrap\">\n");
     out.push_str(body);
     out.push_str("\n</main>\n<footer class=\"site-footer\"><div class=\"wrap\">");
     out.push_str(

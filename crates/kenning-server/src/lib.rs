@@ -19,6 +19,8 @@
 //! | `GET /api/v1/suggest?q=&limit=` | title suggestions as JSON |
 //! | `GET /api/v1/concepts/{id}`, `GET /api/v1/concepts?title=` | a concept as JSON |
 //! | `GET /api/v1/concepts/{id}/related` | `{"items":[{id,title,score}]}` |
+//! | `POST /api/v1/wikify` | `{"text","min_score"?,"prior_only"?}` → the concepts the text mentions, with offsets and scores |
+//! | `GET /wikify`, `POST /wikify` | concept detection for people: paste a text, see it annotated |
 //! | `GET /api/openapi.json` | the OpenAPI 3.0 description of the JSON API |
 //! | `GET /healthz`, `GET /metrics` | health as JSON, Prometheus metrics |
 //! | `GET /static/{file}` | the stylesheet, script and icon, compiled in |
@@ -27,7 +29,10 @@
 //! HTML pages elsewhere, with the same status. Limits: queries of at most
 //! 512 bytes (longer ones are refused with 400), at most 100 results per
 //! answer (larger `limit`s are clamped), results no deeper than 10 000,
-//! request bodies of at most 1 MiB (413).
+//! request bodies of at most 1 MiB (413), except on the wikify routes:
+//! bodies of at most 4 MiB there (a text grows when JSON-escaped or
+//! form-encoded) holding a text of at most 1 MiB (413 with a message saying
+//! to split it).
 
 mod api;
 mod concept_page;
@@ -38,6 +43,7 @@ mod pages;
 mod params;
 mod search;
 mod static_files;
+mod wikify;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -47,14 +53,23 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, get, post};
 use kenning_engine::Engine;
 
 use crate::error::HttpError;
 use crate::metrics::Metrics;
 
-/// Largest accepted request body, in bytes.
+/// Largest accepted request body, in bytes (but see
+/// [`MAX_WIKIFY_BODY_BYTES`]).
 pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// Largest accepted request body on the wikify routes, in bytes: room for
+/// a text of [`kenning_engine::MAX_WIKIFY_BYTES`] once JSON-escaped or
+/// form-encoded. The text itself is then checked against that limit.
+pub const MAX_WIKIFY_BODY_BYTES: usize = 4 << 20;
+
+/// The routes that take a text to wikify (and the larger body limit).
+const WIKIFY_ROUTES: [&str; 2] = ["/api/v1/wikify", "/wikify"];
 
 /// The Content-Security-Policy of every response: no inline scripts or
 /// styles, nothing from other origins, no framing.
@@ -99,16 +114,22 @@ impl AppState {
 /// The whole site as a router, ready to serve (or to call in-process in
 /// tests with `tower::ServiceExt::oneshot`).
 pub fn app(engine: Arc<Engine>, config: ServerConfig) -> Router {
-    let routes: [(&'static str, MethodRouter<AppState>); 13] = [
+    let wikify_body = DefaultBodyLimit::max(MAX_WIKIFY_BODY_BYTES);
+    let routes: [(&'static str, MethodRouter<AppState>); 15] = [
         ("/", get(pages::home)),
         ("/search", get(search::results_page)),
         ("/concept/{id}", get(pages::concept)),
         ("/wiki/{*title}", get(pages::wiki)),
+        (
+            "/wikify",
+            get(wikify::page).post(wikify::submit).layer(wikify_body),
+        ),
         ("/api/v1/search", get(search::api_search)),
         ("/api/v1/suggest", get(search::api_suggest)),
         ("/api/v1/concepts", get(api::concept_by_title)),
         ("/api/v1/concepts/{id}", get(api::concept)),
         ("/api/v1/concepts/{id}/related", get(api::related)),
+        ("/api/v1/wikify", post(wikify::api).layer(wikify_body)),
         ("/api/openapi.json", get(api::openapi)),
         ("/healthz", get(api::health)),
         ("/metrics", get(metrics::handler)),
@@ -217,16 +238,28 @@ async fn method_not_allowed(uri: Uri) -> Response {
     answer_error(&uri, HttpError::MethodNotAllowed)
 }
 
-/// Refuses requests that announce a body larger than [`MAX_BODY_BYTES`];
-/// routes that read bodies are bounded by `DefaultBodyLimit` as well.
+/// Refuses requests that announce a body larger than [`MAX_BODY_BYTES`]
+/// ([`MAX_WIKIFY_BODY_BYTES`] on the wikify routes); routes that read
+/// bodies are bounded by `DefaultBodyLimit` as well.
 async fn refuse_large_bodies(request: Request, next: Next) -> Response {
+    let wikify = WIKIFY_ROUTES.contains(&request.uri().path());
+    let limit = if wikify {
+        MAX_WIKIFY_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
     let announced = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return answer_error(request.uri(), HttpError::PayloadTooLarge);
+    if announced.is_some_and(|n| n > limit as u64) {
+        let error = if wikify {
+            wikify::body_too_large()
+        } else {
+            HttpError::body_too_large(limit)
+        };
+        return answer_error(request.uri(), error);
     }
     next.run(request).await
 }

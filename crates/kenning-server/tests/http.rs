@@ -32,6 +32,7 @@ fn build_from(sources: Vec<Source>, out: &Path) {
         out: out.to_owned(),
         sources,
         threads: 1,
+        holdout_percent: 0,
     };
     kenning_build::build(&options, &Arc::new(BuildProgress::default()))
         .expect("build the test snapshot");
@@ -701,6 +702,8 @@ async fn security_headers_on_every_response() {
         "/static/style.css".into(),
         "/static/../Cargo.toml".into(),
         "/metrics".into(),
+        "/wikify".into(),
+        "/api/v1/wikify".into(),
     ] {
         let reply = get(&app, &uri).await;
         assert_eq!(
@@ -965,6 +968,7 @@ async fn openapi_document_matches_every_response() {
         ("/healthz", "/healthz".into(), 200),
         ("/metrics", "/metrics".into(), 200),
         ("/", "/".into(), 200),
+        ("/wikify", "/wikify".into(), 200),
         ("/search", "/search?q=lake&types=concept&page=1".into(), 200),
         ("/search", "/search?page=0".into(), 400),
         ("/concept/{id}", format!("/concept/{id}"), 200),
@@ -979,47 +983,105 @@ async fn openapi_document_matches_every_response() {
         ("/static/{file}", "/static/x.txt".into(), 404),
     ];
 
-    let mut exercised: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut exercised: BTreeSet<(String, &str, String)> = BTreeSet::new();
     for (template, uri, expected) in &requests {
         let reply = get(&app, uri).await;
-        assert_eq!(reply.status.as_u16(), *expected, "{uri}: {}", reply.body);
-        let status = expected.to_string();
-        let operation = &spec["paths"][*template]["get"];
+        check_documented(&spec, template, "get", uri, &reply, *expected);
+        exercised.insert(((*template).to_owned(), "get", expected.to_string()));
+    }
+
+    // Requests with a body: (app, path, content type, body, expected status).
+    // Their bodies must match the documented request schema too.
+    let no_dictionary = app_without_dictionary();
+    let json = "application/json";
+    let form_type = "application/x-www-form-urlencoded";
+    let too_long = "x".repeat(kenning_engine::MAX_WIKIFY_BYTES + 1);
+    let posts: Vec<(&Router, &str, &str, String, u16)> = vec![
+        (
+            &app,
+            "/api/v1/wikify",
+            json,
+            serde_json::json!({ "text": WIKIFY_TEXT }).to_string(),
+            200,
+        ),
+        (
+            &app,
+            "/api/v1/wikify",
+            json,
+            serde_json::json!({ "text": "Ida Varrow and Lake Tessel", "min_score": 0, "prior_only": true })
+                .to_string(),
+            200,
+        ),
+        (
+            &app,
+            "/api/v1/wikify",
+            json,
+            serde_json::json!({ "text": "" }).to_string(),
+            200,
+        ),
+        (&app, "/api/v1/wikify", json, "{".to_owned(), 400),
+        (
+            &app,
+            "/api/v1/wikify",
+            json,
+            serde_json::json!({ "text": "x", "min_score": 2 }).to_string(),
+            400,
+        ),
+        (
+            &app,
+            "/api/v1/wikify",
+            json,
+            serde_json::json!({ "text": too_long }).to_string(),
+            413,
+        ),
+        (
+            &no_dictionary,
+            "/api/v1/wikify",
+            json,
+            serde_json::json!({ "text": "Lake Tessel" }).to_string(),
+            503,
+        ),
+        (&app, "/wikify", form_type, form(&[("text", WIKIFY_TEXT)]), 200),
+        (
+            &app,
+            "/wikify",
+            form_type,
+            form(&[("text", "x"), ("min_score", "x")]),
+            400,
+        ),
+        (&app, "/wikify", form_type, form(&[("text", &too_long)]), 413),
+        (
+            &no_dictionary,
+            "/wikify",
+            form_type,
+            form(&[("text", "Lake Tessel")]),
+            503,
+        ),
+    ];
+    for (app, path, content_type, body, expected) in posts {
+        let reply = post(app, path, content_type, body.clone()).await;
+        check_documented(&spec, path, "post", path, &reply, expected);
+        exercised.insert((path.to_owned(), "post", expected.to_string()));
+        let request_body = resolve(&spec, &spec["paths"][path]["post"]["requestBody"]);
+        let media = &request_body["content"][content_type];
         assert!(
-            operation.is_object(),
-            "{template} is not in the OpenAPI document"
+            media.is_object(),
+            "{path}: {content_type} is not documented"
         );
-        let response = resolve(&spec, &operation["responses"][&status]);
-        assert!(
-            response.is_object(),
-            "{template}: status {status} is not documented"
-        );
-        exercised.insert(((*template).to_owned(), status));
-        let content_type = reply
-            .content_type()
-            .split(';')
-            .next()
-            .unwrap()
-            .trim()
-            .to_owned();
-        match response.get("content") {
-            None => assert!(reply.body.is_empty(), "{uri}: undocumented body"),
-            Some(content) => {
-                let media = &content[&content_type];
-                assert!(
-                    media.is_object(),
-                    "{uri}: content type {content_type} is not documented"
-                );
-                if content_type == "application/json" {
-                    let errors = validate(&spec, &media["schema"], &reply.json(), "$");
-                    assert!(
-                        errors.is_empty(),
-                        "{uri} does not match its schema:\n{}\n{}",
-                        errors.join("\n"),
-                        reply.body
-                    );
-                }
-            }
+        if expected == 200 {
+            let sent: Value = if content_type == json {
+                serde_json::from_str(&body).unwrap()
+            } else {
+                form_urlencoded::parse(body.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), Value::from(v.into_owned())))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into()
+            };
+            let errors = validate(&spec, &media["schema"], &sent, "$");
+            assert!(
+                errors.is_empty(),
+                "{path}: {body} does not match: {errors:?}"
+            );
         }
     }
     // Bodies over the limit, on every JSON route that documents a 413.
@@ -1040,18 +1102,20 @@ async fn openapi_document_matches_every_response() {
             validate(&spec, schema, &reply.json(), "$").is_empty(),
             "{uri}"
         );
-        exercised.insert(((*template).to_owned(), "413".to_owned()));
+        exercised.insert(((*template).to_owned(), "get", "413".to_owned()));
     }
 
     // Every documented path is served, and every documented status but 500
     // was seen.
     for (path, item) in spec["paths"].as_object().unwrap() {
-        for (status, _) in item["get"]["responses"].as_object().unwrap() {
-            if status != "500" {
-                assert!(
-                    exercised.contains(&(path.clone(), status.clone())),
-                    "{path} {status} was not exercised"
-                );
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, _) in operation["responses"].as_object().unwrap() {
+                if status != "500" {
+                    assert!(
+                        exercised.contains(&(path.clone(), method.as_str(), status.clone())),
+                        "{method} {path} {status} was not exercised"
+                    );
+                }
             }
         }
     }
@@ -1069,6 +1133,84 @@ async fn openapi_document_matches_every_response() {
     broken["timeline"][0]["year"] = Value::from(1.5);
     let errors = validate(&spec, &concept_schema, &broken, "$");
     assert_eq!(errors.len(), 4, "{errors:?}");
+
+    // The wikify schema takes a runner-up (the example wiki has no
+    // ambiguous phrase, so real answers carry none) and rejects what is off.
+    let wikify_schema = serde_json::json!({"$ref": "#/components/schemas/WikifyResult"});
+    let mut result = post_json(
+        &app,
+        "/api/v1/wikify",
+        &serde_json::json!({ "text": WIKIFY_TEXT }),
+    )
+    .await
+    .json();
+    result["annotations"][0]["runner_up"] =
+        serde_json::json!({"id": 5, "title": "Merrowby Ferry", "score": 0.25});
+    assert_eq!(
+        validate(&spec, &wikify_schema, &result, "$"),
+        Vec::<String>::new()
+    );
+    result["annotations"][0]["runner_up"] = serde_json::json!({"id": 5});
+    result["annotations"][0]["score"] = Value::from(1.5);
+    result["annotations"][0]["parts"]
+        .as_object_mut()
+        .unwrap()
+        .remove("coherence");
+    result["concepts"][0]["mentions"] = Value::from(0);
+    let errors = validate(&spec, &wikify_schema, &result, "$");
+    assert_eq!(errors.len(), 5, "{errors:?}");
+}
+
+/// Checks that `reply` (to `method uri`, of path `template`) has the
+/// expected status, that the document lists that status for the operation,
+/// and that the body has a documented content type and, when JSON, matches
+/// its schema.
+fn check_documented(
+    spec: &Value,
+    template: &str,
+    method: &str,
+    uri: &str,
+    reply: &Reply,
+    expected: u16,
+) {
+    assert_eq!(reply.status.as_u16(), expected, "{uri}: {}", reply.body);
+    let status = expected.to_string();
+    let operation = &spec["paths"][template][method];
+    assert!(
+        operation.is_object(),
+        "{method} {template} is not in the OpenAPI document"
+    );
+    let response = resolve(spec, &operation["responses"][&status]);
+    assert!(
+        response.is_object(),
+        "{method} {template}: status {status} is not documented"
+    );
+    let content_type = reply
+        .content_type()
+        .split(';')
+        .next()
+        .unwrap()
+        .trim()
+        .to_owned();
+    match response.get("content") {
+        None => assert!(reply.body.is_empty(), "{uri}: undocumented body"),
+        Some(content) => {
+            let media = &content[&content_type];
+            assert!(
+                media.is_object(),
+                "{uri}: content type {content_type} is not documented"
+            );
+            if content_type == "application/json" {
+                let errors = validate(spec, &media["schema"], &reply.json(), "$");
+                assert!(
+                    errors.is_empty(),
+                    "{method} {uri} does not match its schema:\n{}\n{}",
+                    errors.join("\n"),
+                    reply.body
+                );
+            }
+        }
+    }
 }
 
 /// Follows `$ref` (to anything in the document) until it is not one.
@@ -1263,4 +1405,569 @@ fn startup_is_fast() {
     let elapsed = started.elapsed();
     eprintln!("Engine::open + app on the example wiki: {elapsed:?}");
     assert!(elapsed.as_secs_f64() < 1.0, "{elapsed:?}");
+}
+
+// ------------------------------------------------------------------ wikify
+
+/// Text that mentions concepts of the example wiki, after characters of
+/// two, three and four UTF-8 bytes (so code points, UTF-16 units and bytes
+/// all differ).
+const WIKIFY_TEXT: &str = "Über den Sée — 🌊 the ferry from Merrowby crosses Lake Tessel to \
+     Kettle Island;\nIda Varrow designed the lighthouse.";
+
+/// The example wiki with its mention dictionary emptied, as a snapshot
+/// built before concept detection existed would be.
+fn engine_without_dictionary() -> Arc<Engine> {
+    static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let out = scratch("no-dictionary");
+            build_snapshot(&examples_dir().join("tiny-wiki.xml"), &out);
+            let current = std::fs::read_to_string(out.join("CURRENT")).unwrap();
+            std::fs::write(out.join(current.trim()).join("mentions.dict"), b"").unwrap();
+            let engine = Engine::open(&out).expect("open the snapshot without dictionary");
+            assert!(!engine.can_wikify());
+            Arc::new(engine)
+        })
+        .clone()
+}
+
+async fn post(app: &Router, uri: &str, content_type: &str, body: impl Into<Body>) -> Reply {
+    let request = Request::post(uri)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body.into())
+        .unwrap();
+    send(app, request).await
+}
+
+async fn post_json(app: &Router, uri: &str, body: &Value) -> Reply {
+    post(app, uri, "application/json", body.to_string()).await
+}
+
+/// A form-urlencoded body.
+fn form(fields: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish()
+}
+
+#[tokio::test]
+async fn wikify_api_links_mentions_with_code_point_and_byte_offsets() {
+    let app = tiny_app();
+    let reply = post_json(
+        &app,
+        "/api/v1/wikify",
+        &serde_json::json!({ "text": WIKIFY_TEXT }),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.content_type().starts_with("application/json"));
+    let v = reply.json();
+
+    // The same shape and values as the engine (and so `kenning wikify --json`).
+    let expected = tiny_engine().wikify(WIKIFY_TEXT, kenning_engine::WikifyOptions::default());
+    let expected: Value = serde_json::from_str(&serde_json::to_string(&expected).unwrap()).unwrap();
+    assert_eq!(v, expected);
+
+    let annotations = v["annotations"].as_array().unwrap();
+    let chars: Vec<char> = WIKIFY_TEXT.chars().collect();
+    let mut titles = Vec::new();
+    for a in annotations {
+        let (start, end) = (
+            a["start"].as_u64().unwrap() as usize,
+            a["end"].as_u64().unwrap() as usize,
+        );
+        let (byte_start, byte_end) = (
+            a["byte_start"].as_u64().unwrap() as usize,
+            a["byte_end"].as_u64().unwrap() as usize,
+        );
+        let text = a["text"].as_str().unwrap();
+        assert_eq!(&WIKIFY_TEXT[byte_start..byte_end], text, "{a}");
+        assert_eq!(chars[start..end].iter().collect::<String>(), text, "{a}");
+        // Ü, é, — and 🌊 come before every mention: 2 + 2 + 3 + 4 bytes
+        // for 4 code points.
+        assert_eq!(byte_start - start, 1 + 1 + 2 + 3, "{a}");
+        for part in ["link_probability", "commonness", "coherence", "context"] {
+            let p = a["parts"][part].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&p), "{part} in {a}");
+        }
+        assert!(
+            a["score"].as_f64().unwrap()
+                >= f64::from(kenning_engine::WikifyOptions::default().min_score),
+            "{a}"
+        );
+        assert!(a["candidates"].as_u64().unwrap() >= 1, "{a}");
+        assert!(a.get("runner_up").is_some(), "{a}");
+        titles.push(a["concept"]["title"].as_str().unwrap().to_owned());
+    }
+    for title in ["Merrowby", "Lake Tessel", "Kettle Island", "Ida Varrow"] {
+        assert!(titles.iter().any(|t| t == title), "{title} in {titles:?}");
+    }
+    let lake = annotations
+        .iter()
+        .find(|a| a["text"] == "Lake Tessel")
+        .unwrap();
+    assert_eq!(lake["concept"]["id"], id_of("Lake Tessel"));
+    let at = WIKIFY_TEXT.find("Lake Tessel").unwrap();
+    assert_eq!(lake["byte_start"], at);
+    assert_eq!(lake["start"], WIKIFY_TEXT[..at].chars().count());
+    assert_eq!(lake["end"], WIKIFY_TEXT[..at].chars().count() + 11);
+
+    // The concepts, best first, with their mention counts.
+    let concepts = v["concepts"].as_array().unwrap();
+    assert!(!concepts.is_empty());
+    let scores: Vec<f64> = concepts
+        .iter()
+        .map(|c| c["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    let lake_concept = concepts
+        .iter()
+        .find(|c| c["id"] == id_of("Lake Tessel"))
+        .unwrap();
+    assert_eq!(lake_concept["title"], "Lake Tessel");
+    assert_eq!(lake_concept["mentions"], 1);
+
+    // Options: a high minimum score keeps fewer mentions; prior only works.
+    let strict = post_json(
+        &app,
+        "/api/v1/wikify",
+        &serde_json::json!({ "text": WIKIFY_TEXT, "min_score": 0.99 }),
+    )
+    .await
+    .json();
+    assert!(strict["annotations"].as_array().unwrap().len() < annotations.len());
+    let prior = post_json(
+        &app,
+        "/api/v1/wikify",
+        &serde_json::json!({ "text": WIKIFY_TEXT, "prior_only": true, "min_score": null }),
+    )
+    .await;
+    assert_eq!(prior.status, StatusCode::OK, "{}", prior.body);
+    assert!(!prior.json()["annotations"].as_array().unwrap().is_empty());
+
+    // Empty text, and text that names nothing: empty lists, not errors.
+    for text in ["", "zzz qqq xxx", "\u{0}\u{fffd}"] {
+        let reply = post_json(&app, "/api/v1/wikify", &serde_json::json!({ "text": text })).await;
+        assert_eq!(reply.status, StatusCode::OK, "{text:?}");
+        assert_eq!(
+            reply.json(),
+            serde_json::json!({"annotations": [], "concepts": []})
+        );
+    }
+    // Any content type is read as JSON (curl -d sends form-urlencoded).
+    let reply = post(
+        &app,
+        "/api/v1/wikify",
+        "application/x-www-form-urlencoded",
+        r#"{"text":"Lake Tessel"}"#,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+
+    // Counted in the metrics under its route.
+    let metrics = get(&app, "/metrics").await.body;
+    assert!(
+        metrics.lines().any(|l| l
+            .starts_with("kenning_http_requests_total{route=\"/api/v1/wikify\",status=\"200\"} ")),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn wikify_api_refuses_what_it_cannot_answer() {
+    let app = tiny_app();
+    let limit = kenning_engine::MAX_WIKIFY_BYTES;
+
+    // 1 MiB is accepted; 1 MiB + 1 byte is refused with a message saying
+    // the limit and what to do, although the body is under the body limit.
+    let text = "x".repeat(limit);
+    let reply = post_json(&app, "/api/v1/wikify", &serde_json::json!({ "text": text })).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let text = "x".repeat(limit + 1);
+    let reply = post_json(&app, "/api/v1/wikify", &serde_json::json!({ "text": text })).await;
+    assert_json_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    let message = reply.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains(&limit.to_string()) && message.contains("split"),
+        "{message}"
+    );
+    // Non-ASCII text is measured in bytes: 2 bytes a character here.
+    let text = "é".repeat(limit / 2 + 1);
+    let reply = post_json(&app, "/api/v1/wikify", &serde_json::json!({ "text": text })).await;
+    assert_json_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    // The limit is on the decoded text: 1 MiB of line breaks written as
+    // 2 MiB of `\n` escapes (over the 1 MiB of other routes) is accepted.
+    let escaped = format!("{{\"text\": \"{}\"}}", "\\n".repeat(limit));
+    assert!(escaped.len() > kenning_server::MAX_BODY_BYTES);
+    let reply = post(&app, "/api/v1/wikify", "application/json", escaped).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+
+    // Bodies over the route's body limit, announced or not.
+    let huge = vec![b' '; kenning_server::MAX_WIKIFY_BODY_BYTES + 1];
+    let request = Request::post("/api/v1/wikify")
+        .header(header::CONTENT_LENGTH, huge.len())
+        .body(Body::from(huge.clone()))
+        .unwrap();
+    let reply = send(&app, request).await;
+    assert_json_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    assert!(
+        reply.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("split")
+    );
+    // Unannounced (no Content-Length): the route's body limit stops it.
+    let reply = send(
+        &app,
+        Request::post("/api/v1/wikify")
+            .body(Body::from(huge))
+            .unwrap(),
+    )
+    .await;
+    assert_json_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    assert!(
+        reply.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("split")
+    );
+
+    // Malformed requests: 400 with a message that says what was wrong.
+    for (body, needle) in [
+        ("", "EOF"),
+        ("not json", "not a JSON object"),
+        ("{\"text\": \"x\"", "EOF"),
+        ("{\"text\": 42}", "invalid type"),
+        ("{}", "missing field `text`"),
+        ("{\"txt\": \"Lake Tessel\"}", "unknown field `txt`"),
+        ("{\"text\": \"x\", \"min_score\": 1.5}", "min_score"),
+        ("{\"text\": \"x\", \"min_score\": -0.1}", "min_score"),
+        ("{\"text\": \"x\", \"min_score\": \"high\"}", "invalid type"),
+        ("{\"text\": \"x\", \"prior_only\": \"yes\"}", "invalid type"),
+        ("[\"x\"]", "not a JSON object"),
+        ("\"x\"", "not a JSON object"),
+    ] {
+        let reply = post(&app, "/api/v1/wikify", "application/json", body).await;
+        assert_json_error(&reply, StatusCode::BAD_REQUEST, "bad_request");
+        let message = reply.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(message.contains(needle), "{body}: {message}");
+    }
+    let invalid_utf8 = post(
+        &app,
+        "/api/v1/wikify",
+        "application/json",
+        &b"{\"text\": \"\xff\"}"[..],
+    )
+    .await;
+    assert_json_error(&invalid_utf8, StatusCode::BAD_REQUEST, "bad_request");
+
+    // Only POST.
+    assert_json_error(
+        &get(&app, "/api/v1/wikify").await,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+
+    // A snapshot without a mention dictionary says to rebuild.
+    let old = app_without_dictionary();
+    let reply = post_json(
+        &old,
+        "/api/v1/wikify",
+        &serde_json::json!({ "text": "Lake Tessel" }),
+    )
+    .await;
+    assert_json_error(&reply, StatusCode::SERVICE_UNAVAILABLE, "unavailable");
+    assert!(
+        reply.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("rebuild")
+    );
+
+    let metrics = get(&app, "/metrics").await.body;
+    for status in ["200", "400", "405", "413"] {
+        assert!(
+            metrics.lines().any(|l| l.starts_with(&format!(
+                "kenning_http_requests_total{{route=\"/api/v1/wikify\",status=\"{status}\"}} "
+            ))),
+            "{status}: {metrics}"
+        );
+    }
+}
+
+fn app_without_dictionary() -> Router {
+    app(engine_without_dictionary(), ServerConfig::default())
+}
+
+#[tokio::test]
+async fn wikify_page_annotates_a_pasted_text() {
+    let app = tiny_app();
+
+    // Every page links to the wikify page; it shows a form that works
+    // without JavaScript.
+    let home = get(&app, "/").await.body;
+    assert!(home.contains("<a href=\"/wikify\""), "{home}");
+    let page = get(&app, "/wikify").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.content_type().starts_with("text/html"));
+    for needle in [
+        "<form class=\"wikify-form\" action=\"/wikify\" method=\"post\"",
+        "<textarea id=\"wikify-text\" name=\"text\"",
+        "name=\"min_score\"",
+        "<button type=\"submit\">Find concepts</button>",
+        "How to read the scores",
+        "<a href=\"/wikify\" aria-current=\"page\"",
+        "<link rel=\"stylesheet\" href=\"/static/style.css\">",
+    ] {
+        assert!(
+            page.body.contains(needle),
+            "missing {needle:?} in\n{}",
+            page.body
+        );
+    }
+    assert!(!page.body.contains("class=\"wikified\""));
+    assert!(!page.body.contains("<script>") && !page.body.contains("style="));
+
+    // Submitting the form: the text with its mentions linked, their
+    // scores on hover, and the table of concepts.
+    let reply = post(
+        &app,
+        "/wikify",
+        "application/x-www-form-urlencoded",
+        form(&[("text", WIKIFY_TEXT), ("min_score", "")]),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let html = &reply.body;
+    let lake = id_of("Lake Tessel");
+    let annotated = &html[html.find("<div class=\"wikified\">").unwrap()..];
+    let annotated = &annotated[..annotated.find("</div>").unwrap()];
+    assert!(
+        annotated.starts_with("<div class=\"wikified\">Über den Sée — 🌊 the "),
+        "{annotated}"
+    );
+    let link_start = annotated.find("<a class=\"mention level-").unwrap();
+    assert!(link_start > 0);
+    let lake_link = annotated
+        .split("<a ")
+        .find(|a| a.contains(&format!("href=\"/concept/{lake}\"")))
+        .unwrap_or_else(|| panic!("no link to Lake Tessel in {annotated}"));
+    assert!(lake_link.contains(">Lake Tessel</a>"), "{lake_link}");
+    assert!(
+        lake_link.contains("title=\"Lake Tessel\nscore 0.")
+            && lake_link.contains("link probability")
+            && lake_link.contains("commonness")
+            && lake_link.contains("coherence")
+            && lake_link.contains("context"),
+        "{lake_link}"
+    );
+    // The text between the mentions is kept, line break included.
+    assert!(annotated.contains(" crosses "), "{annotated}");
+    assert!(annotated.contains(";\n"), "{annotated}");
+    let count = tiny_engine()
+        .wikify(WIKIFY_TEXT, kenning_engine::WikifyOptions::default())
+        .annotations
+        .len();
+    assert_eq!(annotated.matches("<a class=\"mention").count(), count);
+    let table = &html[html.find("<table class=\"wikify-concepts\">").unwrap()..];
+    assert!(
+        table.contains(&format!("<a href=\"/concept/{lake}\">Lake Tessel</a>")),
+        "{table}"
+    );
+    assert!(table.contains("<meter min=\"0\" max=\"1\""));
+    // The text stays in the form for another try.
+    assert!(html.contains(
+        "name=\"text\" rows=\"10\" required placeholder=\"Paste or type a text…\">\nÜber den Sée"
+    ));
+    // The links lead to concept pages.
+    assert_eq!(
+        get(&app, &format!("/concept/{lake}")).await.status,
+        StatusCode::OK
+    );
+
+    // Options from the form.
+    let strict = post(
+        &app,
+        "/wikify",
+        "application/x-www-form-urlencoded",
+        form(&[("text", WIKIFY_TEXT), ("min_score", "0.99")]),
+    )
+    .await;
+    assert_eq!(strict.status, StatusCode::OK);
+    assert!(strict.body.contains("value=\"0.99\"") && !strict.body.contains(" checked>"));
+    assert!(strict.body.matches("<a class=\"mention").count() < count);
+    let prior = post(
+        &app,
+        "/wikify",
+        "application/x-www-form-urlencoded",
+        form(&[("text", WIKIFY_TEXT), ("prior_only", "on")]),
+    )
+    .await;
+    assert_eq!(prior.status, StatusCode::OK);
+    assert!(prior.body.contains(" checked>") && prior.body.contains("<a class=\"mention"));
+
+    // An empty form asks for a text.
+    let empty = post(
+        &app,
+        "/wikify",
+        "application/x-www-form-urlencoded",
+        "text=",
+    )
+    .await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("Paste or type a text above"));
+
+    // Bad minimum score: 400, the form again with the text kept.
+    let bad = post(
+        &app,
+        "/wikify",
+        "application/x-www-form-urlencoded",
+        form(&[("text", "Lake Tessel"), ("min_score", "much")]),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.content_type().starts_with("text/html"));
+    assert!(
+        bad.body.contains("role=\"alert\"") && bad.body.contains("“much”"),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains(">\nLake Tessel</textarea>"));
+
+    // Too long: a friendly 413 page with the form, the text not echoed.
+    let long = "x".repeat(kenning_engine::MAX_WIKIFY_BYTES + 1);
+    let too_long = post(
+        &app,
+        "/wikify",
+        "application/x-www-form-urlencoded",
+        form(&[("text", &long)]),
+    )
+    .await;
+    assert_eq!(too_long.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(too_long.content_type().starts_with("text/html"));
+    assert!(
+        too_long.body.contains("Request too large")
+            && too_long.body.contains("split it into smaller pieces")
+            && too_long.body.contains("action=\"/wikify\""),
+        "{}",
+        &too_long.body[..2000.min(too_long.body.len())]
+    );
+    assert!(too_long.body.len() < 20_000);
+    let huge = vec![b'x'; kenning_server::MAX_WIKIFY_BODY_BYTES + 1];
+    let request = Request::post("/wikify")
+        .header(header::CONTENT_LENGTH, huge.len())
+        .body(Body::from(huge))
+        .unwrap();
+    let reply = send(&app, request).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(reply.content_type().starts_with("text/html"));
+    assert!(reply.body.contains("split"), "{}", reply.body);
+
+    // Without a mention dictionary: the page says so; submitting is a 503.
+    let old = app_without_dictionary();
+    let page = get(&old, "/wikify").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("no mention dictionary"));
+    let reply = post(
+        &old,
+        "/wikify",
+        "application/x-www-form-urlencoded",
+        "text=Lake+Tessel",
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(reply.body.contains("rebuild"), "{}", reply.body);
+
+    let metrics = get(&app, "/metrics").await.body;
+    for status in ["200", "400", "413"] {
+        assert!(
+            metrics.lines().any(|l| l.starts_with(&format!(
+                "kenning_http_requests_total{{route=\"/wikify\",status=\"{status}\"}} "
+            ))),
+            "{status}: {metrics}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn wikify_page_escapes_what_is_typed_and_what_the_dump_says() {
+    let app = tiny_app();
+    let typed =
+        "<script>alert(1)</script> \"><img src=x onerror=alert(2)> Lake Tessel & 'Kettle Island'";
+    let reply = post(
+        &app,
+        "/wikify",
+        "application/x-www-form-urlencoded",
+        form(&[
+            ("text", typed),
+            ("min_score", "\"><script>alert(3)</script>"),
+        ]),
+    )
+    .await;
+    // The minimum score is not a number: the form again, escaped.
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    let reply = post(
+        &app,
+        "/wikify",
+        "application/x-www-form-urlencoded",
+        form(&[("text", typed)]),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let html = &reply.body;
+    assert!(
+        html.contains(&format!("href=\"/concept/{}\"", id_of("Lake Tessel"))),
+        "{html}"
+    );
+    let escaped =
+        "&lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(2)&gt;";
+    assert_eq!(
+        html.matches(escaped).count(),
+        2,
+        "textarea and annotated text: {html}"
+    );
+    assert!(html.contains("&amp; &#39;"), "{html}");
+
+    // The hostile wiki: titles with quotes and markup in the hover text.
+    let engine = hostile_engine();
+    let hostile = app_with(Arc::clone(&engine));
+    let mut bodies = vec![html.clone()];
+    for text in [
+        typed.to_owned(),
+        "See the quote page, the harmless page and Harmless page.".to_owned(),
+        format!("{typed} the quote page"),
+    ] {
+        for min_score in ["", "0", "\"><script>alert(3)</script>"] {
+            let reply = post(
+                &hostile,
+                "/wikify",
+                "application/x-www-form-urlencoded",
+                form(&[("text", &text), ("min_score", min_score)]),
+            )
+            .await;
+            bodies.push(reply.body);
+        }
+    }
+    let linked = bodies
+        .iter()
+        .filter(|b| b.contains("<a class=\"mention"))
+        .count();
+    assert!(linked >= 2, "the hostile wiki links nothing");
+    for body in &bodies {
+        let body = body.replace("<script src=\"/static/search.js\" defer></script>", "");
+        for needle in ["<script", "<img", "<b>", "\"onmouseover", "x='y'"] {
+            assert!(!body.contains(needle), "{needle:?} unescaped in\n{body}");
+        }
+    }
+}
+
+fn app_with(engine: Arc<Engine>) -> Router {
+    app(engine, ServerConfig::default())
 }

@@ -258,3 +258,84 @@ fn help_teaches() {
         "{text}"
     );
 }
+
+fn wikify(dir: &Path, args: &[&str], input: &[u8]) -> Output {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kenning"))
+        .arg("wikify")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run kenning wikify");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+#[test]
+fn wikify_links_text_and_explains_scores() {
+    let tmp = tempfile::tempdir().unwrap();
+    let snap = tmp.path().join("snap");
+    assert!(build(&snap, &example()).status.success());
+    // Code-point offsets differ from byte offsets after "Ünïcode — ".
+    let text = "Ünïcode — the Merrowby lighthouse stands above the harbour of Merrowby.";
+    let o = wikify(&snap, &["--json"], text.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let annotations = v["annotations"].as_array().unwrap();
+    assert!(!annotations.is_empty(), "{v}");
+    let chars: Vec<char> = text.chars().collect();
+    for a in annotations {
+        let (s, e) = (
+            a["start"].as_u64().unwrap() as usize,
+            a["end"].as_u64().unwrap() as usize,
+        );
+        let (bs, be) = (
+            a["byte_start"].as_u64().unwrap() as usize,
+            a["byte_end"].as_u64().unwrap() as usize,
+        );
+        let by_chars: String = chars[s..e].iter().collect();
+        assert_eq!(by_chars, &text[bs..be]);
+        assert_eq!(a["text"].as_str().unwrap(), &text[bs..be]);
+        assert!(a["concept"]["title"].is_string() && a["concept"]["id"].is_u64());
+        for part in ["link_probability", "commonness", "coherence", "context"] {
+            assert!(a["parts"][part].is_f64(), "{a}");
+        }
+    }
+    let titles: Vec<&str> = annotations
+        .iter()
+        .map(|a| a["concept"]["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.contains(&"Merrowby Lighthouse"), "{titles:?}");
+    assert!(v["concepts"].as_array().is_some_and(|c| !c.is_empty()));
+
+    // Text output marks mentions.
+    let o = wikify(&snap, &[], text.as_bytes());
+    assert!(stdout(&o).contains("[[Merrowby Lighthouse|Merrowby lighthouse]]"));
+
+    // Bad input: answered, never a panic.
+    let empty = wikify(&snap, &["--json"], b"");
+    assert!(empty.status.success());
+    assert!(stdout(&empty).contains("\"annotations\": []"));
+    let garbage: Vec<u8> = (0..200_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    let o = wikify(&snap, &[], &garbage);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not UTF-8"), "{}", stderr(&o));
+    let huge = vec![b'a'; (1 << 20) + 1];
+    let o = wikify(&snap, &[], &huge);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("over 1 MiB"), "{}", stderr(&o));
+    let one_token = vec![b'x'; 1 << 20];
+    assert!(wikify(&snap, &["--json"], &one_token).status.success());
+    let o = wikify(&snap, &["--min-score", "2"], b"Merrowby");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!stderr(&o).contains("panicked"));
+}

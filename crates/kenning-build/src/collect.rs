@@ -355,7 +355,7 @@ struct Collector {
     anchor_links: HashMap<(u64, u64), u32>,
     /// `(phrase, alias title key)` of every alias, added once resolved.
     alias_phrases: Vec<(PhraseKey, u64)>,
-    /// Every concept's plain text: `concept u32, has links u32, len u32,
+    /// Every concept's plain text: `concept u32, flags u32, len u32,
     /// bytes`, for link probabilities and for concept detection.
     texts: BufWriter<File>,
     texts_path: PathBuf,

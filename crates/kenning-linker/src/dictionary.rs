@@ -122,15 +122,10 @@ impl DictionaryBuilder {
             },
             |_, _, key, ()| out.push(key),
         );
-        out[start..].sort_unstable();
-        let mut keep = start;
-        for i in start..out.len() {
-            if i == start || out[i] != out[keep - 1] {
-                out[keep] = out[i];
-                keep += 1;
-            }
-        }
-        out.truncate(keep);
+        let mut found = out.split_off(start);
+        found.sort_unstable();
+        found.dedup();
+        out.append(&mut found);
     }
 
     /// One more document in which link probability is counted, holding

@@ -142,7 +142,6 @@ pub struct Linker<'a, G> {
 struct Spot {
     first: usize,
     last: usize,
-    key: u64,
     link_probability: f32,
     /// `(concept, commonness)`, most common first.
     candidates: Vec<(u32, f32)>,
@@ -206,13 +205,13 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
     fn spot(&self, text: &str, tokens: &[Token]) -> Vec<Spot> {
         let o = &self.options;
         // Longest acceptable match starting at each token.
-        let mut best: Vec<Option<(usize, u64, Phrase<'a>)>> = vec![None; tokens.len()];
+        let mut best: Vec<Option<(usize, Phrase<'a>)>> = vec![None; tokens.len()];
         let d = &self.dictionary;
         for_each_ngram(
             text,
             tokens,
             |key| d.probe(key),
-            |first, end, key, p: Phrase<'a>| {
+            |first, end, _, p: Phrase<'a>| {
                 if p.link_probability() < o.min_link_probability {
                     return;
                 }
@@ -221,13 +220,13 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
                 {
                     return;
                 }
-                best[first] = Some((end, key, p));
+                best[first] = Some((end, p));
             },
         );
         let mut spots = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
-            let Some((end, key, p)) = best[i] else {
+            let Some((end, p)) = best[i] else {
                 i += 1;
                 continue;
             };
@@ -242,7 +241,6 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
                 spots.push(Spot {
                     first: i,
                     last: end - 1,
-                    key,
                     link_probability: p.link_probability(),
                     candidates,
                 });
@@ -291,7 +289,7 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
                 Strategy::PriorOnly => commonness,
                 Strategy::Full => {
                     if o.weight_coherence > 0.0 {
-                        parts.coherence = self.coherence(concept, index, spot.key, context, memo);
+                        parts.coherence = self.coherence(concept, index, context, memo);
                     }
                     if o.weight_context > 0.0 {
                         parts.context = self.context_similarity(concept, terms, memo);
@@ -328,7 +326,6 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
         &self,
         concept: u32,
         index: usize,
-        _key: u64,
         context: &[(usize, u32, f32)],
         memo: &mut Memo,
     ) -> f32 {

@@ -108,11 +108,9 @@ impl PhraseHasher {
             self.byte(b' ');
         }
         self.tokens += 1;
-        for &b in token.as_bytes() {
-            if b >= 0x80 {
-                // Rare: lower-case the whole token char by char.
-                return self.push_unicode_tail(token, b);
-            }
+        if !token.is_ascii() {
+            // Rare: lower-case the whole token char by char.
+            return self.push_unicode(token);
         }
         for &b in token.as_bytes() {
             self.byte(b.to_ascii_lowercase());
@@ -120,7 +118,7 @@ impl PhraseHasher {
     }
 
     #[cold]
-    fn push_unicode_tail(&mut self, token: &str, _first_high: u8) {
+    fn push_unicode(&mut self, token: &str) {
         let mut buf = [0u8; 4];
         for c in token.chars() {
             for l in c.to_lowercase() {

@@ -57,6 +57,9 @@ pub(crate) fn run(
         }
     }
     let started = Instant::now();
+    // Records first: a bad line should stop the build before the sources
+    // are read, not hours later.
+    let records = crate::records::read_all(&options.records)?;
     let publisher = Publisher::begin(&options.out)?;
     let dir = publisher.dir().to_owned();
     let threads = options.threads.max(1);
@@ -128,11 +131,16 @@ pub(crate) fn run(
         stats,
     };
     let meta_path = dir.join(files::META);
-    // Written once so the generation can be read back for indexing, and
-    // again with the final figures.
+    // Written once so the generation can be read back for records and
+    // indexing, and again with the final figures.
     write_synced(&meta_path, meta.to_json().as_bytes())?;
+    if !records.is_empty() {
+        progress.set_phase(Phase::Records);
+        crate::records::link_records(&dir, &records, threads, &mut meta.stats)?;
+        phase_done("records", &mut phases);
+    }
     progress.set_phase(Phase::Indexing);
-    crate::index::write_search_index(&dir, threads)?;
+    crate::index::write_search_index(&dir, &records, threads)?;
     phase_done("indexing", &mut phases);
     meta.phase_seconds = phases;
     progress.set_phase(Phase::Publishing);

@@ -16,9 +16,9 @@ use crate::collect::{
 };
 
 /// The graph as the build has it: in-links in memory, summaries mapped.
-struct BuildGraph<'a> {
-    in_links: &'a Csr,
-    summaries: &'a StrTable,
+pub(crate) struct BuildGraph<'a> {
+    pub(crate) in_links: &'a Csr,
+    pub(crate) summaries: &'a StrTable,
 }
 
 impl ConceptGraph for BuildGraph<'_> {

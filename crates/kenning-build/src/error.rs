@@ -4,6 +4,9 @@ pub enum BuildError {
     /// A source could not be read.
     #[error(transparent)]
     Source(#[from] kenning_dump::DumpError),
+    /// A records file could not be read or holds a bad line.
+    #[error(transparent)]
+    Records(#[from] kenning_records::RecordsError),
     /// The snapshot could not be written.
     #[error(transparent)]
     Store(#[from] kenning_store::StoreError),

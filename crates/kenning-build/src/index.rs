@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use kenning_records::Record;
 use kenning_search::{Document, IndexWriter};
 use kenning_store::{Snapshot, files};
 
@@ -16,7 +17,13 @@ const INDEX_MEMORY: usize = 256 << 20;
 
 /// Indexes every concept of the generation in `dir` (its files and
 /// `meta.json` written) into `dir/search`, then drops the text table.
-pub(crate) fn write_search_index(dir: &Path, threads: usize) -> Result<(), BuildError> {
+/// Records follow the concepts, keyed by their line in `records.jsonl`
+/// (their kind tells the two key spaces apart).
+pub(crate) fn write_search_index(
+    dir: &Path,
+    records: &[Record],
+    threads: usize,
+) -> Result<(), BuildError> {
     let snapshot = Snapshot::open_generation(dir)?;
     let bodies = kenning_store::StrTable::open(dir, BODIES)?;
     let max_in = snapshot.meta().stats.max_in_degree;
@@ -38,10 +45,21 @@ pub(crate) fn write_search_index(dir: &Path, threads: usize) -> Result<(), Build
         };
         writer.add(&doc).map_err(BuildError::search)?;
     }
+    for (line, r) in records.iter().enumerate() {
+        writer
+            .add(&record_document(line as u64, r))
+            .map_err(BuildError::search)?;
+    }
     writer.finish().map_err(BuildError::search)?;
     drop(bodies);
     for ext in ["dat", "off"] {
         let _ = std::fs::remove_file(dir.join(format!("{BODIES}.{ext}")));
     }
     Ok(())
+}
+
+/// A record as a search document (no popularity prior: records are ranked
+/// by their text and their type's factor).
+fn record_document(key: u64, record: &Record) -> Document<'_> {
+    Document::from_text(key, &record.kind, &record.title, &record.text)
 }

@@ -21,6 +21,7 @@ mod index;
 mod plain;
 mod process;
 mod progress;
+mod records;
 
 pub use error::BuildError;
 pub use progress::{BuildProgress, Phase};
@@ -46,6 +47,9 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// Sources, read in this order (the first title wins on duplicates).
     pub sources: Vec<Source>,
+    /// Records files (records JSONL), read in this order: a later record
+    /// with the same type and id replaces an earlier one.
+    pub records: Vec<PathBuf>,
     /// Worker threads for extraction and decompression.
     pub threads: usize,
     /// For evaluating concept detection only: this percentage of the

@@ -19,6 +19,8 @@ pub enum Phase {
     Detecting,
     /// Computing related concepts.
     Relating,
+    /// Linking the institution's records to concepts.
+    Records,
     /// Writing the full-text index.
     Indexing,
     /// Syncing and swapping the new snapshot in.

@@ -34,6 +34,7 @@ fn build_from(sources: Vec<Source>, threads: usize) -> (tempfile::TempDir, Snaps
         out: out.clone(),
         sources,
         threads,
+        records: Vec::new(),
         holdout_percent: 0,
     };
     build(&options, &progress).unwrap_or_else(|e| panic!("build failed: {e}"));

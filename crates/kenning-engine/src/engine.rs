@@ -6,6 +6,7 @@ use kenning_store::{ConceptIdx, ConceptView, Snapshot};
 use serde::Serialize;
 
 use crate::EngineError;
+use crate::records::{ConceptRecords, RecordPage, RecordWrite, Records};
 use crate::timeline::{TimelineEntry, timeline};
 
 /// A concept as its page shows it.
@@ -41,6 +42,8 @@ pub struct ConceptPage {
     pub revision_timestamp: Option<String>,
     /// Which fields were generated automatically rather than copied.
     pub generated_fields: Vec<&'static str>,
+    /// The institution's records about this concept, per type.
+    pub records: Vec<ConceptRecords>,
 }
 
 /// A link in a summary: `summary[start..end]` links to `id`.
@@ -139,6 +142,12 @@ pub struct StatsPage {
     pub site: String,
     /// When the snapshot was built.
     pub built_at: String,
+    /// The institution's records (live writes included).
+    pub records: u64,
+    /// Explicit links between records.
+    pub record_links: u64,
+    /// Explicit links to records that do not exist.
+    pub record_missing_links: u64,
 }
 
 /// Entries shown in "what links here" and similar lists.
@@ -149,12 +158,32 @@ const TOP_LINKS: usize = 10;
 pub struct Engine {
     snapshot: Snapshot,
     pub(crate) search: Option<kenning_search::SearchIndex>,
+    pub(crate) records: Records,
     max_in_degree: u64,
 }
 
 impl Engine {
-    /// Opens the live snapshot of the folder `dir`.
+    /// Opens the live snapshot of the folder `dir`, read-only. Records
+    /// written through the API (`dir/live-records.redb`) are shown when
+    /// no server has that store open; see [`Engine::note`].
     pub fn open(dir: &Path) -> Result<Engine, EngineError> {
+        Engine::open_with(dir, false)
+    }
+
+    /// Opens the live snapshot of `dir` and its live records store (created
+    /// if absent) for writing records with [`Engine::put_record`] and
+    /// [`Engine::delete_record`]. One process at a time may do this.
+    pub fn open_writable(dir: &Path) -> Result<Engine, EngineError> {
+        Engine::open_with(dir, true)
+    }
+
+    /// Something a user should know about what this engine shows (the live
+    /// records store exists but could not be read), if anything.
+    pub fn note(&self) -> Option<&str> {
+        self.records.note.as_deref()
+    }
+
+    fn open_with(dir: &Path, writable: bool) -> Result<Engine, EngineError> {
         let snapshot = Snapshot::open(dir)?;
         let max_in_degree = snapshot.meta().stats.max_in_degree;
         let search_dir = snapshot.generation_dir().join(kenning_store::files::SEARCH);
@@ -166,9 +195,11 @@ impl Engine {
         } else {
             None
         };
+        let records = Records::load(&snapshot, dir, writable)?;
         Ok(Engine {
             snapshot,
             search,
+            records,
             max_in_degree,
         })
     }
@@ -210,7 +241,11 @@ impl Engine {
     pub fn stats(&self) -> StatsPage {
         let meta = self.snapshot.meta();
         let s = &meta.stats;
+        let (record_links, record_missing_links) = self.records.link_counts();
         StatsPage {
+            records: self.records.count() as u64,
+            record_links: record_links as u64,
+            record_missing_links: record_missing_links as u64,
             concepts: s.concepts,
             redirects: s.redirects,
             links: s.links,
@@ -219,6 +254,36 @@ impl Engine {
             site: meta.site.sitename.clone(),
             built_at: meta.built_at.clone(),
         }
+    }
+
+    /// The page of record `kind`/`id`.
+    pub fn record(&self, kind: &str, id: &str) -> Option<RecordPage> {
+        self.records.page(&self.snapshot, kind, id)
+    }
+
+    /// Whether records can be written ([`Engine::open_writable`]).
+    pub fn records_writable(&self) -> bool {
+        self.records.writable()
+    }
+
+    /// Stores a record durably (synced before this returns), replacing the
+    /// one with its type and id, and detects its text's concepts. Its page
+    /// shows it at once; search, related records and concept pages within
+    /// a moment (a background refresh, well under a second).
+    pub fn put_record(&self, record: kenning_records::Record) -> Result<RecordWrite, EngineError> {
+        self.records.put(&self.snapshot, record)
+    }
+
+    /// Deletes record `kind`/`id` durably. Whether it existed.
+    pub fn delete_record(&self, kind: &str, id: &str) -> Result<bool, EngineError> {
+        self.records.delete(kind, id)
+    }
+
+    /// Waits until search, related records and concept pages reflect every
+    /// record write so far (for tests and benchmarks; normal readers never
+    /// need to).
+    pub fn settle_records(&self) -> Result<(), EngineError> {
+        self.records.settle()
     }
 
     fn related_of(&self, c: ConceptView<'_>) -> Vec<RelatedConcept> {
@@ -279,7 +344,8 @@ impl Engine {
                 .collect(),
             out_link_count: c.out_links().len(),
             revision_timestamp: c.timestamp().map(str::to_owned),
-            generated_fields: vec!["summary", "timeline", "related", "summary_links"],
+            generated_fields: vec!["summary", "timeline", "related", "summary_links", "records"],
+            records: self.records.of_concept(c.idx()),
         }
     }
 }

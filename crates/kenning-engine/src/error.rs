@@ -7,4 +7,14 @@ pub enum EngineError {
     /// The search index could not be opened or queried.
     #[error("search index: {0}")]
     Search(String),
+    /// The records (the snapshot's or the live store) could not be read
+    /// or written.
+    #[error("records: {0}")]
+    Records(String),
+    /// A record given to a write is not valid (the message names the field).
+    #[error("{0}")]
+    InvalidRecord(String),
+    /// Writes were asked of an engine opened read-only.
+    #[error("this engine was opened read-only; records cannot be written")]
+    ReadOnly,
 }

@@ -2,18 +2,24 @@
 //!
 //! This crate owns the *questions* kenning answers: a concept's page (its
 //! summary with links, timeline, related concepts, what links here,
-//! categories, source), search, suggestions, statistics and concept
-//! detection (wikify). It returns
+//! categories, source, the institution's records about it), a record's
+//! page (its concepts, explicit relations both ways, related records),
+//! search over concepts and records, suggestions, statistics and concept
+//! detection (wikify); and the one kind of change kenning takes without a
+//! rebuild: records written and deleted live (stored durably in the live
+//! records store beside the snapshot, shown at once). It returns
 //! plain serialisable data that the server renders as HTML or JSON and the
 //! command line prints; every front end asks the same engine, so they
 //! cannot disagree.
 //!
-//! An [`Engine`] is read-only and `Send + Sync`: open it once and share it
-//! across threads. It deliberately does no rendering, no HTTP and no
-//! writing.
+//! An [`Engine`] is `Send + Sync`: open it once and share it across
+//! threads. Everything but the records is read-only; records change only
+//! through an engine opened with [`Engine::open_writable`]. It deliberately
+//! does no rendering, no HTTP and no authentication.
 
 mod engine;
 mod error;
+mod records;
 mod search;
 mod timeline;
 mod wikify;
@@ -23,6 +29,11 @@ pub use engine::{
     StatsPage, SummaryLink,
 };
 pub use error::EngineError;
+pub use search::{KIND_FACTORS, OTHER_RECORD_FACTOR};
+pub use records::{
+    ConceptRecords, RecordAnnotation, RecordConceptScore, RecordPage, RecordRef, RecordRelation,
+    RecordWrite,
+};
 pub use timeline::{TimelineEntry, timeline};
 pub use wikify::{
     MAX_WIKIFY_BYTES, WikifyAnnotation, WikifyConcept, WikifyOptions, WikifyResult, WikifyRunnerUp,

@@ -3,14 +3,34 @@
 use kenning_search::{Hit, Query, SearchIndex};
 
 use crate::engine::{SearchHit, SearchPage, SearchRequest};
+use crate::records::Derived;
 use crate::{Engine, EngineError};
 
 /// Results per page at most.
 pub(crate) const MAX_LIMIT: usize = 100;
 
+/// Ranking factor of each type: concepts first, then the institution's
+/// records, the way Graph Search ranks its result types (courses, then
+/// units and people, then publications, whose texts are long and match
+/// many queries). A type not listed gets [`OTHER_RECORD_FACTOR`].
+pub const KIND_FACTORS: &[(&str, f32)] = &[
+    ("concept", 1.0),
+    ("course", 0.9),
+    ("unit", 0.85),
+    ("person", 0.8),
+    ("publication", 0.7),
+];
+
+/// Ranking factor of a record type not in [`KIND_FACTORS`].
+pub const OTHER_RECORD_FACTOR: f32 = 0.75;
+
 impl Engine {
-    /// Searches concepts (and, later, records): title and alias matches
-    /// first, then text, weighted by popularity; typo tolerant.
+    /// Searches concepts and records: title and alias matches first, then
+    /// text; concepts weighted by popularity, records by their type's
+    /// factor ([`KIND_FACTORS`]); typo tolerant. Records written live since
+    /// the build are searched in a small in-memory index and merged by
+    /// score; the snapshot's copies of records replaced or deleted since
+    /// are skipped.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchPage, EngineError> {
         let Some(index) = self.search_index() else {
             return Ok(SearchPage {
@@ -20,24 +40,53 @@ impl Engine {
             });
         };
         let kinds: Vec<&str> = request.types.iter().map(String::as_str).collect();
-        let query = Query {
+        let view = self.records.search_view();
+        let factors = self.kind_factors(index, view.live_index());
+        let limit = request.limit.clamp(1, MAX_LIMIT);
+        let live = view.live_index();
+        // With live records, both lists are merged from their start.
+        let (offset, fetch) = if live.is_some() {
+            (0, request.offset.saturating_add(limit))
+        } else {
+            (request.offset, limit)
+        };
+        let query = |offset: usize, limit: usize| Query {
             text: &request.query,
             kinds: &kinds,
-            limit: request.limit.clamp(1, MAX_LIMIT),
-            offset: request.offset,
-            kind_factors: &[],
+            limit,
+            offset,
+            kind_factors: &factors,
         };
         let results = index
-            .search(&query)
+            .search(&query(offset, fetch))
             .map_err(|e| EngineError::Search(e.to_string()))?;
+        let mut total = results.total;
+        let mut items: Vec<SearchHit> = Vec::with_capacity(fetch);
+        for h in results.hits {
+            match self.hit(h, true, &view) {
+                Some(hit) => items.push(hit),
+                None => total = total.saturating_sub(1),
+            }
+        }
+        if let Some(live) = live {
+            let extra = live
+                .search(&query(0, fetch))
+                .map_err(|e| EngineError::Search(e.to_string()))?;
+            total += extra.total;
+            items.extend(
+                extra
+                    .hits
+                    .into_iter()
+                    .filter_map(|h| self.hit(h, false, &view)),
+            );
+            // Stable: equal scores keep the snapshot's hits first.
+            items.sort_by(|a, b| b.score.total_cmp(&a.score));
+            items = items.into_iter().skip(request.offset).take(limit).collect();
+        }
         Ok(SearchPage {
             query: request.query.clone(),
-            total: results.total,
-            items: results
-                .hits
-                .into_iter()
-                .filter_map(|h| self.hit(h))
-                .collect(),
+            total,
+            items,
         })
     }
 
@@ -47,15 +96,59 @@ impl Engine {
         let Some(index) = self.search_index() else {
             return Ok(Vec::new());
         };
-        let hits = index
-            .suggest(prefix, limit.clamp(1, MAX_LIMIT))
-            .map_err(|e| EngineError::Search(e.to_string()))?;
-        Ok(hits.into_iter().filter_map(|h| self.hit(h)).collect())
+        let limit = limit.clamp(1, MAX_LIMIT);
+        let view = self.records.search_view();
+        let mut hits: Vec<SearchHit> = index
+            .suggest(prefix, limit)
+            .map_err(|e| EngineError::Search(e.to_string()))?
+            .into_iter()
+            .filter_map(|h| self.hit(h, true, &view))
+            .collect();
+        if let Some(live) = view.live_index() {
+            let extra = live
+                .suggest(prefix, limit)
+                .map_err(|e| EngineError::Search(e.to_string()))?;
+            hits.extend(extra.into_iter().filter_map(|h| self.hit(h, false, &view)));
+            hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+            hits.truncate(limit);
+        }
+        Ok(hits)
     }
 
-    fn hit(&self, hit: Hit) -> Option<SearchHit> {
+    fn kind_factors<'a>(
+        &self,
+        index: &'a SearchIndex,
+        live: Option<&'a SearchIndex>,
+    ) -> Vec<(&'a str, f32)> {
+        let mut factors: Vec<(&str, f32)> = KIND_FACTORS.to_vec();
+        for kind in index
+            .kinds()
+            .iter()
+            .chain(live.into_iter().flat_map(|l| l.kinds()))
+        {
+            if !factors.iter().any(|(k, _)| k == kind) {
+                factors.push((kind.as_str(), OTHER_RECORD_FACTOR));
+            }
+        }
+        factors
+    }
+
+    fn hit(&self, hit: Hit, from_snapshot: bool, view: &Derived) -> Option<SearchHit> {
         let snapshot = self.snapshot();
-        if hit.kind != "concept" || hit.key >= snapshot.len() as u64 {
+        if hit.kind != "concept" {
+            let r = self.records.hit(hit.key, from_snapshot, view)?;
+            return Some(SearchHit {
+                kind: r.kind,
+                id: r.id,
+                title: r.title,
+                snippet: hit.snippet,
+                highlights: hit.highlights,
+                matched_alias: hit.matched_alias,
+                score: hit.score,
+                url: r.url,
+            });
+        }
+        if !from_snapshot || hit.key >= snapshot.len() as u64 {
             return None;
         }
         let id = snapshot.concept(hit.key as u32).id();

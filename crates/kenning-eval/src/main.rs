@@ -138,6 +138,7 @@ fn holdout(
         out: work.to_owned(),
         sources: vec![source],
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        records: Vec::new(),
         holdout_percent: percent,
     };
     kenning_build::build(&options, &Arc::new(BuildProgress::default()))

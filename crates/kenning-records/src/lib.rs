@@ -45,7 +45,8 @@ pub use error::RecordsError;
 pub use reader::{MAX_LINE_BYTES, RecordsReader, read_records};
 pub use record::{FieldValue, Fields, Link, RESERVED_KINDS, Record, record_path};
 pub use related::{
-    DEFAULT_MAX_FAN_OUT, RecordConcept, RelatedOfKind, ScoredRecord, SharedConcepts,
+    DEFAULT_MAX_FAN_OUT, INHERITED_WEIGHT, MAX_INHERITED, RecordConcept, RelatedOfKind,
+    ScoredRecord, SharedConcepts, inherit_concepts,
 };
 pub use relations::{Direction, MissingLink, Relation, Relations, relation_label};
 pub use store::{RecordStore, STORE_FORMAT_VERSION, StoredRecords};

@@ -205,6 +205,40 @@ impl SharedConcepts {
     }
 }
 
+/// How much of a linked record's concept score a record inherits.
+pub const INHERITED_WEIGHT: f32 = 0.5;
+
+/// The most concepts a record inherits.
+pub const MAX_INHERITED: usize = 20;
+
+/// Concepts for a record whose own text gave none (a person without a
+/// biography, a unit without a description): those of the records it is
+/// linked with (its courses, publications, members), each
+/// `(concept, score)` list one neighbour's. A concept's inherited score is
+/// the noisy-or of [`INHERITED_WEIGHT`] × its score in each neighbour that
+/// has it, so a concept shared by many neighbours weighs more than one
+/// seen once, and no score reaches 1. At most [`MAX_INHERITED`], best
+/// first, ties by concept.
+pub fn inherit_concepts<'a>(
+    neighbours: impl IntoIterator<Item = &'a [(u32, f32)]>,
+) -> Vec<(u32, f32)> {
+    let mut miss: std::collections::HashMap<u32, f64> = std::collections::HashMap::new();
+    for concepts in neighbours {
+        for &(concept, score) in concepts {
+            let p = f64::from((score * INHERITED_WEIGHT).clamp(0.0, 1.0));
+            *miss.entry(concept).or_insert(1.0) *= 1.0 - p;
+        }
+    }
+    let mut out: Vec<(u32, f32)> = miss
+        .into_iter()
+        .map(|(c, m)| (c, (1.0 - m) as f32))
+        .filter(|&(_, s)| s > 0.0)
+        .collect();
+    out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    out.truncate(MAX_INHERITED);
+    out
+}
+
 /// `1 − e^(−x)`: `[0, ∞)` onto `[0, 1]` (1 only by rounding), order kept.
 fn squash(x: f64) -> f32 {
     (-(-x).exp_m1()) as f32
@@ -220,6 +254,23 @@ mod tests {
             concept,
             score,
         }
+    }
+
+    #[test]
+    fn inherited_concepts_accumulate_over_neighbours() {
+        let a: &[(u32, f32)] = &[(1, 0.8), (2, 0.4)];
+        let b: &[(u32, f32)] = &[(1, 0.8)];
+        let got = inherit_concepts([a, b]);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].0, 1);
+        // 1 − (1 − 0.4)² = 0.64: two neighbours about concept 1.
+        assert!((got[0].1 - 0.64).abs() < 1e-6, "{got:?}");
+        assert!((got[1].1 - 0.2).abs() < 1e-6, "{got:?}");
+        assert!(inherit_concepts(std::iter::empty()).is_empty());
+        let many: Vec<(u32, f32)> = (0..50).map(|c| (c, 1.0)).collect();
+        let got = inherit_concepts([many.as_slice()]);
+        assert_eq!(got.len(), MAX_INHERITED);
+        assert!(got.iter().all(|&(_, s)| s < 1.0));
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub const STORE_FORMAT_VERSION: u64 = 1;
 
 /// (type, id) → the record as one line of records JSONL (UTF-8).
 const RECORDS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("records");
+/// (type, id) → nothing: records deleted through this store. A store used
+/// as an overlay on a snapshot needs them to hide the snapshot's copy.
+const DELETED: TableDefinition<(&str, &str), ()> = TableDefinition::new("deleted");
 /// `format_version` → [`STORE_FORMAT_VERSION`].
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 
@@ -82,6 +85,8 @@ impl RecordStore {
             }
             txn.open_table(RECORDS)
                 .map_err(|e| self.error("cannot open the records table", e))?;
+            txn.open_table(DELETED)
+                .map_err(|e| self.error("cannot open the deletions table", e))?;
         }
         txn.commit().map_err(|e| self.error("cannot commit", e))
     }
@@ -111,6 +116,9 @@ impl RecordStore {
             let mut table = txn
                 .open_table(RECORDS)
                 .map_err(|e| self.error("cannot open the records table", e))?;
+            let mut deleted = txn
+                .open_table(DELETED)
+                .map_err(|e| self.error("cannot open the deletions table", e))?;
             for record in records {
                 record.check(&self.path)?;
                 let json = record.to_json();
@@ -118,19 +126,30 @@ impl RecordStore {
                     .insert((record.kind.as_str(), record.id.as_str()), json.as_bytes())
                     .map_err(|e| self.error("cannot write", e))?;
                 replaced += usize::from(old.is_some());
+                deleted
+                    .remove((record.kind.as_str(), record.id.as_str()))
+                    .map_err(|e| self.error("cannot write", e))?;
             }
         }
         txn.commit().map_err(|e| self.error("cannot commit", e))?;
         Ok(replaced)
     }
 
-    /// Deletes a record. Durable when it returns. Whether it was there.
+    /// Deletes a record and remembers the deletion (see
+    /// [`deleted`](Self::deleted)) until the same type and id is put again.
+    /// Durable when it returns. Whether the record was in this store.
     pub fn delete(&self, kind: &str, id: &str) -> Result<bool, RecordsError> {
         let txn = self.write()?;
         let existed = {
             let mut table = txn
                 .open_table(RECORDS)
                 .map_err(|e| self.error("cannot open the records table", e))?;
+            let mut deleted = txn
+                .open_table(DELETED)
+                .map_err(|e| self.error("cannot open the deletions table", e))?;
+            deleted
+                .insert((kind, id), ())
+                .map_err(|e| self.error("cannot delete", e))?;
             table
                 .remove((kind, id))
                 .map_err(|e| self.error("cannot delete", e))?
@@ -150,6 +169,27 @@ impl RecordStore {
             return Ok(None);
         };
         decode(&self.path, kind, id, value.value()).map(Some)
+    }
+
+    /// The (type, id) of every record deleted through this store and not
+    /// put again since, in key order.
+    pub fn deleted(&self) -> Result<Vec<(String, String)>, RecordsError> {
+        let table = self
+            .db
+            .begin_read()
+            .map_err(|e| self.error("cannot start a read", e))?
+            .open_table(DELETED)
+            .map_err(|e| self.error("cannot open the deletions table", e))?;
+        let mut keys = Vec::new();
+        for entry in table
+            .range::<(&str, &str)>(..)
+            .map_err(|e| self.error("cannot read", e))?
+        {
+            let (key, _) = entry.map_err(|e| self.error("cannot read", e))?;
+            let (kind, id) = key.value();
+            keys.push((kind.to_owned(), id.to_owned()));
+        }
+        Ok(keys)
     }
 
     /// Number of records.
@@ -332,6 +372,30 @@ mod tests {
         assert!(store.delete("course", "A").unwrap());
         assert!(!store.delete("course", "A").unwrap());
         assert_eq!(store.len().unwrap(), 3);
+    }
+
+    #[test]
+    fn deletions_are_remembered_until_put_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records.redb");
+        {
+            let store = RecordStore::open(&path).unwrap();
+            store.put(&record("course", "A", "Ay")).unwrap();
+            // Deleting a record the store never held is remembered too: the
+            // store may be an overlay on records kept elsewhere.
+            assert!(!store.delete("course", "Z").unwrap());
+            assert!(store.delete("course", "A").unwrap());
+            store.put(&record("unit", "U", "You")).unwrap();
+        }
+        let store = RecordStore::open(&path).unwrap();
+        let deleted = |s: &RecordStore| s.deleted().unwrap();
+        assert_eq!(
+            deleted(&store),
+            [("course".into(), "A".into()), ("course".into(), "Z".into())]
+        );
+        store.put(&record("course", "Z", "Zed")).unwrap();
+        assert_eq!(deleted(&store), [("course".to_owned(), "A".to_owned())]);
+        assert_eq!(store.len().unwrap(), 2);
     }
 
     #[test]

@@ -61,4 +61,4 @@ pub use error::SearchError;
 pub use search::{
     Hit, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, MAX_QUERY_WORDS, Query, SearchIndex, SearchResults,
 };
-pub use writer::{Document, IndexWriter, MAX_THREADS, MIN_MEMORY_PER_THREAD};
+pub use writer::{Document, IndexWriter, MAX_THREADS, MIN_MEMORY_PER_THREAD, TEXT_SUMMARY_CHARS};

@@ -18,6 +18,7 @@ use tantivy::{
     TantivyDocument, Term,
 };
 
+use crate::Document;
 use crate::analysis::{self, ANALYZER_NAME, Word};
 use crate::error::{SearchError, engine};
 use crate::schema::{EXACT_ALIAS, EXACT_TITLE, Fields, Manifest};
@@ -257,6 +258,21 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(ANALYZER_NAME, analysis::analyzer());
+        SearchIndex::from_index(index, manifest.kinds, dir)
+    }
+
+    /// A small index held in memory, searchable at once, ranked exactly as
+    /// an index on disk. For documents that change between builds (records
+    /// written through the API): build a new one when they change. Meant
+    /// for thousands of documents; one thread writes it.
+    pub fn in_memory<'a>(
+        docs: impl IntoIterator<Item = Document<'a>>,
+    ) -> Result<Self, SearchError> {
+        let (index, kinds) = crate::writer::in_memory(docs)?;
+        SearchIndex::from_index(index, kinds, Path::new("(in memory)"))
+    }
+
+    fn from_index(index: Index, kinds: Vec<String>, dir: &Path) -> Result<Self, SearchError> {
         let fields = Fields::from_schema(&index.schema(), dir)?;
         let reader = index
             .reader_builder()
@@ -264,8 +280,7 @@ impl SearchIndex {
             .try_into()
             .map_err(engine)?;
         let searcher = reader.searcher();
-        let kind_ids = manifest
-            .kinds
+        let kind_ids = kinds
             .iter()
             .enumerate()
             .map(|(i, k)| (k.clone(), i as u64))
@@ -274,7 +289,7 @@ impl SearchIndex {
             dir: dir.to_path_buf(),
             searcher,
             fields,
-            kinds: manifest.kinds,
+            kinds,
             kind_ids,
             analyzer: analysis::analyzer(),
             fuzzy_cache: Mutex::new(HashMap::new()),

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::{Document, IndexWriter, Query, SearchError, SearchIndex};
+use crate::{Document, IndexWriter, Query, SearchError, SearchIndex, SearchResults};
 
 struct Doc {
     key: u64,
@@ -456,4 +456,46 @@ fn ties_are_broken_by_key_whatever_the_thread_count() {
     }
     assert_eq!(results[0], [0, 1, 2, 3, 4]);
     assert_eq!(results[0], results[1]);
+}
+
+#[test]
+fn in_memory_index_ranks_like_the_index_on_disk() {
+    let docs = DOCS.iter().map(|d| Document {
+        key: d.key,
+        kind: d.kind,
+        title: d.title,
+        aliases: d.aliases,
+        summary: d.summary,
+        body: "",
+        popularity: d.popularity,
+    });
+    let memory = SearchIndex::in_memory(docs).unwrap();
+    with_index(|disk| {
+        assert_eq!(memory.documents(), disk.documents());
+        assert_eq!(memory.kinds(), disk.kinds());
+        for q in ["french", "fench fries", "habsburg house", "c", "Afghanistan"] {
+            let a = memory.search(&Query::new(q)).unwrap();
+            let b = disk.search(&Query::new(q)).unwrap();
+            assert_eq!(a.total, b.total, "{q}");
+            let hits = |r: &SearchResults| -> Vec<(u64, String)> {
+                r.hits.iter().map(|h| (h.key, h.snippet.clone())).collect()
+            };
+            assert_eq!(hits(&a), hits(&b), "{q}");
+        }
+    });
+    let empty = SearchIndex::in_memory(std::iter::empty()).unwrap();
+    assert_eq!(empty.search(&Query::new("french")).unwrap().total, 0);
+}
+
+#[test]
+fn document_from_text_cuts_the_summary_at_a_word_end() {
+    let text = "word ".repeat(200);
+    let d = Document::from_text(7, "course", "Title", &text);
+    assert_eq!(d.kind, "course");
+    assert!(d.summary.len() >= crate::TEXT_SUMMARY_CHARS);
+    assert!(d.summary.ends_with("word"));
+    assert_eq!(format!("{}{}", d.summary, d.body), text);
+    let short = Document::from_text(1, "unit", "T", "é short");
+    assert_eq!(short.summary, "é short");
+    assert_eq!(short.body, "");
 }

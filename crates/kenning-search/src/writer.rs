@@ -50,6 +50,35 @@ pub struct Document<'a> {
     pub popularity: f32,
 }
 
+/// Characters of a text that [`Document::from_text`] makes the summary
+/// (the snippet's usual source).
+pub const TEXT_SUMMARY_CHARS: usize = 400;
+
+impl<'a> Document<'a> {
+    /// A document with no aliases and no popularity prior from one text:
+    /// its first [`TEXT_SUMMARY_CHARS`] characters (to the end of a word)
+    /// become the summary and the rest the body. For records, which have a
+    /// title and a text and nothing else.
+    pub fn from_text(key: u64, kind: &'a str, title: &'a str, text: &'a str) -> Document<'a> {
+        let cut = text
+            .char_indices()
+            .nth(TEXT_SUMMARY_CHARS)
+            .map_or(text.len(), |(i, _)| i);
+        let cut = text[cut..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |j| cut + j);
+        Document {
+            key,
+            kind,
+            title,
+            aliases: &[],
+            summary: &text[..cut],
+            body: &text[cut..],
+            popularity: 0.0,
+        }
+    }
+}
+
 /// Builds an index in a folder, streaming, in bounded memory.
 ///
 /// Documents are buffered per indexing thread up to the memory budget, then
@@ -142,41 +171,13 @@ impl IndexWriter {
 
     /// Adds one document. Documents become searchable after [`finish`](Self::finish).
     pub fn add(&mut self, doc: &Document<'_>) -> Result<(), SearchError> {
-        let f = self.fields;
-        let kind = match self.kind_ids.get(doc.kind) {
-            Some(&k) => k,
-            None => {
-                let k = self.kinds.len() as u64;
-                self.kinds.push(doc.kind.to_string());
-                self.kind_ids.insert(doc.kind.to_string(), k);
-                k
-            }
-        };
-        let popularity = if doc.popularity.is_nan() {
-            0.0
-        } else {
-            doc.popularity.clamp(0.0, 1.0)
-        };
-        let mut d = TantivyDocument::default();
-        d.add_u64(f.key, doc.key);
-        d.add_u64(f.kind, kind);
-        d.add_f64(f.popularity, f64::from(popularity));
-        d.add_text(f.title, doc.title);
-        d.add_text(f.name, doc.title);
-        let title_key = analysis::exact_key(&analysis::words(&mut self.analyzer, doc.title));
-        if !title_key.is_empty() {
-            d.add_text(f.exact, format!("{EXACT_TITLE}{title_key}"));
-        }
-        for alias in doc.aliases {
-            d.add_text(f.alias, *alias);
-            d.add_text(f.name, *alias);
-            let key = analysis::exact_key(&analysis::words(&mut self.analyzer, alias));
-            if !key.is_empty() && key != title_key {
-                d.add_text(f.exact, format!("{EXACT_ALIAS}{key}"));
-            }
-        }
-        d.add_text(f.summary, doc.summary);
-        d.add_text(f.body, doc.body);
+        let d = convert(
+            self.fields,
+            &mut self.analyzer,
+            &mut self.kinds,
+            &mut self.kind_ids,
+            doc,
+        );
         self.writer.add_document(d).map_err(engine)?;
         self.documents += 1;
         Ok(())
@@ -231,4 +232,77 @@ impl IndexWriter {
         }
         .write(&self.dir)
     }
+}
+
+/// A document as the engine stores it; a kind seen for the first time is
+/// numbered in order of appearance.
+fn convert(
+    f: Fields,
+    analyzer: &mut TextAnalyzer,
+    kinds: &mut Vec<String>,
+    kind_ids: &mut HashMap<String, u64>,
+    doc: &Document<'_>,
+) -> TantivyDocument {
+    let kind = match kind_ids.get(doc.kind) {
+        Some(&k) => k,
+        None => {
+            let k = kinds.len() as u64;
+            kinds.push(doc.kind.to_string());
+            kind_ids.insert(doc.kind.to_string(), k);
+            k
+        }
+    };
+    let popularity = if doc.popularity.is_nan() {
+        0.0
+    } else {
+        doc.popularity.clamp(0.0, 1.0)
+    };
+    let mut d = TantivyDocument::default();
+    d.add_u64(f.key, doc.key);
+    d.add_u64(f.kind, kind);
+    d.add_f64(f.popularity, f64::from(popularity));
+    d.add_text(f.title, doc.title);
+    d.add_text(f.name, doc.title);
+    let title_key = analysis::exact_key(&analysis::words(analyzer, doc.title));
+    if !title_key.is_empty() {
+        d.add_text(f.exact, format!("{EXACT_TITLE}{title_key}"));
+    }
+    for alias in doc.aliases {
+        d.add_text(f.alias, *alias);
+        d.add_text(f.name, *alias);
+        let key = analysis::exact_key(&analysis::words(analyzer, alias));
+        if !key.is_empty() && key != title_key {
+            d.add_text(f.exact, format!("{EXACT_ALIAS}{key}"));
+        }
+    }
+    d.add_text(f.summary, doc.summary);
+    d.add_text(f.body, doc.body);
+    d
+}
+
+/// Builds a small index in memory from `docs`, searchable at once; for
+/// documents that change between builds (records written through the API),
+/// rebuilt whole when they change. One thread, one segment. Meant for
+/// thousands of documents, not millions.
+pub(crate) fn in_memory<'a>(
+    docs: impl IntoIterator<Item = Document<'a>>,
+) -> Result<(Index, Vec<String>), SearchError> {
+    let (schema, fields) = Fields::schema();
+    let index = Index::create_in_ram(schema);
+    index
+        .tokenizers()
+        .register(ANALYZER_NAME, analysis::analyzer());
+    let mut writer: tantivy::IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(1, MIN_MEMORY_PER_THREAD)
+        .map_err(engine)?;
+    let mut analyzer = analysis::analyzer();
+    let mut kinds = Vec::new();
+    let mut kind_ids = HashMap::new();
+    for doc in docs {
+        let d = convert(fields, &mut analyzer, &mut kinds, &mut kind_ids, &doc);
+        writer.add_document(d).map_err(engine)?;
+    }
+    writer.commit().map_err(engine)?;
+    writer.wait_merging_threads().map_err(engine)?;
+    Ok((index, kinds))
 }

@@ -85,6 +85,9 @@ pub struct ServerConfig {
     pub institution: Option<String>,
     /// Replaces the whole "About this result" notice.
     pub notice: Option<String>,
+    /// The bearer token that `PUT` and `DELETE /api/v1/records/{type}/{id}`
+    /// require; `None` turns the write API off (403).
+    pub api_token: Option<String>,
 }
 
 /// What every handler shares.

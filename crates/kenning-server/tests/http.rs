@@ -32,6 +32,7 @@ fn build_from(sources: Vec<Source>, out: &Path) {
         out: out.to_owned(),
         sources,
         threads: 1,
+        records: Vec::new(),
         holdout_percent: 0,
     };
     kenning_build::build(&options, &Arc::new(BuildProgress::default()))

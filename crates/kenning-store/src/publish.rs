@@ -38,7 +38,10 @@ impl Publisher {
                 .any(|e| {
                     let name = e.file_name();
                     let name = name.to_string_lossy();
-                    !(name.starts_with("gen-") || name == CURRENT || name.starts_with(".CURRENT"))
+                    !(name.starts_with("gen-")
+                        || name == CURRENT
+                        || name.starts_with(".CURRENT")
+                        || name == crate::files::LIVE_RECORDS)
                 });
             if foreign && !has_current {
                 return Err(StoreError::Corrupt {

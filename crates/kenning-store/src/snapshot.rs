@@ -58,6 +58,19 @@ pub mod files {
     pub const SEARCH: &str = "search";
     /// The mention dictionary (`kenning-linker`'s format), read in place.
     pub const MENTIONS: &str = "mentions.dict";
+    /// The institution's records imported by the build, as records JSONL
+    /// (a later record of the same type and id already applied). Absent
+    /// when the build had no records.
+    pub const RECORDS: &str = "records.jsonl";
+    /// Per line of [`RECORDS`], the record's concepts:
+    /// `{"concepts": [[id, score], …], "annotations": [[byte_start,
+    /// byte_end, id, score], …], "inherited": true?}`; `inherited` when the
+    /// concepts come from linked records rather than the record's text.
+    pub const RECORD_CONCEPTS: &str = "record_concepts.jsonl";
+    /// The live records store beside the generations (not inside one): the
+    /// records written through the API since the builds, and deletions.
+    /// Every build leaves it alone, so live writes outlast rebuilds.
+    pub const LIVE_RECORDS: &str = "live-records.redb";
 }
 
 /// The index of a concept in the snapshot (0..len), not its page id.
@@ -163,6 +176,18 @@ pub struct Stats {
     /// Links found by concept detection for them (included in `links`).
     #[serde(default)]
     pub detected_links: u64,
+    /// Records imported from records files (after replacements).
+    #[serde(default)]
+    pub records: u64,
+    /// Explicit links between records (`taught_by`, …).
+    #[serde(default)]
+    pub record_links: u64,
+    /// Explicit links to records that do not exist; counted, never fatal.
+    #[serde(default)]
+    pub record_missing_links: u64,
+    /// Record→concept edges found by concept detection in record texts.
+    #[serde(default)]
+    pub record_concepts: u64,
 }
 
 /// An open snapshot: memory-mapped, read-only, cheap to share across threads.

@@ -27,15 +27,21 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Build a snapshot from wiki sources (replaces the one in --out atomically).
+    /// Build a snapshot from wiki sources and an institution's records
+    /// (replaces the one in --out atomically).
     ///
     /// Sources are read in the order given; when two sources hold the same
-    /// title, the first wins. A failed or interrupted build leaves the
-    /// previous snapshot in --out untouched.
+    /// title, the first wins. Records files are checked line by line before
+    /// anything else is read (a bad line stops the build and names the
+    /// file, line and field); their texts are linked to the concepts.
+    /// A failed or interrupted build leaves the previous snapshot in --out
+    /// untouched, and never touches the records written live through the
+    /// API (DIR/live-records.redb).
     ///
     /// Examples:
     ///   kenning build --out snap --dump enwiki-latest-pages-articles-multistream.xml.bz2
     ///   kenning build --out snap --extracted text/ --concepts extra.jsonl
+    ///   kenning build --out snap --dump wiki.xml.bz2 --records courses.jsonl --records people.jsonl
     #[command(verbatim_doc_comment)]
     Build {
         /// The snapshot folder to create or replace.
@@ -51,6 +57,11 @@ enum Command {
         /// Concepts JSONL ({"title", "text", "summary"?, "links"?, …} per line), plain or .gz.
         #[arg(long, value_name = "FILE")]
         concepts: Vec<PathBuf>,
+        /// Records JSONL ({"type", "id", "title", "text", "fields"?, "links"?, …}
+        /// per line): courses, people, publications, units, … Repeatable; a
+        /// later record with the same type and id replaces an earlier one.
+        #[arg(long, value_name = "FILE")]
+        records: Vec<PathBuf>,
         /// Worker threads (default: all cores).
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
@@ -154,6 +165,7 @@ pub(crate) fn run() -> Result<ExitCode> {
             dump,
             extracted,
             concepts,
+            records,
             threads,
             quiet,
         } => {
@@ -172,6 +184,7 @@ pub(crate) fn run() -> Result<ExitCode> {
             let options = BuildOptions {
                 out: out.clone(),
                 sources,
+                records,
                 threads,
                 holdout_percent: 0,
             };

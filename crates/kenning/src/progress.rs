@@ -47,6 +47,7 @@ fn phase_label(phase: &Phase) -> String {
         Phase::Linking => "resolving redirects and links".into(),
         Phase::Detecting => "detecting concepts in texts without links".into(),
         Phase::Relating => "finding related concepts".into(),
+        Phase::Records => "detecting the concepts of records".into(),
         Phase::Indexing => "writing the search index".into(),
         Phase::Publishing => "publishing".into(),
         Phase::Done => "done".into(),

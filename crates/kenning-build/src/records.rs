@@ -1,0 +1,156 @@
+//! The institution's records: read and checked before anything else (a bad
+//! line stops the build before hours of dump reading), linked to concepts
+//! after the graph is complete, written beside the snapshot and indexed
+//! with the concepts.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use kenning_graph::Csr;
+use kenning_linker::{Linker, LinkerOptions, MentionDictionary};
+use kenning_records::{Record, Relations, inherit_concepts};
+use kenning_store::{Snapshot, Stats, StrTable, files};
+use serde::Serialize;
+
+use crate::BuildError;
+use crate::collect::{parallel_map, read_csr};
+use crate::detect::BuildGraph;
+
+/// The record→concept edges of one record, as `record_concepts.jsonl`
+/// holds them (one line per line of `records.jsonl`).
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct RecordConcepts {
+    /// `(concept id, score)`, best first.
+    pub concepts: Vec<(u32, f32)>,
+    /// `(byte_start, byte_end, concept id, score)` in the record's text.
+    pub annotations: Vec<(u32, u32, u32, f32)>,
+    /// The concepts come from linked records, not from the record's text.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub inherited: bool,
+}
+
+/// Reads every records file, in order; a later record with the same type
+/// and id replaces an earlier one (within one file a duplicate is an
+/// error, as `kenning-records` decides). Records keep the order of their
+/// first appearance.
+pub(crate) fn read_all(paths: &[PathBuf]) -> Result<Vec<Record>, BuildError> {
+    let mut records: Vec<Record> = Vec::new();
+    let mut at: HashMap<(String, String), usize> = HashMap::new();
+    for path in paths {
+        for record in kenning_records::read_records(path)? {
+            let key = (record.kind.clone(), record.id.clone());
+            match at.get(&key) {
+                Some(&i) => records[i] = record,
+                None => {
+                    at.insert(key, records.len());
+                    records.push(record);
+                }
+            }
+        }
+    }
+    Ok(records)
+}
+
+/// Links every record's text to the concepts of the generation in `dir`
+/// (written up to its related concepts), lets records without text
+/// inherit the concepts of the records they are linked with, and writes
+/// `records.jsonl` and `record_concepts.jsonl`. Returns the edges per
+/// record, in record order.
+pub(crate) fn link_records(
+    dir: &Path,
+    records: &[Record],
+    threads: usize,
+    stats: &mut Stats,
+) -> Result<Vec<RecordConcepts>, BuildError> {
+    let snapshot = Snapshot::open_generation(dir)?;
+    let dictionary = MentionDictionary::from_bytes(snapshot.mention_bytes())
+        .map_err(|e| BuildError::Internal(format!("mention dictionary: {e}")))?;
+    let in_links: Csr = read_csr(dir, files::IN_LINKS)?;
+    let summaries = StrTable::open(dir, files::SUMMARIES)?;
+    let graph = BuildGraph {
+        in_links: &in_links,
+        summaries: &summaries,
+    };
+    let linker = Linker::new(dictionary, &graph, LinkerOptions::default());
+    let id = |idx: u32| snapshot.concept(idx).id();
+    let mut edges: Vec<RecordConcepts> = parallel_map(records, threads, |record| {
+        let found = linker.link(&record.text);
+        RecordConcepts {
+            concepts: found
+                .concepts
+                .iter()
+                .map(|c| (id(c.concept), c.score))
+                .collect(),
+            annotations: found
+                .annotations
+                .iter()
+                .map(|a| {
+                    (
+                        a.byte_start as u32,
+                        a.byte_end as u32,
+                        id(a.concept),
+                        a.score,
+                    )
+                })
+                .collect(),
+            inherited: false,
+        }
+    });
+
+    let relations = Relations::from_records(records);
+    let index: HashMap<(&str, &str), usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ((r.kind.as_str(), r.id.as_str()), i))
+        .collect();
+    let inherited: Vec<(usize, Vec<(u32, f32)>)> = records
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| edges[*i].concepts.is_empty())
+        .map(|(i, r)| {
+            let neighbours = relations
+                .outgoing(&r.kind, &r.id)
+                .chain(relations.incoming(&r.kind, &r.id))
+                .filter_map(|rel| index.get(&(rel.kind, rel.id)))
+                .map(|&j| edges[j].concepts.as_slice());
+            (i, inherit_concepts(neighbours))
+        })
+        .collect();
+    for (i, concepts) in inherited {
+        if !concepts.is_empty() {
+            edges[i].concepts = concepts;
+            edges[i].inherited = true;
+        }
+    }
+
+    write_lines(
+        &dir.join(files::RECORDS),
+        records.iter().map(Record::to_json),
+    )?;
+    write_lines(
+        &dir.join(files::RECORD_CONCEPTS),
+        edges
+            .iter()
+            .map(|e| serde_json::to_string(e).expect("plain data")),
+    )?;
+    stats.records = records.len() as u64;
+    stats.record_links = relations.link_count() as u64;
+    stats.record_missing_links = relations.missing_link_count() as u64;
+    stats.record_concepts = edges.iter().map(|e| e.concepts.len() as u64).sum();
+    Ok(edges)
+}
+
+fn write_lines(path: &Path, lines: impl Iterator<Item = String>) -> Result<(), BuildError> {
+    let io = |e| BuildError::io(path, e);
+    let file = std::fs::File::create(path).map_err(io)?;
+    let mut out = std::io::BufWriter::new(file);
+    for line in lines {
+        out.write_all(line.as_bytes()).map_err(io)?;
+        out.write_all(b"\n").map_err(io)?;
+    }
+    out.into_inner()
+        .map_err(|e| io(e.into_error()))?
+        .sync_all()
+        .map_err(io)
+}

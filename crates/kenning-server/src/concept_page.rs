@@ -374,6 +374,7 @@ mod tests {
             generated_fields: vec!["summary", "<b>"],
         };
         let config = ServerConfig {
+            api_token: None,
             institution: Some(evil.to_owned()),
             notice: None,
         };

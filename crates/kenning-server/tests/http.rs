@@ -389,6 +389,7 @@ async fn notice_names_the_institution_or_is_replaced() {
     let epfl = app(
         tiny_engine(),
         ServerConfig {
+            api_token: None,
             institution: Some("EPFL & Co".into()),
             notice: None,
         },
@@ -399,6 +400,7 @@ async fn notice_names_the_institution_or_is_replaced() {
     let custom = app(
         tiny_engine(),
         ServerConfig {
+            api_token: None,
             institution: Some("EPFL".into()),
             notice: Some("Check <everything>.".into()),
         },

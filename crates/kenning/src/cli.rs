@@ -79,11 +79,17 @@ enum Command {
     },
     /// Serve a snapshot as a website and a JSON API.
     ///
-    /// Concept pages at /concept/{id}, search at /search, the API under
-    /// /api/v1 (documented at /api/openapi.json), /healthz and /metrics.
-    /// Stop with Ctrl-C.
+    /// Concept pages at /concept/{id}, record pages at /{type}/{id}, search
+    /// at /search, the API under /api/v1 (documented at /api/openapi.json),
+    /// /healthz and /metrics. Stop with Ctrl-C.
     ///
-    /// Example: kenning serve snap --addr 127.0.0.1:8080 --institution "EPFL"
+    /// Records can be written and deleted live (PUT and DELETE
+    /// /api/v1/records/{type}/{id} with "Authorization: Bearer TOKEN") when
+    /// a token is set in KENNING_API_TOKEN or the config file; writes are
+    /// stored in DIR/live-records.redb, synced before the answer, and outlast
+    /// rebuilds.
+    ///
+    /// Example: KENNING_API_TOKEN=secret kenning serve snap --addr 127.0.0.1:8080 --institution "EPFL"
     Serve {
         /// The snapshot folder.
         dir: PathBuf,
@@ -96,6 +102,10 @@ enum Command {
         /// Replace the whole "About this result" notice with this text.
         #[arg(long)]
         notice: Option<String>,
+        /// A JSON file of settings: {"institution"?, "notice"?, "api_token"?}.
+        /// Command-line flags and KENNING_API_TOKEN take precedence.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Search concepts by title, alias and text (typos tolerated).
     ///
@@ -216,11 +226,40 @@ pub(crate) fn run() -> Result<ExitCode> {
             addr,
             institution,
             notice,
+            config,
         } => {
-            let engine = std::sync::Arc::new(Engine::open(&dir)?);
+            let file = match &config {
+                Some(path) => ServeConfigFile::read(path)?,
+                None => ServeConfigFile::default(),
+            };
+            let api_token = std::env::var("KENNING_API_TOKEN")
+                .ok()
+                .or(file.api_token)
+                .filter(|t| !t.is_empty());
+            // Writes need the live records store open in this process;
+            // without a token the write API is off and the store stays
+            // readable by other commands.
+            let engine = if api_token.is_some() {
+                Engine::open_writable(&dir)?
+            } else {
+                Engine::open(&dir)?
+            };
+            if let Some(note) = engine.note() {
+                eprintln!("kenning: note: {note}");
+            }
+            eprintln!(
+                "kenning: record writes (PUT/DELETE /api/v1/records/…) are {}",
+                if api_token.is_some() {
+                    "on"
+                } else {
+                    "off (set KENNING_API_TOKEN to turn them on)"
+                }
+            );
+            let engine = std::sync::Arc::new(engine);
             let config = kenning_server::ServerConfig {
-                institution,
-                notice,
+                institution: institution.or(file.institution),
+                notice: notice.or(file.notice),
+                api_token,
             };
             kenning_server::serve_blocking(engine, config, addr)
                 .with_context(|| format!("cannot serve on {addr}"))?;
@@ -328,5 +367,29 @@ fn print_out(text: &str) -> Result<ExitCode> {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
         Err(e) => Err(e).context("cannot write to stdout"),
+    }
+}
+
+/// The settings file of `kenning serve --config`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServeConfigFile {
+    institution: Option<String>,
+    notice: Option<String>,
+    api_token: Option<String>,
+}
+
+impl ServeConfigFile {
+    fn read(path: &std::path::Path) -> anyhow::Result<ServeConfigFile> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the config file {}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}:{}: {e} (expected {{\"institution\"?, \"notice\"?, \"api_token\"?}})",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })
     }
 }

@@ -372,6 +372,7 @@ mod tests {
             out_link_count: 1,
             revision_timestamp: Some(evil.to_owned()),
             generated_fields: vec!["summary", "<b>"],
+            records: Vec::new(),
         };
         let config = ServerConfig {
             api_token: None,

@@ -29,11 +29,11 @@ pub use engine::{
     StatsPage, SummaryLink,
 };
 pub use error::EngineError;
-pub use search::{KIND_FACTORS, OTHER_RECORD_FACTOR};
 pub use records::{
     ConceptRecords, RecordAnnotation, RecordConceptScore, RecordPage, RecordRef, RecordRelation,
     RecordWrite,
 };
+pub use search::{KIND_FACTORS, OTHER_RECORD_FACTOR};
 pub use timeline::{TimelineEntry, timeline};
 pub use wikify::{
     MAX_WIKIFY_BYTES, WikifyAnnotation, WikifyConcept, WikifyOptions, WikifyResult, WikifyRunnerUp,

@@ -54,6 +54,15 @@ pub(crate) fn build_summary(meta: &Meta, out: &Path) -> String {
             grouped(s.duplicate_titles)
         ));
     }
+    if s.records > 0 {
+        text.push_str(&format!(
+            "; {} records with {} links ({} to records that do not exist) and {} concepts detected",
+            grouped(s.records),
+            grouped(s.record_links),
+            grouped(s.record_missing_links),
+            grouped(s.record_concepts),
+        ));
+    }
     text
 }
 
@@ -75,6 +84,10 @@ pub(crate) fn stats_json(snapshot: &Snapshot) -> String {
         "mention_documents": s.mention_documents,
         "detected_concepts": s.detected_concepts,
         "detected_links": s.detected_links,
+        "records": s.records,
+        "record_links": s.record_links,
+        "record_missing_links": s.record_missing_links,
+        "record_concepts": s.record_concepts,
         "site": {
             "name": meta.site.sitename,
             "dbname": meta.site.dbname,
@@ -113,6 +126,10 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
         ("duplicate titles", s.duplicate_titles),
         ("mention phrases", s.mention_phrases),
         ("detected links", s.detected_links),
+        ("records", s.records),
+        ("record links", s.record_links),
+        ("missing records", s.record_missing_links),
+        ("record concepts", s.record_concepts),
     ];
     for (name, n) in rows {
         out.push_str(&format!("{name:<18}{:>14}\n", grouped(n)));

@@ -339,3 +339,113 @@ fn wikify_links_text_and_explains_scores() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!stderr(&o).contains("panicked"));
 }
+
+fn examples_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
+}
+
+#[test]
+fn records_are_imported_linked_and_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    let records = examples_file("tiny-records.jsonl");
+    let o = kenning(&[
+        "build",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+        "--dump",
+        example().to_str().unwrap(),
+        "--records",
+        records.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = kenning(&["stats", out.to_str().unwrap(), "--json"]);
+    let stats: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(stats["records"], 10);
+    assert_eq!(stats["record_links"], 11);
+    // ENV's parent unit SCI is not in the file: reported, not fatal.
+    assert_eq!(stats["record_missing_links"], 1);
+    assert!(stats["record_concepts"].as_u64().unwrap() >= 10, "{stats}");
+
+    let o = kenning(&["search", out.to_str().unwrap(), "festivals food", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let found: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let items = found["items"].as_array().unwrap();
+    assert!(
+        items.iter().any(|i| i["type"] == "course"
+            && i["id"] == "CULT-310"
+            && i["url"] == "/course/CULT-310"),
+        "{found}"
+    );
+
+    // A concept page lists the courses about it.
+    let o = kenning(&["concept", out.to_str().unwrap(), "Lake Tessel", "--json"]);
+    let c: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let courses = c["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["type"] == "course")
+        .unwrap_or_else(|| panic!("no courses on Lake Tessel: {c}"));
+    assert!(courses["count"].as_u64().unwrap() >= 1);
+    assert!(
+        courses["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == "ENV-220")
+    );
+}
+
+#[test]
+fn a_bad_records_line_stops_the_build_and_keeps_the_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    let o = build(&out, &example());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"type\": \"course\", \"id\": \"A-1\", \"title\": \"Fine\", \"text\": \"\"}\n\
+         {\"type\": \"course\", \"id\": \"A-2\", \"title\": \"Bad\", \"links\": [{\"rel\": 7, \"type\": \"person\", \"id\": \"1\"}]}\n",
+    )
+    .unwrap();
+    let o = kenning(&[
+        "build",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+        "--dump",
+        example().to_str().unwrap(),
+        "--records",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("bad.jsonl:2"), "{err}");
+    assert!(err.contains("links[0].rel"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // The previous snapshot is still there and has no records.
+    let o = kenning(&["stats", out.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stats: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(stats["concepts"], 13);
+    assert_eq!(stats["records"], 0);
+
+    let o = kenning(&[
+        "build",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+        "--dump",
+        example().to_str().unwrap(),
+        "--records",
+        dir.path().join("missing.jsonl").to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("missing.jsonl"), "{}", stderr(&o));
+}

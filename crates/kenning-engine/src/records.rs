@@ -769,6 +769,11 @@ impl Derived {
     pub(crate) fn live_index(&self) -> Option<&SearchIndex> {
         self.live_index.as_ref()
     }
+
+    /// Whether some hits of the snapshot's index are stale.
+    pub(crate) fn has_stale(&self) -> bool {
+        !self.stale.is_empty()
+    }
 }
 
 fn refresh_loop(inner: &std::sync::Weak<Inner>, rx: &Receiver<()>) {

@@ -44,8 +44,10 @@ impl Engine {
         let factors = self.kind_factors(index, view.live_index());
         let limit = request.limit.clamp(1, MAX_LIMIT);
         let live = view.live_index();
-        // With live records, both lists are merged from their start.
-        let (offset, fetch) = if live.is_some() {
+        // With live writes, the snapshot's hits lose stale entries and gain
+        // the live index's: both lists are merged from their start.
+        let merge = live.is_some() || view.has_stale();
+        let (offset, need) = if merge {
             (0, request.offset.saturating_add(limit))
         } else {
             (request.offset, limit)
@@ -57,28 +59,15 @@ impl Engine {
             offset,
             kind_factors: &factors,
         };
-        let results = index
-            .search(&query(offset, fetch))
-            .map_err(|e| EngineError::Search(e.to_string()))?;
-        let mut total = results.total;
-        let mut items: Vec<SearchHit> = Vec::with_capacity(fetch);
-        for h in results.hits {
-            match self.hit(h, true, &view) {
-                Some(hit) => items.push(hit),
-                None => total = total.saturating_sub(1),
-            }
-        }
+        let (mut total, mut items) =
+            fetch_hits(index, &query, offset, need, |h| self.hit(h, true, &view))?;
         if let Some(live) = live {
-            let extra = live
-                .search(&query(0, fetch))
-                .map_err(|e| EngineError::Search(e.to_string()))?;
-            total += extra.total;
-            items.extend(
-                extra
-                    .hits
-                    .into_iter()
-                    .filter_map(|h| self.hit(h, false, &view)),
-            );
+            let (live_total, hits) =
+                fetch_hits(live, &query, 0, need, |h| self.hit(h, false, &view))?;
+            total += live_total;
+            items.extend(hits);
+        }
+        if merge {
             // Stable: equal scores keep the snapshot's hits first.
             items.sort_by(|a, b| b.score.total_cmp(&a.score));
             items = items.into_iter().skip(request.offset).take(limit).collect();
@@ -166,5 +155,39 @@ impl Engine {
 
     fn search_index(&self) -> Option<&SearchIndex> {
         self.search.as_ref()
+    }
+}
+
+/// The hits ranked from `offset` on that `accept` keeps, until `n` are
+/// kept or the hits run out (fetched in pages of at most the index's page
+/// size), and the total less the hits `accept` refused on the way.
+fn fetch_hits<'q>(
+    index: &SearchIndex,
+    query: &dyn Fn(usize, usize) -> Query<'q>,
+    offset: usize,
+    n: usize,
+    accept: impl Fn(Hit) -> Option<SearchHit>,
+) -> Result<(usize, Vec<SearchHit>), EngineError> {
+    let mut kept = Vec::with_capacity(n.min(4 * MAX_LIMIT));
+    let mut at = offset;
+    let mut refused = 0;
+    loop {
+        let want = n
+            .saturating_sub(kept.len())
+            .clamp(1, kenning_search::MAX_LIMIT);
+        let page = index
+            .search(&query(at, want))
+            .map_err(|e| EngineError::Search(e.to_string()))?;
+        let got = page.hits.len();
+        at += got;
+        for h in page.hits {
+            match accept(h) {
+                Some(hit) => kept.push(hit),
+                None => refused += 1,
+            }
+        }
+        if got < want || kept.len() >= n || at >= page.total {
+            return Ok((page.total.saturating_sub(refused), kept));
+        }
     }
 }

@@ -180,6 +180,22 @@ fn live_writes_are_durable_visible_and_survive_a_rebuild() {
         assert!(search(&engine, "winter markets", &[]).contains(&key("course", "CULT-310")));
         assert!(!search(&engine, "history of Merrowby", &[]).contains(&key("course", "HIST-101")));
         assert!(engine.record("course", "HIST-101").is_none());
+        // Pages of one hit each, merged from both indexes, make up the
+        // whole list in the same order.
+        let request = |limit: usize, offset: usize| SearchRequest {
+            query: "Merrowby".into(),
+            types: Vec::new(),
+            limit,
+            offset,
+        };
+        let all = engine.search(&request(100, 0)).unwrap();
+        assert!(all.items.iter().any(|h| h.id == "NEW-1"));
+        let paged: Vec<String> = (0..all.items.len())
+            .map(|i| engine.search(&request(1, i)).unwrap().items[0].url.clone())
+            .collect();
+        let whole: Vec<String> = all.items.iter().map(|h| h.url.clone()).collect();
+        assert_eq!(paged, whole);
+        assert_eq!(all.total, all.items.len());
         let lighthouse = engine.find_title("Merrowby Lighthouse").unwrap();
         let sections = engine.concept(lighthouse).unwrap().records;
         let courses = sections.iter().find(|g| g.kind == "course").unwrap();

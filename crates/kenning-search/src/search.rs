@@ -351,15 +351,22 @@ impl SearchIndex {
         for p in &parts {
             texts.push((p, weight::PART, [common(f.summary, p)?, common(f.body, p)?]));
         }
-        let any_rare = texts.iter().any(|(_, _, c)| !c[0] || !c[1]);
+        // Per field: a word common in summaries is dropped there only when
+        // another word is rare in summaries (likewise for bodies), so a
+        // one-word query still matches texts in a small index whose bodies
+        // are empty.
+        let any_rare = [
+            texts.iter().any(|(_, _, c)| !c[0]),
+            texts.iter().any(|(_, _, c)| !c[1]),
+        ];
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for (i, &(text, factor, common)) in texts.iter().enumerate() {
             let mut alts: Vec<Box<dyn TQuery>> =
                 vec![boosted(term(f.name, text), weight::NAME * factor)];
-            if !(any_rare && common[0]) {
+            if !(any_rare[0] && common[0]) {
                 alts.push(boosted(term(f.summary, text), weight::SUMMARY * factor));
             }
-            if !(any_rare && common[1]) {
+            if !(any_rare[1] && common[1]) {
                 alts.push(boosted(term(f.body, text), weight::BODY * factor));
             }
             if let Some(w) = words.get(i) {
@@ -373,7 +380,7 @@ impl SearchIndex {
             // idf, less for a fuzzy match), whatever the name's length, so
             // that a name holding more of the query outranks a shorter one.
             // Words common in texts ("and", "of") are nearly stop words.
-            let factor = if any_rare && common[1] {
+            let factor = if (any_rare[0] || any_rare[1]) && common[1] {
                 factor * weight::COVER_COMMON
             } else {
                 factor

@@ -2,7 +2,9 @@
 // playwright-core. Builds the example wiki, starts `kenning serve`, types in
 // the home page's search box, picks a suggestion, reads the concept page and
 // follows a link in its summary; pastes a text into /wikify and follows one
-// of the concepts it found. Screenshots go to target/browser/.
+// of the concepts it found; opens a record page (a course built from a
+// records file written here) from its concept's page and follows its
+// relations. Screenshots go to target/browser/.
 //
 // Run: (cd tests/browser && npm ci && node --test)
 // Env: KENNING_BIN (default target/debug/kenning), CHROMIUM (default /usr/bin/chromium).
@@ -10,7 +12,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,13 +42,42 @@ async function waitForHealth(deadlineMs) {
   }
 }
 
+// Records about the example wiki, invented for this test: a course taught
+// by a person (an id with a comma and spaces) and by someone absent from the
+// records, the person a member of a unit.
+const records = [
+  {
+    type: "course", id: "GEO-210(b)", title: "Shorelines of the north",
+    text: "A walking seminar along Lake Tessel and the Tessel River, from the Merrowby Lighthouse " +
+      "to Kettle Island, with a crossing on the Merrowby Ferry.",
+    url: "https://courses.example.edu/GEO-210b", lang: "en",
+    fields: { credits: 3, semester: "spring", tags: ["field work", "water"] },
+    links: [
+      { rel: "taught_by", type: "person", id: "brandt, helga m." },
+      { rel: "taught_by", type: "person", id: "999999" },
+    ],
+  },
+  {
+    type: "person", id: "brandt, helga m.", title: "Helga M. Brandt", text: "",
+    fields: { position: "Lecturer" },
+    links: [{ rel: "member_of", type: "unit", id: "SHORE" }],
+  },
+  {
+    type: "unit", id: "SHORE", title: "Shoreline Studies Group",
+    text: "Studies Lake Tessel and the harbour of Merrowby.",
+  },
+];
+
 before(async () => {
   work = mkdtempSync(path.join(tmpdir(), "kenning-browser-"));
   const snap = path.join(work, "snap");
+  const recordsFile = path.join(work, "records.jsonl");
+  writeFileSync(recordsFile, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
   execFileSync(bin, [
     "build", "--quiet", "--out", snap,
     "--dump", path.join(root, "examples/tiny-wiki.xml"),
     "--concepts", path.join(root, "examples/tiny-concepts.jsonl"),
+    "--records", recordsFile,
   ]);
   server = spawn(bin, ["serve", snap, "--addr", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "inherit"] });
   await waitForHealth(10_000);
@@ -148,6 +179,48 @@ test("paste a text into /wikify, see its concepts linked, follow one", async () 
   const href = await lake.getAttribute("href");
   await Promise.all([page.waitForURL(`${base}${href}`), lake.click()]);
   assert.equal(await page.locator("h1").innerText(), "Lake Tessel");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("open a course from its concept's page, read it, follow its teacher", async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+
+  // Lake Tessel's page lists the course in its institution section.
+  await page.goto(`${base}/wiki/Lake_Tessel`);
+  assert.equal(await page.locator("h1").innerText(), "Lake Tessel");
+  const section = page.locator("#records-course");
+  assert.match(await section.locator("h2").innerText(), /^Courses \(\d+\)$/i);
+  const course = section.locator("a", { hasText: "Shorelines of the north" });
+  await Promise.all([page.waitForURL(`${base}/course/GEO-210(b)`), course.click()]);
+
+  assert.equal(await page.locator("h1").innerText(), "Shorelines of the north");
+  assert.equal((await page.locator(".type-label").textContent()).trim(), "Course");
+  // Mentions in the text link to their concepts, the score on hover.
+  const mention = page.locator("#text a", { hasText: "Lake Tessel" }).first();
+  assert.match(await mention.getAttribute("href"), /^\/concept\/\d+$/);
+  assert.match(await mention.getAttribute("title"), /^Lake Tessel \(score 0\.\d\d\)$/);
+  assert.ok((await page.locator("#concepts ol.related li").count()) >= 3);
+  assert.match(await page.locator("#fields").innerText(), /Credits\s+3/);
+  const relations = await page.locator("#relations").innerText();
+  assert.match(relations, /Taught by/i);
+  assert.match(relations, /missing/);
+  assert.match(await page.locator("#about").innerText(), /automatically generated/);
+  await page.screenshot({ path: path.join(shots, "record.png"), fullPage: true });
+
+  // The teacher's page (an id with a comma and spaces) says what she teaches.
+  const teacher = page.locator("#relations a", { hasText: "Helga M. Brandt" });
+  await Promise.all([page.waitForURL(/\/person\//), teacher.click()]);
+  assert.equal(await page.locator("h1").innerText(), "Helga M. Brandt");
+  const back = await page.locator("#relations").innerText();
+  assert.match(back, /Teaches/i);
+  assert.match(back, /Shorelines of the north/);
+  assert.match(back, /Member of/i);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -2,15 +2,19 @@
 //!
 //! Sections, in reading order: type label, title, aliases; Summary (with
 //! its links to other concepts); Timeline; Related concepts; What links
-//! here; Categories; Source; an empty place for the institution's
-//! sections; About this result (the notice and which fields were generated).
+//! here; Categories; Source; the institution's sections (one per record
+//! type: the courses, people, … about this concept); About this result
+//! (the notice and which fields were generated).
 
 use std::fmt::Write as _;
 
-use kenning_engine::{ConceptPage, SummaryLink};
+use std::borrow::Cow;
+
+use kenning_engine::{ConceptPage, ConceptRecords, SummaryLink};
 
 use crate::ServerConfig;
 use crate::html::{self, Shell, escape, is_web_url};
+use crate::record_page;
 
 /// The default notice, before the institution sentence.
 pub(crate) const DEFAULT_NOTICE: &str = "This page is automatically generated and may contain information that is \
@@ -77,19 +81,12 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
     } else {
         b.push_str("<ol class=\"related\">\n");
         for r in concept.related.iter().take(10) {
-            let score = if r.score.is_finite() {
-                r.score.clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let percent = (score * 100.0).round();
-            let _ = writeln!(
-                b,
-                "<li><a href=\"/concept/{id}\">{title}</a>\
-                 <meter min=\"0\" max=\"1\" value=\"{score:.3}\" title=\"Relatedness {percent}%\">{percent}%</meter>\
-                 <span class=\"score\">{percent}%</span></li>",
-                id = r.id,
-                title = escape(&r.title),
+            scored_item(
+                &mut b,
+                &format!("/concept/{}", r.id),
+                &r.title,
+                "Relatedness",
+                r.score,
             );
         }
         b.push_str("</ol>\n");
@@ -170,10 +167,13 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
     );
     b.push_str("</dl>\n</section>\n");
 
-    b.push_str(
-        "<!-- Institution sections (courses, people, publications, units) that are about this concept: \
-         reserved for a later issue. -->\n<div id=\"institution-sections\" class=\"institution-sections\"></div>\n",
-    );
+    // The institution's records about this concept, one section per type;
+    // the container stays empty (and hidden) when there are none.
+    b.push_str("<div id=\"institution-sections\" class=\"institution-sections\">");
+    for group in &concept.records {
+        institution_section(&mut b, group);
+    }
+    b.push_str("</div>\n");
 
     b.push_str("<section id=\"about\" class=\"about\">\n<h2>About this result</h2>\n");
     let _ = writeln!(b, "<p>{}</p>", escape(&notice(config)));
@@ -197,6 +197,63 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
     )
 }
 
+/// One type's records about a concept: "Courses (23)" and the strongest
+/// entries with their scores.
+fn institution_section(b: &mut String, group: &ConceptRecords) {
+    let _ = write!(
+        b,
+        "\n<section id=\"records-{kind}\" class=\"records\">\n<h2>{label} ({count})</h2>\n\
+         <ol class=\"related\">\n",
+        kind = escape(&group.kind),
+        label = escape(&record_page::plural_label(&group.kind)),
+        count = group.count,
+    );
+    for r in &group.items {
+        scored_item(b, &r.url, &r.title, "Relevance", r.score);
+    }
+    b.push_str("</ol>\n");
+    if group.items.len() < group.count {
+        let _ = writeln!(
+            b,
+            "<p class=\"count\">The {} most relevant of {}.</p>",
+            group.items.len(),
+            group.count
+        );
+    }
+    b.push_str("</section>\n");
+}
+
+/// A score in `[0, 1]` (anything else shown as 0).
+pub(crate) fn unit_score(score: f32) -> f32 {
+    if score.is_finite() {
+        score.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// One entry of a scored list (`<ol class="related">`): a link to `href`
+/// (a path on this site, or `#` when it is not one), a meter and the score
+/// in percent; `what` names the score on hover.
+pub(crate) fn scored_item(b: &mut String, href: &str, title: &str, what: &str, score: f32) {
+    let href = if href.starts_with('/') && !href.starts_with("//") {
+        href
+    } else {
+        "#"
+    };
+    let score = unit_score(score);
+    let percent = (score * 100.0).round();
+    let _ = writeln!(
+        b,
+        "<li><a href=\"{href}\">{title}</a>\
+         <meter min=\"0\" max=\"1\" value=\"{score:.3}\" title=\"{what} {percent}%\">{percent}%</meter>\
+         <span class=\"score\">{percent}%</span></li>",
+        href = escape(href),
+        title = escape(title),
+        what = escape(what),
+    );
+}
+
 /// What a generated field is called on the page.
 fn field_name(field: &str) -> &str {
     match field {
@@ -205,12 +262,13 @@ fn field_name(field: &str) -> &str {
         "related" => "related concepts",
         "summary_links" => "the links in the summary",
         "in_links" => "what links here",
+        "records" => "the records about this concept",
         other => other,
     }
 }
 
 /// Writes `items` separated by commas.
-fn join<T>(b: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
+pub(crate) fn join<T>(b: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             b.push_str(", ");
@@ -240,10 +298,39 @@ pub(crate) fn readable_timestamp(ts: &str) -> String {
 /// concept pages. Links that overlap an earlier one or do not fall on
 /// character boundaries are left out; the text is kept.
 pub(crate) fn summary_html(summary: &str, links: &[SummaryLink]) -> String {
-    let mut links: Vec<&SummaryLink> = links
+    let links: Vec<TextLink<'_>> = links
         .iter()
+        .map(|l| TextLink {
+            start: l.start,
+            end: l.end,
+            id: l.id,
+            title: Cow::Borrowed(&l.title),
+        })
+        .collect();
+    linked_paragraphs(summary, links)
+}
+
+/// A link in a text: `text[start..end]` links to concept `id`, and `title`
+/// is shown on hover.
+#[derive(Debug)]
+pub(crate) struct TextLink<'a> {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) id: u32,
+    pub(crate) title: Cow<'a, str>,
+}
+
+/// `text` as paragraphs (split at line breaks), its links as links to
+/// concept pages. Links that overlap an earlier one or do not fall on
+/// character boundaries are left out; the text is kept.
+pub(crate) fn linked_paragraphs(summary: &str, links: Vec<TextLink<'_>>) -> String {
+    let mut links: Vec<TextLink<'_>> = links
+        .into_iter()
         .filter(|l| {
-            l.start < l.end && summary.is_char_boundary(l.start) && summary.is_char_boundary(l.end)
+            l.start < l.end
+                && l.end <= summary.len()
+                && summary.is_char_boundary(l.start)
+                && summary.is_char_boundary(l.end)
         })
         .collect();
     links.sort_by_key(|l| (l.start, l.end));

@@ -2,11 +2,14 @@
 //! `{"error":{"code","message"}}` to programs ([`ApiError`]) and as a
 //! friendly page to people ([`PageError`]), with the same status either way.
 
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::html;
+
+/// The challenge of a 401: the write API takes a bearer token.
+pub(crate) const BEARER_CHALLENGE: &str = "Bearer realm=\"kenning\"";
 
 /// Why a request failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +18,12 @@ pub(crate) enum HttpError {
     BadRequest(String),
     /// Nothing is there.
     NotFound(String),
+    /// The request needs credentials it did not carry, or carried wrong
+    /// ones (answered with `WWW-Authenticate: Bearer`).
+    Unauthorized(String),
+    /// The request is understood but will not be carried out here (record
+    /// writes are turned off); the message says how to turn them on.
+    Forbidden(String),
     /// The route exists but not for this method.
     MethodNotAllowed,
     /// The request (its body, or the text in it) is larger than the
@@ -32,6 +41,8 @@ impl HttpError {
         match self {
             HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
             HttpError::NotFound(_) => StatusCode::NOT_FOUND,
+            HttpError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            HttpError::Forbidden(_) => StatusCode::FORBIDDEN,
             HttpError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             HttpError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             HttpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -44,6 +55,8 @@ impl HttpError {
         match self {
             HttpError::BadRequest(_) => "bad_request",
             HttpError::NotFound(_) => "not_found",
+            HttpError::Unauthorized(_) => "unauthorized",
+            HttpError::Forbidden(_) => "forbidden",
             HttpError::MethodNotAllowed => "method_not_allowed",
             HttpError::PayloadTooLarge(_) => "payload_too_large",
             HttpError::Unavailable(_) => "unavailable",
@@ -56,6 +69,8 @@ impl HttpError {
         match self {
             HttpError::BadRequest(m)
             | HttpError::NotFound(m)
+            | HttpError::Unauthorized(m)
+            | HttpError::Forbidden(m)
             | HttpError::PayloadTooLarge(m)
             | HttpError::Unavailable(m) => m.clone(),
             HttpError::MethodNotAllowed => "this method is not allowed here".to_owned(),
@@ -72,6 +87,8 @@ impl HttpError {
         match self {
             HttpError::BadRequest(_) => "Bad request",
             HttpError::NotFound(_) => "Not found",
+            HttpError::Unauthorized(_) => "Not authorised",
+            HttpError::Forbidden(_) => "Not allowed",
             HttpError::MethodNotAllowed => "Method not allowed",
             HttpError::PayloadTooLarge(_) => "Request too large",
             HttpError::Unavailable(_) => "Not available",
@@ -103,7 +120,19 @@ impl HttpError {
                 message: self.message(),
             },
         };
-        (self.status(), axum::Json(body)).into_response()
+        let response = (self.status(), axum::Json(body)).into_response();
+        self.challenge(response)
+    }
+
+    /// Adds `WWW-Authenticate` to the response of a 401.
+    fn challenge(&self, mut response: Response) -> Response {
+        if matches!(self, HttpError::Unauthorized(_)) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(BEARER_CHALLENGE),
+            );
+        }
+        response
     }
 
     /// The HTML rendering.
@@ -111,12 +140,13 @@ impl HttpError {
         self.log();
         let status = self.status();
         let html = html::error_page(status.as_u16(), self.heading(), &self.message());
-        (
+        let response = (
             status,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             html,
         )
-            .into_response()
+            .into_response();
+        self.challenge(response)
     }
 }
 

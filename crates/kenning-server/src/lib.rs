@@ -15,10 +15,14 @@
 //! | `GET /search?q=&types=&page=` | result page: highlighted snippets, type filter, pagination |
 //! | `GET /concept/{id}` | concept page |
 //! | `GET /wiki/{Title}` | 302 to the concept page of the title (wiki title rules, redirects) |
+//! | `GET /{type}/{id}` | record page (course, person, publication, unit, …): its text with the concepts it mentions, its concepts, fields, relations both ways, related records |
 //! | `GET /api/v1/search?q=&types=&limit=&offset=` | search results as JSON |
 //! | `GET /api/v1/suggest?q=&limit=` | title suggestions as JSON |
 //! | `GET /api/v1/concepts/{id}`, `GET /api/v1/concepts?title=` | a concept as JSON |
 //! | `GET /api/v1/concepts/{id}/related` | `{"items":[{id,title,score}]}` |
+//! | `GET /api/v1/records/{type}/{id}` | a record as JSON (what its page shows) |
+//! | `PUT /api/v1/records/{type}/{id}` | stores a record (body: one records-JSONL object; `type`/`id` optional, else equal to the address): 201 + `Location` when new, 200 when replaced; bearer token |
+//! | `DELETE /api/v1/records/{type}/{id}` | deletes a record: 204, 404 when absent; bearer token |
 //! | `POST /api/v1/wikify` | `{"text","min_score"?,"prior_only"?}` → the concepts the text mentions, with offsets and scores |
 //! | `GET /wikify`, `POST /wikify` | concept detection for people: paste a text, see it annotated |
 //! | `GET /api/openapi.json` | the OpenAPI 3.0 description of the JSON API |
@@ -26,7 +30,13 @@
 //! | `GET /static/{file}` | the stylesheet, script and icon, compiled in |
 //!
 //! Errors are `{"error":{"code","message"}}` under `/api/` and friendly
-//! HTML pages elsewhere, with the same status. Limits: queries of at most
+//! HTML pages elsewhere, with the same status. Record writes need
+//! `Authorization: Bearer <token>` equal to [`ServerConfig::api_token`]
+//! (401 with `WWW-Authenticate: Bearer` when missing or wrong; 403 when the
+//! server has no token or its engine is read-only). The site's own first
+//! path segments (`api`, `concept`, `search`, `static`, `wiki`:
+//! [`kenning_records::RESERVED_KINDS`]) are never record types, and static
+//! routes take priority over `/{type}/{id}`. Limits: queries of at most
 //! 512 bytes (longer ones are refused with 400), at most 100 results per
 //! answer (larger `limit`s are clamped), results no deeper than 10 000,
 //! request bodies of at most 1 MiB (413), except on the wikify routes:
@@ -41,6 +51,8 @@ mod html;
 mod metrics;
 mod pages;
 mod params;
+mod record_page;
+mod records;
 mod search;
 mod static_files;
 mod wikify;
@@ -118,11 +130,14 @@ impl AppState {
 /// tests with `tower::ServiceExt::oneshot`).
 pub fn app(engine: Arc<Engine>, config: ServerConfig) -> Router {
     let wikify_body = DefaultBodyLimit::max(MAX_WIKIFY_BODY_BYTES);
-    let routes: [(&'static str, MethodRouter<AppState>); 15] = [
+    let routes: [(&'static str, MethodRouter<AppState>); 17] = [
         ("/", get(pages::home)),
         ("/search", get(search::results_page)),
         ("/concept/{id}", get(pages::concept)),
         ("/wiki/{*title}", get(pages::wiki)),
+        // Routes whose first segment is static (`/concept/…`, `/wiki/…`,
+        // `/static/…`, `/api/…`) take priority over this one.
+        ("/{type}/{id}", get(records::page)),
         (
             "/wikify",
             get(wikify::page).post(wikify::submit).layer(wikify_body),
@@ -132,6 +147,12 @@ pub fn app(engine: Arc<Engine>, config: ServerConfig) -> Router {
         ("/api/v1/concepts", get(api::concept_by_title)),
         ("/api/v1/concepts/{id}", get(api::concept)),
         ("/api/v1/concepts/{id}/related", get(api::related)),
+        (
+            "/api/v1/records/{type}/{id}",
+            get(records::api_get)
+                .put(records::api_put)
+                .delete(records::api_delete),
+        ),
         ("/api/v1/wikify", post(wikify::api).layer(wikify_body)),
         ("/api/openapi.json", get(api::openapi)),
         ("/healthz", get(api::health)),
@@ -230,7 +251,7 @@ fn answer_error(uri: &Uri, error: HttpError) -> Response {
     }
 }
 
-async fn not_found(uri: Uri) -> Response {
+pub(crate) async fn not_found(uri: Uri) -> Response {
     answer_error(
         &uri,
         HttpError::NotFound("there is nothing at this address".to_owned()),

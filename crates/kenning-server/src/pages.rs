@@ -26,12 +26,16 @@ pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, 
     );
     b.push_str(&html::search_form("", "home-search", true));
     b.push_str("<ul class=\"stats\">\n");
-    for (figure, what) in [
+    let mut figures = vec![
         (stats.concepts, "concepts"),
         (stats.redirects, "aliases"),
         (stats.links, "links"),
         (stats.categories, "categories"),
-    ] {
+    ];
+    if stats.records > 0 {
+        figures.push((stats.records, "records"));
+    }
+    for (figure, what) in figures {
         let _ = writeln!(
             b,
             "<li><span class=\"figure\">{}</span> <span class=\"what\">{what}</span></li>",

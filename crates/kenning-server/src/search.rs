@@ -12,13 +12,16 @@ use crate::AppState;
 use crate::error::{ApiError, HttpError, PageError};
 use crate::html::{self, Shell, escape, is_web_url, url_encode};
 use crate::params::{MAX_OFFSET, Params};
+use crate::record_page;
 
 /// Results per page on `/search`, and the API's default `limit`.
 const PAGE_SIZE: usize = 10;
 /// Suggestions by default.
 const SUGGEST_LIMIT: usize = 8;
-/// Types the filter always offers, with their plural names.
-const KNOWN_TYPES: &[(&str, &str)] = &[("concept", "Concepts")];
+/// The record types the filter offers when the snapshot has records (the
+/// engine does not list the types it holds; any other type shows in the
+/// filter once a result or the filter itself names it).
+const RECORD_TYPES: &[&str] = &["course", "person", "publication", "unit"];
 
 /// Asks the engine, or answers an empty page for an empty query.
 async fn run_search(state: &AppState, request: SearchRequest) -> Result<SearchPage, HttpError> {
@@ -101,16 +104,26 @@ pub(crate) async fn results_page(
         offset,
     };
     let results = run_search(&state, request).await?;
+    let has_records = state.ask(|engine| engine.stats().records > 0).await?;
 
     let mut b = String::with_capacity(8192);
     b.push_str("<h1 class=\"visually-hidden\">Search results</h1>\n");
     b.push_str("<div class=\"results-form\">\n");
     b.push_str(&html::search_form(&query, "page-search", query.is_empty()));
     b.push_str("</div>\n");
-    type_filter(&mut b, &query, &types);
+    let found: Vec<&str> = results.items.iter().map(|h| h.kind.as_str()).collect();
+    type_filter(&mut b, &query, &types, has_records, &found);
 
     if query.is_empty() {
-        b.push_str("<p class=\"result-count\">Type a few words to search the concepts.</p>\n");
+        let what = if has_records {
+            "the concepts and the records"
+        } else {
+            "the concepts"
+        };
+        let _ = writeln!(
+            b,
+            "<p class=\"result-count\">Type a few words to search {what}.</p>"
+        );
     } else if results.total == 0 {
         let _ = writeln!(
             b,
@@ -168,17 +181,33 @@ fn search_url(query: &str, types: &[String], page: usize) -> String {
     url
 }
 
-/// "All types" plus one link per type.
-fn type_filter(b: &mut String, query: &str, selected: &[String]) {
-    let mut offered: Vec<(String, String)> = KNOWN_TYPES
+/// "All types" plus one link per type: concepts, the record types when
+/// the snapshot has records, and any other type a result on this page or
+/// the filter names.
+fn type_filter(
+    b: &mut String,
+    query: &str,
+    selected: &[String],
+    has_records: bool,
+    found: &[&str],
+) {
+    let mut offered: Vec<&str> = vec!["concept"];
+    if has_records {
+        offered.extend(RECORD_TYPES);
+    }
+    for t in found
         .iter()
-        .map(|(t, name)| ((*t).to_owned(), (*name).to_owned()))
-        .collect();
-    for t in selected {
-        if !offered.iter().any(|(o, _)| o == t) {
-            offered.push((t.clone(), t.clone()));
+        .copied()
+        .chain(selected.iter().map(String::as_str))
+    {
+        if !offered.contains(&t) {
+            offered.push(t);
         }
     }
+    let offered: Vec<(String, String)> = offered
+        .into_iter()
+        .map(|t| (t.to_owned(), record_page::plural_label(t)))
+        .collect();
     b.push_str("<ul class=\"type-filter\" aria-label=\"Filter by type\">\n");
     let all_current = selected.is_empty();
     filter_link(b, "All types", &search_url(query, &[], 1), all_current);
@@ -219,7 +248,11 @@ fn result_item(b: &mut String, hit: &SearchHit) {
         "#"
     };
     b.push_str("<li class=\"result\">\n");
-    let _ = writeln!(b, "<p class=\"result-type\">{}</p>", escape(&hit.kind));
+    let _ = writeln!(
+        b,
+        "<p class=\"result-type\">{}</p>",
+        escape(&record_page::type_label(&hit.kind))
+    );
     let _ = writeln!(
         b,
         "<h2><a href=\"{}\">{}</a></h2>",
@@ -357,8 +390,31 @@ mod tests {
         assert!(b.contains("<h2><a href=\"#\">&lt;script&gt;"), "{b}");
         assert!(b.contains("&lt;<mark>script</mark>&gt;"), "{b}");
         let mut b = String::new();
-        type_filter(&mut b, evil, &[evil.to_owned()]);
+        type_filter(&mut b, evil, &[evil.to_owned()], true, &[evil]);
         assert!(!b.contains("<script") && !b.contains("\"'"), "{b}");
+    }
+
+    #[test]
+    fn type_filter_offers_record_types_when_there_are_records() {
+        let mut b = String::new();
+        type_filter(&mut b, "x", &[], false, &["concept"]);
+        assert!(b.contains(">Concepts</a>") && !b.contains("Courses"), "{b}");
+        let mut b = String::new();
+        type_filter(
+            &mut b,
+            "x",
+            &["course".to_owned()],
+            true,
+            &["course", "lab"],
+        );
+        for label in ["Concepts", "People", "Publications", "Units", "Labs"] {
+            assert!(b.contains(&format!(">{label}</a>")), "{label}: {b}");
+        }
+        assert!(
+            b.contains("<span class=\"current\" aria-current=\"true\">Courses</span>"),
+            "{b}"
+        );
+        assert!(b.contains("href=\"/search?q=x&amp;types=person\""), "{b}");
     }
 
     #[test]

@@ -28,11 +28,15 @@ fn build_snapshot(xml: &Path, out: &Path) {
 }
 
 fn build_from(sources: Vec<Source>, out: &Path) {
+    build_with_records(sources, Vec::new(), out);
+}
+
+fn build_with_records(sources: Vec<Source>, records: Vec<PathBuf>, out: &Path) {
     let options = BuildOptions {
         out: out.to_owned(),
         sources,
         threads: 1,
-        records: Vec::new(),
+        records,
         holdout_percent: 0,
     };
     kenning_build::build(&options, &Arc::new(BuildProgress::default()))
@@ -1108,6 +1112,215 @@ async fn openapi_document_matches_every_response() {
         exercised.insert(((*template).to_owned(), "get", "413".to_owned()));
     }
 
+    // Records: pages and JSON over a snapshot with records, writes on a
+    // writable copy of it.
+    let records = records_app();
+    let lake = concept_id(&records_engine(), "Lake Tessel");
+    let record_gets: Vec<(&str, String, u16)> = vec![
+        (
+            "/api/v1/records/{type}/{id}",
+            "/api/v1/records/course/GEO-210(b)".into(),
+            200,
+        ),
+        (
+            "/api/v1/records/{type}/{id}",
+            "/api/v1/records/person/brandt,%20helga%20m.".into(),
+            200,
+        ),
+        (
+            "/api/v1/records/{type}/{id}",
+            "/api/v1/records/course/XSS-1".into(),
+            200,
+        ),
+        (
+            "/api/v1/records/{type}/{id}",
+            "/api/v1/records/course/NOPE".into(),
+            404,
+        ),
+        (
+            "/api/v1/records/{type}/{id}",
+            "/api/v1/records/course/%FF".into(),
+            400,
+        ),
+        ("/{type}/{id}", "/course/GEO-210(b)".into(), 200),
+        ("/{type}/{id}", "/course/NOPE".into(), 404),
+        ("/{type}/{id}", "/course/%FF".into(), 400),
+        (
+            "/api/v1/concepts/{id}",
+            format!("/api/v1/concepts/{lake}"),
+            200,
+        ),
+        ("/healthz", "/healthz".into(), 200),
+    ];
+    for (template, uri, expected) in &record_gets {
+        let reply = get(&records, uri).await;
+        check_documented(&spec, template, "get", uri, &reply, *expected);
+        exercised.insert(((*template).to_owned(), "get", expected.to_string()));
+    }
+    let big = vec![b'x'; kenning_server::MAX_BODY_BYTES + 1];
+    let request = Request::get("/api/v1/records/course/GEO-210(b)")
+        .header(header::CONTENT_LENGTH, big.len())
+        .body(Body::from(big))
+        .unwrap();
+    let reply = send(&records, request).await;
+    check_documented(
+        &spec,
+        "/api/v1/records/{type}/{id}",
+        "get",
+        "/api/v1/records/course/GEO-210(b)",
+        &reply,
+        413,
+    );
+    exercised.insert((
+        "/api/v1/records/{type}/{id}".to_owned(),
+        "get",
+        "413".to_owned(),
+    ));
+
+    let (writable, writer) = writable_app("records-openapi");
+    let off = app_with(writable);
+    let template = "/api/v1/records/{type}/{id}";
+    let new = serde_json::json!({
+        "title": "Ice on the lake", "text": "Lake Tessel in winter.", "lang": "en",
+        "fields": {"credits": 2, "tags": ["a", "b"], "optional": null},
+        "links": [{"rel": "taught_by", "type": "person", "id": "brandt, helga m."}]
+    });
+    let full = serde_json::json!({"type": "course", "id": "ICE-1", "title": "Ice on the lake, again", "url": "https://courses.example.edu/ICE-1"});
+    let too_big =
+        serde_json::json!({"title": "T", "text": "x".repeat(kenning_server::MAX_BODY_BYTES)});
+    let untitled = serde_json::json!({"text": "x"});
+    // (app, method, path, token, body, expected status)
+    type Write<'a> = (
+        &'a Router,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a Value>,
+        u16,
+    );
+    let writes: Vec<Write<'_>> = vec![
+        (
+            &writer,
+            "put",
+            "/api/v1/records/course/ICE-1",
+            Some(TOKEN),
+            Some(&new),
+            201,
+        ),
+        (
+            &writer,
+            "put",
+            "/api/v1/records/course/ICE-1",
+            Some(TOKEN),
+            Some(&full),
+            200,
+        ),
+        (
+            &writer,
+            "put",
+            "/api/v1/records/course/ICE-2",
+            Some(TOKEN),
+            Some(&untitled),
+            400,
+        ),
+        (
+            &writer,
+            "put",
+            "/api/v1/records/course/ICE-2",
+            None,
+            Some(&new),
+            401,
+        ),
+        (
+            &writer,
+            "put",
+            "/api/v1/records/course/ICE-2",
+            Some("nope"),
+            Some(&new),
+            401,
+        ),
+        (
+            &off,
+            "put",
+            "/api/v1/records/course/ICE-2",
+            Some(TOKEN),
+            Some(&new),
+            403,
+        ),
+        (
+            &writer,
+            "put",
+            "/api/v1/records/course/ICE-2",
+            Some(TOKEN),
+            Some(&too_big),
+            413,
+        ),
+        (
+            &writer,
+            "delete",
+            "/api/v1/records/course/ICE-1",
+            None,
+            None,
+            401,
+        ),
+        (
+            &off,
+            "delete",
+            "/api/v1/records/course/ICE-1",
+            Some(TOKEN),
+            None,
+            403,
+        ),
+        (
+            &writer,
+            "delete",
+            "/api/v1/records/course/ICE-1",
+            Some(TOKEN),
+            None,
+            204,
+        ),
+        (
+            &writer,
+            "delete",
+            "/api/v1/records/course/ICE-1",
+            Some(TOKEN),
+            None,
+            404,
+        ),
+    ];
+    for (app, method, uri, token, body, expected) in writes {
+        let body_text = body.map(Value::to_string).unwrap_or_default();
+        let reply = send(
+            app,
+            write_request(&method.to_uppercase(), uri, token, body_text),
+        )
+        .await;
+        check_documented(&spec, template, method, uri, &reply, expected);
+        exercised.insert((template.to_owned(), method, expected.to_string()));
+        if let (Some(body), 200 | 201) = (body, expected) {
+            let request_body = resolve(&spec, &spec["paths"][template][method]["requestBody"]);
+            let schema = &request_body["content"]["application/json"]["schema"];
+            let errors = validate(&spec, schema, body, "$");
+            assert!(
+                errors.is_empty(),
+                "{uri}: {body} does not match: {errors:?}"
+            );
+        }
+        if expected == 401 {
+            assert!(reply.header("www-authenticate").starts_with("Bearer"));
+        }
+        let operation = &spec["paths"][template][method];
+        assert_eq!(
+            operation["security"][0]["bearer"],
+            serde_json::json!([]),
+            "{method}"
+        );
+    }
+    assert_eq!(
+        spec["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+
     // Every documented path is served, and every documented status but 500
     // was seen.
     for (path, item) in spec["paths"].as_object().unwrap() {
@@ -1973,4 +2186,1167 @@ async fn wikify_page_escapes_what_is_typed_and_what_the_dump_says() {
 
 fn app_with(engine: Arc<Engine>) -> Router {
     app(engine, ServerConfig::default())
+}
+
+// ----------------------------------------------------------------- records
+
+/// The token of the apps that take record writes.
+const TOKEN: &str = "s3cret-token";
+
+/// A hostile record's title, text and field.
+const EVIL: &str = "<script>alert(\"r\")</script> & 'co'";
+
+/// Records about the example wiki (invented here): a course taught by a
+/// person (whose id has a comma and spaces) and by someone absent from the
+/// records, the person a member of a unit, a second course and a
+/// publication by the same person, and a hostile course.
+fn records_jsonl() -> String {
+    let lines = [
+        serde_json::json!({
+            "type": "course", "id": "GEO-210(b)", "title": "Shorelines of the north",
+            "text": "A walking seminar along Lake Tessel and the Tessel River, from the Merrowby \
+                     Lighthouse to Kettle Island, with a crossing on the Merrowby Ferry.",
+            "url": "https://courses.example.edu/GEO-210b", "lang": "en",
+            "fields": {"credits": 3, "semester": "spring", "tags": ["field work", "water"], "note": ""},
+            "links": [
+                {"rel": "taught_by", "type": "person", "id": "brandt, helga m."},
+                {"rel": "taught_by", "type": "person", "id": "999999"}
+            ]
+        }),
+        serde_json::json!({
+            "type": "person", "id": "brandt, helga m.", "title": "Helga M. Brandt", "text": "",
+            "fields": {"position": "Lecturer"},
+            "links": [{"rel": "member_of", "type": "unit", "id": "SHORE"}]
+        }),
+        serde_json::json!({
+            "type": "unit", "id": "SHORE", "title": "Shoreline Studies Group",
+            "text": "Studies Lake Tessel and the harbour of Merrowby."
+        }),
+        serde_json::json!({
+            "type": "course", "id": "HIST-150", "title": "Lanterns and ledgers",
+            "text": "The Merrowby Lantern Festival and the Market Hall seen through the town \
+                     ledgers kept at the Merrowby Public Library.",
+            "links": [{"rel": "taught_by", "type": "person", "id": "brandt, helga m."}]
+        }),
+        serde_json::json!({
+            "type": "publication", "id": "2026-001", "title": "Ferry logs of a cold lake",
+            "text": "Reading the winter logs of the Merrowby Ferry on Lake Tessel.",
+            "fields": {"year": 2026},
+            "links": [{"rel": "authored_by", "type": "person", "id": "brandt, helga m."}]
+        }),
+        serde_json::json!({
+            "type": "course", "id": "XSS-1", "title": EVIL,
+            "text": format!("{EVIL} on Lake Tessel <img src=x onerror=alert(1)> \"quoted\""),
+            "url": "javascript:alert(9)",
+            "fields": {"<b>f</b>": EVIL},
+            "links": [{"rel": "x<y", "type": "person", "id": "brandt, helga m."}]
+        }),
+    ];
+    lines
+        .iter()
+        .filter(|l| l["links"][0]["rel"] != "x<y")
+        .map(|l| format!("{l}\n"))
+        .collect::<String>()
+        + &{
+            // `x<y` is not a valid relation name: the hostile record links
+            // nowhere, its markup is in its title, text, url and field.
+            let mut hostile = lines[5].clone();
+            hostile.as_object_mut().unwrap().remove("links");
+            format!("{hostile}\n")
+        }
+}
+
+/// Builds the example wiki with [`records_jsonl`] into a fresh folder
+/// `name` (any live records store of an earlier run removed).
+fn build_records_snapshot(name: &str) -> PathBuf {
+    let out = scratch(name);
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+    let records = out.with_extension("records.jsonl");
+    std::fs::write(&records, records_jsonl()).unwrap();
+    build_with_records(
+        vec![Source::Dump(examples_dir().join("tiny-wiki.xml"))],
+        vec![records],
+        &out,
+    );
+    out
+}
+
+/// The example wiki with records, read-only, built once per test run.
+fn records_engine() -> Arc<Engine> {
+    static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let out = build_records_snapshot("records");
+            Arc::new(Engine::open(&out).expect("open the records snapshot"))
+        })
+        .clone()
+}
+
+fn records_app() -> Router {
+    app(records_engine(), ServerConfig::default())
+}
+
+/// A writable engine on a snapshot folder of its own (one writer per
+/// folder), and an app that takes writes with [`TOKEN`].
+fn writable_app(name: &str) -> (Arc<Engine>, Router) {
+    let out = build_records_snapshot(name);
+    let engine = Arc::new(Engine::open_writable(&out).expect("open the records snapshot writable"));
+    let config = ServerConfig {
+        api_token: Some(TOKEN.to_owned()),
+        ..ServerConfig::default()
+    };
+    (Arc::clone(&engine), app(engine, config))
+}
+
+fn concept_id(engine: &Engine, title: &str) -> u32 {
+    engine
+        .find_title(title)
+        .unwrap_or_else(|| panic!("no concept {title}"))
+}
+
+/// A write request with `Authorization: Bearer {token}` when given.
+fn write_request(
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: impl Into<Body>,
+) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    request.body(body.into()).unwrap()
+}
+
+async fn put_record(app: &Router, uri: &str, token: Option<&str>, body: &Value) -> Reply {
+    send(app, write_request("PUT", uri, token, body.to_string())).await
+}
+
+async fn delete_record(app: &Router, uri: &str, token: Option<&str>) -> Reply {
+    send(app, write_request("DELETE", uri, token, Body::empty())).await
+}
+
+/// The relations of a record's JSON as `(direction, rel, type, id, exists)`.
+fn relations_of(record: &Value) -> BTreeSet<(String, String, String, String, bool)> {
+    record["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["direction"].as_str().unwrap().to_owned(),
+                r["rel"].as_str().unwrap().to_owned(),
+                r["type"].as_str().unwrap().to_owned(),
+                r["id"].as_str().unwrap().to_owned(),
+                r["exists"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn relation(
+    direction: &str,
+    rel: &str,
+    kind: &str,
+    id: &str,
+    exists: bool,
+) -> (String, String, String, String, bool) {
+    (direction.into(), rel.into(), kind.into(), id.into(), exists)
+}
+
+/// The `href` of the first link whose text is `text`.
+fn href_of<'a>(html: &'a str, text: &str) -> &'a str {
+    let end = html
+        .find(&format!("\">{text}</a>"))
+        .unwrap_or_else(|| panic!("no link {text:?} in\n{html}"));
+    let start = html[..end].rfind("href=\"").unwrap() + 6;
+    &html[start..end]
+}
+
+/// `html` without the one script element every page has.
+fn without_page_script(html: &str) -> String {
+    html.replace("<script src=\"/static/search.js\" defer></script>", "")
+}
+
+#[tokio::test]
+async fn record_page_shows_concepts_fields_and_relations_both_ways() {
+    let engine = records_engine();
+    let app = records_app();
+    let lake = concept_id(&engine, "Lake Tessel");
+
+    // The course as JSON: detected concepts, relations (one to an absent person).
+    let course = get(&app, "/api/v1/records/course/GEO-210(b)").await;
+    assert_eq!(course.status, StatusCode::OK, "{}", course.body);
+    let course = course.json();
+    assert_eq!(course["type"], "course");
+    assert_eq!(course["id"], "GEO-210(b)");
+    assert_eq!(course["page_url"], "/course/GEO-210(b)");
+    assert_eq!(course["concepts_inherited"], false);
+    let concepts: Vec<u64> = course["concepts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_u64().unwrap())
+        .collect();
+    assert!(concepts.contains(&u64::from(lake)), "{course}");
+    assert!(concepts.len() >= 3, "{course}");
+    let annotation = course["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["concept"]["id"] == lake)
+        .unwrap_or_else(|| panic!("Lake Tessel is not annotated: {course}"));
+    let text = course["text"].as_str().unwrap();
+    let (s, e) = (
+        annotation["byte_start"].as_u64().unwrap() as usize,
+        annotation["byte_end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[s..e], "Lake Tessel");
+    assert_eq!(
+        relations_of(&course),
+        BTreeSet::from([
+            relation("outgoing", "taught_by", "person", "brandt, helga m.", true),
+            relation("outgoing", "taught_by", "person", "999999", false),
+        ])
+    );
+    let missing = course["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "999999")
+        .unwrap();
+    assert!(missing["title"].is_null());
+    assert_eq!(course["fields"]["credits"], 3);
+
+    // The course page: everything above, for people.
+    let page = get(&app, "/course/GEO-210(b)").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.content_type().starts_with("text/html"));
+    let html = &page.body;
+    for needle in [
+        "<p class=\"type-label\">Course</p>",
+        "<h1>Shorelines of the north</h1>",
+        "<h2>Description</h2>",
+        "<div lang=\"en\">",
+        "<h2>Concepts</h2>",
+        "<h2>Fields</h2>",
+        "<dt>Credits</dt><dd>3</dd>",
+        "<dt>Tags</dt><dd>field work, water</dd>",
+        "<h2>Relations</h2>",
+        "<dt>Taught by</dt>",
+        "<a href=\"/person/brandt,%20helga%20m.\">Helga M. Brandt</a>",
+        "<li class=\"missing\"><span class=\"missing-record\">Person 999999</span>",
+        "missing: not in the records",
+        "<h2>Related</h2>",
+        "<a href=\"https://courses.example.edu/GEO-210b\" rel=\"nofollow noopener noreferrer\">",
+        "<a href=\"/api/v1/records/course/GEO-210(b)\" type=\"application/json\">JSON</a>",
+        "<h2>About this result</h2>",
+        "This page is automatically generated",
+        "Generated automatically from the record's text and the wiki: the concept links in the text",
+    ] {
+        assert!(html.contains(needle), "{needle:?} not in\n{html}");
+    }
+    assert!(!html.contains("<dt>Note</dt>"), "empty fields are skipped");
+    // The mention links to its concept, the score on hover.
+    assert!(
+        html.contains(&format!(
+            "<a href=\"/concept/{lake}\" title=\"Lake Tessel (score "
+        )),
+        "{html}"
+    );
+    assert!(html.contains(&format!(
+        "<li><a href=\"/concept/{lake}\">Lake Tessel</a><meter"
+    )));
+
+    // The person (no text of its own): inherited concepts, and the inverse
+    // relations: it teaches both courses and wrote the publication.
+    let href = href_of(html, "Helga M. Brandt").to_owned();
+    let person_page = get(&app, &href).await;
+    assert_eq!(
+        person_page.status,
+        StatusCode::OK,
+        "{href}: {}",
+        person_page.body
+    );
+    let html = &person_page.body;
+    for needle in [
+        "<p class=\"type-label\">Person</p>",
+        "<h1>Helga M. Brandt</h1>",
+        "This record has no text.",
+        "Inherited from linked records",
+        "<dt>Teaches</dt>",
+        "<a href=\"/course/GEO-210(b)\">Shorelines of the north</a>",
+        "<a href=\"/course/HIST-150\">Lanterns and ledgers</a>",
+        "<dt>Author of</dt>",
+        "<a href=\"/publication/2026-001\">Ferry logs of a cold lake</a>",
+        "<dt>Member of</dt>",
+        "<a href=\"/unit/SHORE\">Shoreline Studies Group</a>",
+        "<dt>Id</dt><dd>brandt, helga m.</dd>",
+    ] {
+        assert!(html.contains(needle), "{needle:?} not in\n{html}");
+    }
+    let person = get(&app, "/api/v1/records/person/brandt%2C%20helga%20m.").await;
+    assert_eq!(person.status, StatusCode::OK, "{}", person.body);
+    let person = person.json();
+    assert_eq!(person["concepts_inherited"], true);
+    assert!(!person["concepts"].as_array().unwrap().is_empty());
+    assert_eq!(
+        relations_of(&person),
+        BTreeSet::from([
+            relation("outgoing", "member_of", "unit", "SHORE", true),
+            relation("incoming", "taught_by", "course", "GEO-210(b)", true),
+            relation("incoming", "taught_by", "course", "HIST-150", true),
+            relation("incoming", "authored_by", "publication", "2026-001", true),
+        ])
+    );
+    let labels: BTreeSet<&str> = person["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        BTreeSet::from(["author of", "member of", "teaches"])
+    );
+
+    // The unit lists its member; every relation link on every page leads
+    // to a page that answers.
+    let unit = get(&app, "/unit/SHORE").await;
+    assert!(unit.body.contains("<dt>Members</dt>"), "{}", unit.body);
+    for uri in [
+        "/course/GEO-210(b)",
+        "/course/GEO-210%28b%29",
+        "/person/brandt,%20helga%20m.",
+        "/unit/SHORE",
+        "/course/HIST-150",
+        "/publication/2026-001",
+    ] {
+        let reply = get(&app, uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}");
+        let mut rest = reply.body.as_str();
+        while let Some(at) = rest.find("<a href=\"/") {
+            rest = &rest[at + 9..];
+            let href = &rest[..rest.find('"').unwrap()];
+            let first = href.trim_start_matches('/').split('/').next().unwrap();
+            if ["course", "person", "unit", "publication"].contains(&first) {
+                let followed = get(&app, &href.replace("&amp;", "&")).await;
+                assert_eq!(followed.status, StatusCode::OK, "{uri} links to {href}");
+            }
+        }
+    }
+
+    // Related records share concepts: the course and the publication
+    // (both about Lake Tessel and the ferry).
+    let related = &course["related"];
+    assert!(
+        related["publication"]
+            .as_array()
+            .is_some_and(|items| items.iter().any(|r| r["id"] == "2026-001")),
+        "{related}"
+    );
+}
+
+#[tokio::test]
+async fn concept_page_lists_the_records_about_it() {
+    let engine = records_engine();
+    let app = records_app();
+    let lake = concept_id(&engine, "Lake Tessel");
+    let page = get(&app, &format!("/concept/{lake}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = &page.body;
+    let section = &html
+        [html.find("id=\"institution-sections\"").unwrap()..html.find("id=\"about\"").unwrap()];
+    assert!(
+        section.contains("<section id=\"records-course\" class=\"records\">"),
+        "{section}"
+    );
+    let courses = engine.concept(lake).unwrap().records;
+    let course_group = courses.iter().find(|g| g.kind == "course").unwrap();
+    assert!(
+        section.contains(&format!("<h2>Courses ({})</h2>", course_group.count)),
+        "{section}"
+    );
+    assert!(
+        section.contains("<li><a href=\"/course/GEO-210(b)\">Shorelines of the north</a><meter"),
+        "{section}"
+    );
+    assert!(section.contains("<h2>Publications (1)</h2>"), "{section}");
+    assert!(
+        section.contains("<a href=\"/publication/2026-001\">"),
+        "{section}"
+    );
+    assert!(section.contains("<h2>Units ("), "{section}");
+
+    let json = get(&app, &format!("/api/v1/concepts/{lake}")).await.json();
+    let groups = json["records"].as_array().unwrap();
+    let course = groups.iter().find(|g| g["type"] == "course").unwrap();
+    assert!(course["count"].as_u64().unwrap() >= 2, "{course}");
+    assert!(
+        course["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "GEO-210(b)" && r["url"] == "/course/GEO-210(b)"),
+        "{course}"
+    );
+
+    // A concept no record is about: the container is there, empty.
+    let ida = concept_id(&engine, "Ida Varrow");
+    let page = get(&app, &format!("/concept/{ida}")).await;
+    if engine.concept(ida).unwrap().records.is_empty() {
+        assert!(
+            page.body
+                .contains("<div id=\"institution-sections\" class=\"institution-sections\"></div>")
+        );
+    }
+}
+
+#[tokio::test]
+async fn search_finds_records_and_filters_by_type() {
+    let app = records_app();
+    let v = get(&app, "/api/v1/search?q=shorelines").await.json();
+    let hit = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "GEO-210(b)")
+        .unwrap_or_else(|| panic!("the course is not found: {v}"));
+    assert_eq!(hit["type"], "course");
+    assert_eq!(hit["url"], "/course/GEO-210(b)");
+
+    let v = get(&app, "/api/v1/search?q=lake+tessel&types=course")
+        .await
+        .json();
+    let items = v["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "{v}");
+    assert!(items.iter().all(|h| h["type"] == "course"), "{v}");
+    let v = get(&app, "/api/v1/search?q=brandt&types=person")
+        .await
+        .json();
+    assert_eq!(v["items"][0]["id"], "brandt, helga m.", "{v}");
+    assert_eq!(v["items"][0]["url"], "/person/brandt,%20helga%20m.");
+    let v = get(&app, "/api/v1/search?q=shorelines&types=concept")
+        .await
+        .json();
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["type"] == "concept"),
+        "{v}"
+    );
+    let v = get(
+        &app,
+        "/api/v1/search?q=lake+tessel&types=course,publication",
+    )
+    .await
+    .json();
+    let kinds: BTreeSet<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, BTreeSet::from(["course", "publication"]), "{v}");
+
+    // The result page: the record's type, a link to its page, the filter
+    // offering the record types.
+    let page = get(&app, "/search?q=shorelines").await;
+    let html = &page.body;
+    assert!(
+        html.contains("<p class=\"result-type\">Course</p>"),
+        "{html}"
+    );
+    assert!(html.contains("<a href=\"/course/GEO-210(b)\">"), "{html}");
+    for (label, kind) in [
+        ("Concepts", "concept"),
+        ("Courses", "course"),
+        ("People", "person"),
+        ("Publications", "publication"),
+        ("Units", "unit"),
+    ] {
+        assert!(
+            html.contains(&format!(
+                "<a href=\"/search?q=shorelines&amp;types={kind}\">{label}</a>"
+            )),
+            "{label}: {html}"
+        );
+    }
+    let filtered = get(&app, "/search?q=lake+tessel&types=course").await;
+    assert!(
+        filtered
+            .body
+            .contains("<span class=\"current\" aria-current=\"true\">Courses</span>"),
+        "{}",
+        filtered.body
+    );
+    assert!(
+        !filtered
+            .body
+            .contains("<p class=\"result-type\">Concept</p>")
+    );
+    // A snapshot without records offers concepts only.
+    let plain = get(&tiny_app(), "/search?q=lake").await;
+    assert!(!plain.body.contains("Courses"), "{}", plain.body);
+    // The home page counts the records.
+    let home = get(&app, "/").await;
+    assert!(home.body.contains("<span class=\"what\">records</span>"));
+    let stats = get(&app, "/healthz").await.json()["stats"].clone();
+    assert_eq!(stats["records"], 6, "{stats}");
+    assert_eq!(stats["record_missing_links"], 1, "{stats}");
+    assert_eq!(stats["record_links"], 5, "{stats}");
+}
+
+#[tokio::test]
+async fn record_addresses_answer_404_and_never_shadow_the_site() {
+    let engine = records_engine();
+    let app = records_app();
+    let merrowby = concept_id(&engine, "Merrowby");
+    let cases: Vec<(String, StatusCode, &str)> = vec![
+        ("/course/NOPE-1".into(), StatusCode::NOT_FOUND, "text/html"),
+        ("/nosuchtype/x".into(), StatusCode::NOT_FOUND, "text/html"),
+        ("/course/%FF".into(), StatusCode::BAD_REQUEST, "text/html"),
+        ("/course/a%2Fb".into(), StatusCode::NOT_FOUND, "text/html"),
+        (
+            "/api/v1/records/course/NOPE-1".into(),
+            StatusCode::NOT_FOUND,
+            "application/json",
+        ),
+        (
+            "/api/v1/records/course/%FF".into(),
+            StatusCode::BAD_REQUEST,
+            "application/json",
+        ),
+        (
+            "/api/v1/records/concept/1".into(),
+            StatusCode::NOT_FOUND,
+            "application/json",
+        ),
+        // The site's own first segments: never records.
+        (
+            "/api/nothing".into(),
+            StatusCode::NOT_FOUND,
+            "application/json",
+        ),
+        ("/api/v1".into(), StatusCode::NOT_FOUND, "application/json"),
+        (format!("/concept/{merrowby}"), StatusCode::OK, "text/html"),
+        ("/concept/abc".into(), StatusCode::BAD_REQUEST, "text/html"),
+        ("/wiki/Merrowby".into(), StatusCode::FOUND, ""),
+        ("/wiki/Lake_Tessel".into(), StatusCode::FOUND, ""),
+        ("/search?q=lake".into(), StatusCode::OK, "text/html"),
+        ("/static/style.css".into(), StatusCode::OK, "text/css"),
+        ("/static/x.txt".into(), StatusCode::NOT_FOUND, "text/html"),
+        ("/healthz".into(), StatusCode::OK, "application/json"),
+        ("/wikify".into(), StatusCode::OK, "text/html"),
+        (
+            "/course/GEO-210(b)/x".into(),
+            StatusCode::NOT_FOUND,
+            "text/html",
+        ),
+    ];
+    for (uri, status, content_type) in cases {
+        let reply = get(&app, &uri).await;
+        assert_eq!(reply.status, status, "{uri}: {}", reply.body);
+        assert!(
+            reply.content_type().starts_with(content_type),
+            "{uri}: {}",
+            reply.content_type()
+        );
+    }
+    let missing = get(&app, "/course/NOPE-1").await;
+    assert!(
+        missing
+            .body
+            .contains("There is no course record with id “NOPE-1”.")
+    );
+    assert_json_error(
+        &get(&app, "/api/v1/records/course/NOPE-1").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    // Record writes are refused on the HTML page's address.
+    let put = send(
+        &app,
+        write_request("PUT", "/course/HIST-150", Some(TOKEN), "{}"),
+    )
+    .await;
+    assert_eq!(put.status, StatusCode::METHOD_NOT_ALLOWED);
+    // The route is counted under its pattern.
+    let metrics = get(&app, "/metrics").await.body;
+    assert!(metrics.contains("route=\"/{type}/{id}\""), "{metrics}");
+}
+
+#[tokio::test]
+async fn record_writes_need_a_valid_token() {
+    let (engine, app) = writable_app("records-auth");
+    let uri = "/api/v1/records/course/NEW-1";
+    let body = serde_json::json!({"title": "New course", "text": "Lake Tessel."});
+    for (token, what) in [
+        (None, "no token"),
+        (Some("wrong"), "a wrong token"),
+        (Some("s3cret-toke"), "a prefix of the token"),
+        (Some("s3cret-token-and-more"), "the token and more"),
+    ] {
+        let reply = put_record(&app, uri, token, &body).await;
+        assert_json_error(&reply, StatusCode::UNAUTHORIZED, "unauthorized");
+        assert!(
+            reply.header("www-authenticate").starts_with("Bearer"),
+            "{what}"
+        );
+        let reply = delete_record(&app, "/api/v1/records/course/HIST-150", token).await;
+        assert_json_error(&reply, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    // Another scheme, or the token without a scheme.
+    for value in [
+        format!("Basic {TOKEN}"),
+        TOKEN.to_owned(),
+        "Bearer".to_owned(),
+    ] {
+        let request = Request::put(uri)
+            .header(header::AUTHORIZATION, value.as_str())
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let reply = send(&app, request).await;
+        assert_json_error(&reply, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    assert!(engine.record("course", "NEW-1").is_none());
+    assert!(engine.record("course", "HIST-150").is_some());
+
+    // No token configured: writes are off, whatever the request carries.
+    let off = app_with(Arc::clone(&engine));
+    for reply in [
+        put_record(&off, uri, Some(TOKEN), &body).await,
+        put_record(&off, uri, None, &body).await,
+        delete_record(&off, "/api/v1/records/course/HIST-150", Some(TOKEN)).await,
+    ] {
+        assert_json_error(&reply, StatusCode::FORBIDDEN, "forbidden");
+        assert!(
+            reply.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("KENNING_API_TOKEN")
+        );
+    }
+    // A token, but a read-only engine.
+    let read_only = kenning_server::app(
+        records_engine(),
+        ServerConfig {
+            api_token: Some(TOKEN.to_owned()),
+            ..ServerConfig::default()
+        },
+    );
+    let reply = put_record(&read_only, uri, Some(TOKEN), &body).await;
+    assert_json_error(&reply, StatusCode::FORBIDDEN, "forbidden");
+    assert!(reply.body.contains("KENNING_API_TOKEN"));
+    assert!(engine.record("course", "NEW-1").is_none());
+}
+
+#[tokio::test]
+async fn record_writes_show_at_once_and_in_search_after_settling() {
+    let (engine, app) = writable_app("records-writes");
+    let lake = concept_id(&engine, "Lake Tessel");
+    let uri = "/api/v1/records/course/ICE-9(a)";
+    let body = serde_json::json!({
+        "title": "Quirkwater ice studies",
+        "text": "Measuring the winter ice of Lake Tessel near Kettle Island.",
+        "fields": {"credits": 2},
+        "links": [{"rel": "taught_by", "type": "person", "id": "brandt, helga m."}]
+    });
+
+    // Created: 201, Location, the record as stored.
+    let created = put_record(&app, uri, Some(TOKEN), &body).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(
+        created.header("location"),
+        "/api/v1/records/course/ICE-9(a)"
+    );
+    let record = created.json();
+    assert_eq!(record["type"], "course");
+    assert_eq!(record["id"], "ICE-9(a)");
+    assert_eq!(record["live"], true);
+    assert!(
+        record["concepts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == lake),
+        "{record}"
+    );
+    // Its page shows it at once, and so does its teacher's.
+    let page = get(&app, "/course/ICE-9(a)").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<h1>Quirkwater ice studies</h1>"));
+    let teacher = get(&app, "/person/brandt,%20helga%20m.").await;
+    assert!(
+        teacher
+            .body
+            .contains("<a href=\"/course/ICE-9(a)\">Quirkwater ice studies</a>"),
+        "{}",
+        teacher.body
+    );
+    // Search, related records and concept pages once settled.
+    engine.settle_records().unwrap();
+    let found = get(&app, "/api/v1/search?q=quirkwater").await.json();
+    assert_eq!(found["items"][0]["id"], "ICE-9(a)", "{found}");
+    assert_eq!(found["items"][0]["url"], "/course/ICE-9(a)");
+    let concept = get(&app, &format!("/concept/{lake}")).await;
+    assert!(
+        concept.body.contains("<a href=\"/course/ICE-9(a)\">"),
+        "{}",
+        concept.body
+    );
+
+    // Replaced: 200, the new title everywhere; type and id in the body are
+    // fine when they match the address.
+    let mut changed = body.clone();
+    changed["title"] = Value::from("Quirkwater ice studies, revised");
+    changed["type"] = Value::from("course");
+    changed["id"] = Value::from("ICE-9(a)");
+    let replaced = put_record(&app, uri, Some(TOKEN), &changed).await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    assert!(replaced.header("location").is_empty());
+    assert_eq!(replaced.json()["title"], "Quirkwater ice studies, revised");
+    assert!(
+        get(&app, "/course/ICE-9(a)")
+            .await
+            .body
+            .contains("<h1>Quirkwater ice studies, revised</h1>")
+    );
+    engine.settle_records().unwrap();
+    let found = get(&app, "/api/v1/search?q=quirkwater").await.json();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(
+        found["items"][0]["title"],
+        "Quirkwater ice studies, revised"
+    );
+
+    // Refused bodies: 400 naming the field, nothing stored.
+    for (bad, field) in [
+        (serde_json::json!({"text": "no title"}), "\"title\""),
+        (
+            serde_json::json!({"title": "T", "type": "person"}),
+            "\"type\"",
+        ),
+        (serde_json::json!({"title": "T", "id": "OTHER"}), "\"id\""),
+        (
+            serde_json::json!({"title": "T", "fields": {"a": {"b": 1}}}),
+            "\"fields.a\"",
+        ),
+        (
+            serde_json::json!({"title": "T", "links": [{"rel": "taught_by", "type": "person"}]}),
+            "\"links[0].id\"",
+        ),
+        (
+            serde_json::json!({"title": "T", "colour": "red"}),
+            "\"colour\"",
+        ),
+        (serde_json::json!([1]), "JSON object"),
+    ] {
+        let reply = put_record(&app, "/api/v1/records/course/BAD-1", Some(TOKEN), &bad).await;
+        assert_json_error(&reply, StatusCode::BAD_REQUEST, "bad_request");
+        let message = reply.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(message.contains(field), "{bad}: {message}");
+    }
+    let reply = send(
+        &app,
+        write_request(
+            "PUT",
+            "/api/v1/records/course/BAD-1",
+            Some(TOKEN),
+            "{\"title\": ",
+        ),
+    )
+    .await;
+    assert_json_error(&reply, StatusCode::BAD_REQUEST, "bad_request");
+    let reply = put_record(
+        &app,
+        "/api/v1/records/concept/BAD-1",
+        Some(TOKEN),
+        &serde_json::json!({"title": "T"}),
+    )
+    .await;
+    assert_json_error(&reply, StatusCode::BAD_REQUEST, "bad_request");
+    assert!(reply.body.contains("reserved"), "{}", reply.body);
+    assert!(engine.record("course", "BAD-1").is_none());
+    // Too large: 413, announced or not.
+    let big = serde_json::json!({"title": "T", "text": "x".repeat(kenning_server::MAX_BODY_BYTES)});
+    let reply = put_record(&app, "/api/v1/records/course/BIG-1", Some(TOKEN), &big).await;
+    assert_json_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    let big = big.to_string();
+    let mut request = write_request(
+        "PUT",
+        "/api/v1/records/course/BIG-1",
+        Some(TOKEN),
+        big.clone(),
+    );
+    request
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, big.len().into());
+    let reply = send(&app, request).await;
+    assert_json_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    assert!(engine.record("course", "BIG-1").is_none());
+
+    // Deleted: 204, then gone everywhere; a second delete is a 404.
+    let deleted = delete_record(&app, uri, Some(TOKEN)).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.body);
+    assert!(deleted.body.is_empty());
+    assert_eq!(
+        get(&app, "/course/ICE-9(a)").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_json_error(&get(&app, uri).await, StatusCode::NOT_FOUND, "not_found");
+    assert_json_error(
+        &delete_record(&app, uri, Some(TOKEN)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    engine.settle_records().unwrap();
+    let found = get(&app, "/api/v1/search?q=quirkwater").await.json();
+    assert_eq!(found["total"], 0, "{found}");
+    // A record of the build, replaced: search shows the new version only.
+    let before = get(&app, "/api/v1/search?q=ledgers").await.json();
+    assert_eq!(before["items"][0]["id"], "HIST-150", "{before}");
+    let reply = put_record(
+        &app,
+        "/api/v1/records/course/HIST-150",
+        Some(TOKEN),
+        &serde_json::json!({"title": "Lanterns and ledgers, revised", "text": "Ledgers of the Merrowby Lantern Festival."}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    engine.settle_records().unwrap();
+    let after = get(&app, "/api/v1/search?q=ledgers").await.json();
+    let titles: Vec<&str> = after["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["id"] == "HIST-150")
+        .map(|h| h["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Lanterns and ledgers, revised"], "{after}");
+    // Its old links are gone: the teacher no longer teaches it.
+    let teacher = get(&app, "/api/v1/records/person/brandt,%20helga%20m.")
+        .await
+        .json();
+    assert!(
+        !relations_of(&teacher).contains(&relation(
+            "incoming",
+            "taught_by",
+            "course",
+            "HIST-150",
+            true
+        )),
+        "{teacher}"
+    );
+
+    // A record of the build can be deleted too; links to it then show it missing.
+    assert_eq!(
+        delete_record(&app, "/api/v1/records/unit/SHORE", Some(TOKEN))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    let person = get(&app, "/api/v1/records/person/brandt,%20helga%20m.")
+        .await
+        .json();
+    assert!(
+        relations_of(&person).contains(&relation("outgoing", "member_of", "unit", "SHORE", false)),
+        "{person}"
+    );
+    // An id with spaces and a comma, written through its encoded address.
+    let reply = put_record(
+        &app,
+        "/api/v1/records/person/doe,%20jane%20(guest)",
+        Some(TOKEN),
+        &serde_json::json!({"title": "Jane Doe"}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    assert_eq!(reply.json()["page_url"], "/person/doe,%20jane%20(guest)");
+    assert_eq!(
+        get(&app, "/person/doe,%20jane%20(guest)").await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn hostile_records_are_escaped_everywhere() {
+    let engine = records_engine();
+    let app = records_app();
+    let lake = concept_id(&engine, "Lake Tessel");
+    let escaped = "&lt;script&gt;alert(&quot;r&quot;)&lt;/script&gt; &amp; &#39;co&#39;";
+    let record = get(&app, "/course/XSS-1").await;
+    assert_eq!(record.status, StatusCode::OK, "{}", record.body);
+    assert!(
+        record.body.contains(&format!("<h1>{escaped}</h1>")),
+        "{}",
+        record.body
+    );
+    assert!(
+        record.body.contains(&format!("<dd>{escaped}</dd>")),
+        "{}",
+        record.body
+    );
+    assert!(
+        record.body.contains("<dd>javascript:alert(9)</dd>"),
+        "{}",
+        record.body
+    );
+    let mut bodies = vec![record.body];
+    bodies.push(get(&app, &format!("/concept/{lake}")).await.body);
+    bodies.push(get(&app, "/search?q=alert").await.body);
+    bodies.push(get(&app, "/search?q=lake&types=course").await.body);
+    assert!(
+        bodies[1].contains(&format!("<a href=\"/course/XSS-1\">{escaped}</a>")),
+        "{}",
+        bodies[1]
+    );
+    assert!(
+        bodies[2].contains("<a href=\"/course/XSS-1\">"),
+        "{}",
+        bodies[2]
+    );
+    // A hostile record written live, with markup in its id too.
+    let (writer_engine, writer) = writable_app("records-hostile");
+    let reply = put_record(
+        &writer,
+        "/api/v1/records/course/%3Cb%3Ex%22'%26%3Cimg",
+        Some(TOKEN),
+        &serde_json::json!({"title": EVIL, "text": EVIL, "fields": {EVIL: EVIL}, "url": "javascript:alert(1)",
+            "links": [{"rel": "taught_by", "type": "person", "id": EVIL.replace('/', "|").replace('?', "")}]}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let location = reply.header("location").to_owned();
+    assert!(
+        !location.contains('<') && !location.contains('"'),
+        "{location}"
+    );
+    writer_engine.settle_records().unwrap();
+    let page_url = reply.json()["page_url"].as_str().unwrap().to_owned();
+    let page = get(&writer, &page_url).await;
+    assert_eq!(page.status, StatusCode::OK, "{page_url}");
+    bodies.push(page.body);
+    bodies.push(get(&writer, "/search?q=alert").await.body);
+    let person = get(&writer, "/person/brandt,%20helga%20m.").await;
+    bodies.push(person.body);
+    for body in &bodies {
+        let body = without_page_script(body);
+        for needle in [
+            "<script",
+            "<img",
+            "<b>",
+            "href=\"javascript:",
+            "'co'",
+            "\"r\"",
+        ] {
+            assert!(!body.contains(needle), "{needle:?} unescaped in\n{body}");
+        }
+    }
+}
+
+// ------------------------------------------------- records on real data
+
+/// `../shared/data` (or `KENNING_DATA`) when it holds what the real-data
+/// tests read; they are skipped (with a note) otherwise, unless
+/// `KENNING_REQUIRE_DATA` is set.
+fn real_data() -> Option<PathBuf> {
+    let dir = std::env::var_os("KENNING_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let needed = [
+        dir.join("wikispeedia/concepts.jsonl.gz"),
+        dir.join("institution/records/epfl-registry-sample.jsonl"),
+    ];
+    if needed.iter().all(|p| p.is_file()) {
+        Some(dir)
+    } else if std::env::var_os("KENNING_REQUIRE_DATA").is_some() {
+        panic!("{needed:?} are absent and KENNING_REQUIRE_DATA is set");
+    } else {
+        eprintln!("note: {needed:?} are absent; real-records tests skipped");
+        None
+    }
+}
+
+/// Wikispeedia's concepts with the EPFL Graph registry sample, built once
+/// per test run (30–60 s in a dev build), and the sample's lines.
+fn registry_engine() -> Option<&'static (Arc<Engine>, Vec<Value>)> {
+    static ENGINE: OnceLock<Option<(Arc<Engine>, Vec<Value>)>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let data = real_data()?;
+            let records = data.join("institution/records/epfl-registry-sample.jsonl");
+            let out = scratch("registry-sample");
+            let _ = std::fs::remove_dir_all(&out);
+            let started = Instant::now();
+            build_with_records(
+                vec![Source::Concepts(data.join("wikispeedia/concepts.jsonl.gz"))],
+                vec![records.clone()],
+                &out,
+            );
+            eprintln!(
+                "built Wikispeedia + registry sample in {:?}",
+                started.elapsed()
+            );
+            let lines = std::fs::read_to_string(&records)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            let engine = Engine::open(&out).expect("open the registry snapshot");
+            Some((Arc::new(engine), lines))
+        })
+        .as_ref()
+}
+
+/// `text` escaped as the pages escape attribute values.
+fn attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+#[tokio::test]
+async fn real_registry_sample_links_show_on_both_records_pages() {
+    let Some((engine, lines)) = registry_engine() else {
+        return;
+    };
+    let app = app(Arc::clone(engine), ServerConfig::default());
+    let mut links = 0;
+    for record in lines {
+        let (kind, id) = (
+            record["type"].as_str().unwrap(),
+            record["id"].as_str().unwrap(),
+        );
+        let path = kenning_records::record_path(kind, id);
+        let source_json = get(&app, &format!("/api/v1/records{path}")).await;
+        assert_eq!(source_json.status, StatusCode::OK, "{path}");
+        let source_json = source_json.json();
+        let source_html = get(&app, &path).await;
+        assert_eq!(source_html.status, StatusCode::OK, "{path}");
+        for link in record["links"].as_array().unwrap() {
+            links += 1;
+            let (rel, to_kind, to_id) = (
+                link["rel"].as_str().unwrap(),
+                link["type"].as_str().unwrap(),
+                link["id"].as_str().unwrap(),
+            );
+            let target = kenning_records::record_path(to_kind, to_id);
+            assert!(
+                relations_of(&source_json)
+                    .contains(&relation("outgoing", rel, to_kind, to_id, true)),
+                "{path} does not show {rel} → {target}: {}",
+                source_json["relations"]
+            );
+            assert!(
+                source_html
+                    .body
+                    .contains(&format!("<a href=\"{}\">", attribute(&target))),
+                "the page {path} does not link to {target}"
+            );
+            let target_json = get(&app, &format!("/api/v1/records{target}")).await;
+            assert_eq!(target_json.status, StatusCode::OK, "{target}");
+            assert!(
+                relations_of(&target_json.json())
+                    .contains(&relation("incoming", rel, kind, id, true)),
+                "{target} does not show {rel} ← {path}"
+            );
+            let target_html = get(&app, &target).await.body;
+            assert!(
+                target_html.contains(&format!("<a href=\"{}\">", attribute(&path))),
+                "the page {target} does not link back to {path}"
+            );
+        }
+    }
+    assert_eq!(links, 61);
+    let stats = engine.stats();
+    assert_eq!(
+        (
+            stats.records,
+            stats.record_links,
+            stats.record_missing_links
+        ),
+        (66, 61, 0)
+    );
+}
+
+#[tokio::test]
+async fn real_registry_sample_courses_have_concepts_and_concepts_list_courses() {
+    let Some((engine, lines)) = registry_engine() else {
+        return;
+    };
+    let app = app(Arc::clone(engine), ServerConfig::default());
+    let courses: Vec<&str> = lines
+        .iter()
+        .filter(|r| r["type"] == "course")
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(courses.len(), 23);
+    // Most courses have concepts detected in their own text (the English
+    // ones; Wikispeedia is a small English encyclopedia, and a third of
+    // these courses are described in French); most others inherit those of
+    // their teachers. Every course page lists its concepts.
+    let (mut own, mut any) = (0, 0);
+    let mut course_concepts: BTreeSet<u64> = BTreeSet::new();
+    for id in &courses {
+        let path = kenning_records::record_path("course", id);
+        let record = get(&app, &format!("/api/v1/records{path}")).await.json();
+        let concepts = record["concepts"].as_array().unwrap();
+        let inherited = record["concepts_inherited"].as_bool().unwrap();
+        if concepts.is_empty() {
+            continue;
+        }
+        any += 1;
+        let page = get(&app, &path).await.body;
+        let first = &concepts[0];
+        assert!(
+            page.contains(&format!(
+                "<li><a href=\"/concept/{}\">{}</a><meter",
+                first["id"],
+                attribute(first["title"].as_str().unwrap())
+            )),
+            "{path} does not list {first}"
+        );
+        if inherited {
+            assert!(page.contains("Inherited from linked records"), "{path}");
+        } else {
+            own += 1;
+            // Its text links the mentions to their concepts.
+            assert!(page.contains(" (score 0."), "{path}: no mention linked");
+            course_concepts.extend(concepts.iter().map(|c| c["id"].as_u64().unwrap()));
+        }
+    }
+    eprintln!(
+        "{own} of {} courses have concepts of their own, {any} have concepts",
+        courses.len()
+    );
+    assert!(own * 2 > courses.len(), "{own} of {}", courses.len());
+    assert!(any * 3 >= courses.len() * 2, "{any} of {}", courses.len());
+
+    let mut listing = 0;
+    for concept in &course_concepts {
+        let page = get(&app, &format!("/concept/{concept}")).await.body;
+        if page.contains("<section id=\"records-course\" class=\"records\">") {
+            assert!(page.contains("<h2>Courses ("), "{concept}");
+            assert!(page.contains("<li><a href=\"/course/"), "{concept}");
+            listing += 1;
+        }
+    }
+    eprintln!(
+        "{listing} of {} concepts of courses list courses",
+        course_concepts.len()
+    );
+    assert!(listing >= 1);
 }

@@ -449,3 +449,114 @@ fn a_bad_records_line_stops_the_build_and_keeps_the_snapshot() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("missing.jsonl"), "{}", stderr(&o));
 }
+
+/// One HTTP/1.1 request over a fresh connection; the status code and body,
+/// or None when the server is gone.
+fn http(port: u16, method: &str, path: &str, token: &str, body: &str) -> Option<(u16, String)> {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok()?;
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    let status = answer.split(' ').nth(1)?.parse().ok()?;
+    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())?;
+    Some((status, body))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn serve(dir: &Path, port: u16, token: &str) -> std::process::Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_kenning"))
+        .args(["serve", dir.to_str().unwrap(), "--addr"])
+        .arg(format!("127.0.0.1:{port}"))
+        .env("KENNING_API_TOKEN", token)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while http(port, "GET", "/healthz", "", "").is_none_or(|(s, _)| s != 200) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child
+}
+
+/// The server is killed with SIGKILL in the middle of a stream of record
+/// writes; after a restart every write it acknowledged is there.
+#[test]
+fn acknowledged_writes_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    let o = build(&out, &example());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let token = "kill-test-token";
+    let port = free_port();
+    let mut server = serve(&out, port, token);
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u32>::new()));
+    let writer = {
+        let acked = acked.clone();
+        std::thread::spawn(move || {
+            for i in 0.. {
+                let body = format!(
+                    "{{\"title\": \"Course {i}\", \"text\": \"The ferry to Kettle Island, lesson {i}.\"}}"
+                );
+                match http(
+                    port,
+                    "PUT",
+                    &format!("/api/v1/records/course/K-{i}"),
+                    token,
+                    &body,
+                ) {
+                    Some((201, _)) => acked.lock().unwrap().push(i),
+                    Some((status, body)) => panic!("PUT K-{i}: {status} {body}"),
+                    None => return,
+                }
+            }
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while acked.lock().unwrap().len() < 40 {
+        assert!(std::time::Instant::now() < deadline, "writes too slow");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    server.kill().unwrap(); // SIGKILL on Unix
+    server.wait().unwrap();
+    writer.join().unwrap();
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() >= 40);
+
+    let port = free_port();
+    let mut server = serve(&out, port, token);
+    for i in &acked {
+        let (status, body) = http(
+            port,
+            "GET",
+            &format!("/api/v1/records/course/K-{i}"),
+            "",
+            "",
+        )
+        .expect("the restarted server answers");
+        assert_eq!(status, 200, "K-{i} was acknowledged but is lost: {body}");
+        assert!(body.contains(&format!("Course {i}")), "{body}");
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

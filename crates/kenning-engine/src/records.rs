@@ -38,6 +38,12 @@ use crate::wikify::SnapshotGraph;
 /// records per type).
 pub(crate) const TOP_RECORDS: usize = 10;
 
+/// How many of a concept's records (its strongest) take part in one
+/// related-records question: bounds the cost of a record page when a
+/// concept is shared by thousands of records (measured with
+/// `bench/records.sh`: 1000 made pages of ETH publications cost 0.4 ms).
+const PAGE_FAN_OUT: usize = 200;
+
 /// How long the background refresh waits for more writes before it
 /// rebuilds what is derived from all records.
 const REFRESH_DEBOUNCE: Duration = Duration::from_millis(50);
@@ -329,7 +335,7 @@ impl Records {
         for i in orphans {
             state.inherit(i);
         }
-        let derived = Arc::new(derive(&state)?);
+        let derived = Arc::new(derive(derive_input(&state))?);
         let inner = Arc::new(Inner {
             state: RwLock::new(state),
             derived: RwLock::new(derived),
@@ -702,13 +708,27 @@ impl State {
     }
 }
 
-/// Rebuilds what is derived from all records.
-fn derive(state: &State) -> Result<Derived, EngineError> {
+/// What [`derive`] needs, copied out of the state so that the slow part
+/// (the in-memory index, the inverted index) runs without holding the
+/// state's lock: writes wait only for the copy.
+struct DeriveInput {
+    version: u64,
+    kinds: Vec<u32>,
+    kind_names: Vec<String>,
+    edges: Vec<RecordConcept>,
+    stale: HashSet<u32>,
+    /// Live records not deleted: (position, type, title, text).
+    live: Vec<(u32, String, String, String)>,
+    any: bool,
+}
+
+fn derive_input(state: &State) -> DeriveInput {
     let mut kind_names: Vec<String> = Vec::new();
     let mut kind_of: HashMap<&str, u32> = HashMap::new();
     let mut kinds = Vec::with_capacity(state.entries.len());
     let mut edges: Vec<RecordConcept> = Vec::new();
     let mut stale = HashSet::new();
+    let mut live = Vec::new();
     for (i, e) in state.entries.iter().enumerate() {
         let next = kind_names.len() as u32;
         let kind = *kind_of.entry(e.record.kind.as_str()).or_insert(next);
@@ -730,38 +750,44 @@ fn derive(state: &State) -> Result<Derived, EngineError> {
                         score,
                     }),
             );
+            if e.live {
+                let r = &e.record;
+                live.push((i as u32, r.kind.clone(), r.title.clone(), r.text.clone()));
+            }
         }
     }
-    let live: Vec<(u32, &Entry)> = state
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.live && !e.deleted)
-        .map(|(i, e)| (i as u32, e))
-        .collect();
-    let live_index = if live.is_empty() {
+    DeriveInput {
+        version: state.version,
+        kinds,
+        kind_names,
+        edges,
+        stale,
+        live,
+        any: !state.entries.is_empty(),
+    }
+}
+
+/// Rebuilds what is derived from all records.
+fn derive(input: DeriveInput) -> Result<Derived, EngineError> {
+    let live_index = if input.live.is_empty() {
         None
     } else {
         Some(
-            SearchIndex::in_memory(live.iter().map(|&(i, e)| {
-                Document::from_text(
-                    u64::from(i),
-                    &e.record.kind,
-                    &e.record.title,
-                    &e.record.text,
-                )
+            SearchIndex::in_memory(input.live.iter().map(|(i, kind, title, text)| {
+                Document::from_text(u64::from(*i), kind, title, text)
             }))
             .map_err(|e| EngineError::Search(e.to_string()))?,
         )
     };
     Ok(Derived {
-        version: state.version,
-        shared: (!state.entries.is_empty())
-            .then(|| SharedConcepts::new(&edges, kenning_records::DEFAULT_MAX_FAN_OUT)),
-        kinds,
-        kind_names,
+        version: input.version,
+        shared: input
+            .any
+            .then(|| SharedConcepts::new(&input.edges, PAGE_FAN_OUT)),
+        kinds: input.kinds,
+        kind_names: input.kind_names,
         live_index,
-        stale,
+        stale: input.stale,
     })
 }
 
@@ -784,10 +810,8 @@ fn refresh_loop(inner: &std::sync::Weak<Inner>, rx: &Receiver<()>) {
         let Some(inner) = inner.upgrade() else {
             return;
         };
-        let derived = {
-            let state = inner.state.read().expect("records lock");
-            derive(&state)
-        };
+        let input = derive_input(&inner.state.read().expect("records lock"));
+        let derived = derive(input);
         // A failed rebuild (the in-memory index) keeps the previous view;
         // the next write tries again.
         if let Ok(derived) = derived {

@@ -473,7 +473,13 @@ fn in_memory_index_ranks_like_the_index_on_disk() {
     with_index(|disk| {
         assert_eq!(memory.documents(), disk.documents());
         assert_eq!(memory.kinds(), disk.kinds());
-        for q in ["french", "fench fries", "habsburg house", "c", "Afghanistan"] {
+        for q in [
+            "french",
+            "fench fries",
+            "habsburg house",
+            "c",
+            "Afghanistan",
+        ] {
             let a = memory.search(&Query::new(q)).unwrap();
             let b = disk.search(&Query::new(q)).unwrap();
             assert_eq!(a.total, b.total, "{q}");

@@ -78,6 +78,10 @@ mod weight {
     pub(super) const PART: f32 = 0.7;
     /// One-letter query words next to longer ones.
     pub(super) const SHORT: f32 = 0.3;
+    /// Words before the last `/` of a query ("Archaeology/Broch",
+    /// "Astronomy/History"): the path's context, while its last segment
+    /// names the topic, as in MediaWiki subpage titles and typed paths.
+    pub(super) const PATH_CONTEXT: f32 = 0.5;
     /// A word in more than this share of the summaries (bodies) is "common":
     /// matched there only when the query has something rarer.
     pub(super) const COMMON_SHARE: f64 = 0.25;
@@ -324,6 +328,7 @@ impl SearchIndex {
         let words = self.query_words(&whole)?;
         let parts = self.respace(&whole, &words, parts)?;
         let f = self.fields;
+        let context_words = path_context_words(&mut analyzer, text, whole.len());
 
         // Words found in most texts ("the", "of") are matched in names only
         // when the query has other words: their BM25 weight in long texts is
@@ -336,12 +341,15 @@ impl SearchIndex {
         let mut texts: Vec<(&str, f32, [bool; 2])> = Vec::new();
         // One-letter words ("John F Kennedy") count little next to longer ones.
         let has_long = words.iter().any(|w| w.text.chars().nth(2).is_some());
-        for w in &words {
-            let factor = if has_long && w.text.chars().nth(1).is_none() {
+        for (i, w) in words.iter().enumerate() {
+            let mut factor = if has_long && w.text.chars().nth(1).is_none() {
                 weight::SHORT
             } else {
                 1.0
             };
+            if i < context_words {
+                factor *= weight::PATH_CONTEXT;
+            }
             texts.push((
                 &w.text,
                 factor,
@@ -1049,6 +1057,28 @@ fn split_words(all: &[Word]) -> (Vec<&str>, Vec<String>) {
     // One-letter parts ("iPhone", "AbacuS") are noise.
     parts.retain(|p| p.chars().nth(1).is_some() && !whole.contains(&p.as_str()));
     (whole, parts)
+}
+
+/// How many of the query's first `words` whole words come before its last
+/// `/` when a word follows it too (0 otherwise).
+fn path_context_words(analyzer: &mut TextAnalyzer, text: &str, words: usize) -> usize {
+    let Some(slash) = text.rfind('/') else {
+        return 0;
+    };
+    let count = |t: &str, analyzer: &mut TextAnalyzer| {
+        analysis::words(analyzer, t)
+            .iter()
+            .filter(|w| !w.part)
+            .count()
+    };
+    let (head, tail) = (
+        count(&text[..slash], analyzer),
+        count(&text[slash + 1..], analyzer),
+    );
+    if head == 0 || tail == 0 {
+        return 0;
+    }
+    head.min(words)
 }
 
 /// `s` cut to at most `max` bytes at a character boundary.

@@ -505,3 +505,35 @@ fn document_from_text_cuts_the_summary_at_a_word_end() {
     assert_eq!(short.summary, "é short");
     assert_eq!(short.body, "");
 }
+
+#[test]
+fn the_last_segment_of_a_path_names_the_topic() {
+    let docs = [
+        (
+            "Archaeology",
+            "Archaeology is the study of the human past.",
+            0.9,
+        ),
+        ("Broch", "A broch is an Iron Age drystone roundhouse.", 0.1),
+    ];
+    let index =
+        SearchIndex::in_memory(docs.iter().enumerate().map(|(i, (title, summary, pop))| {
+            Document {
+                key: i as u64,
+                kind: "concept",
+                title,
+                aliases: &[],
+                summary,
+                body: "",
+                popularity: *pop,
+            }
+        }))
+        .unwrap();
+    let first = |q: &str| index.search(&Query::new(q)).unwrap().hits[0].key;
+    assert_eq!(first("Archaeology/Broch"), 1);
+    assert_eq!(first("archaeology / broch"), 1);
+    // Without a path, both words count alike and popularity decides.
+    assert_eq!(first("archaeology broch"), 0);
+    // A slash at either end is no path.
+    assert_eq!(first("/archaeology"), 0);
+}

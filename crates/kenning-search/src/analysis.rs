@@ -50,20 +50,36 @@ pub(crate) struct Word {
 /// Runs the analyzer over `text`.
 pub(crate) fn words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Word> {
     let mut out = Vec::new();
+    for_each_word(analyzer, text, |word, from, to, part| {
+        out.push(Word {
+            text: word.to_owned(),
+            from,
+            to,
+            part,
+        });
+        true
+    });
+    out
+}
+
+/// Runs the analyzer over `text`, calling `f(normalised word, from, to,
+/// part)` for each word (nothing is allocated per word) until it returns
+/// false.
+pub(crate) fn for_each_word(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+    mut f: impl FnMut(&str, usize, usize, bool) -> bool,
+) {
     let mut stream = analyzer.token_stream(text);
     let mut last_position = usize::MAX;
     while stream.advance() {
         let t = stream.token();
         let part = t.position == last_position;
         last_position = t.position;
-        out.push(Word {
-            text: t.text.clone(),
-            from: t.offset_from,
-            to: t.offset_to,
-            part,
-        });
+        if !f(&t.text, t.offset_from, t.offset_to, part) {
+            return;
+        }
     }
-    out
 }
 
 /// The exact-match key of a name or query: its whole words joined by one
@@ -84,9 +100,21 @@ pub(crate) fn exact_key(words: &[Word]) -> String {
 }
 
 /// Splits text into words; see the module documentation.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct WordTokenizer {
     token: Token,
+    /// Byte loops for ASCII text (off only to test them against the
+    /// general path).
+    ascii_fast_path: bool,
+}
+
+impl Default for WordTokenizer {
+    fn default() -> Self {
+        WordTokenizer {
+            token: Token::default(),
+            ascii_fast_path: true,
+        }
+    }
 }
 
 pub(crate) struct WordStream<'a> {
@@ -96,6 +124,7 @@ pub(crate) struct WordStream<'a> {
     /// CamelCase parts of the last whole word still to emit.
     parts: Vec<(usize, usize)>,
     next_part: usize,
+    ascii_fast_path: bool,
 }
 
 impl Tokenizer for WordTokenizer {
@@ -109,6 +138,7 @@ impl Tokenizer for WordTokenizer {
             token: &mut self.token,
             parts: Vec::new(),
             next_part: 0,
+            ascii_fast_path: self.ascii_fast_path,
         }
     }
 }
@@ -137,9 +167,14 @@ fn is_word_char(c: char) -> bool {
 impl WordStream<'_> {
     fn emit(&mut self, from: usize, to: usize, new_position: bool) {
         self.token.text.clear();
-        self.token
-            .text
-            .extend(self.text[from..to].chars().filter(|&c| !is_mark(c)));
+        let word = &self.text[from..to];
+        if word.is_ascii() {
+            self.token.text.push_str(word);
+        } else {
+            self.token
+                .text
+                .extend(word.chars().filter(|&c| !is_mark(c)));
+        }
         self.token.offset_from = from;
         self.token.offset_to = to;
         if new_position {
@@ -180,6 +215,14 @@ impl TokenStream for WordStream<'_> {
             return true;
         }
         let bytes = self.text.len();
+        // ASCII fast path: skip spaces and punctuation byte by byte.
+        let b = self.text.as_bytes();
+        while self.cursor < bytes
+            && b[self.cursor] < 0x80
+            && !b[self.cursor].is_ascii_alphanumeric()
+        {
+            self.cursor += 1;
+        }
         let mut iter = self.text[self.cursor..].char_indices();
         // Skip to the first alphanumeric character.
         let (start, first) = loop {
@@ -201,12 +244,25 @@ impl TokenStream for WordStream<'_> {
         }
         let mut end = bytes;
         let mut last = first;
-        for (i, c) in iter {
-            if !is_word_char(c) {
-                end = self.cursor + i;
-                break;
+        // ASCII fast path: a run of ASCII letters and digits that ends at
+        // the text's end or at an ASCII byte is a whole word.
+        let mut j = start + first.len_utf8();
+        if first.is_ascii() {
+            while j < bytes && b[j].is_ascii_alphanumeric() {
+                j += 1;
             }
-            last = c;
+        }
+        if self.ascii_fast_path && first.is_ascii() && (j == bytes || b[j] < 0x80) {
+            end = j;
+            last = char::from(b[j - 1]);
+        } else {
+            for (i, c) in iter {
+                if !is_word_char(c) {
+                    end = self.cursor + i;
+                    break;
+                }
+                last = c;
+            }
         }
         // `C++`, `C#`: keep a short run of '+' or one '#' after a letter when
         // nothing alphanumeric follows.
@@ -246,6 +302,20 @@ impl TokenStream for WordStream<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The ASCII byte loops find exactly the words the general path finds.
+        #[test]
+        fn ascii_fast_path_changes_nothing(text in "([a-zA-Z0-9 .,+#'-]|é|ü|\\u{0301}|中|Ω){0,60}") {
+            let mut slow = TextAnalyzer::builder(WordTokenizer { token: Token::default(), ascii_fast_path: false })
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+                .build();
+            prop_assert_eq!(words(&mut analyzer(), &text), words(&mut slow, &text));
+        }
+    }
 
     fn texts(s: &str) -> Vec<(String, bool)> {
         let mut a = analyzer();

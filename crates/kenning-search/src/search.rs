@@ -217,6 +217,8 @@ struct Matcher<'q> {
     terms: HashMap<&'q str, usize>,
     /// Last word as a prefix (`suggest`): (prefix, word index).
     prefix: Option<(&'q str, usize)>,
+    /// Query words and parts: the indices `word` returns are below this.
+    query_words: usize,
 }
 
 impl<'q> Matcher<'q> {
@@ -236,15 +238,24 @@ impl<'q> Matcher<'q> {
         } else {
             None
         };
-        Matcher { terms, prefix }
+        Matcher {
+            terms,
+            prefix,
+            query_words: words.len() + parts.len(),
+        }
     }
 
     fn word(&self, w: &Word) -> Option<usize> {
-        if let Some(&i) = self.terms.get(w.text.as_str()) {
+        self.text(&w.text)
+    }
+
+    /// The query word a normalised text word matches.
+    fn text(&self, word: &str) -> Option<usize> {
+        if let Some(&i) = self.terms.get(word) {
             return Some(i);
         }
         match self.prefix {
-            Some((p, i)) if w.text.starts_with(p) => Some(i),
+            Some((p, i)) if word.starts_with(p) => Some(i),
             _ => None,
         }
     }
@@ -608,19 +619,18 @@ impl SearchIndex {
             )
         };
         let (summary, body) = (text(f.summary), text(f.body));
-        let summary_words = analysis::words(analyzer, summary);
-        let s = match snippet::make(summary, &summary_words, |w| matcher.word(w), false) {
+        let found = |text: &str, analyzer: &mut TextAnalyzer| {
+            snippet::matches(analyzer, text, matcher.query_words, |w| matcher.text(w))
+        };
+        let s = match snippet::make(summary, &found(summary, analyzer), false) {
             Some(s) => s,
-            None => {
-                let body_words = analysis::words(analyzer, body);
-                match snippet::make(body, &body_words, |w| matcher.word(w), false) {
-                    Some(s) => s,
-                    None if !summary.trim().is_empty() => {
-                        snippet::make(summary, &summary_words, |_| None, true).unwrap_or_default()
-                    }
-                    None => snippet::make(body, &body_words, |_| None, true).unwrap_or_default(),
+            None => match snippet::make(body, &found(body, analyzer), false) {
+                Some(s) => s,
+                None if !summary.trim().is_empty() => {
+                    snippet::make(summary, &[], true).unwrap_or_default()
                 }
-            }
+                None => snippet::make(body, &[], true).unwrap_or_default(),
+            },
         };
         let Rank(_, score, Reverse(key), Reverse(kind)) = c.rank;
         Hit {

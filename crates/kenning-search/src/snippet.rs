@@ -1,6 +1,8 @@
 //! Plain-text snippets around the matched words, with highlight ranges.
 
-use crate::analysis::Word;
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analysis;
 
 /// Longest excerpt taken from the source text, in bytes (ellipses excluded).
 pub(crate) const SNIPPET_BYTES: usize = 200;
@@ -17,25 +19,62 @@ pub(crate) struct Snippet {
     pub(crate) highlights: Vec<(usize, usize)>,
 }
 
-/// Builds the snippet of `text`, whose analysed words are `words`;
-/// `query_word(word)` gives the index of the query word a text word matches
-/// (if any). The window holds as many distinct query words as possible; with
+/// A matched word of a text: its byte range and the query word it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Match {
+    pub(crate) from: usize,
+    pub(crate) to: usize,
+    pub(crate) query_word: usize,
+}
+
+/// The words of `text` that `query_word` matches (it gives the index, below
+/// `query_words`, of the query word a text word matches, if any), in order,
+/// at most [`MAX_MATCHES`]. Scans the text once without keeping its words,
+/// and stops a window's length after the point where every query word has
+/// been seen: the window [`make`] would choose is then complete (it
+/// prefers the most distinct words, then the earliest), so the rest of a
+/// long text is not read.
+pub(crate) fn matches(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+    query_words: usize,
+    query_word: impl Fn(&str) -> Option<usize>,
+) -> Vec<Match> {
+    let mut out: Vec<Match> = Vec::new();
+    let mut seen: Vec<bool> = vec![false; query_words];
+    let mut missing = query_words;
+    let mut stop_after = usize::MAX;
+    analysis::for_each_word(analyzer, text, |word, from, to, _part| {
+        if from > stop_after {
+            return false;
+        }
+        if let Some(q) = query_word(word) {
+            out.push(Match {
+                from,
+                to,
+                query_word: q,
+            });
+            if let Some(s) = seen.get_mut(q)
+                && !*s
+            {
+                *s = true;
+                missing -= 1;
+                if missing == 0 {
+                    stop_after = to + SNIPPET_BYTES;
+                }
+            }
+        }
+        out.len() < MAX_MATCHES
+    });
+    out
+}
+
+/// Builds the snippet of `text` around `matches` (as [`matches`] finds
+/// them; parts and the whole word they belong to may both match, ranges are
+/// merged). The window holds as many distinct query words as possible; with
 /// no match, the snippet is the start of the text and has no highlights.
 /// Returns `None` when nothing matches and `lead_if_none` is false.
-pub(crate) fn make(
-    text: &str,
-    words: &[Word],
-    query_word: impl Fn(&Word) -> Option<usize>,
-    lead_if_none: bool,
-) -> Option<Snippet> {
-    // Matches: (word index, query word). Parts and the whole word they belong
-    // to may both match; keep both, ranges are merged later.
-    let matches: Vec<(usize, usize)> = words
-        .iter()
-        .enumerate()
-        .filter_map(|(i, w)| query_word(w).map(|q| (i, q)))
-        .take(MAX_MATCHES)
-        .collect();
+pub(crate) fn make(text: &str, matches: &[Match], lead_if_none: bool) -> Option<Snippet> {
     if matches.is_empty() {
         if !lead_if_none {
             return None;
@@ -48,11 +87,11 @@ pub(crate) fn make(
     let mut seen: Vec<usize> = Vec::new();
     for i in 0..matches.len() {
         seen.clear();
-        let start = words[matches[i].0].from;
+        let start = matches[i].from;
         let mut j = i;
-        while j < matches.len() && words[matches[j].0].to - start <= SNIPPET_BYTES {
-            if !seen.contains(&matches[j].1) {
-                seen.push(matches[j].1);
+        while j < matches.len() && matches[j].to - start <= SNIPPET_BYTES {
+            if !seen.contains(&matches[j].query_word) {
+                seen.push(matches[j].query_word);
             }
             j += 1;
         }
@@ -63,27 +102,42 @@ pub(crate) fn make(
         }
     }
     let (_, _, i, j) = best;
-    let first = words[matches[i].0].from;
-    let last = words[matches[j - 1].0].to;
+    let first = matches[i].from;
+    let last = matches[j - 1].to;
     // Spend about a third of the slack on context before the first match.
     let slack = SNIPPET_BYTES.saturating_sub(last - first);
-    let mut start = first.saturating_sub(slack / 3);
-    if start > 0 {
-        // Start at the first word beginning at or after `start`.
-        start = words
-            .iter()
-            .map(|w| w.from)
-            .find(|&f| f >= start)
-            .unwrap_or(first)
-            .min(first);
-    }
+    let start = word_start_at_or_after(text, first.saturating_sub(slack / 3)).min(first);
     let end = cut_end(text, start, SNIPPET_BYTES).max(last.min(text.len()));
     let ranges: Vec<(usize, usize)> = matches[i..j]
         .iter()
-        .map(|&(k, _)| (words[k].from, words[k].to))
+        .map(|m| (m.from, m.to))
         .filter(|&(f, t)| f >= start && t <= end)
         .collect();
     Some(render(text, start, end, &ranges))
+}
+
+/// The first position at or after `at` where a word starts (an
+/// alphanumeric character not preceded by one), or `text.len()`.
+fn word_start_at_or_after(text: &str, at: usize) -> usize {
+    if at == 0 {
+        return 0;
+    }
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    let mut previous_alnum = text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric);
+    for (k, c) in text[at..].char_indices() {
+        let alnum = c.is_alphanumeric();
+        if alnum && !previous_alnum {
+            return at + k;
+        }
+        previous_alnum = alnum;
+    }
+    text.len()
 }
 
 /// End of an excerpt starting at `start` of at most `max` bytes, cut after
@@ -164,12 +218,35 @@ fn render(text: &str, start: usize, end: usize, ranges: &[(usize, usize)]) -> Sn
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{analyzer, words};
+    use crate::analysis::analyzer;
 
     fn snip(text: &str, q: &[&str]) -> Option<Snippet> {
         let mut a = analyzer();
-        let ws = words(&mut a, text);
-        make(text, &ws, |w| q.iter().position(|x| *x == w.text), true)
+        let found = matches(&mut a, text, q.len(), |w| q.iter().position(|x| *x == w));
+        make(text, &found, true)
+    }
+
+    #[test]
+    fn scanning_stops_once_every_word_is_in_a_window() {
+        let text = format!("alpha beta {} alpha beta", "x ".repeat(2000));
+        let mut a = analyzer();
+        let q = ["alpha", "beta"];
+        let found = matches(&mut a, &text, 2, |w| q.iter().position(|x| *x == w));
+        assert_eq!(found.len(), 2, "{found:?}");
+        // A word never seen keeps the scan going to the end.
+        let q = ["alpha", "beta", "zzz"];
+        let found = matches(&mut a, &text, 3, |w| q.iter().position(|x| *x == w));
+        assert_eq!(found.len(), 4);
+    }
+
+    #[test]
+    fn a_window_starts_at_a_word() {
+        assert_eq!(word_start_at_or_after("alpha beta", 2), 6);
+        assert_eq!(word_start_at_or_after("alpha beta", 5), 6);
+        assert_eq!(word_start_at_or_after("alpha beta", 6), 6);
+        assert_eq!(word_start_at_or_after("alpha beta", 0), 0);
+        assert_eq!(word_start_at_or_after("ÆØÅ ÆØÅ", 1), 7);
+        assert_eq!(word_start_at_or_after("ab", 1), 2);
     }
 
     fn marked(s: &Snippet) -> Vec<&str> {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use kenning_build::{BuildOptions, BuildProgress, Source};
 use kenning_engine::{Engine, MAX_WIKIFY_BYTES, SearchRequest, WikifyOptions};
 use kenning_store::Snapshot;
@@ -168,7 +168,8 @@ enum Command {
 }
 
 pub(crate) fn run() -> Result<ExitCode> {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match cli.command {
         Command::Build {
             out,
@@ -179,11 +180,10 @@ pub(crate) fn run() -> Result<ExitCode> {
             threads,
             quiet,
         } => {
-            // Sources keep the order given within each kind: dumps, then
-            // extracted text, then JSONL.
-            let mut sources: Vec<Source> = dump.into_iter().map(Source::Dump).collect();
-            sources.extend(extracted.into_iter().map(Source::Extracted));
-            sources.extend(concepts.into_iter().map(Source::Concepts));
+            let build_matches = matches
+                .subcommand_matches("build")
+                .expect("the build subcommand was parsed");
+            let sources = sources_in_order(build_matches, dump, extracted, concepts);
             let threads = threads
                 .unwrap_or_else(|| {
                     std::thread::available_parallelism()
@@ -391,5 +391,81 @@ impl ServeConfigFile {
                 e.column()
             )
         })
+    }
+}
+
+/// The sources of `kenning build` in the order they were given on the
+/// command line, whatever their kind (the first source to hold a title
+/// wins, so the order matters).
+fn sources_in_order(
+    matches: &ArgMatches,
+    dump: Vec<PathBuf>,
+    extracted: Vec<PathBuf>,
+    concepts: Vec<PathBuf>,
+) -> Vec<Source> {
+    let mut sources: Vec<(usize, Source)> = Vec::new();
+    let mut add = |id: &str, paths: Vec<PathBuf>, kind: fn(PathBuf) -> Source| {
+        let indices: Vec<usize> = matches
+            .indices_of(id)
+            .map(Iterator::collect)
+            .unwrap_or_default();
+        for (k, path) in paths.into_iter().enumerate() {
+            let at = indices.get(k).copied().unwrap_or(usize::MAX);
+            sources.push((at, kind(path)));
+        }
+    };
+    add("dump", dump, Source::Dump);
+    add("extracted", extracted, Source::Extracted);
+    add("concepts", concepts, Source::Concepts);
+    // Stable: equal indices (none in practice) keep the kind order.
+    sources.sort_by_key(|(at, _)| *at);
+    sources.into_iter().map(|(_, s)| s).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_keep_the_command_line_order_across_kinds() {
+        let matches = Cli::command().get_matches_from([
+            "kenning",
+            "build",
+            "--out",
+            "o",
+            "--concepts",
+            "a.jsonl",
+            "--dump",
+            "b.xml",
+            "--extracted",
+            "c",
+            "--concepts",
+            "d.jsonl",
+        ]);
+        let cli = Cli::from_arg_matches(&matches).unwrap();
+        let Command::Build {
+            dump,
+            extracted,
+            concepts,
+            ..
+        } = cli.command
+        else {
+            panic!("not build");
+        };
+        let sources = sources_in_order(
+            matches.subcommand_matches("build").unwrap(),
+            dump,
+            extracted,
+            concepts,
+        );
+        assert_eq!(
+            sources,
+            [
+                Source::Concepts("a.jsonl".into()),
+                Source::Dump("b.xml".into()),
+                Source::Extracted("c".into()),
+                Source::Concepts("d.jsonl".into()),
+            ]
+        );
     }
 }

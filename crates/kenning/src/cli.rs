@@ -273,7 +273,7 @@ pub(crate) fn run() -> Result<ExitCode> {
             types,
             json,
         } => {
-            let engine = Engine::open(&dir)?;
+            let engine = open_reader(&dir)?;
             let page = engine.search(&SearchRequest {
                 query,
                 types,
@@ -334,7 +334,7 @@ pub(crate) fn run() -> Result<ExitCode> {
             })
         }
         Command::Concept { dir, title, json } => {
-            let engine = Engine::open(&dir)?;
+            let engine = open_reader(&dir)?;
             let found = engine.find_title(&title).or_else(|| {
                 title
                     .trim()
@@ -392,6 +392,16 @@ impl ServeConfigFile {
             )
         })
     }
+}
+
+/// Opens a snapshot read-only, telling the user (on stderr) when records
+/// written through the API cannot be shown.
+fn open_reader(dir: &std::path::Path) -> Result<Engine> {
+    let engine = Engine::open(dir)?;
+    if let Some(note) = engine.note() {
+        eprintln!("kenning: note: {note}");
+    }
+    Ok(engine)
 }
 
 /// The sources of `kenning build` in the order they were given on the

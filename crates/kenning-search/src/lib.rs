@@ -3,7 +3,9 @@
 //! This crate owns the search index of a snapshot: [`IndexWriter`] streams
 //! [`Document`]s (a key, a kind, a title, aliases, a summary, a body and a
 //! popularity prior) into a folder in bounded memory, and [`SearchIndex`]
-//! opens that folder read-only (memory-mapped) and answers
+//! opens that folder read-only (memory-mapped) — or
+//! [`SearchIndex::in_memory`] builds a small one in memory, whole, for
+//! documents that change between builds — and answers
 //! [`search`](SearchIndex::search) and [`suggest`](SearchIndex::suggest)
 //! with [`Hit`]s that carry a highlighted snippet.
 //!
@@ -25,7 +27,9 @@
 //!   query's factor for the document's kind;
 //! - an exact match of the whole query with a title, then with an alias
 //!   (case, diacritics and punctuation ignored), ranks first whatever the
-//!   scores.
+//!   scores;
+//! - words before the last `/` of a query (`Archaeology/Broch`) weigh half:
+//!   the last segment of a path names the topic.
 //!
 //! Text is analysed the same way for indexing, queries, exact matches and
 //! snippets: Unicode words (CJK one character each), lower case, ASCII

@@ -575,6 +575,12 @@ impl Records {
             if state.entries[at as usize].linked.concepts.is_empty() {
                 state.inherit(at);
             }
+            let (kind, id) = {
+                let r = &state.entries[at as usize].record;
+                (r.kind.clone(), r.id.clone())
+            };
+            let neighbours = state.neighbours(&kind, &id);
+            state.reinherit(&neighbours);
             state.version += 1;
             if existed {
                 RecordWrite::Replaced
@@ -607,8 +613,10 @@ impl Records {
         store.delete(kind, id).map_err(store_error)?;
         {
             let mut state = self.inner.state.write().expect("records lock");
+            let neighbours = state.neighbours(kind, id);
             state.delete(kind, id);
             state.relations.remove(kind, id);
+            state.reinherit(&neighbours);
             state.version += 1;
         }
         drop(guard);
@@ -675,6 +683,30 @@ impl State {
             let e = &mut self.entries[i as usize];
             e.deleted = true;
             e.live = true;
+        }
+    }
+
+    /// Positions of the records linked with `kind`/`id`, either way.
+    fn neighbours(&self, kind: &str, id: &str) -> Vec<u32> {
+        self.relations
+            .outgoing(kind, id)
+            .chain(self.relations.incoming(kind, id))
+            .filter_map(|rel| {
+                self.by_key
+                    .get(&(rel.kind.to_owned(), rel.id.to_owned()))
+                    .copied()
+            })
+            .collect()
+    }
+
+    /// Recomputes the inherited concepts of those of `entries` that have
+    /// no concepts of their own (a write changed what they inherit from).
+    fn reinherit(&mut self, entries: &[u32]) {
+        for &j in entries {
+            let e = &self.entries[j as usize];
+            if !e.deleted && (e.linked.inherited || e.linked.concepts.is_empty()) {
+                self.inherit(j);
+            }
         }
     }
 

@@ -161,6 +161,16 @@ fn live_writes_are_durable_visible_and_survive_a_rebuild() {
         );
         let teacher = engine.record("person", "100003").unwrap();
         assert!(teacher.relations.iter().any(|r| r.id == "NEW-1"));
+        // The teacher has no text: it inherits, now from the new course too.
+        assert!(teacher.concepts_inherited);
+        assert!(
+            teacher
+                .concepts
+                .iter()
+                .any(|c| c.title == "Merrowby Lighthouse"),
+            "{:?}",
+            teacher.concepts
+        );
         // Replace an imported record, delete another.
         engine
             .put_record(course(

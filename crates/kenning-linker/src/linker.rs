@@ -1,9 +1,36 @@
 //! Spotting, disambiguation and scoring.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::dictionary::{MentionDictionary, Phrase, for_each_ngram};
 use crate::phrase::{PhraseHasher, Token, Tokens};
+
+/// A hasher for integer keys (concept indices, phrase keys): one
+/// multiply, no per-call seed. Keys come from our own data, and every map
+/// lives for one call.
+#[derive(Default)]
+struct IntHasher(u64);
+
+impl Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<IntHasher>>;
 
 /// What the linker needs to know about the graph.
 pub trait ConceptGraph {
@@ -147,12 +174,40 @@ struct Spot {
     candidates: Vec<(u32, f32)>,
 }
 
-/// Per-call memo of in-link lists and context scores.
+/// Per-call memo: every concept's in-link list fetched once (ranges of
+/// one arena) and context scores.
 #[derive(Default)]
 struct Memo {
-    in_links: HashMap<u32, Vec<u32>>,
-    context: HashMap<u32, f32>,
+    in_links: FastMap<u32, (usize, usize)>,
+    arena: Vec<u32>,
+    context: FastMap<u32, f32>,
+    masks: MaskTable,
 }
+
+impl Memo {
+    /// The in-links of `concept`, fetched from the graph the first time.
+    fn in_links<G: ConceptGraph>(&mut self, graph: &G, concept: u32) -> (usize, usize) {
+        let arena = &mut self.arena;
+        // (Fetched in-link lists stay in the arena for the whole call.)
+        *self.in_links.entry(concept).or_insert_with(|| {
+            let start = arena.len();
+            graph.in_links(concept, arena);
+            (start, arena.len())
+        })
+    }
+}
+
+/// One window's relatedness of each distinct candidate to each context
+/// concept: row `rows[candidate]` of `values`, in context order.
+#[derive(Default)]
+struct Relatedness {
+    rows: FastMap<u32, usize>,
+    values: Vec<f32>,
+}
+
+/// Context concepts whose in-link lists are longer than this are compared
+/// pair by pair (galloping) instead of going into the window's merged list.
+const MERGE_MAX_IN_LINKS: usize = 4096;
 
 impl<'a, G: ConceptGraph> Linker<'a, G> {
     /// A linker over `dictionary` and `graph`.
@@ -178,16 +233,22 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
         let terms = if o.strategy == Strategy::Full && o.weight_context > 0.0 {
             term_set(text, &tokens)
         } else {
-            HashSet::new()
+            FastSet::default()
         };
         let mut chosen: Vec<(usize, Annotation)> = Vec::with_capacity(spots.len());
+        let mut related = Relatedness::default();
         for window in spots.chunks(o.window_mentions.max(1)) {
             let context = match o.strategy {
                 Strategy::Full => self.context_of(window),
                 Strategy::PriorOnly => Vec::new(),
             };
+            if o.strategy == Strategy::Full && o.weight_coherence > 0.0 {
+                self.relate(window, &context, &mut memo, &mut related);
+            }
             for (i, spot) in window.iter().enumerate() {
-                if let Some(a) = self.choose(spot, i, &context, &terms, &mut memo, &tokens) {
+                if let Some(a) =
+                    self.choose(spot, i, &context, &related, &terms, &mut memo, &tokens)
+                {
                     chosen.push((spot.first, a));
                 }
             }
@@ -268,12 +329,81 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
         ctx
     }
 
+    /// Fills `related` with the Milne–Witten relatedness of every distinct
+    /// candidate of `window` to every context concept. The context
+    /// concepts' in-link lists (up to 64 of them, each at most
+    /// [`MERGE_MAX_IN_LINKS`] long) go into one table of (linking
+    /// concept → bit set of context concepts), so each candidate's
+    /// overlaps with all of them come from one pass over its in-links;
+    /// longer lists are intersected pair by pair.
+    fn relate(
+        &self,
+        window: &[Spot],
+        context: &[(usize, u32, f32)],
+        memo: &mut Memo,
+        related: &mut Relatedness,
+    ) {
+        related.rows.clear();
+        related.values.clear();
+        let ranges: Vec<(usize, usize)> = context
+            .iter()
+            .map(|&(_, c, _)| memo.in_links(self.graph, c))
+            .collect();
+        let table = &mut memo.masks;
+        let mut single: Vec<usize> = Vec::new();
+        let mut merged = 0usize;
+        for (j, &(s, e)) in ranges.iter().enumerate() {
+            if j < 64 && e - s <= MERGE_MAX_IN_LINKS {
+                merged += e - s;
+            } else {
+                single.push(j);
+            }
+        }
+        table.reset(merged);
+        for (j, &(s, e)) in ranges.iter().enumerate() {
+            if j < 64 && e - s <= MERGE_MAX_IN_LINKS {
+                for &l in &memo.arena[s..e] {
+                    table.insert(l, 1 << j);
+                }
+            }
+        }
+        let n = self.graph.concept_count();
+        let mut overlap = vec![0usize; context.len()];
+        for spot in window {
+            for &(a, _) in &spot.candidates {
+                if related.rows.contains_key(&a) {
+                    continue;
+                }
+                related.rows.insert(a, related.values.len());
+                let (s, e) = memo.in_links(self.graph, a);
+                let la = &memo.arena[s..e];
+                overlap.iter_mut().for_each(|o| *o = 0);
+                memo.masks.for_each_common(la, |mut m| {
+                    while m != 0 {
+                        overlap[m.trailing_zeros() as usize] += 1;
+                        m &= m - 1;
+                    }
+                });
+                for &j in &single {
+                    let (cs, ce) = ranges[j];
+                    overlap[j] = intersection_size(la, &memo.arena[cs..ce]);
+                }
+                for (j, &(cs, ce)) in ranges.iter().enumerate() {
+                    let r = kenning_graph::milne_witten(la.len(), ce - cs, overlap[j], n);
+                    related.values.push(r);
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn choose(
         &self,
         spot: &Spot,
         index: usize,
         context: &[(usize, u32, f32)],
-        terms: &HashSet<u64>,
+        related: &Relatedness,
+        terms: &FastSet<u64>,
         memo: &mut Memo,
         tokens: &[Token],
     ) -> Option<Annotation> {
@@ -289,7 +419,7 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
                 Strategy::PriorOnly => commonness,
                 Strategy::Full => {
                     if o.weight_coherence > 0.0 {
-                        parts.coherence = self.coherence(concept, index, context, memo);
+                        parts.coherence = coherence(concept, index, context, related);
                     }
                     if o.weight_context > 0.0 {
                         parts.context = self.context_similarity(concept, terms, memo);
@@ -320,51 +450,13 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
         })
     }
 
-    /// Weighted mean relatedness of `concept` to the context concepts of
-    /// the other spots (those with another phrase).
-    fn coherence(
-        &self,
-        concept: u32,
-        index: usize,
-        context: &[(usize, u32, f32)],
-        memo: &mut Memo,
-    ) -> f32 {
-        let mut sum = 0.0f32;
-        let mut weights = 0.0f32;
-        for &(other, c, w) in context {
-            if other == index {
-                continue;
-            }
-            weights += w;
-            if c == concept {
-                sum += w;
-                continue;
-            }
-            sum += w * self.relatedness(concept, c, memo);
-        }
-        if weights > 0.0 { sum / weights } else { 0.0 }
-    }
-
-    fn relatedness(&self, a: u32, b: u32, memo: &mut Memo) -> f32 {
-        for c in [a, b] {
-            memo.in_links.entry(c).or_insert_with(|| {
-                let mut v = Vec::new();
-                self.graph.in_links(c, &mut v);
-                v
-            });
-        }
-        let (la, lb) = (&memo.in_links[&a], &memo.in_links[&b]);
-        let overlap = intersection_size(la, lb);
-        kenning_graph::milne_witten(la.len(), lb.len(), overlap, self.graph.concept_count())
-    }
-
-    fn context_similarity(&self, concept: u32, terms: &HashSet<u64>, memo: &mut Memo) -> f32 {
+    fn context_similarity(&self, concept: u32, terms: &FastSet<u64>, memo: &mut Memo) -> f32 {
         if let Some(&s) = memo.context.get(&concept) {
             return s;
         }
         let description = self.graph.description(concept);
         let description = &description[..description.floor_char_boundary(600)];
-        let mut seen = HashSet::new();
+        let mut seen = FastSet::default();
         let mut hits = 0usize;
         for t in Tokens::new(description) {
             let word = &description[t.start..t.end];
@@ -389,6 +481,31 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
     }
 }
 
+/// Weighted mean relatedness of `concept` to the context concepts of the
+/// other spots (those with another phrase), from the window's table.
+fn coherence(
+    concept: u32,
+    index: usize,
+    context: &[(usize, u32, f32)],
+    related: &Relatedness,
+) -> f32 {
+    let row = related.rows.get(&concept).map(|&r| &related.values[r..r + context.len()]);
+    let mut sum = 0.0f32;
+    let mut weights = 0.0f32;
+    for (j, &(other, c, w)) in context.iter().enumerate() {
+        if other == index {
+            continue;
+        }
+        weights += w;
+        if c == concept {
+            sum += w;
+            continue;
+        }
+        sum += w * row.map_or(0.0, |r| r[j]);
+    }
+    if weights > 0.0 { sum / weights } else { 0.0 }
+}
+
 /// A single token worth spotting on its own: not one character and not
 /// only digits of one or two.
 fn worth_spotting(token: &str) -> bool {
@@ -408,7 +525,7 @@ fn single_key(word: &str) -> u64 {
     h.key()
 }
 
-fn term_set(text: &str, tokens: &[Token]) -> HashSet<u64> {
+fn term_set(text: &str, tokens: &[Token]) -> FastSet<u64> {
     tokens
         .iter()
         .map(|t| &text[t.start..t.end])
@@ -443,17 +560,105 @@ fn intersection_size(a: &[u32], b: &[u32]) -> usize {
     }
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < small.len() && j < large.len() {
-        match small[i].cmp(&large[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
+        // Branch-free steps: the comparison is unpredictable.
+        let (x, y) = (small[i], large[j]);
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    n
+}
+
+/// Concepts linking to a window's context concepts, each with the bit
+/// set of the context concepts it links to: open addressing over `u32`
+/// keys, reused from window to window.
+#[derive(Default)]
+struct MaskTable {
+    keys: Vec<u32>,
+    masks: Vec<u64>,
+    len: usize,
+}
+
+impl MaskTable {
+    const EMPTY: u32 = u32::MAX;
+
+    /// Empties the table, sized for up to `n` keys at most half full.
+    fn reset(&mut self, n: usize) {
+        let slots = (n * 2).next_power_of_two().max(16);
+        self.keys.clear();
+        self.keys.resize(slots, Self::EMPTY);
+        self.masks.clear();
+        self.masks.resize(slots, 0);
+        self.len = 0;
+    }
+
+    #[inline]
+    fn home(&self, key: u32) -> usize {
+        let h = u64::from(key).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> 32) as usize & (self.keys.len() - 1)
+    }
+
+    /// ORs `bits` into the mask of `key` (inserted if new; at most the
+    /// `n` given to [`reset`](Self::reset) distinct keys).
+    fn insert(&mut self, key: u32, bits: u64) {
+        let mask = self.keys.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            if self.keys[i] == key {
+                self.masks[i] |= bits;
+                return;
+            }
+            if self.keys[i] == Self::EMPTY {
+                self.keys[i] = key;
+                self.masks[i] = bits;
+                self.len += 1;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[inline]
+    fn get(&self, key: u32) -> u64 {
+        let mask = self.keys.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let k = self.keys[i];
+            if k == key {
+                return self.masks[i];
+            }
+            if k == Self::EMPTY {
+                return 0;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Calls `f(mask)` for every element of the ascending list `a` that
+    /// is in the table: a look-up per element, or, when `a` is far
+    /// longer than the table, a binary search per table key.
+    fn for_each_common(&self, a: &[u32], mut f: impl FnMut(u64)) {
+        if self.len == 0 || a.is_empty() {
+            return;
+        }
+        if a.len() / self.len > 16 {
+            for (&k, &m) in self.keys.iter().zip(&self.masks) {
+                if k != Self::EMPTY && m != 0 && a.binary_search(&k).is_ok() {
+                    f(m);
+                }
+            }
+        } else {
+            for &x in a {
+                if x == Self::EMPTY {
+                    continue;
+                }
+                let m = self.get(x);
+                if m != 0 {
+                    f(m);
+                }
             }
         }
     }
-    n
 }
 
 /// Sets `start`/`end` (code points) from the byte offsets, in one pass.
@@ -612,6 +817,37 @@ mod tests {
             .filter_map(|i| char::from_u32(i.wrapping_mul(7919) % 0x3_0000))
             .collect();
         let _ = linker.link(&garbage);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn common_elements_match_a_naive_intersection(
+            a in proptest::collection::btree_set(0u32..3000, 0..200),
+            u in proptest::collection::btree_map(0u32..3000, 1u64..u64::MAX, 0..2000),
+        ) {
+            let a: Vec<u32> = a.into_iter().collect();
+            let u: Vec<(u32, u64)> = u.into_iter().collect();
+            let mut table = MaskTable::default();
+            table.reset(u.len());
+            for &(k, m) in &u {
+                // Two halves ORed together.
+                table.insert(k, m & 0xffff_0000);
+                table.insert(k, m & 0x0000_ffff);
+            }
+            let mut got = Vec::new();
+            table.for_each_common(&a, |m| got.push(m));
+            got.sort_unstable();
+            let mut want: Vec<u64> = u
+                .iter()
+                .filter(|e| a.contains(&e.0) && e.1 & 0xffff_ffff != 0)
+                .map(|e| e.1 & 0xffff_ffff)
+                .collect();
+            want.sort_unstable();
+            proptest::prop_assert_eq!(got, want);
+            let keys: Vec<u32> = u.iter().map(|e| e.0).collect();
+            let both = a.iter().filter(|x| keys.contains(x)).count();
+            proptest::prop_assert_eq!(intersection_size(&a, &keys), both);
+        }
     }
 
     #[test]

@@ -331,11 +331,11 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
 
     /// Fills `related` with the Milne–Witten relatedness of every distinct
     /// candidate of `window` to every context concept. The context
-    /// concepts' in-link lists (up to 64 of them, each at most
-    /// [`MERGE_MAX_IN_LINKS`] long) go into one table of (linking
-    /// concept → bit set of context concepts), so each candidate's
-    /// overlaps with all of them come from one pass over its in-links;
-    /// longer lists are intersected pair by pair.
+    /// concepts' in-link lists (up to 32 of them; unless the table is
+    /// dense, each at most [`MERGE_MAX_IN_LINKS`] long) go into one table
+    /// of (linking concept → bit set of context concepts), so each
+    /// candidate's overlaps with all of them come from one pass over its
+    /// in-links; the other lists are intersected pair by pair.
     fn relate(
         &self,
         window: &[Spot],
@@ -350,24 +350,29 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
             .map(|&(_, c, _)| memo.in_links(self.graph, c))
             .collect();
         let table = &mut memo.masks;
+        let n = self.graph.concept_count();
+        // Dense when the concepts are few against the in-links to hold;
+        // then every list goes into the table, whatever its length.
+        let all: usize = ranges.iter().take(32).map(|&(s, e)| e - s).sum();
+        let dense = n <= all.saturating_mul(4);
+        let merge = |j: usize, len: usize| j < 32 && (dense || len <= MERGE_MAX_IN_LINKS);
         let mut single: Vec<usize> = Vec::new();
         let mut merged = 0usize;
         for (j, &(s, e)) in ranges.iter().enumerate() {
-            if j < 64 && e - s <= MERGE_MAX_IN_LINKS {
+            if merge(j, e - s) {
                 merged += e - s;
             } else {
                 single.push(j);
             }
         }
-        table.reset(merged);
+        table.reset(merged, n);
         for (j, &(s, e)) in ranges.iter().enumerate() {
-            if j < 64 && e - s <= MERGE_MAX_IN_LINKS {
+            if merge(j, e - s) {
                 for &l in &memo.arena[s..e] {
                     table.insert(l, 1 << j);
                 }
             }
         }
-        let n = self.graph.concept_count();
         let mut overlap = vec![0usize; context.len()];
         for spot in window {
             for &(a, _) in &spot.candidates {
@@ -489,7 +494,10 @@ fn coherence(
     context: &[(usize, u32, f32)],
     related: &Relatedness,
 ) -> f32 {
-    let row = related.rows.get(&concept).map(|&r| &related.values[r..r + context.len()]);
+    let row = related
+        .rows
+        .get(&concept)
+        .map(|&r| &related.values[r..r + context.len()]);
     let mut sum = 0.0f32;
     let mut weights = 0.0f32;
     for (j, &(other, c, w)) in context.iter().enumerate() {
@@ -570,48 +578,70 @@ fn intersection_size(a: &[u32], b: &[u32]) -> usize {
 }
 
 /// Concepts linking to a window's context concepts, each with the bit
-/// set of the context concepts it links to: open addressing over `u32`
-/// keys, reused from window to window.
+/// set of the context concepts it links to (up to 32), reused from window
+/// to window. Dense (a mask per concept index) when the concepts are few
+/// against the keys to hold, open addressing over `(key, mask)` pairs
+/// otherwise.
 #[derive(Default)]
 struct MaskTable {
+    /// Dense: the mask of every concept index.
+    dense: Vec<u32>,
+    /// Open addressing: `(key, mask)`, key `u32::MAX` = empty.
+    slots: Vec<(u32, u32)>,
+    /// The keys held, in insertion order.
     keys: Vec<u32>,
-    masks: Vec<u64>,
-    len: usize,
 }
 
 impl MaskTable {
     const EMPTY: u32 = u32::MAX;
 
-    /// Empties the table, sized for up to `n` keys at most half full.
-    fn reset(&mut self, n: usize) {
-        let slots = (n * 2).next_power_of_two().max(16);
+    /// Empties the table for up to `n` insertions of keys below `concepts`.
+    fn reset(&mut self, n: usize, concepts: usize) {
+        for &k in &self.keys {
+            if let Some(m) = self.dense.get_mut(k as usize) {
+                *m = 0;
+            }
+        }
         self.keys.clear();
-        self.keys.resize(slots, Self::EMPTY);
-        self.masks.clear();
-        self.masks.resize(slots, 0);
-        self.len = 0;
+        self.slots.clear();
+        if concepts <= n.saturating_mul(4) {
+            self.dense.resize(concepts, 0);
+        } else {
+            self.dense.clear();
+            let slots = (n * 2).next_power_of_two().max(16);
+            self.slots.resize(slots, (Self::EMPTY, 0));
+        }
     }
 
     #[inline]
     fn home(&self, key: u32) -> usize {
         let h = u64::from(key).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        (h >> 32) as usize & (self.keys.len() - 1)
+        (h >> 32) as usize & (self.slots.len() - 1)
     }
 
-    /// ORs `bits` into the mask of `key` (inserted if new; at most the
-    /// `n` given to [`reset`](Self::reset) distinct keys).
-    fn insert(&mut self, key: u32, bits: u64) {
-        let mask = self.keys.len() - 1;
+    /// ORs `bits` into the mask of `key` (at most the `n` insertions
+    /// given to [`reset`](Self::reset)).
+    fn insert(&mut self, key: u32, bits: u32) {
+        if self.slots.is_empty() {
+            if let Some(m) = self.dense.get_mut(key as usize) {
+                if *m == 0 {
+                    self.keys.push(key);
+                }
+                *m |= bits;
+            }
+            return;
+        }
+        let mask = self.slots.len() - 1;
         let mut i = self.home(key);
         loop {
-            if self.keys[i] == key {
-                self.masks[i] |= bits;
+            let (k, m) = &mut self.slots[i];
+            if *k == key {
+                *m |= bits;
                 return;
             }
-            if self.keys[i] == Self::EMPTY {
-                self.keys[i] = key;
-                self.masks[i] = bits;
-                self.len += 1;
+            if *k == Self::EMPTY {
+                (*k, *m) = (key, bits);
+                self.keys.push(key);
                 return;
             }
             i = (i + 1) & mask;
@@ -619,13 +649,16 @@ impl MaskTable {
     }
 
     #[inline]
-    fn get(&self, key: u32) -> u64 {
-        let mask = self.keys.len() - 1;
+    fn get(&self, key: u32) -> u32 {
+        if self.slots.is_empty() {
+            return self.dense.get(key as usize).copied().unwrap_or(0);
+        }
+        let mask = self.slots.len() - 1;
         let mut i = self.home(key);
         loop {
-            let k = self.keys[i];
+            let (k, m) = self.slots[i];
             if k == key {
-                return self.masks[i];
+                return m;
             }
             if k == Self::EMPTY {
                 return 0;
@@ -635,15 +668,16 @@ impl MaskTable {
     }
 
     /// Calls `f(mask)` for every element of the ascending list `a` that
-    /// is in the table: a look-up per element, or, when `a` is far
-    /// longer than the table, a binary search per table key.
-    fn for_each_common(&self, a: &[u32], mut f: impl FnMut(u64)) {
-        if self.len == 0 || a.is_empty() {
+    /// is in the table with a non-empty mask: a look-up per element, or,
+    /// when `a` is far longer than the table, a binary search per key.
+    fn for_each_common(&self, a: &[u32], mut f: impl FnMut(u32)) {
+        if self.keys.is_empty() || a.is_empty() {
             return;
         }
-        if a.len() / self.len > 16 {
-            for (&k, &m) in self.keys.iter().zip(&self.masks) {
-                if k != Self::EMPTY && m != 0 && a.binary_search(&k).is_ok() {
+        if a.len() / self.keys.len() > 16 {
+            for &k in &self.keys {
+                let m = self.get(k);
+                if m != 0 && a.binary_search(&k).is_ok() {
                     f(m);
                 }
             }
@@ -827,23 +861,30 @@ mod tests {
         ) {
             let a: Vec<u32> = a.into_iter().collect();
             let u: Vec<(u32, u64)> = u.into_iter().collect();
-            let mut table = MaskTable::default();
-            table.reset(u.len());
-            for &(k, m) in &u {
-                // Two halves ORed together.
-                table.insert(k, m & 0xffff_0000);
-                table.insert(k, m & 0x0000_ffff);
+            for concepts in [3000, 1_000_000] {
+                let mut table = MaskTable::default();
+                // Reused: what the last window held is gone.
+                table.reset(2, concepts);
+                table.insert(a.first().copied().unwrap_or(0), 1);
+                table.insert(7, 2);
+                table.reset(u.len() * 2, concepts);
+                for &(k, m) in &u {
+                    // Two halves ORed together.
+                    table.insert(k, (m >> 32) as u32 & 0xffff_0000);
+                    table.insert(k, (m >> 32) as u32 & 0x0000_ffff);
+                }
+                let mut got = Vec::new();
+                table.for_each_common(&a, |m| got.push(m));
+                got.sort_unstable();
+                let mut want: Vec<u32> = u
+                    .iter()
+                    .map(|e| (e.0, (e.1 >> 32) as u32))
+                    .filter(|e| a.contains(&e.0) && e.1 != 0)
+                    .map(|e| e.1)
+                    .collect();
+                want.sort_unstable();
+                proptest::prop_assert_eq!(got, want);
             }
-            let mut got = Vec::new();
-            table.for_each_common(&a, |m| got.push(m));
-            got.sort_unstable();
-            let mut want: Vec<u64> = u
-                .iter()
-                .filter(|e| a.contains(&e.0) && e.1 & 0xffff_ffff != 0)
-                .map(|e| e.1 & 0xffff_ffff)
-                .collect();
-            want.sort_unstable();
-            proptest::prop_assert_eq!(got, want);
             let keys: Vec<u32> = u.iter().map(|e| e.0).collect();
             let both = a.iter().filter(|x| keys.contains(x)).count();
             proptest::prop_assert_eq!(intersection_size(&a, &keys), both);

@@ -28,7 +28,8 @@
 //! A look-up starts at the key's home slot and reads on while the stored
 //! keys are smaller: as in linear probing with the keys kept in order
 //! ("ordered hash table"), a miss stops at the first larger key, so at the
-//! 90% load used here a look-up reads about five slots (60 bytes).
+//! 90% load used here a look-up reads about five slots (60 bytes) in
+//! expectation.
 //!
 //! What is not stored, because the linker would never use it: phrases
 //! whose link probability is below the floor (the linker drops such

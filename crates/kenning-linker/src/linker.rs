@@ -60,9 +60,12 @@ pub struct LinkerOptions {
     /// How candidates are chosen.
     pub strategy: Strategy,
     /// Spots whose phrase is linked in fewer of the documents it occurs
-    /// in are dropped.
+    /// in are dropped. Lower than the dictionary's floor (see
+    /// [`MentionDictionary::floors`](crate::MentionDictionary::floors))
+    /// has no effect: those phrases were left out.
     pub min_link_probability: f32,
-    /// Candidates less common than this for their phrase are ignored.
+    /// Candidates less common than this for their phrase are ignored
+    /// (lower than the dictionary's floor has no effect either).
     pub min_commonness: f32,
     /// Candidates considered per spot, most common first.
     pub max_candidates: usize,

@@ -921,6 +921,7 @@ impl Collector {
         let (bytes, stats) = dictionary.finish();
         self.stats.mention_phrases = stats.phrases;
         self.stats.mention_documents = stats.documents;
+        self.stats.mention_phrases_pruned = stats.pruned_phrases;
         write_synced(&self.dir.join(files::MENTIONS), &bytes)
     }
 

@@ -485,9 +485,10 @@ fn speed(snapshot_dir: &Path, extracted: &Path, megabytes: usize) -> Result<()> 
         .join(kenning_store::files::MENTIONS);
     let stats = &engine.snapshot().meta().stats;
     println!(
-        "dictionary: {} bytes, {} phrases, {} documents counted, {} concepts, {} links",
+        "dictionary: {} bytes, {} phrases ({} more left out: link probability below the floor), {} documents counted, {} concepts, {} links",
         std::fs::metadata(&dict).map(|m| m.len()).unwrap_or(0),
         stats.mention_phrases,
+        stats.mention_phrases_pruned,
         stats.mention_documents,
         stats.concepts,
         stats.links

@@ -3,26 +3,54 @@
 //! Built form (all integers little-endian):
 //!
 //! ```text
-//! header   "KNMD", version u32, slot count u64 (a power of two),
-//!          payload words u64, documents u64, phrases u64
-//! slots    slot count × (key u64, payload word u32 or u32::MAX, flags u32)
-//!          open addressing, linear probing, key 0 = empty;
-//!          flag 1 = some longer phrase starts with this one
-//! payload  per phrase: linked docs u32, docs u32, n u32, n × (concept u32, count u32)
+//! header   "KNMD", version u32, slot count u64, home slots u64,
+//!          filter words u64, payload bytes u64, documents u64,
+//!          phrases u64, link-probability floor f32, commonness floor f32
+//! slots    slot count × (key u64, payload offset u32), one per phrase;
+//!          keys ascending; a key's home slot is (key × home slots) >> 64,
+//!          and each key sits in the first free slot at or after its home
+//!          (so positions ascend with keys); empty slots hold u64::MAX,
+//!          and the last slot is always empty
+//! filter   filter words × u64: a blocked Bloom filter (one word per key,
+//!          4 bits) of the prefix keys that are not phrases
+//! payload  per phrase, LEB128 varints: n << 2 | total flag << 1 | prefix
+//!          flag (prefix: some longer phrase starts with this one), linked
+//!          docs, docs, the total count when the total flag is set (else
+//!          it is the sum of the counts stored), n × (concept, count),
 //!          candidates by count, most common first
 //! ```
+//!
+//! "Does a longer phrase continue this one?" is answered exactly for a
+//! phrase (its flag) and by the filter for any other key: a false positive
+//! (about 2% at 10 bits per key) only costs the spotter one more look-up,
+//! since every phrase found that way has all its prefixes really flagged.
+//!
+//! A look-up starts at the key's home slot and reads on while the stored
+//! keys are smaller: as in linear probing with the keys kept in order
+//! ("ordered hash table"), a miss stops at the first larger key, so at the
+//! 90% load used here a look-up reads about five slots (60 bytes) in
+//! expectation.
+//!
+//! What is not stored, because the linker would never use it: phrases
+//! whose link probability is below the floor (the linker drops such
+//! spots), candidates less common than the commonness floor (the linker
+//! ignores them; the total count stored keeps the others' commonness
+//! exact), candidates past the 16 most common, and prefix keys that lead
+//! only to phrases not stored. Both floors are in the header.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::LinkerError;
+use crate::linker::LinkerOptions;
 use crate::phrase::{MAX_PHRASE_TOKENS, PhraseHasher, PhraseKey, Token, Tokens};
 
 const MAGIC: &[u8; 4] = b"KNMD";
-const VERSION: u32 = 1;
-const HEADER: usize = 40;
-const SLOT: usize = 16;
-const NO_PAYLOAD: u32 = u32::MAX;
-const FLAG_PREFIX: u32 = 1;
+const VERSION: u32 = 2;
+const HEADER: usize = 64;
+/// Filter bits per prefix key.
+const FILTER_BITS_PER_KEY: usize = 10;
+const SLOT: usize = 12;
+const EMPTY: u64 = u64::MAX;
 /// Candidates kept per phrase, most common first.
 const MAX_CANDIDATES: usize = 16;
 
@@ -30,6 +58,8 @@ const MAX_CANDIDATES: usize = 16;
 struct Entry {
     linked_docs: u32,
     docs: u32,
+    /// Key of the phrase without its last token (0 for one token).
+    parent: u64,
     candidates: Vec<(u32, u32)>,
 }
 
@@ -43,37 +73,85 @@ struct Entry {
 /// text of every document that has links, feeding the result to
 /// [`add_occurrences`](Self::add_occurrences), and finally
 /// [`finish`](Self::finish).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct DictionaryBuilder {
     phrases: HashMap<u64, Entry>,
-    prefixes: HashSet<u64>,
+    /// Keys that some longer phrase starts with → their own prefix's key
+    /// (0 for one token).
+    prefixes: HashMap<u64, u64>,
     documents: u64,
+    min_link_probability: f32,
+    min_commonness: f32,
+}
+
+impl Default for DictionaryBuilder {
+    fn default() -> Self {
+        let o = LinkerOptions::default();
+        Self::with_floors(o.min_link_probability, o.min_commonness)
+    }
 }
 
 /// Sizes of a built dictionary.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DictionaryStats {
-    /// Phrases with at least one candidate.
+    /// Phrases stored (with at least one candidate).
     pub phrases: u64,
-    /// Candidate (phrase, concept) pairs kept.
+    /// Candidate (phrase, concept) pairs stored.
     pub candidates: u64,
+    /// Phrases with candidates left out: link probability below the floor.
+    pub pruned_phrases: u64,
+    /// Candidates left out: less common than the floor, or past the 16
+    /// most common (of the phrases stored).
+    pub pruned_candidates: u64,
+    /// Prefix keys that are not phrases (in the filter).
+    pub prefix_keys: u64,
     /// Documents over which link probabilities were counted.
     pub documents: u64,
     /// Size of the built buffer.
     pub bytes: u64,
 }
 
+/// `linked / max(docs, linked)`, 0 when never linked: the one formula of
+/// link probability, for pruning and for reading.
+fn link_probability(linked: u32, docs: u32) -> f32 {
+    if linked == 0 {
+        return 0.0;
+    }
+    linked as f32 / docs.max(linked) as f32
+}
+
 impl DictionaryBuilder {
-    /// An empty builder.
+    /// An empty builder that leaves out what the linker's default options
+    /// would never use (see [`with_floors`](Self::with_floors)).
     pub fn new() -> Self {
         Self::default()
     }
 
-    fn entry(&mut self, phrase: &PhraseKey) -> &mut Entry {
-        for &p in &phrase.prefixes {
-            self.prefixes.insert(p);
+    /// An empty builder that leaves out phrases whose link probability is
+    /// below `min_link_probability` and candidates whose commonness is
+    /// below `min_commonness` (the most common candidate is always kept).
+    /// A linker reading the dictionary with lower thresholds than these
+    /// cannot find what was left out; 0 and 0 keep everything.
+    pub fn with_floors(min_link_probability: f32, min_commonness: f32) -> Self {
+        DictionaryBuilder {
+            phrases: HashMap::new(),
+            prefixes: HashMap::new(),
+            documents: 0,
+            min_link_probability,
+            min_commonness,
         }
-        self.phrases.entry(phrase.key).or_default()
+    }
+
+    fn entry(&mut self, phrase: &PhraseKey) -> &mut Entry {
+        let mut parent = 0;
+        for &p in &phrase.prefixes {
+            self.prefixes.insert(p, parent);
+            parent = p;
+        }
+        self.phrases.entry(phrase.key).or_insert_with(|| Entry {
+            parent,
+            ..Entry::default()
+        })
     }
 
     /// A name of `concept` (its title or a redirect to it): one candidate
@@ -118,7 +196,7 @@ impl DictionaryBuilder {
             &tokens,
             |key| {
                 let phrase = self.phrases.contains_key(&key).then_some(());
-                (phrase, self.prefixes.contains(&key))
+                (phrase, self.prefixes.contains_key(&key))
             },
             |_, _, key, ()| out.push(key),
         );
@@ -140,73 +218,187 @@ impl DictionaryBuilder {
     }
 
     /// Writes the dictionary.
+    ///
+    /// # Panics
+    ///
+    /// When the payload exceeds 4 GiB (offsets are 32-bit; English
+    /// Wikipedia needs a few hundred MB).
     pub fn finish(self) -> (Vec<u8>, DictionaryStats) {
-        let mut keys: Vec<u64> = self
-            .phrases
-            .iter()
-            .filter(|(_, e)| !e.candidates.is_empty())
-            .map(|(&k, _)| k)
-            .collect();
-        for &p in &self.prefixes {
-            if self.phrases.get(&p).is_none_or(|e| e.candidates.is_empty()) {
-                keys.push(p);
-            }
-        }
-        keys.sort_unstable();
-        let slots = (keys.len() * 2).next_power_of_two().max(8);
-        let mask = slots - 1;
-        let mut table = vec![(0u64, NO_PAYLOAD, 0u32); slots];
-        let mut payload: Vec<u32> = Vec::new();
         let mut stats = DictionaryStats {
             documents: self.documents,
             ..DictionaryStats::default()
         };
-        for &key in &keys {
-            let mut word = NO_PAYLOAD;
-            if let Some(e) = self.phrases.get(&key).filter(|e| !e.candidates.is_empty()) {
-                let mut cands = e.candidates.clone();
-                cands.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                cands.truncate(MAX_CANDIDATES);
-                word = payload.len() as u32;
-                payload.push(e.linked_docs);
-                payload.push(e.docs);
-                payload.push(cands.len() as u32);
-                for (c, n) in &cands {
-                    payload.push(*c);
-                    payload.push(*n);
-                }
-                stats.phrases += 1;
-                stats.candidates += cands.len() as u64;
+        // The phrases kept, and the prefixes that lead to them.
+        let mut kept: Vec<u64> = Vec::new();
+        let mut needed: HashSet<u64> = HashSet::new();
+        for (&key, e) in &self.phrases {
+            if e.candidates.is_empty() {
+                continue;
             }
-            let flags = if self.prefixes.contains(&key) {
-                FLAG_PREFIX
-            } else {
-                0
-            };
-            let mut i = key as usize & mask;
-            while table[i].0 != 0 {
-                i = (i + 1) & mask;
+            if link_probability(e.linked_docs, e.docs) < self.min_link_probability {
+                stats.pruned_phrases += 1;
+                continue;
             }
-            table[i] = (key, word, flags);
+            kept.push(key);
+            let mut p = e.parent;
+            while p != 0 && needed.insert(p) {
+                p = self.prefixes.get(&p).copied().unwrap_or(0);
+            }
         }
-        let mut out = Vec::with_capacity(HEADER + slots * SLOT + payload.len() * 4);
+        let mut keys = kept;
+        keys.sort_unstable();
+        let only_prefixes: Vec<u64> = {
+            let kept: HashSet<u64> = keys.iter().copied().collect();
+            let mut v: Vec<u64> = needed
+                .iter()
+                .filter(|k| !kept.contains(k))
+                .copied()
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let words = (only_prefixes.len() * FILTER_BITS_PER_KEY)
+            .div_ceil(64)
+            .max(1);
+        let mut filter = vec![0u64; words];
+        for &k in &only_prefixes {
+            filter[filter_word(k, words)] |= filter_bits(k);
+        }
+        stats.prefix_keys = only_prefixes.len() as u64;
+
+        let mut payload: Vec<u8> = Vec::new();
+        let mut entries: Vec<(u64, u32)> = Vec::with_capacity(keys.len());
+        let mut cands: Vec<(u32, u32)> = Vec::new();
+        for &key in &keys {
+            let offset = u32::try_from(payload.len())
+                .expect("mention dictionary payload over 4 GiB: offsets are 32-bit");
+            entries.push((key, offset));
+            let prefix = u64::from(needed.contains(&key));
+            let Some(e) = self.phrases.get(&key) else {
+                continue;
+            };
+            cands.clear();
+            cands.extend_from_slice(&e.candidates);
+            cands.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let all = cands.len();
+            cands.truncate(MAX_CANDIDATES);
+            let total: u64 = cands.iter().map(|&(_, n)| u64::from(n)).sum();
+            // The same arithmetic as the linker's commonness.
+            let denominator = total.max(1) as f32;
+            let floor = self.min_commonness;
+            let mut first = true;
+            cands.retain(|&(_, n)| std::mem::take(&mut first) || n as f32 / denominator >= floor);
+            let stored: u64 = cands.iter().map(|&(_, n)| u64::from(n)).sum();
+            let explicit = total != stored;
+            put_varint(
+                &mut payload,
+                (cands.len() as u64) << 2 | u64::from(explicit) << 1 | prefix,
+            );
+            put_varint(&mut payload, u64::from(e.linked_docs));
+            put_varint(&mut payload, u64::from(e.docs));
+            if explicit {
+                put_varint(&mut payload, total);
+            }
+            for &(c, n) in &cands {
+                put_varint(&mut payload, u64::from(c));
+                put_varint(&mut payload, u64::from(n));
+            }
+            stats.phrases += 1;
+            stats.candidates += cands.len() as u64;
+            stats.pruned_candidates += (all - cands.len()) as u64;
+        }
+
+        // At most 90% of the home slots are used; keys ascend, each in
+        // the first free slot at or after its home; the last slot is empty.
+        let home = (keys.len() as u64 * 10).div_ceil(9).max(1);
+        let mut table: Vec<(u64, u32)> = vec![(EMPTY, 0); home as usize + 1];
+        let mut next = 0usize;
+        for (key, offset) in entries {
+            let at = home_slot(key, home).max(next);
+            if at + 1 >= table.len() {
+                table.resize(at + 2, (EMPTY, 0));
+            }
+            table[at] = (key, offset);
+            next = at + 1;
+        }
+
+        let mut out = Vec::with_capacity(HEADER + table.len() * SLOT + words * 8 + payload.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
-        out.extend_from_slice(&(slots as u64).to_le_bytes());
+        out.extend_from_slice(&(table.len() as u64).to_le_bytes());
+        out.extend_from_slice(&home.to_le_bytes());
+        out.extend_from_slice(&(words as u64).to_le_bytes());
         out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
         out.extend_from_slice(&self.documents.to_le_bytes());
         out.extend_from_slice(&stats.phrases.to_le_bytes());
-        for (key, word, flags) in table {
+        out.extend_from_slice(&self.min_link_probability.to_le_bytes());
+        out.extend_from_slice(&self.min_commonness.to_le_bytes());
+        for (key, offset) in table {
             out.extend_from_slice(&key.to_le_bytes());
-            out.extend_from_slice(&word.to_le_bytes());
-            out.extend_from_slice(&flags.to_le_bytes());
+            out.extend_from_slice(&offset.to_le_bytes());
         }
-        for w in payload {
+        for w in filter {
             out.extend_from_slice(&w.to_le_bytes());
         }
+        out.extend_from_slice(&payload);
         stats.bytes = out.len() as u64;
         (out, stats)
     }
+}
+
+/// The slot where the search for `key` starts, in `0..home`; ascending
+/// with the key.
+#[inline]
+fn home_slot(key: u64, home: u64) -> usize {
+    ((u128::from(key) * u128::from(home)) >> 64) as usize
+}
+
+/// The filter word of `key` (from its low half; the home slot comes from
+/// the high bits).
+#[inline]
+fn filter_word(key: u64, words: usize) -> usize {
+    (((key & 0xffff_ffff) * words as u64) >> 32) as usize
+}
+
+/// The 4 filter bits of `key` in its word (from bits 40..64).
+#[inline]
+fn filter_bits(key: u64) -> u64 {
+    (1 << ((key >> 40) & 63))
+        | (1 << ((key >> 46) & 63))
+        | (1 << ((key >> 52) & 63))
+        | (1 << (key >> 58))
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// The LEB128 varint at `*pos`, moving past it; `None` when the bytes
+/// end first or it is longer than a u64.
+#[inline]
+fn get_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    let mut shift = 0u32;
+    loop {
+        let b = *bytes.get(*pos)?;
+        *pos += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(v);
+        }
+        shift += 7;
+        if shift >= 64 {
+            return None;
+        }
+    }
+}
+
+fn get_u32(bytes: &[u8], pos: &mut usize) -> Option<u32> {
+    u32::try_from(get_varint(bytes, pos)?).ok()
 }
 
 fn add_count(candidates: &mut Vec<(u32, u32)>, concept: u32, count: u32) {
@@ -245,60 +437,59 @@ pub(crate) fn for_each_ngram<T>(
 #[derive(Clone, Copy, Debug)]
 pub struct MentionDictionary<'a> {
     slots: &'a [u8],
+    filter: &'a [u8],
     payload: &'a [u8],
-    mask: usize,
+    home: u64,
     documents: u64,
     phrases: u64,
+    min_link_probability: f32,
+    min_commonness: f32,
 }
 
 /// One phrase's entry.
 #[derive(Clone, Copy, Debug)]
 pub struct Phrase<'a> {
-    words: &'a [u8],
-}
-
-fn word(bytes: &[u8], i: usize) -> u32 {
-    u32::from_le_bytes([
-        bytes[4 * i],
-        bytes[4 * i + 1],
-        bytes[4 * i + 2],
-        bytes[4 * i + 3],
-    ])
+    linked_docs: u32,
+    docs: u32,
+    total: u64,
+    len: usize,
+    /// The candidates' varints.
+    candidates: &'a [u8],
 }
 
 impl<'a> Phrase<'a> {
     /// Documents in which the phrase is a link (names count as one).
     pub fn linked_docs(&self) -> u32 {
-        word(self.words, 0)
+        self.linked_docs
     }
     /// Documents (among those counted) in which the phrase occurs.
     pub fn docs(&self) -> u32 {
-        word(self.words, 1)
+        self.docs
     }
     /// How often the phrase is a link where it occurs, in `[0, 1]`.
     pub fn link_probability(&self) -> f32 {
-        let linked = self.linked_docs();
-        if linked == 0 {
-            return 0.0;
-        }
-        linked as f32 / self.docs().max(linked) as f32
+        link_probability(self.linked_docs, self.docs)
     }
-    /// Number of candidates.
+    /// Number of candidates stored.
     pub fn len(&self) -> usize {
-        word(self.words, 2) as usize
+        self.len
     }
     /// Whether there are no candidates (never, for a stored phrase).
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len == 0
     }
     /// `(concept, count)`, most common first.
-    pub fn candidates(&self) -> impl ExactSizeIterator<Item = (u32, u32)> + 'a {
-        let words = self.words;
-        (0..self.len()).map(move |i| (word(words, 3 + 2 * i), word(words, 4 + 2 * i)))
+    pub fn candidates(&self) -> impl Iterator<Item = (u32, u32)> + 'a {
+        let bytes = self.candidates;
+        let mut pos = 0;
+        (0..self.len)
+            .map_while(move |_| Some((get_u32(bytes, &mut pos)?, get_u32(bytes, &mut pos)?)))
     }
-    /// Sum of the candidates' counts.
+    /// Sum of the counts of the (up to 16) most common candidates,
+    /// including those too rare to be stored: commonness is a count
+    /// divided by this.
     pub fn total(&self) -> u64 {
-        self.candidates().map(|(_, n)| u64::from(n)).sum()
+        self.total
     }
 }
 
@@ -316,24 +507,35 @@ impl<'a> MentionDictionary<'a> {
             });
         }
         let u64_at = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0; 8]));
-        let slots = u64_at(8) as usize;
-        let words = u64_at(16) as usize;
-        if !slots.is_power_of_two()
-            || slots
-                .checked_mul(SLOT)
-                .and_then(|s| s.checked_add(words.checked_mul(4)?))
-                .and_then(|s| s.checked_add(HEADER))
-                != Some(bytes.len())
+        let f32_at = |i: usize| f32::from_le_bytes(bytes[i..i + 4].try_into().unwrap_or([0; 4]));
+        let slots = u64_at(8);
+        let home = u64_at(16);
+        let words = u64_at(24);
+        let payload = u64_at(32);
+        let size = |n: u64, each: usize| usize::try_from(n).ok()?.checked_mul(each);
+        let slots_end = size(slots, SLOT).and_then(|s| s.checked_add(HEADER));
+        let filter_end = slots_end.and_then(|s| s.checked_add(size(words, 8)?));
+        let end = filter_end.and_then(|s| s.checked_add(size(payload, 1)?));
+        let (Some(slots_end), Some(filter_end), Some(end)) = (slots_end, filter_end, end) else {
+            return Err(LinkerError::Corrupt("sizes do not match the header"));
+        };
+        if end != bytes.len()
+            || home == 0
+            || home >= slots
+            || words == 0
+            || words > u64::from(u32::MAX)
         {
             return Err(LinkerError::Corrupt("sizes do not match the header"));
         }
-        let payload_start = HEADER + slots * SLOT;
         Ok(MentionDictionary {
-            slots: &bytes[HEADER..payload_start],
-            payload: &bytes[payload_start..],
-            mask: slots - 1,
-            documents: u64_at(24),
-            phrases: u64_at(32),
+            slots: &bytes[HEADER..slots_end],
+            filter: &bytes[slots_end..filter_end],
+            payload: &bytes[filter_end..],
+            home,
+            documents: u64_at(40),
+            phrases: u64_at(48),
+            min_link_probability: f32_at(56),
+            min_commonness: f32_at(60),
         })
     }
 
@@ -347,20 +549,22 @@ impl<'a> MentionDictionary<'a> {
         self.phrases
     }
 
-    /// `(payload word, flags)` of `key`, if stored.
+    /// The link-probability and commonness floors below which phrases and
+    /// candidates were left out at build time.
+    pub fn floors(&self) -> (f32, f32) {
+        (self.min_link_probability, self.min_commonness)
+    }
+
+    /// The payload offset of `key`, if stored.
     #[inline]
-    fn slot(&self, key: u64) -> Option<(u32, u32)> {
-        let mut i = key as usize & self.mask;
-        for _ in 0..=self.mask {
-            let s = &self.slots[i * SLOT..i * SLOT + SLOT];
+    fn slot(&self, key: u64) -> Option<usize> {
+        let mut i = home_slot(key, self.home);
+        while let Some(s) = self.slots.get(i * SLOT..i * SLOT + SLOT) {
             let k = u64::from_le_bytes(s[..8].try_into().unwrap_or([0; 8]));
-            if k == key {
-                return Some((word(s, 2), word(s, 3)));
+            if k >= key {
+                return (k == key).then(|| u32::from_le_bytes([s[8], s[9], s[10], s[11]]) as usize);
             }
-            if k == 0 {
-                return None;
-            }
-            i = (i + 1) & self.mask;
+            i += 1;
         }
         None
     }
@@ -368,23 +572,54 @@ impl<'a> MentionDictionary<'a> {
     /// Whether `key` is a phrase and whether a longer phrase continues it.
     #[inline]
     pub(crate) fn probe(&self, key: u64) -> (Option<Phrase<'a>>, bool) {
-        match self.slot(key) {
-            None => (None, false),
-            Some((w, flags)) => (self.phrase_at(w), flags & FLAG_PREFIX != 0),
-        }
+        let Some(mut pos) = self.slot(key) else {
+            return (None, self.maybe_prefix(key));
+        };
+        let bytes = self.payload;
+        let Some(head) = get_varint(bytes, &mut pos) else {
+            return (None, false);
+        };
+        let prefix = head & 1 == 1;
+        let explicit = head & 2 == 2;
+        let len = usize::try_from(head >> 2).unwrap_or(0).min(MAX_CANDIDATES);
+        let phrase = (|| {
+            let linked_docs = get_u32(bytes, &mut pos)?;
+            let docs = get_u32(bytes, &mut pos)?;
+            let total = if explicit {
+                get_varint(bytes, &mut pos)?
+            } else {
+                let mut p = pos;
+                let mut sum = 0u64;
+                for _ in 0..len {
+                    get_varint(bytes, &mut p)?;
+                    sum += get_varint(bytes, &mut p)?;
+                }
+                sum
+            };
+            Some(Phrase {
+                linked_docs,
+                docs,
+                total,
+                len,
+                candidates: bytes.get(pos..)?,
+            })
+        })()
+        .filter(|p| p.len > 0);
+        (phrase, prefix)
     }
 
-    fn phrase_at(&self, w: u32) -> Option<Phrase<'a>> {
-        if w == NO_PAYLOAD {
-            return None;
-        }
-        let start = w as usize * 4;
-        let n = self
-            .payload
-            .get(start + 8..start + 12)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)?;
-        let end = start.checked_add(12 + n.checked_mul(8)?)?;
-        self.payload.get(start..end).map(|words| Phrase { words })
+    /// Whether the filter holds `key` (a prefix key that is not a phrase,
+    /// or, rarely, a false positive).
+    #[inline]
+    fn maybe_prefix(&self, key: u64) -> bool {
+        let words = self.filter.len() / 8;
+        let i = filter_word(key, words) * 8;
+        let Some(w) = self.filter.get(i..i + 8) else {
+            return false;
+        };
+        let w = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+        let bits = filter_bits(key);
+        w & bits == bits
     }
 
     /// The entry of a phrase key.
@@ -408,7 +643,7 @@ mod tests {
     }
 
     fn sample() -> Vec<u8> {
-        let mut b = DictionaryBuilder::new();
+        let mut b = DictionaryBuilder::with_floors(0.0, 0.0);
         b.add_name(&key("Mercury (planet)"), 1);
         b.add_name(&key("Mercury"), 2);
         b.add_link(key("Mercury").key, 1, 3);
@@ -432,6 +667,7 @@ mod tests {
         let bytes = sample();
         let d = MentionDictionary::from_bytes(&bytes).unwrap();
         assert_eq!(d.documents(), 3);
+        assert_eq!(d.floors(), (0.0, 0.0));
         let m = d.get_text("MERCURY").unwrap();
         assert_eq!(m.candidates().collect::<Vec<_>>(), [(2, 8), (1, 3)]);
         assert_eq!((m.linked_docs(), m.docs()), (2, 2));
@@ -448,6 +684,54 @@ mod tests {
     }
 
     #[test]
+    fn what_the_linker_never_uses_is_left_out() {
+        let mut b = DictionaryBuilder::with_floors(0.03, 0.02);
+        // "the planet": linked in 1 of 40 documents (2.5% < 3%); its
+        // prefix "the" leads nowhere else, so it goes too.
+        b.add_phrase(&key("the planet"));
+        b.add_link(key("the planet").key, 3, 1);
+        b.add_linked_document(key("the planet").key);
+        // "mars": 99 links to 1, one to 2 (1% < 2%), one name of 3.
+        b.add_phrase(&key("mars"));
+        b.add_link(key("mars").key, 1, 99);
+        b.add_link(key("mars").key, 2, 1);
+        b.add_name(&key("Mars"), 3);
+        for _ in 0..10 {
+            b.add_linked_document(key("mars").key);
+        }
+        // "mars rover": kept, so "mars" stays a prefix.
+        b.add_name(&key("Mars rover"), 4);
+        for _ in 0..40 {
+            let mut found = Vec::new();
+            b.phrases_in("the planet mars", &mut found);
+            b.add_occurrences(&found);
+        }
+        let (bytes, stats) = b.finish();
+        let d = MentionDictionary::from_bytes(&bytes).unwrap();
+        assert_eq!(d.floors(), (0.03, 0.02));
+        assert!(d.get_text("the planet").is_none());
+        // (The filter is empty here, so no false positive either.)
+        let (the, prefix) = d.probe(key("the").key);
+        assert!(the.is_none() && !prefix);
+        let mars = d.get_text("mars").unwrap();
+        // Commonness stays count / total of all 16 most common.
+        assert_eq!(mars.candidates().collect::<Vec<_>>(), [(1, 99)]);
+        assert_eq!(mars.total(), 101);
+        assert!(d.probe(key("mars").key).1);
+        assert!(d.get_text("mars rover").is_some());
+        assert_eq!(
+            (
+                stats.phrases,
+                stats.pruned_phrases,
+                stats.candidates,
+                stats.pruned_candidates
+            ),
+            (2, 1, 2, 2)
+        );
+        assert_eq!(stats.prefix_keys, 0);
+    }
+
+    #[test]
     fn damaged_buffers_are_errors() {
         let bytes = sample();
         assert!(MentionDictionary::from_bytes(&bytes[..10]).is_err());
@@ -458,6 +742,18 @@ mod tests {
             MentionDictionary::from_bytes(&wrong),
             Err(LinkerError::Version { found: 0, .. })
         ));
+        // Damaged payload bytes give wrong or missing entries, never a panic.
+        let payload_start = bytes.len() - 20;
+        for i in payload_start..bytes.len() {
+            let mut b = bytes.clone();
+            b[i] = 0xff;
+            let d = MentionDictionary::from_bytes(&b).unwrap();
+            for text in ["mercury", "quick silver", "quick", "mercury planet"] {
+                if let Some(p) = d.get_text(text) {
+                    let _ = p.candidates().count();
+                }
+            }
+        }
     }
 
     #[test]
@@ -466,5 +762,86 @@ mod tests {
         let d = MentionDictionary::from_bytes(&bytes).unwrap();
         assert_eq!(stats.phrases, 0);
         assert!(d.get_text("anything").is_none());
+        assert!(!d.probe(u64::MAX - 1).1);
+    }
+
+    #[test]
+    fn the_prefix_filter_has_no_false_negatives_and_few_false_positives() {
+        let mut b = DictionaryBuilder::with_floors(0.0, 0.0);
+        for i in 0..5000 {
+            b.add_name(&key(&format!("p{i} q{i}")), i);
+        }
+        let (bytes, stats) = b.finish();
+        assert_eq!(stats.prefix_keys, 5000);
+        let d = MentionDictionary::from_bytes(&bytes).unwrap();
+        for i in 0..5000 {
+            assert!(d.probe(key(&format!("p{i}")).key).1);
+        }
+        let false_positives = (0..100_000)
+            .filter(|i| d.probe(key(&format!("r{i}")).key).1)
+            .count();
+        assert!(false_positives < 4_000, "{false_positives} of 100,000");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn varints_round_trip(values in proptest::collection::vec(proptest::num::u64::ANY, 0..50)) {
+            let mut buf = Vec::new();
+            for &v in &values {
+                put_varint(&mut buf, v);
+            }
+            let mut pos = 0;
+            for &v in &values {
+                proptest::prop_assert_eq!(get_varint(&buf, &mut pos), Some(v));
+            }
+            proptest::prop_assert_eq!(pos, buf.len());
+            proptest::prop_assert_eq!(get_varint(&buf, &mut pos), None);
+        }
+
+        /// Without floors every phrase comes back with its 16 most
+        /// common candidates, prefixes are flagged (no false negatives),
+        /// other keys are absent.
+        #[test]
+        fn built_dictionaries_answer_like_a_map(
+            names in proptest::collection::vec(
+                (proptest::collection::vec(0u8..12, 1..4), 0u32..2_000_000, 1u32..300), 0..300),
+            absent in proptest::collection::vec(proptest::num::u64::ANY, 0..50),
+        ) {
+            let mut b = DictionaryBuilder::with_floors(0.0, 0.0);
+            let mut model: HashMap<u64, (PhraseKey, Vec<(u32, u32)>)> = HashMap::new();
+            for (words, concept, count) in &names {
+                let text: Vec<String> = words.iter().map(|w| format!("w{w}")).collect();
+                let p = key(&text.join(" "));
+                b.add_phrase(&p);
+                b.add_link(p.key, *concept, *count);
+                let e = model.entry(p.key).or_insert_with(|| (p.clone(), Vec::new()));
+                add_count(&mut e.1, *concept, *count);
+            }
+            let (bytes, stats) = b.finish();
+            let d = MentionDictionary::from_bytes(&bytes).unwrap();
+            proptest::prop_assert_eq!(stats.phrases, model.len() as u64);
+            let prefixes: HashSet<u64> =
+                model.values().flat_map(|(p, _)| p.prefixes.iter().copied()).collect();
+            for (k, (_, cands)) in &model {
+                let mut want = cands.clone();
+                want.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                want.truncate(MAX_CANDIDATES);
+                let total: u64 = want.iter().map(|c| u64::from(c.1)).sum();
+                let (got, prefix) = d.probe(*k);
+                let got = got.unwrap();
+                proptest::prop_assert_eq!(got.candidates().collect::<Vec<_>>(), want);
+                proptest::prop_assert_eq!(got.total(), total);
+                proptest::prop_assert_eq!(prefix, prefixes.contains(k));
+            }
+            for p in &prefixes {
+                proptest::prop_assert!(d.probe(*p).1);
+            }
+            for k in absent {
+                if !model.contains_key(&k) {
+                    // (The prefix answer may be a filter false positive.)
+                    proptest::prop_assert!(d.probe(k).0.is_none());
+                }
+            }
+        }
     }
 }

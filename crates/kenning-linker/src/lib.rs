@@ -10,8 +10,10 @@
 //!   [`MentionDictionary`]): phrase → candidate concepts with counts, and
 //!   each phrase's *link probability* (in how many documents it is linked
 //!   against in how many it occurs). The built form is one flat byte
-//!   buffer (an open-addressing hash table plus payloads) that is read in
-//!   place, so a memory-mapped file serves it without loading.
+//!   buffer (an ordered open-addressing hash table, a filter of prefix
+//!   keys, varint payloads) that is read in place, so a memory-mapped
+//!   file serves it without loading. What the linker could never use
+//!   (phrases and candidates below its default floors) is left out.
 //! - **The linker** ([`Linker`]): spot the longest dictionary phrases,
 //!   drop those rarely linked, choose among candidates by commonness,
 //!   coherence with the other mentions (Milne–Witten relatedness of

@@ -1,9 +1,36 @@
 //! Spotting, disambiguation and scoring.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::dictionary::{MentionDictionary, Phrase, for_each_ngram};
 use crate::phrase::{PhraseHasher, Token, Tokens};
+
+/// A hasher for integer keys (concept indices, phrase keys): one
+/// multiply, no per-call seed. Keys come from our own data, and every map
+/// lives for one call.
+#[derive(Default)]
+struct IntHasher(u64);
+
+impl Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<IntHasher>>;
 
 /// What the linker needs to know about the graph.
 pub trait ConceptGraph {
@@ -33,9 +60,12 @@ pub struct LinkerOptions {
     /// How candidates are chosen.
     pub strategy: Strategy,
     /// Spots whose phrase is linked in fewer of the documents it occurs
-    /// in are dropped.
+    /// in are dropped. Lower than the dictionary's floor (see
+    /// [`MentionDictionary::floors`](crate::MentionDictionary::floors))
+    /// has no effect: those phrases were left out.
     pub min_link_probability: f32,
-    /// Candidates less common than this for their phrase are ignored.
+    /// Candidates less common than this for their phrase are ignored
+    /// (lower than the dictionary's floor has no effect either).
     pub min_commonness: f32,
     /// Candidates considered per spot, most common first.
     pub max_candidates: usize,
@@ -147,12 +177,40 @@ struct Spot {
     candidates: Vec<(u32, f32)>,
 }
 
-/// Per-call memo of in-link lists and context scores.
+/// Per-call memo: every concept's in-link list fetched once (ranges of
+/// one arena) and context scores.
 #[derive(Default)]
 struct Memo {
-    in_links: HashMap<u32, Vec<u32>>,
-    context: HashMap<u32, f32>,
+    in_links: FastMap<u32, (usize, usize)>,
+    arena: Vec<u32>,
+    context: FastMap<u32, f32>,
+    masks: MaskTable,
 }
+
+impl Memo {
+    /// The in-links of `concept`, fetched from the graph the first time.
+    fn in_links<G: ConceptGraph>(&mut self, graph: &G, concept: u32) -> (usize, usize) {
+        let arena = &mut self.arena;
+        // (Fetched in-link lists stay in the arena for the whole call.)
+        *self.in_links.entry(concept).or_insert_with(|| {
+            let start = arena.len();
+            graph.in_links(concept, arena);
+            (start, arena.len())
+        })
+    }
+}
+
+/// One window's relatedness of each distinct candidate to each context
+/// concept: row `rows[candidate]` of `values`, in context order.
+#[derive(Default)]
+struct Relatedness {
+    rows: FastMap<u32, usize>,
+    values: Vec<f32>,
+}
+
+/// Context concepts whose in-link lists are longer than this are compared
+/// pair by pair (galloping) instead of going into the window's merged list.
+const MERGE_MAX_IN_LINKS: usize = 4096;
 
 impl<'a, G: ConceptGraph> Linker<'a, G> {
     /// A linker over `dictionary` and `graph`.
@@ -178,16 +236,22 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
         let terms = if o.strategy == Strategy::Full && o.weight_context > 0.0 {
             term_set(text, &tokens)
         } else {
-            HashSet::new()
+            FastSet::default()
         };
         let mut chosen: Vec<(usize, Annotation)> = Vec::with_capacity(spots.len());
+        let mut related = Relatedness::default();
         for window in spots.chunks(o.window_mentions.max(1)) {
             let context = match o.strategy {
                 Strategy::Full => self.context_of(window),
                 Strategy::PriorOnly => Vec::new(),
             };
+            if o.strategy == Strategy::Full && o.weight_coherence > 0.0 {
+                self.relate(window, &context, &mut memo, &mut related);
+            }
             for (i, spot) in window.iter().enumerate() {
-                if let Some(a) = self.choose(spot, i, &context, &terms, &mut memo, &tokens) {
+                if let Some(a) =
+                    self.choose(spot, i, &context, &related, &terms, &mut memo, &tokens)
+                {
                     chosen.push((spot.first, a));
                 }
             }
@@ -268,12 +332,86 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
         ctx
     }
 
+    /// Fills `related` with the Milne–Witten relatedness of every distinct
+    /// candidate of `window` to every context concept. The context
+    /// concepts' in-link lists (up to 32 of them; unless the table is
+    /// dense, each at most [`MERGE_MAX_IN_LINKS`] long) go into one table
+    /// of (linking concept → bit set of context concepts), so each
+    /// candidate's overlaps with all of them come from one pass over its
+    /// in-links; the other lists are intersected pair by pair.
+    fn relate(
+        &self,
+        window: &[Spot],
+        context: &[(usize, u32, f32)],
+        memo: &mut Memo,
+        related: &mut Relatedness,
+    ) {
+        related.rows.clear();
+        related.values.clear();
+        let ranges: Vec<(usize, usize)> = context
+            .iter()
+            .map(|&(_, c, _)| memo.in_links(self.graph, c))
+            .collect();
+        let table = &mut memo.masks;
+        let n = self.graph.concept_count();
+        // Dense when the concepts are few against the in-links to hold;
+        // then every list goes into the table, whatever its length.
+        let all: usize = ranges.iter().take(32).map(|&(s, e)| e - s).sum();
+        let dense = n <= all.saturating_mul(4);
+        let merge = |j: usize, len: usize| j < 32 && (dense || len <= MERGE_MAX_IN_LINKS);
+        let mut single: Vec<usize> = Vec::new();
+        let mut merged = 0usize;
+        for (j, &(s, e)) in ranges.iter().enumerate() {
+            if merge(j, e - s) {
+                merged += e - s;
+            } else {
+                single.push(j);
+            }
+        }
+        table.reset(merged, n);
+        for (j, &(s, e)) in ranges.iter().enumerate() {
+            if merge(j, e - s) {
+                for &l in &memo.arena[s..e] {
+                    table.insert(l, 1 << j);
+                }
+            }
+        }
+        let mut overlap = vec![0usize; context.len()];
+        for spot in window {
+            for &(a, _) in &spot.candidates {
+                if related.rows.contains_key(&a) {
+                    continue;
+                }
+                related.rows.insert(a, related.values.len());
+                let (s, e) = memo.in_links(self.graph, a);
+                let la = &memo.arena[s..e];
+                overlap.iter_mut().for_each(|o| *o = 0);
+                memo.masks.for_each_common(la, |mut m| {
+                    while m != 0 {
+                        overlap[m.trailing_zeros() as usize] += 1;
+                        m &= m - 1;
+                    }
+                });
+                for &j in &single {
+                    let (cs, ce) = ranges[j];
+                    overlap[j] = intersection_size(la, &memo.arena[cs..ce]);
+                }
+                for (j, &(cs, ce)) in ranges.iter().enumerate() {
+                    let r = kenning_graph::milne_witten(la.len(), ce - cs, overlap[j], n);
+                    related.values.push(r);
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn choose(
         &self,
         spot: &Spot,
         index: usize,
         context: &[(usize, u32, f32)],
-        terms: &HashSet<u64>,
+        related: &Relatedness,
+        terms: &FastSet<u64>,
         memo: &mut Memo,
         tokens: &[Token],
     ) -> Option<Annotation> {
@@ -289,7 +427,7 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
                 Strategy::PriorOnly => commonness,
                 Strategy::Full => {
                     if o.weight_coherence > 0.0 {
-                        parts.coherence = self.coherence(concept, index, context, memo);
+                        parts.coherence = coherence(concept, index, context, related);
                     }
                     if o.weight_context > 0.0 {
                         parts.context = self.context_similarity(concept, terms, memo);
@@ -320,51 +458,13 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
         })
     }
 
-    /// Weighted mean relatedness of `concept` to the context concepts of
-    /// the other spots (those with another phrase).
-    fn coherence(
-        &self,
-        concept: u32,
-        index: usize,
-        context: &[(usize, u32, f32)],
-        memo: &mut Memo,
-    ) -> f32 {
-        let mut sum = 0.0f32;
-        let mut weights = 0.0f32;
-        for &(other, c, w) in context {
-            if other == index {
-                continue;
-            }
-            weights += w;
-            if c == concept {
-                sum += w;
-                continue;
-            }
-            sum += w * self.relatedness(concept, c, memo);
-        }
-        if weights > 0.0 { sum / weights } else { 0.0 }
-    }
-
-    fn relatedness(&self, a: u32, b: u32, memo: &mut Memo) -> f32 {
-        for c in [a, b] {
-            memo.in_links.entry(c).or_insert_with(|| {
-                let mut v = Vec::new();
-                self.graph.in_links(c, &mut v);
-                v
-            });
-        }
-        let (la, lb) = (&memo.in_links[&a], &memo.in_links[&b]);
-        let overlap = intersection_size(la, lb);
-        kenning_graph::milne_witten(la.len(), lb.len(), overlap, self.graph.concept_count())
-    }
-
-    fn context_similarity(&self, concept: u32, terms: &HashSet<u64>, memo: &mut Memo) -> f32 {
+    fn context_similarity(&self, concept: u32, terms: &FastSet<u64>, memo: &mut Memo) -> f32 {
         if let Some(&s) = memo.context.get(&concept) {
             return s;
         }
         let description = self.graph.description(concept);
         let description = &description[..description.floor_char_boundary(600)];
-        let mut seen = HashSet::new();
+        let mut seen = FastSet::default();
         let mut hits = 0usize;
         for t in Tokens::new(description) {
             let word = &description[t.start..t.end];
@@ -389,6 +489,34 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
     }
 }
 
+/// Weighted mean relatedness of `concept` to the context concepts of the
+/// other spots (those with another phrase), from the window's table.
+fn coherence(
+    concept: u32,
+    index: usize,
+    context: &[(usize, u32, f32)],
+    related: &Relatedness,
+) -> f32 {
+    let row = related
+        .rows
+        .get(&concept)
+        .map(|&r| &related.values[r..r + context.len()]);
+    let mut sum = 0.0f32;
+    let mut weights = 0.0f32;
+    for (j, &(other, c, w)) in context.iter().enumerate() {
+        if other == index {
+            continue;
+        }
+        weights += w;
+        if c == concept {
+            sum += w;
+            continue;
+        }
+        sum += w * row.map_or(0.0, |r| r[j]);
+    }
+    if weights > 0.0 { sum / weights } else { 0.0 }
+}
+
 /// A single token worth spotting on its own: not one character and not
 /// only digits of one or two.
 fn worth_spotting(token: &str) -> bool {
@@ -408,7 +536,7 @@ fn single_key(word: &str) -> u64 {
     h.key()
 }
 
-fn term_set(text: &str, tokens: &[Token]) -> HashSet<u64> {
+fn term_set(text: &str, tokens: &[Token]) -> FastSet<u64> {
     tokens
         .iter()
         .map(|t| &text[t.start..t.end])
@@ -443,17 +571,131 @@ fn intersection_size(a: &[u32], b: &[u32]) -> usize {
     }
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < small.len() && j < large.len() {
-        match small[i].cmp(&large[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
+        // Branch-free steps: the comparison is unpredictable.
+        let (x, y) = (small[i], large[j]);
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    n
+}
+
+/// Concepts linking to a window's context concepts, each with the bit
+/// set of the context concepts it links to (up to 32), reused from window
+/// to window. Dense (a mask per concept index) when the concepts are few
+/// against the keys to hold, open addressing over `(key, mask)` pairs
+/// otherwise.
+#[derive(Default)]
+struct MaskTable {
+    /// Dense: the mask of every concept index.
+    dense: Vec<u32>,
+    /// Open addressing: `(key, mask)`, key `u32::MAX` = empty.
+    slots: Vec<(u32, u32)>,
+    /// The keys held, in insertion order.
+    keys: Vec<u32>,
+}
+
+impl MaskTable {
+    const EMPTY: u32 = u32::MAX;
+
+    /// Empties the table for up to `n` insertions of keys below `concepts`.
+    fn reset(&mut self, n: usize, concepts: usize) {
+        for &k in &self.keys {
+            if let Some(m) = self.dense.get_mut(k as usize) {
+                *m = 0;
+            }
+        }
+        self.keys.clear();
+        self.slots.clear();
+        if concepts <= n.saturating_mul(4) {
+            self.dense.resize(concepts, 0);
+        } else {
+            self.dense.clear();
+            let slots = (n * 2).next_power_of_two().max(16);
+            self.slots.resize(slots, (Self::EMPTY, 0));
+        }
+    }
+
+    #[inline]
+    fn home(&self, key: u32) -> usize {
+        let h = u64::from(key).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    /// ORs `bits` into the mask of `key` (at most the `n` insertions
+    /// given to [`reset`](Self::reset)).
+    fn insert(&mut self, key: u32, bits: u32) {
+        if self.slots.is_empty() {
+            if let Some(m) = self.dense.get_mut(key as usize) {
+                if *m == 0 {
+                    self.keys.push(key);
+                }
+                *m |= bits;
+            }
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let (k, m) = &mut self.slots[i];
+            if *k == key {
+                *m |= bits;
+                return;
+            }
+            if *k == Self::EMPTY {
+                (*k, *m) = (key, bits);
+                self.keys.push(key);
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[inline]
+    fn get(&self, key: u32) -> u32 {
+        if self.slots.is_empty() {
+            return self.dense.get(key as usize).copied().unwrap_or(0);
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let (k, m) = self.slots[i];
+            if k == key {
+                return m;
+            }
+            if k == Self::EMPTY {
+                return 0;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Calls `f(mask)` for every element of the ascending list `a` that
+    /// is in the table with a non-empty mask: a look-up per element, or,
+    /// when `a` is far longer than the table, a binary search per key.
+    fn for_each_common(&self, a: &[u32], mut f: impl FnMut(u32)) {
+        if self.keys.is_empty() || a.is_empty() {
+            return;
+        }
+        if a.len() / self.keys.len() > 16 {
+            for &k in &self.keys {
+                let m = self.get(k);
+                if m != 0 && a.binary_search(&k).is_ok() {
+                    f(m);
+                }
+            }
+        } else {
+            for &x in a {
+                if x == Self::EMPTY {
+                    continue;
+                }
+                let m = self.get(x);
+                if m != 0 {
+                    f(m);
+                }
             }
         }
     }
-    n
 }
 
 /// Sets `start`/`end` (code points) from the byte offsets, in one pass.
@@ -612,6 +854,44 @@ mod tests {
             .filter_map(|i| char::from_u32(i.wrapping_mul(7919) % 0x3_0000))
             .collect();
         let _ = linker.link(&garbage);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn common_elements_match_a_naive_intersection(
+            a in proptest::collection::btree_set(0u32..3000, 0..200),
+            u in proptest::collection::btree_map(0u32..3000, 1u64..u64::MAX, 0..2000),
+        ) {
+            let a: Vec<u32> = a.into_iter().collect();
+            let u: Vec<(u32, u64)> = u.into_iter().collect();
+            for concepts in [3000, 1_000_000] {
+                let mut table = MaskTable::default();
+                // Reused: what the last window held is gone.
+                table.reset(2, concepts);
+                table.insert(a.first().copied().unwrap_or(0), 1);
+                table.insert(7, 2);
+                table.reset(u.len() * 2, concepts);
+                for &(k, m) in &u {
+                    // Two halves ORed together.
+                    table.insert(k, (m >> 32) as u32 & 0xffff_0000);
+                    table.insert(k, (m >> 32) as u32 & 0x0000_ffff);
+                }
+                let mut got = Vec::new();
+                table.for_each_common(&a, |m| got.push(m));
+                got.sort_unstable();
+                let mut want: Vec<u32> = u
+                    .iter()
+                    .map(|e| (e.0, (e.1 >> 32) as u32))
+                    .filter(|e| a.contains(&e.0) && e.1 != 0)
+                    .map(|e| e.1)
+                    .collect();
+                want.sort_unstable();
+                proptest::prop_assert_eq!(got, want);
+            }
+            let keys: Vec<u32> = u.iter().map(|e| e.0).collect();
+            let both = a.iter().filter(|x| keys.contains(x)).count();
+            proptest::prop_assert_eq!(intersection_size(&a, &keys), both);
+        }
     }
 
     #[test]

@@ -133,13 +133,14 @@ impl PhraseHasher {
         self.tokens
     }
 
-    /// The key of the phrase so far: never 0 (0 marks an empty slot).
+    /// The key of the phrase so far: never 0 or `u64::MAX` (the
+    /// dictionary uses them for "no prefix" and "empty slot").
     pub(crate) fn key(&self) -> u64 {
         let mut z = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^= z >> 31;
-        z.max(1)
+        z.clamp(1, u64::MAX - 1)
     }
 }
 

@@ -9,7 +9,7 @@ use crate::StoreError;
 use crate::columns::{Mapped, StrTable, U32Column, U64Column, title_key};
 
 /// The version of the on-disk format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The file in a snapshot folder that names the live generation.
 pub(crate) const CURRENT: &str = "CURRENT";
@@ -170,6 +170,10 @@ pub struct Stats {
     /// Documents over which link probabilities were counted.
     #[serde(default)]
     pub mention_documents: u64,
+    /// Phrases left out of the mention dictionary: their link probability
+    /// is below the linker's floor, so they could never be spotted.
+    #[serde(default)]
+    pub mention_phrases_pruned: u64,
     /// Concepts whose source gave no links, linked by concept detection.
     #[serde(default)]
     pub detected_concepts: u64,

@@ -592,7 +592,7 @@ impl<'a> MentionDictionary<'a> {
                 let mut sum = 0u64;
                 for _ in 0..len {
                     get_varint(bytes, &mut p)?;
-                    sum += get_varint(bytes, &mut p)?;
+                    sum = sum.saturating_add(get_varint(bytes, &mut p)?);
                 }
                 sum
             };

@@ -335,6 +335,17 @@ impl Records {
         for i in orphans {
             state.inherit(i);
         }
+        // Records that inherit from a live record inherit again.
+        let live_keys: Vec<(String, String)> = state
+            .entries
+            .iter()
+            .filter(|e| e.live && !e.deleted)
+            .map(|e| (e.record.kind.clone(), e.record.id.clone()))
+            .collect();
+        for (kind, id) in live_keys {
+            let neighbours = state.neighbours(&kind, &id);
+            state.reinherit(&neighbours);
+        }
         let derived = Arc::new(derive(derive_input(&state))?);
         let inner = Arc::new(Inner {
             state: RwLock::new(state),

@@ -9,26 +9,12 @@ use std::path::{Path, PathBuf};
 
 use kenning_graph::Csr;
 use kenning_linker::{Linker, LinkerOptions, MentionDictionary};
-use kenning_records::{Record, Relations, inherit_concepts};
+use kenning_records::{DetectedConcepts, Record, Relations, inherit_concepts};
 use kenning_store::{Snapshot, Stats, StrTable, files};
-use serde::Serialize;
 
 use crate::BuildError;
 use crate::collect::{parallel_map, read_csr};
 use crate::detect::BuildGraph;
-
-/// The record→concept edges of one record, as `record_concepts.jsonl`
-/// holds them (one line per line of `records.jsonl`).
-#[derive(Debug, Default, Serialize)]
-pub(crate) struct RecordConcepts {
-    /// `(concept id, score)`, best first.
-    pub concepts: Vec<(u32, f32)>,
-    /// `(byte_start, byte_end, concept id, score)` in the record's text.
-    pub annotations: Vec<(u32, u32, u32, f32)>,
-    /// The concepts come from linked records, not from the record's text.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub inherited: bool,
-}
 
 /// Reads every records file, in order; a later record with the same type
 /// and id replaces an earlier one (within one file a duplicate is an
@@ -55,14 +41,13 @@ pub(crate) fn read_all(paths: &[PathBuf]) -> Result<Vec<Record>, BuildError> {
 /// Links every record's text to the concepts of the generation in `dir`
 /// (written up to its related concepts), lets records without text
 /// inherit the concepts of the records they are linked with, and writes
-/// `records.jsonl` and `record_concepts.jsonl`. Returns the edges per
-/// record, in record order.
+/// `records.jsonl` and `record_concepts.jsonl`.
 pub(crate) fn link_records(
     dir: &Path,
     records: &[Record],
     threads: usize,
     stats: &mut Stats,
-) -> Result<Vec<RecordConcepts>, BuildError> {
+) -> Result<(), BuildError> {
     let snapshot = Snapshot::open_generation(dir)?;
     let dictionary = MentionDictionary::from_bytes(snapshot.mention_bytes())
         .map_err(|e| BuildError::Internal(format!("mention dictionary: {e}")))?;
@@ -74,9 +59,9 @@ pub(crate) fn link_records(
     };
     let linker = Linker::new(dictionary, &graph, LinkerOptions::default());
     let id = |idx: u32| snapshot.concept(idx).id();
-    let mut edges: Vec<RecordConcepts> = parallel_map(records, threads, |record| {
+    let mut edges: Vec<DetectedConcepts> = parallel_map(records, threads, |record| {
         let found = linker.link(&record.text);
-        RecordConcepts {
+        DetectedConcepts {
             concepts: found
                 .concepts
                 .iter()
@@ -130,15 +115,13 @@ pub(crate) fn link_records(
     )?;
     write_lines(
         &dir.join(files::RECORD_CONCEPTS),
-        edges
-            .iter()
-            .map(|e| serde_json::to_string(e).expect("plain data")),
+        edges.iter().map(DetectedConcepts::to_json),
     )?;
     stats.records = records.len() as u64;
     stats.record_links = relations.link_count() as u64;
     stats.record_missing_links = relations.missing_link_count() as u64;
     stats.record_concepts = edges.iter().map(|e| e.concepts.len() as u64).sum();
-    Ok(edges)
+    Ok(())
 }
 
 fn write_lines(path: &Path, lines: impl Iterator<Item = String>) -> Result<(), BuildError> {

@@ -23,12 +23,12 @@ use std::time::{Duration, Instant};
 
 use kenning_linker::{Linker, LinkerOptions, MentionDictionary};
 use kenning_records::{
-    Direction, Fields, Link, Record, RecordConcept, RecordStore, RecordsReader, Relations,
-    SharedConcepts, inherit_concepts, record_path, relation_label,
+    DetectedConcepts, Direction, Fields, Link, Record, RecordConcept, RecordStore, RecordsReader,
+    Relations, SharedConcepts, inherit_concepts, record_path, relation_label,
 };
 use kenning_search::{Document, SearchIndex};
 use kenning_store::{ConceptIdx, Snapshot, files};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::EngineError;
 use crate::engine::LinkedConcept;
@@ -174,15 +174,6 @@ pub enum RecordWrite {
     Replaced,
 }
 
-/// One line of `record_concepts.jsonl`.
-#[derive(Debug, Default, Deserialize)]
-struct StoredConcepts {
-    concepts: Vec<(u32, f32)>,
-    annotations: Vec<(u32, u32, u32, f32)>,
-    #[serde(default)]
-    inherited: bool,
-}
-
 /// Concepts of a record, by concept index.
 #[derive(Clone, Debug, Default)]
 struct Linked {
@@ -273,7 +264,7 @@ impl Records {
                     .transpose()
                     .map_err(|e| EngineError::Records(format!("{}: {e}", concepts_path.display())))?
                     .unwrap_or_default();
-                let stored: StoredConcepts = serde_json::from_str(&line).map_err(|e| {
+                let stored = DetectedConcepts::from_json(&line).map_err(|e| {
                     EngineError::Records(format!(
                         "{}: line {}: {e}",
                         concepts_path.display(),
@@ -887,7 +878,7 @@ fn link_text(snapshot: &Snapshot, text: &str) -> Linked {
 }
 
 /// Concept ids as stored → concept indices (ids the snapshot lacks dropped).
-fn by_index(snapshot: &Snapshot, stored: StoredConcepts) -> Linked {
+fn by_index(snapshot: &Snapshot, stored: DetectedConcepts) -> Linked {
     Linked {
         concepts: stored
             .concepts

@@ -34,6 +34,7 @@
 //! pages. It takes records and edges in and gives plain data out; only the
 //! reader and the store do IO.
 
+mod detected;
 mod error;
 mod reader;
 mod record;
@@ -41,6 +42,7 @@ mod related;
 mod relations;
 mod store;
 
+pub use detected::DetectedConcepts;
 pub use error::RecordsError;
 pub use reader::{MAX_LINE_BYTES, RecordsReader, read_records};
 pub use record::{FieldValue, Fields, Link, RESERVED_KINDS, Record, record_path};

@@ -128,19 +128,24 @@ const DOCS: &[Doc] = &[
     },
 ];
 
+impl Doc {
+    fn document(&self) -> Document<'static> {
+        Document {
+            key: self.key,
+            kind: self.kind,
+            title: self.title,
+            aliases: self.aliases,
+            summary: self.summary,
+            body: "",
+            popularity: self.popularity,
+        }
+    }
+}
+
 fn build(dir: &Path) -> SearchIndex {
     let mut w = IndexWriter::create(dir, 20_000_000, 1).unwrap();
     for d in DOCS {
-        w.add(&Document {
-            key: d.key,
-            kind: d.kind,
-            title: d.title,
-            aliases: d.aliases,
-            summary: d.summary,
-            body: "",
-            popularity: d.popularity,
-        })
-        .unwrap();
+        w.add(&d.document()).unwrap();
     }
     w.finish().unwrap();
     SearchIndex::open(dir).unwrap()
@@ -460,16 +465,7 @@ fn ties_are_broken_by_key_whatever_the_thread_count() {
 
 #[test]
 fn in_memory_index_ranks_like_the_index_on_disk() {
-    let docs = DOCS.iter().map(|d| Document {
-        key: d.key,
-        kind: d.kind,
-        title: d.title,
-        aliases: d.aliases,
-        summary: d.summary,
-        body: "",
-        popularity: d.popularity,
-    });
-    let memory = SearchIndex::in_memory(docs).unwrap();
+    let memory = SearchIndex::in_memory(DOCS.iter().map(Doc::document)).unwrap();
     with_index(|disk| {
         assert_eq!(memory.documents(), disk.documents());
         assert_eq!(memory.kinds(), disk.kinds());

@@ -346,12 +346,9 @@ fn examples_file(name: &str) -> PathBuf {
         .join(name)
 }
 
-#[test]
-fn records_are_imported_linked_and_searchable() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("snap");
-    let records = examples_file("tiny-records.jsonl");
-    let o = kenning(&[
+/// `kenning build` of the example wiki with one records file.
+fn build_with_records(out: &Path, records: &Path) -> Output {
+    kenning(&[
         "build",
         "--quiet",
         "--out",
@@ -360,7 +357,14 @@ fn records_are_imported_linked_and_searchable() {
         example().to_str().unwrap(),
         "--records",
         records.to_str().unwrap(),
-    ]);
+    ])
+}
+
+#[test]
+fn records_are_imported_linked_and_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    let o = build_with_records(&out, &examples_file("tiny-records.jsonl"));
     assert!(o.status.success(), "{}", stderr(&o));
     let o = kenning(&["stats", out.to_str().unwrap(), "--json"]);
     let stats: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -413,16 +417,7 @@ fn a_bad_records_line_stops_the_build_and_keeps_the_snapshot() {
          {\"type\": \"course\", \"id\": \"A-2\", \"title\": \"Bad\", \"links\": [{\"rel\": 7, \"type\": \"person\", \"id\": \"1\"}]}\n",
     )
     .unwrap();
-    let o = kenning(&[
-        "build",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-        "--dump",
-        example().to_str().unwrap(),
-        "--records",
-        bad.to_str().unwrap(),
-    ]);
+    let o = build_with_records(&out, &bad);
     assert!(!o.status.success());
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -436,16 +431,7 @@ fn a_bad_records_line_stops_the_build_and_keeps_the_snapshot() {
     assert_eq!(stats["concepts"], 13);
     assert_eq!(stats["records"], 0);
 
-    let o = kenning(&[
-        "build",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-        "--dump",
-        example().to_str().unwrap(),
-        "--records",
-        dir.path().join("missing.jsonl").to_str().unwrap(),
-    ]);
+    let o = build_with_records(&out, &dir.path().join("missing.jsonl"));
     assert!(!o.status.success());
     assert!(stderr(&o).contains("missing.jsonl"), "{}", stderr(&o));
 }

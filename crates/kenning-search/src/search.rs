@@ -208,6 +208,11 @@ struct Expansion {
 /// matches weigh less and reach distance 1 only.
 const KNOWN_TEXT_PER_DOCS: u64 = 20_000;
 
+/// Decompressed blocks of stored documents kept (LRU, per segment): every
+/// hit reads one block (about 4 KB, see the writer), so this holds the
+/// texts of a few thousand recent hits in about 8 MB.
+const DOCSTORE_CACHE_BLOCKS: usize = 2048;
+
 /// Words whose fuzzy expansion is kept; the cache is emptied when full.
 const FUZZY_CACHE_ENTRIES: usize = 16_384;
 
@@ -219,6 +224,10 @@ struct Matcher<'q> {
     prefix: Option<(&'q str, usize)>,
     /// Query words and parts: the indices `word` returns are below this.
     query_words: usize,
+    /// Bit `n` set when a term has `n` bytes (bit 127 for 127 or more), or
+    /// every bit from the prefix's length on: most text words are refused
+    /// by their length before hashing.
+    lengths: u128,
 }
 
 impl<'q> Matcher<'q> {
@@ -238,10 +247,15 @@ impl<'q> Matcher<'q> {
         } else {
             None
         };
+        let mut lengths = terms.keys().fold(0u128, |m, t| m | length_bit(t.len()));
+        if let Some((p, _)) = prefix {
+            lengths |= !(length_bit(p.len()) - 1);
+        }
         Matcher {
             terms,
             prefix,
             query_words: words.len() + parts.len(),
+            lengths,
         }
     }
 
@@ -251,6 +265,9 @@ impl<'q> Matcher<'q> {
 
     /// The query word a normalised text word matches.
     fn text(&self, word: &str) -> Option<usize> {
+        if self.lengths & length_bit(word.len()) == 0 {
+            return None;
+        }
         if let Some(&i) = self.terms.get(word) {
             return Some(i);
         }
@@ -259,6 +276,11 @@ impl<'q> Matcher<'q> {
             _ => None,
         }
     }
+}
+
+/// The bit of [`Matcher::lengths`] for a word of `len` bytes.
+fn length_bit(len: usize) -> u128 {
+    1u128 << len.min(127)
 }
 
 impl SearchIndex {
@@ -292,6 +314,7 @@ impl SearchIndex {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(DOCSTORE_CACHE_BLOCKS)
             .try_into()
             .map_err(engine)?;
         let searcher = reader.searcher();
@@ -620,7 +643,9 @@ impl SearchIndex {
         };
         let (summary, body) = (text(f.summary), text(f.body));
         let found = |text: &str, analyzer: &mut TextAnalyzer| {
-            snippet::matches(analyzer, text, matcher.query_words, |w| matcher.text(w))
+            snippet::matches(analyzer, text, matcher.query_words, matcher.lengths, |w| {
+                matcher.text(w)
+            })
         };
         let s = match snippet::make(summary, &found(summary, analyzer), false) {
             Some(s) => s,

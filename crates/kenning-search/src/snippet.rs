@@ -29,7 +29,9 @@ pub(crate) struct Match {
 
 /// The words of `text` that `query_word` matches (it gives the index, below
 /// `query_words`, of the query word a text word matches, if any), in order,
-/// at most [`MAX_MATCHES`]. Scans the text once without keeping its words,
+/// at most [`MAX_MATCHES`]. Words whose byte length has no bit in `lengths`
+/// (bit `min(n, 127)` for `n` bytes) are known not to match and may be
+/// skipped unasked. Scans the text once without keeping its words,
 /// and stops a window's length after the point where every query word has
 /// been seen: the window [`make`] would choose is then complete (it
 /// prefers the most distinct words, then the earliest), so the rest of a
@@ -38,13 +40,14 @@ pub(crate) fn matches(
     analyzer: &mut TextAnalyzer,
     text: &str,
     query_words: usize,
+    lengths: u128,
     query_word: impl Fn(&str) -> Option<usize>,
 ) -> Vec<Match> {
     let mut out: Vec<Match> = Vec::new();
     let mut seen: Vec<bool> = vec![false; query_words];
     let mut missing = query_words;
     let mut stop_after = usize::MAX;
-    analysis::for_each_word(analyzer, text, |word, from, to, _part| {
+    analysis::for_each_word_fast(analyzer, text, lengths, |word, from, to, _part| {
         if from > stop_after {
             return false;
         }
@@ -222,7 +225,9 @@ mod tests {
 
     fn snip(text: &str, q: &[&str]) -> Option<Snippet> {
         let mut a = analyzer();
-        let found = matches(&mut a, text, q.len(), |w| q.iter().position(|x| *x == w));
+        let found = matches(&mut a, text, q.len(), u128::MAX, |w| {
+            q.iter().position(|x| *x == w)
+        });
         make(text, &found, true)
     }
 
@@ -231,11 +236,15 @@ mod tests {
         let text = format!("alpha beta {} alpha beta", "x ".repeat(2000));
         let mut a = analyzer();
         let q = ["alpha", "beta"];
-        let found = matches(&mut a, &text, 2, |w| q.iter().position(|x| *x == w));
+        let found = matches(&mut a, &text, 2, u128::MAX, |w| {
+            q.iter().position(|x| *x == w)
+        });
         assert_eq!(found.len(), 2, "{found:?}");
         // A word never seen keeps the scan going to the end.
         let q = ["alpha", "beta", "zzz"];
-        let found = matches(&mut a, &text, 3, |w| q.iter().position(|x| *x == w));
+        let found = matches(&mut a, &text, 3, u128::MAX, |w| {
+            q.iter().position(|x| *x == w)
+        });
         assert_eq!(found.len(), 4);
     }
 

@@ -26,8 +26,7 @@ pub(crate) async fn concept(
 ) -> Result<Json<ConceptPage>, ApiError> {
     let id = params::concept_id(&path_value(id)?)?;
     let page = state
-        .ask(move |engine| engine.concept(id))
-        .await?
+        .answer(move |engine| engine.concept(id))
         .ok_or_else(|| no_concept(id))?;
     Ok(Json(page))
 }
@@ -52,10 +51,8 @@ pub(crate) async fn concept_by_title(
         ))
         .into());
     }
-    let lookup = title.clone();
     let page = state
-        .ask(move |engine| engine.find_title(&lookup).and_then(|id| engine.concept(id)))
-        .await?
+        .answer(|engine| engine.find_title(&title).and_then(|id| engine.concept(id)))
         .ok_or_else(|| HttpError::NotFound(format!("no concept is titled `{title}`")))?;
     Ok(Json(page))
 }
@@ -73,8 +70,7 @@ pub(crate) async fn related(
 ) -> Result<Json<RelatedList>, ApiError> {
     let id = params::concept_id(&path_value(id)?)?;
     let items = state
-        .ask(move |engine| engine.related(id))
-        .await?
+        .answer(move |engine| engine.related(id))
         .ok_or_else(|| no_concept(id))?;
     Ok(Json(RelatedList { items }))
 }
@@ -95,7 +91,7 @@ pub(crate) struct Health {
 
 /// `GET /healthz`: the engine answers, and what it serves.
 pub(crate) async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let stats = state.ask(|engine| engine.stats()).await?;
+    let stats = state.answer(|engine| engine.stats());
     let time = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -113,7 +113,19 @@ pub(crate) struct AppState {
 }
 
 impl AppState {
-    /// Runs `question` against the engine on the blocking thread pool.
+    /// Answers `question` at once, on the thread that serves the request:
+    /// for reads whose cost is bounded by the request's limits (pages,
+    /// search, suggestions: well under a millisecond to a few
+    /// milliseconds). Handing them to the blocking pool costs two thread
+    /// switches per request; measured on 2 cores, search went from 3,950
+    /// to 4,500 requests/s and its p99 from 13 to 6 ms at 16 connections.
+    pub(crate) fn answer<T>(&self, question: impl FnOnce(&Engine) -> T) -> T {
+        question(&self.engine)
+    }
+
+    /// Runs `question` against the engine on the blocking thread pool: for
+    /// work that may take long (wikify of a large text) or waits on the
+    /// disk (record writes), so that it never holds up other requests.
     pub(crate) async fn ask<T, F>(&self, question: F) -> Result<T, HttpError>
     where
         T: Send + 'static,

@@ -15,7 +15,7 @@ use crate::params::{self, MAX_QUERY_BYTES};
 
 /// `GET /`.
 pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    let stats = state.ask(|engine| engine.stats()).await?;
+    let stats = state.answer(|engine| engine.stats());
     let mut b = String::with_capacity(4096);
     b.push_str("<section class=\"home-hero\">\n");
     let _ = writeln!(b, "<h1>{}</h1>", html::BRAND);
@@ -67,8 +67,7 @@ pub(crate) async fn concept(
 ) -> Result<Html<String>, PageError> {
     let id = params::concept_id(&path_value(id)?)?;
     let page = state
-        .ask(move |engine| engine.concept(id))
-        .await?
+        .answer(move |engine| engine.concept(id))
         .ok_or_else(|| HttpError::NotFound(format!("There is no concept with id {id}.")))?;
     Ok(Html(concept_page::render(&page, &state.config)))
 }
@@ -87,8 +86,7 @@ pub(crate) async fn wiki(
         ))
         .into());
     }
-    let lookup = title.clone();
-    match state.ask(move |engine| engine.find_title(&lookup)).await? {
+    match state.answer(|engine| engine.find_title(&title)) {
         Some(id) => Ok((
             StatusCode::FOUND,
             [(header::LOCATION, format!("/concept/{id}"))],

@@ -59,10 +59,8 @@ pub(crate) async fn page(
     if RESERVED_KINDS.contains(&kind.as_str()) {
         return Ok(crate::not_found(uri).await);
     }
-    let (k, i) = (kind.clone(), id.clone());
     let record = state
-        .ask(move |engine| engine.record(&k, &i))
-        .await?
+        .answer(|engine| engine.record(&kind, &id))
         .ok_or_else(|| {
             HttpError::NotFound(format!(
                 "There is no {} record with id “{id}”.",
@@ -78,10 +76,8 @@ pub(crate) async fn api_get(
     key: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Json<RecordPage>, ApiError> {
     let (kind, id) = record_key(key)?;
-    let (k, i) = (kind.clone(), id.clone());
     let record = state
-        .ask(move |engine| engine.record(&k, &i))
-        .await?
+        .answer(|engine| engine.record(&kind, &id))
         .ok_or_else(|| no_record(&kind, &id))?;
     Ok(Json(record))
 }
@@ -214,7 +210,7 @@ impl FromRequestParts<AppState> for WriteAccess {
             .as_deref()
             .filter(|t| !t.is_empty())
             .ok_or_else(|| HttpError::Forbidden(WRITES_OFF.to_owned()))?;
-        if !state.ask(kenning_engine::Engine::records_writable).await? {
+        if !state.answer(kenning_engine::Engine::records_writable) {
             return Err(HttpError::Forbidden(format!(
                 "this server opened its snapshot read-only; {WRITES_OFF}"
             ))

@@ -33,8 +33,7 @@ async fn run_search(state: &AppState, request: SearchRequest) -> Result<SearchPa
         });
     }
     state
-        .ask(move |engine| engine.search(&request))
-        .await?
+        .answer(|engine| engine.search(&request))
         .map_err(|e| HttpError::Internal(format!("search: {e}")))
 }
 
@@ -79,10 +78,8 @@ pub(crate) async fn api_suggest(
             items: Vec::new(),
         }));
     }
-    let prefix = query.clone();
     let items = state
-        .ask(move |engine| engine.suggest(&prefix, limit))
-        .await?
+        .answer(|engine| engine.suggest(&query, limit))
         .map_err(|e| HttpError::Internal(format!("suggest: {e}")))?;
     Ok(Json(Suggestions { query, items }))
 }
@@ -104,7 +101,7 @@ pub(crate) async fn results_page(
         offset,
     };
     let results = run_search(&state, request).await?;
-    let has_records = state.ask(|engine| engine.stats().records > 0).await?;
+    let has_records = state.answer(|engine| engine.stats().records > 0);
 
     let mut b = String::with_capacity(8192);
     b.push_str("<h1 class=\"visually-hidden\">Search results</h1>\n");

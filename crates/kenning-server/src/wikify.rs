@@ -186,7 +186,7 @@ enum Outcome {
 
 /// `GET /wikify`: the empty form.
 pub(crate) async fn page(State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    let ready = state.ask(Engine::can_wikify).await?;
+    let ready = state.answer(Engine::can_wikify);
     let note = (!ready).then_some(
         "This snapshot has no mention dictionary, so it cannot detect concepts. \
          Rebuild it with this version of kenning to use this page.",

@@ -1,7 +1,10 @@
 """SQLite FTS5 baseline for bench/serve.sh: the same texts (title, summary,
 first 2,000 characters of text, as kenning indexes them) in an FTS5 table,
 the same queries ranked by bm25 (title weighted 10, summary 3, body 1),
-10 results each, on as many processes as cores, for the same duration.
+10 results each, on as many processes as cores, for the same duration;
+twice: the bare ranked query (rowid and title), and the same query with a
+highlighted snippet per hit (FTS5's snippet(), about 24 tokens), which is
+what kenning's search answers hold.
 
   fts5_baseline.py DATA OUT SECONDS   → OUT/fts5.json
 """
@@ -34,7 +37,11 @@ def fts_query(q):
     words = re.findall(r"\w+", q.lower())
     return " ".join('"%s"' % w for w in words)
 
-def worker(db, queries, seconds, offset, result):
+PLAIN = "SELECT rowid, title FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 10.0, 3.0, 1.0) LIMIT 10"
+SNIPPET = ("SELECT rowid, title, snippet(docs, -1, '<b>', '</b>', '…', 24) FROM docs "
+           "WHERE docs MATCH ? ORDER BY bm25(docs, 10.0, 3.0, 1.0) LIMIT 10")
+
+def worker(db, sql, queries, seconds, offset, result):
     con = sqlite3.connect(db)
     n, lat = 0, []
     deadline = time.perf_counter() + seconds
@@ -43,7 +50,7 @@ def worker(db, queries, seconds, offset, result):
         q = queries[i % len(queries)]
         i += 1
         t = time.perf_counter()
-        con.execute("SELECT rowid, title FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 10.0, 3.0, 1.0) LIMIT 10", (q,)).fetchall()
+        con.execute(sql, (q,)).fetchall()
         lat.append(time.perf_counter() - t)
         n += 1
     result.put((n, lat))
@@ -61,18 +68,22 @@ def main():
     with open(os.path.join(out, "queries.txt")) as f:
         queries = [fts_query(q) for q in f.read().splitlines() if fts_query(q)]
     procs = os.cpu_count() or 1
-    result = mp.Queue()
-    ps = [mp.Process(target=worker, args=(db, queries, seconds, k * 97, result)) for k in range(procs)]
-    t0 = time.perf_counter()
-    for p in ps: p.start()
-    parts = [result.get() for _ in ps]
-    for p in ps: p.join()
-    wall = time.perf_counter() - t0
-    n = sum(p[0] for p in parts)
-    lat = sorted(x for p in parts for x in p[1])
-    pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000
-    res = {"queries": n, "seconds": wall, "qps": n / wall, "processes": procs,
-           "p50_ms": pct(0.50), "p99_ms": pct(0.99), "sqlite": sqlite3.sqlite_version}
+
+    def run(sql):
+        result = mp.Queue()
+        ps = [mp.Process(target=worker, args=(db, sql, queries, seconds, k * 97, result)) for k in range(procs)]
+        t0 = time.perf_counter()
+        for p in ps: p.start()
+        parts = [result.get() for _ in ps]
+        for p in ps: p.join()
+        wall = time.perf_counter() - t0
+        n = sum(p[0] for p in parts)
+        lat = sorted(x for p in parts for x in p[1])
+        pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000
+        return {"queries": n, "seconds": wall, "qps": n / wall, "p50_ms": pct(0.50), "p99_ms": pct(0.99)}
+
+    res = run(PLAIN)
+    res.update({"processes": procs, "sqlite": sqlite3.sqlite_version, "with_snippets": run(SNIPPET)})
     with open(os.path.join(out, "fts5.json"), "w") as f:
         json.dump(res, f, indent=2)
     print(json.dumps(res))

@@ -21,4 +21,8 @@ for name in ["search", "concept"]:
 f = json.load(open(os.path.join(out, "fts5.json")))
 print(f"\nSQLite {f['sqlite']} FTS5 bm25, same queries, in-process on {f['processes']} processes (no HTTP): "
       f"{f['qps']:.0f} QPS, p50 {f['p50_ms']:.2f} ms, p99 {f['p99_ms']:.2f} ms.")
-print(f"kenning's best search QPS over HTTP ÷ FTS5's in-process QPS: **{best_search / f['qps']:.2f}×**")
+g = f["with_snippets"]
+print(f"The same with a highlighted snippet per hit (snippet(), as kenning's answers have): "
+      f"{g['qps']:.0f} QPS, p50 {g['p50_ms']:.2f} ms, p99 {g['p99_ms']:.2f} ms.")
+print(f"kenning's best search QPS over HTTP ÷ FTS5's in-process QPS: **{best_search / f['qps']:.2f}×** "
+      f"without snippets, **{best_search / g['qps']:.2f}×** with snippets.")

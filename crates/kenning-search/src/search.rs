@@ -222,8 +222,9 @@ struct Matcher<'q> {
     terms: HashMap<&'q str, usize>,
     /// Last word as a prefix (`suggest`): (prefix, word index).
     prefix: Option<(&'q str, usize)>,
-    /// Query words and parts: the indices `word` returns are below this.
-    query_words: usize,
+    /// Query words: the indices `text` returns below this are words, the
+    /// others parts.
+    whole_words: usize,
     /// Bit `n` set when a term has `n` bytes (bit 127 for 127 or more), or
     /// every bit from the prefix's length on: most text words are refused
     /// by their length before hashing.
@@ -254,7 +255,7 @@ impl<'q> Matcher<'q> {
         Matcher {
             terms,
             prefix,
-            query_words: words.len() + parts.len(),
+            whole_words: words.len(),
             lengths,
         }
     }
@@ -643,7 +644,7 @@ impl SearchIndex {
         };
         let (summary, body) = (text(f.summary), text(f.body));
         let found = |text: &str, analyzer: &mut TextAnalyzer| {
-            snippet::matches(analyzer, text, matcher.query_words, matcher.lengths, |w| {
+            snippet::matches(analyzer, text, matcher.whole_words, matcher.lengths, |w| {
                 matcher.text(w)
             })
         };

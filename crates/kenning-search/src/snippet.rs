@@ -27,31 +27,40 @@ pub(crate) struct Match {
     pub(crate) query_word: usize,
 }
 
-/// The words of `text` that `query_word` matches (it gives the index, below
-/// `query_words`, of the query word a text word matches, if any), in order,
-/// at most [`MAX_MATCHES`]. Words whose byte length has no bit in `lengths`
-/// (bit `min(n, 127)` for `n` bytes) are known not to match and may be
-/// skipped unasked. Scans the text once without keeping its words,
+/// Bytes read past a text's first match, at most: a window holding more of
+/// the query's words further on is given up (a lead names its topic early,
+/// and a summary is mostly scanned in full otherwise, for a word it lacks).
+const SCAN_PAST_FIRST_MATCH: usize = 4 * SNIPPET_BYTES;
+
+/// The words of `text` that `query_word` matches (it gives the index of the
+/// query word a text word matches, if any: below `whole_words` for the
+/// query's words, above for their CamelCase parts and re-spacings), in
+/// order, at most [`MAX_MATCHES`]. Words whose byte length has no bit in
+/// `lengths` (bit `min(n, 127)` for `n` bytes) are known not to match and
+/// may be skipped unasked. Scans the text once without keeping its words,
 /// and stops a window's length after the point where every query word has
-/// been seen: the window [`make`] would choose is then complete (it
-/// prefers the most distinct words, then the earliest), so the rest of a
-/// long text is not read.
+/// been seen (the window [`make`] would choose is then complete: it prefers
+/// the most distinct words, then the earliest), and at the latest
+/// [`SCAN_PAST_FIRST_MATCH`] bytes after the first match.
 pub(crate) fn matches(
     analyzer: &mut TextAnalyzer,
     text: &str,
-    query_words: usize,
+    whole_words: usize,
     lengths: u128,
     query_word: impl Fn(&str) -> Option<usize>,
 ) -> Vec<Match> {
     let mut out: Vec<Match> = Vec::new();
-    let mut seen: Vec<bool> = vec![false; query_words];
-    let mut missing = query_words;
+    let mut seen: Vec<bool> = vec![false; whole_words];
+    let mut missing = whole_words;
     let mut stop_after = usize::MAX;
     analysis::for_each_word_fast(analyzer, text, lengths, |word, from, to, _part| {
         if from > stop_after {
             return false;
         }
         if let Some(q) = query_word(word) {
+            if out.is_empty() {
+                stop_after = to + SCAN_PAST_FIRST_MATCH;
+            }
             out.push(Match {
                 from,
                 to,
@@ -63,7 +72,7 @@ pub(crate) fn matches(
                 *s = true;
                 missing -= 1;
                 if missing == 0 {
-                    stop_after = to + SNIPPET_BYTES;
+                    stop_after = stop_after.min(to + SNIPPET_BYTES);
                 }
             }
         }
@@ -240,12 +249,31 @@ mod tests {
             q.iter().position(|x| *x == w)
         });
         assert_eq!(found.len(), 2, "{found:?}");
-        // A word never seen keeps the scan going to the end.
+    }
+
+    #[test]
+    fn scanning_stops_some_way_past_the_first_match() {
+        // "zzz" is never seen: the scan still ends SCAN_PAST_FIRST_MATCH
+        // bytes after the first match, keeping what it found until then.
+        let text = format!(
+            "alpha beta {} alpha {} beta",
+            "x ".repeat(100),
+            "x ".repeat(2000)
+        );
+        let mut a = analyzer();
         let q = ["alpha", "beta", "zzz"];
         let found = matches(&mut a, &text, 3, u128::MAX, |w| {
             q.iter().position(|x| *x == w)
         });
-        assert_eq!(found.len(), 4);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[2].from < SCAN_PAST_FIRST_MATCH);
+        // Parts (indices from `whole_words` on) are never waited for.
+        let text = format!("alpha beta {} alpha beta", "x ".repeat(2000));
+        let q = ["alpha", "beta", "alphabeta"];
+        let found = matches(&mut a, &text, 2, u128::MAX, |w| {
+            q.iter().position(|x| *x == w)
+        });
+        assert_eq!(found.len(), 2, "{found:?}");
     }
 
     #[test]

@@ -38,11 +38,11 @@
 //! exact), candidates past the 16 most common, and prefix keys that lead
 //! only to phrases not stored. Both floors are in the header.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::LinkerError;
 use crate::linker::LinkerOptions;
-use crate::phrase::{MAX_PHRASE_TOKENS, PhraseHasher, PhraseKey, Token, Tokens};
+use crate::phrase::{KeyMap, MAX_PHRASE_TOKENS, PhraseHasher, PhraseKey, Token, Tokens};
 
 const MAGIC: &[u8; 4] = b"KNMD";
 const VERSION: u32 = 2;
@@ -75,10 +75,10 @@ struct Entry {
 /// [`finish`](Self::finish).
 #[derive(Debug)]
 pub struct DictionaryBuilder {
-    phrases: HashMap<u64, Entry>,
+    phrases: KeyMap<Entry>,
     /// Keys that some longer phrase starts with → their own prefix's key
     /// (0 for one token).
-    prefixes: HashMap<u64, u64>,
+    prefixes: KeyMap<u64>,
     documents: u64,
     min_link_probability: f32,
     min_commonness: f32,
@@ -134,8 +134,8 @@ impl DictionaryBuilder {
     /// cannot find what was left out; 0 and 0 keep everything.
     pub fn with_floors(min_link_probability: f32, min_commonness: f32) -> Self {
         DictionaryBuilder {
-            phrases: HashMap::new(),
-            prefixes: HashMap::new(),
+            phrases: KeyMap::default(),
+            prefixes: KeyMap::default(),
             documents: 0,
             min_link_probability,
             min_commonness,
@@ -808,7 +808,7 @@ mod tests {
             absent in proptest::collection::vec(proptest::num::u64::ANY, 0..50),
         ) {
             let mut b = DictionaryBuilder::with_floors(0.0, 0.0);
-            let mut model: HashMap<u64, (PhraseKey, Vec<(u32, u32)>)> = HashMap::new();
+            let mut model: std::collections::HashMap<u64, (PhraseKey, Vec<(u32, u32)>)> = std::collections::HashMap::new();
             for (words, concept, count) in &names {
                 let text: Vec<String> = words.iter().map(|w| format!("w{w}")).collect();
                 let p = key(&text.join(" "));

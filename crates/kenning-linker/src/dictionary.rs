@@ -54,14 +54,27 @@ const EMPTY: u64 = u64::MAX;
 /// Candidates kept per phrase, most common first.
 const MAX_CANDIDATES: usize = 16;
 
+/// What the builder knows of a phrase.
 #[derive(Debug, Default)]
 struct Entry {
     linked_docs: u32,
     docs: u32,
-    /// Key of the phrase without its last token (0 for one token).
-    parent: u64,
     candidates: Vec<(u32, u32)>,
 }
+
+/// A key the builder knows: a phrase, a prefix of a longer phrase, or
+/// both. One map holds both roles so that spotting looks a key up once.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    /// Key of the phrase without its last token (0 for one token).
+    parent: u64,
+    /// Index in `DictionaryBuilder::entries`, or [`NOT_A_PHRASE`].
+    entry: u32,
+    /// Some longer phrase starts with this key.
+    prefix: bool,
+}
+
+const NOT_A_PHRASE: u32 = u32::MAX;
 
 /// Collects phrases, candidates and counts, then writes the dictionary.
 ///
@@ -75,10 +88,10 @@ struct Entry {
 /// [`finish`](Self::finish).
 #[derive(Debug)]
 pub struct DictionaryBuilder {
-    phrases: KeyMap<Entry>,
-    /// Keys that some longer phrase starts with → their own prefix's key
-    /// (0 for one token).
-    prefixes: KeyMap<u64>,
+    /// Every phrase and every prefix of one.
+    nodes: KeyMap<Node>,
+    /// The phrases' counts and candidates, indexed by `Node::entry`.
+    entries: Vec<Entry>,
     documents: u64,
     min_link_probability: f32,
     min_commonness: f32,
@@ -134,8 +147,8 @@ impl DictionaryBuilder {
     /// cannot find what was left out; 0 and 0 keep everything.
     pub fn with_floors(min_link_probability: f32, min_commonness: f32) -> Self {
         DictionaryBuilder {
-            phrases: KeyMap::default(),
-            prefixes: KeyMap::default(),
+            nodes: KeyMap::default(),
+            entries: Vec::new(),
             documents: 0,
             min_link_probability,
             min_commonness,
@@ -145,13 +158,33 @@ impl DictionaryBuilder {
     fn entry(&mut self, phrase: &PhraseKey) -> &mut Entry {
         let mut parent = 0;
         for &p in &phrase.prefixes {
-            self.prefixes.insert(p, parent);
+            self.nodes
+                .entry(p)
+                .or_insert(Node {
+                    parent,
+                    entry: NOT_A_PHRASE,
+                    prefix: false,
+                })
+                .prefix = true;
             parent = p;
         }
-        self.phrases.entry(phrase.key).or_insert_with(|| Entry {
+        let node = self.nodes.entry(phrase.key).or_insert(Node {
             parent,
-            ..Entry::default()
-        })
+            entry: NOT_A_PHRASE,
+            prefix: false,
+        });
+        if node.entry == NOT_A_PHRASE {
+            node.entry =
+                u32::try_from(self.entries.len()).expect("more than 4 billion distinct phrases");
+            self.entries.push(Entry::default());
+        }
+        &mut self.entries[node.entry as usize]
+    }
+
+    /// The entry of a known phrase.
+    fn entry_mut(&mut self, phrase: u64) -> Option<&mut Entry> {
+        let node = self.nodes.get(&phrase)?;
+        self.entries.get_mut(node.entry as usize)
     }
 
     /// A name of `concept` (its title or a redirect to it): one candidate
@@ -172,7 +205,7 @@ impl DictionaryBuilder {
     /// `count` links with the anchor phrase `phrase` (made known with
     /// [`add_phrase`](Self::add_phrase)) to `concept`.
     pub fn add_link(&mut self, phrase: u64, concept: u32, count: u32) {
-        if let Some(e) = self.phrases.get_mut(&phrase) {
+        if let Some(e) = self.entry_mut(phrase) {
             add_count(&mut e.candidates, concept, count);
         }
     }
@@ -180,7 +213,7 @@ impl DictionaryBuilder {
     /// One document links this phrase (to anything); call once per
     /// document and distinct phrase.
     pub fn add_linked_document(&mut self, phrase: u64) {
-        if let Some(e) = self.phrases.get_mut(&phrase) {
+        if let Some(e) = self.entry_mut(phrase) {
             e.linked_docs = e.linked_docs.saturating_add(1);
         }
     }
@@ -194,9 +227,9 @@ impl DictionaryBuilder {
         for_each_ngram(
             text,
             &tokens,
-            |key| {
-                let phrase = self.phrases.contains_key(&key).then_some(());
-                (phrase, self.prefixes.contains_key(&key))
+            |key| match self.nodes.get(&key) {
+                Some(n) => ((n.entry != NOT_A_PHRASE).then_some(()), n.prefix),
+                None => (None, false),
             },
             |_, _, key, ()| out.push(key),
         );
@@ -211,7 +244,7 @@ impl DictionaryBuilder {
     pub fn add_occurrences(&mut self, phrases: &[u64]) {
         self.documents += 1;
         for key in phrases {
-            if let Some(e) = self.phrases.get_mut(key) {
+            if let Some(e) = self.entry_mut(*key) {
                 e.docs = e.docs.saturating_add(1);
             }
         }
@@ -231,7 +264,10 @@ impl DictionaryBuilder {
         // The phrases kept, and the prefixes that lead to them.
         let mut kept: Vec<u64> = Vec::new();
         let mut needed: HashSet<u64> = HashSet::new();
-        for (&key, e) in &self.phrases {
+        for (&key, node) in &self.nodes {
+            let Some(e) = self.entries.get(node.entry as usize) else {
+                continue;
+            };
             if e.candidates.is_empty() {
                 continue;
             }
@@ -240,9 +276,9 @@ impl DictionaryBuilder {
                 continue;
             }
             kept.push(key);
-            let mut p = e.parent;
+            let mut p = node.parent;
             while p != 0 && needed.insert(p) {
-                p = self.prefixes.get(&p).copied().unwrap_or(0);
+                p = self.nodes.get(&p).map_or(0, |n| n.parent);
             }
         }
         let mut keys = kept;
@@ -274,7 +310,11 @@ impl DictionaryBuilder {
                 .expect("mention dictionary payload over 4 GiB: offsets are 32-bit");
             entries.push((key, offset));
             let prefix = u64::from(needed.contains(&key));
-            let Some(e) = self.phrases.get(&key) else {
+            let Some(e) = self
+                .nodes
+                .get(&key)
+                .and_then(|n| self.entries.get(n.entry as usize))
+            else {
                 continue;
             };
             cands.clear();

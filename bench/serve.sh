@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Serving benchmark (issue 3, item 8): QPS and latency of `kenning serve` for
 # search and concept pages under wrk at 1, 16 and 64 connections, and the
-# same search queries against SQLite FTS5 (bm25) for a QPS ratio.
+# same search queries against SQLite FTS5 (bm25) for a QPS ratio: once the
+# bare ranked query, once with a highlighted snippet per hit as kenning's
+# answers have (bench/fts5_baseline.py).
 #
 #   bash bench/serve.sh                    # 30 s per run, as in BENCHMARKS.md
 #   BENCH_SECONDS=5 bash bench/serve.sh    # a quick look

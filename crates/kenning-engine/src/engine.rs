@@ -303,7 +303,14 @@ impl Engine {
         let s = &self.snapshot;
         let mut in_links: Vec<ConceptIdx> = c.in_links().collect();
         // The most linked-to first: the entries a reader most likely knows.
-        in_links.sort_by_key(|&i| (std::cmp::Reverse(s.concept(i).in_links().len()), i));
+        // Only the top entries are shown, so they are selected (linear)
+        // and only they are sorted: a hub has hundreds of thousands.
+        let key = |&i: &ConceptIdx| (std::cmp::Reverse(s.concept(i).in_links().len()), i);
+        if in_links.len() > TOP_LINKS {
+            in_links.select_nth_unstable_by_key(TOP_LINKS, key);
+        }
+        let top = in_links.len().min(TOP_LINKS);
+        in_links[..top].sort_unstable_by_key(key);
         let summary = c.summary();
         ConceptPage {
             id: c.id(),

@@ -23,7 +23,12 @@ pub(crate) struct Escaped<'a>(&'a str);
 impl Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut rest = self.0;
-        while let Some(pos) = rest.find(['&', '<', '>', '"', '\'']) {
+        // A byte scan: the five are ASCII, so their positions are char
+        // boundaries (a char pattern decodes every character instead).
+        while let Some(pos) = rest
+            .bytes()
+            .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+        {
             f.write_str(&rest[..pos])?;
             f.write_str(match rest.as_bytes()[pos] {
                 b'&' => "&amp;",

@@ -1,6 +1,8 @@
-//! Records through the engine: pages, concept sections, search, and live
-//! writes that are durable, visible, and survive a reopen and a rebuild.
-//! Built from the example wiki and the example records (original text).
+//! The engine's integration tests (one binary). Records through the
+//! engine: pages, concept sections, search, and live writes that are
+//! durable, visible, and survive a reopen and a rebuild, built from the
+//! example wiki and the example records (original text); and concept pages
+//! of a real wiki (`../shared/data`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -251,4 +253,65 @@ fn a_second_writer_is_refused_and_readers_are_told() {
     assert!(reader.note().is_some_and(|n| n.contains("not shown")));
     assert!(reader.record("course", "NEW-2").is_none());
     assert!(reader.record("course", "ENV-220").is_some());
+}
+
+/// `../shared/data`, or `None` (with a note) where it is absent, unless
+/// `KENNING_REQUIRE_DATA` is set.
+fn shared_data() -> Option<PathBuf> {
+    let dir = std::env::var_os("KENNING_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    if dir.is_dir() {
+        Some(dir)
+    } else if std::env::var_os("KENNING_REQUIRE_DATA").is_some() {
+        panic!(
+            "{} is absent and KENNING_REQUIRE_DATA is set",
+            dir.display()
+        );
+    } else {
+        eprintln!("note: {} is absent; real-data test skipped", dir.display());
+        None
+    }
+}
+
+/// "What links here" shows the most linked-to entries first (ties by
+/// position): on a real wiki, for its hubs (more in-links than are shown),
+/// the page's entries equal a full sort of all in-links.
+#[test]
+fn what_links_here_lists_the_most_linked_entries_of_hubs() {
+    let Some(data) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let options = BuildOptions {
+        out: dir.path().to_owned(),
+        sources: vec![Source::Dump(
+            data.join("wiki/ltgwiki-20170901-pages-articles.xml.bz2"),
+        )],
+        records: Vec::new(),
+        threads: 2,
+        holdout_percent: 0,
+    };
+    build(&options, &Arc::new(BuildProgress::default())).unwrap();
+    let snapshot = kenning_store::Snapshot::open(dir.path()).unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    let mut hubs: Vec<u32> = (0..snapshot.len() as u32).collect();
+    hubs.sort_by_key(|&i| std::cmp::Reverse(snapshot.concept(i).in_links().len()));
+    hubs.truncate(5);
+    assert!(
+        snapshot.concept(hubs[4]).in_links().len() > 10,
+        "ltgwiki has hubs"
+    );
+    for hub in hubs {
+        let c = snapshot.concept(hub);
+        let mut expected: Vec<u32> = c.in_links().collect();
+        expected.sort_by_key(|&i| (std::cmp::Reverse(snapshot.concept(i).in_links().len()), i));
+        let expected: Vec<u32> = expected
+            .iter()
+            .take(10)
+            .map(|&i| snapshot.concept(i).id())
+            .collect();
+        let page = engine.concept(c.id()).unwrap();
+        let shown: Vec<u32> = page.in_links_top.iter().map(|l| l.id).collect();
+        assert_eq!(shown, expected, "{}", c.title());
+        assert_eq!(page.in_link_count, c.in_links().len());
+    }
 }

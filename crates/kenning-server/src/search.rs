@@ -24,7 +24,7 @@ const SUGGEST_LIMIT: usize = 8;
 const RECORD_TYPES: &[&str] = &["course", "person", "publication", "unit"];
 
 /// Asks the engine, or answers an empty page for an empty query.
-async fn run_search(state: &AppState, request: SearchRequest) -> Result<SearchPage, HttpError> {
+fn run_search(state: &AppState, request: SearchRequest) -> Result<SearchPage, HttpError> {
     if request.query.is_empty() {
         return Ok(SearchPage {
             query: request.query,
@@ -52,7 +52,7 @@ pub(crate) async fn api_search(
         limit: params.limit(PAGE_SIZE)?,
         offset: params.offset()?,
     };
-    Ok(Json(run_search(&state, request).await?))
+    Ok(Json(run_search(&state, request)?))
 }
 
 /// What `/api/v1/suggest` answers.
@@ -100,7 +100,7 @@ pub(crate) async fn results_page(
         limit: PAGE_SIZE,
         offset,
     };
-    let results = run_search(&state, request).await?;
+    let results = run_search(&state, request)?;
     let has_records = state.answer(|engine| engine.stats().records > 0);
 
     let mut b = String::with_capacity(8192);

@@ -150,6 +150,24 @@ impl Sink {
                     i += run;
                     continue;
                 }
+                // One space between two plain runs, after a plain
+                // character: what `push(' ')` then `push` of the run would
+                // write, without the per-character work.
+                if bytes[i] == b' '
+                    && self
+                        .out
+                        .as_bytes()
+                        .last()
+                        .is_some_and(|&b| b != b' ' && b != b'\n')
+                {
+                    let run = plain_run(&s[i + 1..]);
+                    if run > 0 {
+                        self.out.push(' ');
+                        self.out.push_str(&s[i + 1..i + 1 + run]);
+                        i += 1 + run;
+                        continue;
+                    }
+                }
             }
             let Some(c) = s[i..].chars().next() else {
                 break;
@@ -367,6 +385,40 @@ mod tests {
         assert_eq!(write(&["{", "{", "}", "}", "[", "[", "]", "]"]), "{}[]");
         assert_eq!(write(&["'", "'", "'"]), "''");
         assert_eq!(write(&["a|b"]), "ab");
+    }
+
+    proptest::proptest! {
+        /// The fast paths of `push_str` write exactly what pushing the
+        /// characters one by one writes, whatever came before.
+        #[test]
+        fn push_str_equals_pushing_each_char(
+            before in "[a -~\n\u{A0}é]{0,6}",
+            text in "[a-c  .,;()|'{}\n\u{A0}é\u{1}]{0,40}",
+            removed: bool,
+            paragraph: bool,
+        ) {
+            let start = |sink: &mut Sink| {
+                for c in before.chars() {
+                    sink.push(c);
+                }
+                if paragraph {
+                    sink.break_paragraph_now();
+                }
+                if removed {
+                    sink.mark_removed();
+                }
+            };
+            let mut fast = Sink::with_capacity(0);
+            start(&mut fast);
+            fast.push_str(&text);
+            let mut slow = Sink::with_capacity(0);
+            start(&mut slow);
+            for c in text.chars() {
+                slow.push(c);
+            }
+            proptest::prop_assert_eq!(fast.as_str(), slow.as_str());
+            proptest::prop_assert_eq!(fast.pending, slow.pending);
+        }
     }
 
     #[test]

@@ -965,47 +965,80 @@ impl Collector {
 }
 
 /// Computes the top related concepts of every concept on `threads`
-/// threads and writes them with their scores.
+/// threads and writes them with their scores, in blocks written in order
+/// as they are done (memory: a few blocks, not every concept's answer).
 fn write_related(dir: &Path, threads: usize) -> Result<(), BuildError> {
     let out = read_csr(dir, files::OUT_LINKS)?;
     let inn = read_csr(dir, files::IN_LINKS)?;
     let n = out.len();
-    let threads = threads.clamp(1, n.max(1));
-    let chunk = n.div_ceil(threads).max(1);
-    let results: Vec<Vec<Vec<kenning_graph::Related>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
+    let blocks = n.div_ceil(RELATED_BLOCK);
+    let threads = threads.clamp(1, blocks.max(1));
+    let mut related = AdjacencyWriter::create(dir, files::RELATED)?;
+    let mut scores = ColumnWriter::create(&dir.join(files::RELATED_SCORES))?;
+    let (job_tx, job_rx) = bounded::<usize>(threads);
+    let (row_tx, row_rx) = bounded::<(usize, Vec<Vec<kenning_graph::Related>>)>(threads);
+    let written = std::thread::scope(|scope| -> Result<usize, BuildError> {
+        scope.spawn(move || {
+            for block in 0..blocks {
+                if job_tx.send(block).is_err() {
+                    return;
+                }
+            }
+        });
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
                 let (out, inn) = (&out, &inn);
+                let (job_rx, row_tx) = (job_rx.clone(), row_tx.clone());
                 scope.spawn(move || {
                     let mut finder = kenning_graph::RelatedFinder::new(
                         out,
                         inn,
                         kenning_graph::RelatedWeights::default(),
                     );
-                    let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
-                    range
-                        .map(|a| finder.top_k(a as u32, RELATED_PER_CONCEPT))
-                        .collect::<Vec<_>>()
+                    for block in job_rx {
+                        let range = block * RELATED_BLOCK..((block + 1) * RELATED_BLOCK).min(n);
+                        let rows = range
+                            .map(|a| finder.top_k(a as u32, RELATED_PER_CONCEPT))
+                            .collect();
+                        if row_tx.send((block, rows)).is_err() {
+                            return;
+                        }
+                    }
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    let mut related = AdjacencyWriter::create(dir, files::RELATED)?;
-    let mut scores = ColumnWriter::create(&dir.join(files::RELATED_SCORES))?;
-    let mut written = 0;
-    for part in results {
-        for row in part {
-            for r in &row {
-                scores.push_u32(r.score.to_bits())?;
+        drop((job_rx, row_tx));
+        // Blocks arrive out of order by at most the blocks in flight.
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut written = 0;
+        let mut next = 0;
+        let mut result = Ok(());
+        for (block, rows) in row_rx.iter() {
+            waiting.insert(block, rows);
+            while let Some(rows) = waiting.remove(&next) {
+                for row in rows {
+                    result = result.and_then(|()| {
+                        for r in &row {
+                            scores.push_u32(r.score.to_bits())?;
+                        }
+                        related.push_row(row.iter().map(|r| r.idx))
+                    });
+                    written += 1;
+                }
+                next += 1;
             }
-            related.push_row(row.iter().map(|r| r.idx))?;
-            written += 1;
+            if result.is_err() {
+                break;
+            }
         }
-    }
+        // Unblocks the workers (their sends fail) before they are joined.
+        drop(row_rx);
+        for w in workers {
+            // A panicked worker shows as a short count below.
+            let _ = w.join();
+        }
+        result.map(|()| written)
+    })?;
     if written != n {
         return Err(BuildError::Internal(
             "a related-concepts thread panicked".into(),
@@ -1015,6 +1048,9 @@ fn write_related(dir: &Path, threads: usize) -> Result<(), BuildError> {
     scores.finish()?;
     Ok(())
 }
+
+/// Concepts per unit of work when finding related concepts.
+const RELATED_BLOCK: usize = 2048;
 
 /// Related concepts stored per concept.
 const RELATED_PER_CONCEPT: usize = 10;

@@ -61,6 +61,8 @@ pub struct RelatedFinder<'g> {
     shared_in: Vec<u32>,
     shared_out: Vec<u32>,
     touched: Vec<u32>,
+    /// Scratch: every candidate's score, reused across calls.
+    scored: Vec<Related>,
 }
 
 impl<'g> RelatedFinder<'g> {
@@ -75,6 +77,7 @@ impl<'g> RelatedFinder<'g> {
             shared_in: vec![0; n],
             shared_out: vec![0; n],
             touched: Vec::new(),
+            scored: Vec::new(),
         }
     }
 
@@ -110,7 +113,8 @@ impl<'g> RelatedFinder<'g> {
             }
         }
         let w = self.weights;
-        let mut scored: Vec<Related> = Vec::with_capacity(self.touched.len());
+        let scored = &mut self.scored;
+        scored.clear();
         for &b in &self.touched {
             if b == a {
                 continue;
@@ -151,9 +155,11 @@ impl<'g> RelatedFinder<'g> {
         let by_score =
             |x: &Related, y: &Related| y.score.total_cmp(&x.score).then(x.idx.cmp(&y.idx));
         scored.select_nth_unstable_by(k - 1, by_score);
-        scored.truncate(k);
-        scored.sort_unstable_by(by_score);
-        scored
+        // A fresh vector of exactly `k`: callers keep many of them, and
+        // the scratch space holds thousands of candidates.
+        let mut top = scored[..k].to_vec();
+        top.sort_unstable_by(by_score);
+        top
     }
 }
 
@@ -194,5 +200,7 @@ mod tests {
         // The scratch space is clean: the same query gives the same answer.
         assert_eq!(f.top_k(0, 3), r);
         assert!(f.top_k(5, 3).is_empty());
+        // The answer holds what it returns, not the candidates looked at.
+        assert!(f.top_k(0, 1).capacity() == 1);
     }
 }

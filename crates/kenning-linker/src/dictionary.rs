@@ -42,10 +42,10 @@ use std::collections::HashSet;
 
 use crate::LinkerError;
 use crate::linker::LinkerOptions;
-use crate::phrase::{KeyMap, MAX_PHRASE_TOKENS, PhraseHasher, PhraseKey, Token, Tokens};
+use crate::phrase::{KeyMap, MAX_PHRASE_TOKENS, PhraseHasher, PhraseKey, token_hashes};
 
 const MAGIC: &[u8; 4] = b"KNMD";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 const HEADER: usize = 64;
 /// Filter bits per prefix key.
 const FILTER_BITS_PER_KEY: usize = 10;
@@ -76,6 +76,80 @@ struct Node {
 
 const NOT_A_PHRASE: u32 = u32::MAX;
 
+/// The builder's keys, frozen for spotting: linear probing over a plain
+/// array at most half full, with the two flags beside it. Counting
+/// occurrences looks up every n-gram of every text; a hash map of nodes
+/// made that a fifth of a build.
+#[derive(Debug)]
+struct SpotTable {
+    /// Keys (never 0: phrase keys are at least 1), 0 for an empty slot.
+    keys: Vec<u64>,
+    /// [`PHRASE`](Self::PHRASE) and [`PREFIX`](Self::PREFIX) per slot.
+    flags: Vec<u8>,
+    mask: usize,
+}
+
+impl SpotTable {
+    const PHRASE: u8 = 1;
+    const PREFIX: u8 = 2;
+
+    /// The phrases that have candidates (the only ones written, so the
+    /// only ones worth counting) and the prefixes that lead to them.
+    fn new(nodes: &KeyMap<Node>, entries: &[Entry]) -> Self {
+        let slots = (nodes.len() * 2).next_power_of_two().max(16);
+        let mut table = SpotTable {
+            keys: vec![0; slots],
+            flags: vec![0; slots],
+            mask: slots - 1,
+        };
+        for (&key, node) in nodes {
+            let Some(entry) = entries.get(node.entry as usize) else {
+                continue;
+            };
+            if entry.candidates.is_empty() {
+                continue;
+            }
+            table.mark(key, Self::PHRASE);
+            let mut p = node.parent;
+            while p != 0 && table.mark(p, Self::PREFIX) {
+                p = nodes.get(&p).map_or(0, |n| n.parent);
+            }
+        }
+        table
+    }
+
+    /// Adds `flag` to `key` (inserting it); false if it had the flag.
+    fn mark(&mut self, key: u64, flag: u8) -> bool {
+        let mut i = self.home(key);
+        while self.keys[i] != 0 && self.keys[i] != key {
+            i = (i + 1) & self.mask;
+        }
+        self.keys[i] = key;
+        let had = self.flags[i] & flag != 0;
+        self.flags[i] |= flag;
+        !had
+    }
+
+    #[inline]
+    fn home(&self, key: u64) -> usize {
+        // Phrase keys are well mixed already.
+        (key ^ (key >> 32)) as usize & self.mask
+    }
+
+    /// The flags of `key`, 0 when it is unknown.
+    #[inline]
+    fn get(&self, key: u64) -> u8 {
+        let mut i = self.home(key);
+        loop {
+            match self.keys[i] {
+                k if k == key => return self.flags[i],
+                0 => return 0,
+                _ => i = (i + 1) & self.mask,
+            }
+        }
+    }
+}
+
 /// Collects phrases, candidates and counts, then writes the dictionary.
 ///
 /// The usual order: [`add_name`](Self::add_name) for titles and
@@ -92,6 +166,10 @@ pub struct DictionaryBuilder {
     nodes: KeyMap<Node>,
     /// The phrases' counts and candidates, indexed by `Node::entry`.
     entries: Vec<Entry>,
+    /// The phrases with candidates, frozen for spotting: made by the
+    /// first [`phrases_in`](Self::phrases_in), dropped by any change to
+    /// which phrases have candidates.
+    spotting: std::sync::OnceLock<SpotTable>,
     documents: u64,
     min_link_probability: f32,
     min_commonness: f32,
@@ -149,6 +227,7 @@ impl DictionaryBuilder {
         DictionaryBuilder {
             nodes: KeyMap::default(),
             entries: Vec::new(),
+            spotting: std::sync::OnceLock::new(),
             documents: 0,
             min_link_probability,
             min_commonness,
@@ -156,6 +235,7 @@ impl DictionaryBuilder {
     }
 
     fn entry(&mut self, phrase: &PhraseKey) -> &mut Entry {
+        self.spotting.take();
         let mut parent = 0;
         for &p in &phrase.prefixes {
             self.nodes
@@ -206,7 +286,12 @@ impl DictionaryBuilder {
     /// [`add_phrase`](Self::add_phrase)) to `concept`.
     pub fn add_link(&mut self, phrase: u64, concept: u32, count: u32) {
         if let Some(e) = self.entry_mut(phrase) {
+            let first = e.candidates.is_empty();
             add_count(&mut e.candidates, concept, count);
+            if first {
+                // A phrase with candidates is spotted from now on.
+                self.spotting.take();
+            }
         }
     }
 
@@ -218,18 +303,25 @@ impl DictionaryBuilder {
         }
     }
 
-    /// The distinct known phrases that occur in `text` (every n-gram, not
-    /// only the longest), appended to `out`. Safe to call from many
-    /// threads at once.
+    /// The distinct phrases with candidates that occur in `text` (every
+    /// n-gram, not only the longest), appended to `out`; phrases without
+    /// candidates are never written, so their occurrences are not looked
+    /// for. Safe to call from many threads at once.
     pub fn phrases_in(&self, text: &str, out: &mut Vec<u64>) {
+        let table = self
+            .spotting
+            .get_or_init(|| SpotTable::new(&self.nodes, &self.entries));
         let start = out.len();
-        let tokens: Vec<Token> = Tokens::new(text).collect();
+        let mut hashes = Vec::new();
+        token_hashes(text, &mut hashes);
         for_each_ngram(
-            text,
-            &tokens,
-            |key| match self.nodes.get(&key) {
-                Some(n) => ((n.entry != NOT_A_PHRASE).then_some(()), n.prefix),
-                None => (None, false),
+            &hashes,
+            |key| {
+                let flags = table.get(key);
+                (
+                    (flags & SpotTable::PHRASE != 0).then_some(()),
+                    flags & SpotTable::PREFIX != 0,
+                )
             },
             |_, _, key, ()| out.push(key),
         );
@@ -449,18 +541,18 @@ fn add_count(candidates: &mut Vec<(u32, u32)>, concept: u32, count: u32) {
 }
 
 /// Calls `found(first token, last token + 1, key, entry)` for every n-gram of
-/// `tokens` that `lookup` says is a phrase, extending each start only
-/// while `lookup` says some phrase continues.
+/// the tokens (given by their [`token_hash`]es) that `lookup` says is a
+/// phrase, extending each start only while `lookup` says some phrase
+/// continues.
 pub(crate) fn for_each_ngram<T>(
-    text: &str,
-    tokens: &[Token],
+    hashes: &[u64],
     mut lookup: impl FnMut(u64) -> (Option<T>, bool),
     mut found: impl FnMut(usize, usize, u64, T),
 ) {
-    for i in 0..tokens.len() {
+    for i in 0..hashes.len() {
         let mut hasher = PhraseHasher::new();
-        for (j, t) in tokens.iter().enumerate().skip(i).take(MAX_PHRASE_TOKENS) {
-            hasher.push(&text[t.start..t.end]);
+        for (j, &h) in hashes.iter().enumerate().skip(i).take(MAX_PHRASE_TOKENS) {
+            hasher.push_hash(h);
             let key = hasher.key();
             let (phrase, prefix) = lookup(key);
             if let Some(p) = phrase {
@@ -700,6 +792,27 @@ mod tests {
         b.add_occurrences(&[key("mercury").key]);
         b.add_occurrences(&[]);
         b.finish().0
+    }
+
+    #[test]
+    fn spotting_finds_phrases_with_candidates_and_sees_later_ones() {
+        let mut b = DictionaryBuilder::with_floors(0.0, 0.0);
+        b.add_name(&key("theory of relativity"), 1);
+        b.add_name(&key("relativity"), 2);
+        b.add_phrase(&key("and"));
+        let text = "The Theory-of relativity, and relativity.";
+        let mut found = Vec::new();
+        b.phrases_in(text, &mut found);
+        let mut expected = vec![key("theory of relativity").key, key("relativity").key];
+        expected.sort_unstable();
+        // "theory of" is only a prefix; "and" has no candidate yet.
+        assert_eq!(found, expected);
+        b.add_link(key("and").key, 3, 1);
+        found.clear();
+        b.phrases_in(text, &mut found);
+        assert_eq!(found.len(), 3);
+        assert!(found.contains(&key("AND").key));
+        assert!(!found.contains(&key("theory of").key));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::dictionary::{MentionDictionary, Phrase, for_each_ngram};
-use crate::phrase::{PhraseHasher, Token, Tokens};
+use crate::phrase::{PhraseHasher, Token, Tokens, token_hash};
 
 /// A hasher for integer keys (concept indices, phrase keys): one
 /// multiply, no per-call seed. Keys come from our own data, and every map
@@ -271,9 +271,12 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
         // Longest acceptable match starting at each token.
         let mut best: Vec<Option<(usize, Phrase<'a>)>> = vec![None; tokens.len()];
         let d = &self.dictionary;
+        let hashes: Vec<u64> = tokens
+            .iter()
+            .map(|t| token_hash(&text[t.start..t.end]))
+            .collect();
         for_each_ngram(
-            text,
-            tokens,
+            &hashes,
             |key| d.probe(key),
             |first, end, _, p: Phrase<'a>| {
                 if p.link_probability() < o.min_link_probability {

@@ -3,8 +3,9 @@
 //!
 //! A token is a maximal run of alphanumeric characters; everything else
 //! (spaces, punctuation, symbols) separates tokens. A phrase key is a
-//! 64-bit hash of the lower-cased tokens joined by one space, so
-//! "Alan Turing", "alan  turing" and "Alan-Turing" are the same phrase.
+//! 64-bit hash of the sequence of its lower-cased tokens (each token hashed
+//! on its own, then combined in order), so "Alan Turing", "alan  turing"
+//! and "Alan-Turing" are the same phrase.
 
 /// Phrases longer than this many tokens are not kept or spotted.
 pub const MAX_PHRASE_TOKENS: usize = 8;
@@ -32,21 +33,28 @@ impl<'a> Tokens<'a> {
     }
 }
 
-impl Iterator for Tokens<'_> {
-    type Item = Token;
+/// ASCII letters and digits, by byte.
+static ASCII_ALNUM: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
 
-    fn next(&mut self) -> Option<Token> {
+impl Tokens<'_> {
+    /// The next token and, when `HASH`, its [`token_hash`] (else 0).
+    #[inline]
+    fn advance<const HASH: bool>(&mut self) -> Option<(Token, u64)> {
         let bytes = self.text.as_bytes();
         // Skip separators; ASCII fast path, chars otherwise.
         let mut i = self.pos;
         let start = loop {
-            if i >= bytes.len() {
-                self.pos = i;
-                return None;
-            }
-            let b = bytes[i];
+            let &b = bytes.get(i)?;
             if b < 0x80 {
-                if b.is_ascii_alphanumeric() {
+                if ASCII_ALNUM[usize::from(b)] {
                     break i;
                 }
                 i += 1;
@@ -59,10 +67,10 @@ impl Iterator for Tokens<'_> {
             }
         };
         let mut end = start;
-        while end < bytes.len() {
-            let b = bytes[end];
+        let mut ascii = true;
+        while let Some(&b) = bytes.get(end) {
             if b < 0x80 {
-                if !b.is_ascii_alphanumeric() {
+                if !ASCII_ALNUM[usize::from(b)] {
                     break;
                 }
                 end += 1;
@@ -71,18 +79,95 @@ impl Iterator for Tokens<'_> {
                 if !c.is_alphanumeric() {
                     break;
                 }
+                ascii = false;
                 end += c.len_utf8();
             }
         }
         self.pos = end;
-        Some(Token { start, end })
+        let hash = match (HASH, ascii) {
+            (false, _) => 0,
+            (true, true) => ascii_alnum_hash(&bytes[start..end]),
+            (true, false) => token_hash_unicode(&self.text[start..end]),
+        };
+        Some((Token { start, end }, hash))
+    }
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        self.advance::<false>().map(|(t, _)| t)
+    }
+}
+
+/// The [`token_hash`] of every token of `text`, in order, appended to
+/// `out`: one pass over the bytes.
+pub(crate) fn token_hashes(text: &str, out: &mut Vec<u64>) {
+    let mut tokens = Tokens::new(text);
+    while let Some((_, hash)) = tokens.advance::<true>() {
+        out.push(hash);
     }
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
 
-/// Builds a phrase key one token at a time.
+/// The hash of one token: of its lower-cased UTF-8 bytes, eight at a time.
+#[inline]
+pub(crate) fn token_hash(token: &str) -> u64 {
+    if token
+        .bytes()
+        .all(|b| b < 0x80 && ASCII_ALNUM[usize::from(b)])
+    {
+        ascii_alnum_hash(token.as_bytes())
+    } else {
+        token_hash_unicode(token)
+    }
+}
+
+/// [`token_hash`] of ASCII letters and digits: lower-casing is one OR per
+/// eight bytes (for these bytes, upper case is exactly "0x40 set, 0x20
+/// clear").
+#[inline]
+fn ascii_alnum_hash(bytes: &[u8]) -> u64 {
+    const LOWER: u64 = 0x4040_4040_4040_4040;
+    let mut h = FNV_OFFSET ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        h = (h ^ (w | (w & LOWER) >> 1)).wrapping_mul(GOLDEN);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        let w = u64::from_le_bytes(w);
+        h = (h ^ (w | (w & LOWER) >> 1)).wrapping_mul(GOLDEN);
+    }
+    h ^ (h >> 32)
+}
+
+/// [`token_hash`] of any other token: the same hash of its lower-cased
+/// bytes, through a buffer.
+#[cold]
+fn token_hash_unicode(token: &str) -> u64 {
+    let lower = token.to_lowercase();
+    let mut h = FNV_OFFSET ^ lower.len() as u64;
+    for chunk in lower.as_bytes().chunks(8) {
+        let mut w = [0u8; 8];
+        w[..chunk.len()].copy_from_slice(chunk);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(GOLDEN);
+    }
+    h ^ (h >> 32)
+}
+
+/// Builds a phrase key one token at a time, from the tokens' hashes: an
+/// n-gram extends its prefix's state with one multiply, so spotting every
+/// n-gram of a text hashes each token's bytes once.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PhraseHasher {
     state: u64,
@@ -92,41 +177,27 @@ pub(crate) struct PhraseHasher {
 impl PhraseHasher {
     pub(crate) fn new() -> Self {
         PhraseHasher {
-            state: FNV_OFFSET,
+            state: 0,
             tokens: 0,
         }
     }
 
+    /// Appends one token by its [`token_hash`].
     #[inline]
-    fn byte(&mut self, b: u8) {
-        self.state = (self.state ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+    pub(crate) fn push_hash(&mut self, token: u64) {
+        // Order matters ("a b" is not "b a"): the state so far is
+        // multiplied and rotated before the next token is mixed in.
+        self.state = self
+            .state
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29)
+            ^ token;
+        self.tokens += 1;
     }
 
     /// Appends one token (its text as written; it is lower-cased here).
     pub(crate) fn push(&mut self, token: &str) {
-        if self.tokens > 0 {
-            self.byte(b' ');
-        }
-        self.tokens += 1;
-        if !token.is_ascii() {
-            // Rare: lower-case the whole token char by char.
-            return self.push_unicode(token);
-        }
-        for &b in token.as_bytes() {
-            self.byte(b.to_ascii_lowercase());
-        }
-    }
-
-    #[cold]
-    fn push_unicode(&mut self, token: &str) {
-        let mut buf = [0u8; 4];
-        for c in token.chars() {
-            for l in c.to_lowercase() {
-                for &b in l.encode_utf8(&mut buf).as_bytes() {
-                    self.byte(b);
-                }
-            }
-        }
+        self.push_hash(token_hash(token));
     }
 
     pub(crate) fn tokens(&self) -> usize {
@@ -135,8 +206,11 @@ impl PhraseHasher {
 
     /// The key of the phrase so far: never 0 or `u64::MAX` (the
     /// dictionary uses them for "no prefix" and "empty slot").
+    #[inline]
     pub(crate) fn key(&self) -> u64 {
-        let mut z = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self
+            .state
+            .wrapping_add((self.tokens as u64).wrapping_mul(GOLDEN));
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^= z >> 31;
@@ -192,6 +266,58 @@ mod tests {
         assert_eq!(t, [Token { start: 2, end: 4 }, Token { start: 5, end: 6 }]);
         assert!(words("").is_empty());
         assert!(words(" ,;— ").is_empty());
+    }
+
+    #[test]
+    fn hashing_while_splitting_equals_hashing_each_token() {
+        for text in [
+            "Newton's laws (1687) — Ünïcode, x2 ÉCOLE straße İstanbul",
+            "",
+            "  a  ",
+            "ÀB cD",
+        ] {
+            let mut fused = Vec::new();
+            token_hashes(text, &mut fused);
+            let each: Vec<u64> = words(text).into_iter().map(token_hash).collect();
+            assert_eq!(fused, each, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Splitting and hashing in one pass gives what splitting, then
+        /// hashing each token, gives; a token's hash ignores case.
+        #[test]
+        fn fused_token_hashes_match(text in "[a-zA-Z0-9 .,'éÉßΣσ\u{212A}İ-]{0,60}") {
+            let mut fused = Vec::new();
+            token_hashes(&text, &mut fused);
+            let each: Vec<u64> = words(&text).into_iter().map(token_hash).collect();
+            proptest::prop_assert_eq!(&fused, &each);
+            for w in words(&text) {
+                proptest::prop_assert_eq!(token_hash(w), token_hash(&w.to_lowercase()));
+            }
+        }
+    }
+
+    #[test]
+    fn token_hashes_are_hashes_of_the_lower_cased_bytes() {
+        assert_eq!(token_hash("ABCdefGHIjk9"), token_hash("abcdefghijk9"));
+        // The Kelvin sign lower-cases to an ASCII "k".
+        assert_eq!(token_hash("\u{212A}elvin"), token_hash("KELVIN"));
+        assert_eq!(token_hash("ÉCOLE"), token_hash("école"));
+        let distinct = [
+            "a",
+            "aa",
+            "a0",
+            "ab",
+            "ba",
+            "abcdefgh",
+            "abcdefgha",
+            "0",
+            "00",
+        ];
+        let hashes: std::collections::HashSet<u64> =
+            distinct.iter().map(|t| token_hash(t)).collect();
+        assert_eq!(hashes.len(), distinct.len());
     }
 
     #[test]

@@ -139,7 +139,9 @@ pub(crate) fn preprocess(src: &str) -> String {
     let mut cache = vec![CloseCache::Unknown; TAGS.len()];
     let mut copied = 0; // src[copied..i] is still to be copied
     let mut i = 0;
-    while i < bytes.len() {
+    while let Some(found) = memchr::memchr2(b'<', b'_', &bytes[i..]) {
+        // Nothing else starts what this pass removes.
+        i += found;
         match bytes[i] {
             b'<' => {
                 if let Some(next) = handle_angle(src, i, &mut out, &mut copied, &mut cache) {

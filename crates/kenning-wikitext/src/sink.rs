@@ -320,24 +320,34 @@ impl Sink {
 fn plain_run(s: &str) -> usize {
     let bytes = s.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_graphic() {
-            if matches!(b, b'|' | b'{' | b'}' | b'[' | b']' | b'\'') {
-                break;
-            }
+    loop {
+        while let Some(&b) = bytes.get(i)
+            && PLAIN_ASCII[usize::from(b)]
+        {
             i += 1;
-        } else if b >= 0x80 {
-            match s[i..].chars().next() {
+        }
+        match bytes.get(i) {
+            Some(&b) if b >= 0x80 => match s[i..].chars().next() {
                 Some(c) if !c.is_whitespace() && !c.is_control() => i += c.len_utf8(),
-                _ => break,
-            }
-        } else {
-            break;
+                _ => return i,
+            },
+            _ => return i,
         }
     }
-    i
 }
+
+/// The ASCII bytes of a plain run, by byte (false for every byte ≥ 0x80,
+/// which [`plain_run`] decodes).
+static PLAIN_ASCII: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_graphic() && !matches!(c, b'|' | b'{' | b'}' | b'[' | b']' | b'\'');
+        b += 1;
+    }
+    t
+};
 
 #[cfg(test)]
 mod tests {

@@ -40,6 +40,22 @@ impl Namespaces {
     /// where the namespace says so. `None` for targets that name no page:
     /// empty, a bare `#section`, or holding characters no title may hold.
     pub fn parse_link(&self, raw: &str) -> Option<LinkTarget> {
+        if is_plain_title(raw) {
+            // Most links: nothing to decode, collapse or recognise.
+            let mut title = raw.to_owned();
+            if self.case(0) == Case::FirstLetter {
+                title[..1].make_ascii_uppercase();
+            }
+            return Some(LinkTarget::Page {
+                ns: 0,
+                title,
+                escaped: false,
+            });
+        }
+        self.parse_link_general(raw)
+    }
+
+    fn parse_link_general(&self, raw: &str) -> Option<LinkTarget> {
         let decoded = decode_html_entities(raw);
         let decoded = percent_decode(&decoded);
         let without_fragment = match decoded.find('#') {
@@ -107,6 +123,24 @@ impl Namespaces {
             Case::Sensitive => s,
         })
     }
+}
+
+/// A link target that [`Namespaces::parse_link`] would only upper-case:
+/// printable ASCII without entities, escapes, fragments, underscores,
+/// prefixes, characters a title may not hold, or spaces to collapse.
+fn is_plain_title(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    !bytes.is_empty()
+        && bytes[0] != b' '
+        && bytes[bytes.len() - 1] != b' '
+        && bytes.iter().all(|&b| {
+            (0x20..0x7f).contains(&b)
+                && !matches!(
+                    b,
+                    b'&' | b'%' | b'#' | b'_' | b':' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'|'
+                )
+        })
+        && !raw.contains("  ")
 }
 
 fn upper_first(s: &str) -> String {
@@ -769,6 +803,21 @@ const ENTITIES: &[(&str, char)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The shortcut for plain targets answers what the general rules do.
+        #[test]
+        fn plain_targets_parse_as_the_general_rules_say(
+            raw in "[ -~]{0,12}",
+            sensitive: bool,
+        ) {
+            let mut ns = Namespaces::new();
+            if sensitive {
+                ns.insert(0, "", Case::Sensitive);
+            }
+            proptest::prop_assert_eq!(ns.parse_link(&raw), ns.parse_link_general(&raw));
+        }
+    }
 
     fn page(ns: i32, title: &str) -> Option<LinkTarget> {
         Some(LinkTarget::Page {

@@ -96,7 +96,11 @@ impl SpotTable {
     /// The phrases that have candidates (the only ones written, so the
     /// only ones worth counting) and the prefixes that lead to them.
     fn new(nodes: &KeyMap<Node>, entries: &[Entry]) -> Self {
-        let slots = (nodes.len() * 2).next_power_of_two().max(16);
+        // Sized for the phrases with candidates and their prefixes (at
+        // most `MAX_PHRASE_TOKENS` keys each), not for every key known.
+        let phrases = entries.iter().filter(|e| !e.candidates.is_empty()).count();
+        let keys = nodes.len().min(phrases * MAX_PHRASE_TOKENS);
+        let slots = (keys * 2).next_power_of_two().max(16);
         let mut table = SpotTable {
             keys: vec![0; slots],
             flags: vec![0; slots],
@@ -235,6 +239,12 @@ impl DictionaryBuilder {
     }
 
     fn entry(&mut self, phrase: &PhraseKey) -> &mut Entry {
+        // A phrase seen before (most anchors are) has its prefixes already.
+        if let Some(node) = self.nodes.get(&phrase.key)
+            && node.entry != NOT_A_PHRASE
+        {
+            return &mut self.entries[node.entry as usize];
+        }
         self.spotting.take();
         let mut parent = 0;
         for &p in &phrase.prefixes {
@@ -273,7 +283,11 @@ impl DictionaryBuilder {
     pub fn add_name(&mut self, phrase: &PhraseKey, concept: u32) {
         let e = self.entry(phrase);
         e.linked_docs = e.linked_docs.saturating_add(1);
+        let first = e.candidates.is_empty();
         add_count(&mut e.candidates, concept, 1);
+        if first {
+            self.spotting.take();
+        }
     }
 
     /// Makes `phrase` known (an anchor seen in some link), before its
@@ -811,6 +825,13 @@ mod tests {
         found.clear();
         b.phrases_in(text, &mut found);
         assert_eq!(found.len(), 3);
+        // Known without candidates, then a name: spotted from then on.
+        b.add_phrase(&key("the"));
+        b.phrases_in(text, &mut found);
+        b.add_name(&key("The"), 4);
+        found.clear();
+        b.phrases_in(text, &mut found);
+        assert_eq!(found.len(), 4);
         assert!(found.contains(&key("AND").key));
         assert!(!found.contains(&key("theory of").key));
     }

@@ -884,9 +884,10 @@ impl Collector {
                 dictionary.add_name(&phrase, idx);
             }
         }
-        let mut anchors: Vec<((u64, u64), u32)> = self.anchor_links.drain().collect();
-        anchors.sort_unstable();
-        for ((phrase, target), n) in anchors {
+        // In any order: the dictionary orders candidates by count, then
+        // concept, so the result does not depend on it (and no sorted copy
+        // of a table with one entry per anchor and target is made).
+        for ((phrase, target), n) in std::mem::take(&mut self.anchor_links) {
             let resolved = self
                 .title_map
                 .get(&target)

@@ -1060,11 +1060,7 @@ const RELATED_PER_CONCEPT: usize = 10;
 pub(crate) fn read_csr(dir: &Path, name: &str) -> Result<kenning_graph::Csr, BuildError> {
     let offsets = read_u64s(&dir.join(format!("{name}.off")))?;
     let path = dir.join(format!("{name}.u32"));
-    let bytes = std::fs::read(&path).map_err(|e| BuildError::io(&path, e))?;
-    let targets = bytes
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
+    let targets = read_le_words(&path, u32::from_le_bytes)?;
     Ok(kenning_graph::Csr { offsets, targets })
 }
 
@@ -1123,11 +1119,28 @@ pub(crate) fn write_in_links(dir: &Path, in_degree: &[u32]) -> Result<(), BuildE
 }
 
 fn read_u64s(path: &Path) -> Result<Vec<u64>, BuildError> {
-    let bytes = std::fs::read(path).map_err(|e| BuildError::io(path, e))?;
-    Ok(bytes
-        .chunks_exact(8)
-        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
-        .collect())
+    read_le_words(path, u64::from_le_bytes)
+}
+
+/// A file of little-endian words, read into memory through a small buffer
+/// (the file's bytes are never held whole beside the words: at English
+/// Wikipedia's size an adjacency is 800 MB).
+fn read_le_words<const N: usize, T>(
+    path: &Path,
+    word: impl Fn([u8; N]) -> T,
+) -> Result<Vec<T>, BuildError> {
+    let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
+    let len = file.metadata().map_err(|e| BuildError::io(path, e))?.len();
+    let mut out = Vec::with_capacity(usize::try_from(len).unwrap_or(0) / N);
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut buf = [0u8; N];
+    loop {
+        match reader.read_exact(&mut buf) {
+            Ok(()) => out.push(word(buf)),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(out),
+            Err(e) => return Err(BuildError::io(path, e)),
+        }
+    }
 }
 
 /// The current time as RFC 3339 UTC, without a date library.

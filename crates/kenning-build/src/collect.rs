@@ -1,6 +1,6 @@
 //! The pipeline's threads and the collector that writes the snapshot.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -565,10 +565,11 @@ impl Collector {
             }
         }
         self.concept_categories.push_row(cats)?;
-        for target in &c.links {
+        let link_keys: Vec<u64> = c.links.iter().map(|t| title_key(t)).collect();
+        for key in &link_keys {
             let mut rec = [0u8; 12];
             rec[..4].copy_from_slice(&idx.to_le_bytes());
-            rec[4..].copy_from_slice(&title_key(target).to_le_bytes());
+            rec[4..].copy_from_slice(&key.to_le_bytes());
             self.links
                 .write_all(&rec)
                 .map_err(|e| BuildError::io(&self.links_path, e))?;
@@ -596,19 +597,25 @@ impl Collector {
         }
         // Anchors, counted once per document.
         let held_out = crate::held_out(&c.title, self.holdout_percent);
-        let mut seen: HashSet<(u64, u64)> = HashSet::new();
-        let mut seen_phrases: HashSet<u64> = HashSet::new();
-        for (target, anchor) in c.links.iter().zip(&c.anchors) {
-            let Some(phrase) = anchor.as_ref().filter(|_| !held_out) else {
-                continue;
-            };
-            let pair = (phrase.key, title_key(target));
-            if seen.insert(pair) {
-                *self.anchor_links.entry(pair).or_default() += 1;
+        if !held_out {
+            // (phrase, target) pairs and phrases, each once per document.
+            let mut pairs: Vec<(u64, u64, usize)> = link_keys
+                .iter()
+                .zip(&c.anchors)
+                .enumerate()
+                .filter_map(|(i, (&target, a))| a.as_ref().map(|p| (p.key, target, i)))
+                .collect();
+            pairs.sort_unstable();
+            pairs.dedup_by_key(|&mut (phrase, target, _)| (phrase, target));
+            for &(phrase, target, _) in &pairs {
+                *self.anchor_links.entry((phrase, target)).or_default() += 1;
             }
-            if seen_phrases.insert(phrase.key) {
-                self.dictionary.add_phrase(phrase);
-                self.dictionary.add_linked_document(phrase.key);
+            pairs.dedup_by_key(|&mut (phrase, _, _)| phrase);
+            for &(key, _, i) in &pairs {
+                if let Some(phrase) = &c.anchors[i] {
+                    self.dictionary.add_phrase(phrase);
+                    self.dictionary.add_linked_document(key);
+                }
             }
         }
         let mut head = [0u8; 12];

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use kenning_records::Record;
 use kenning_search::{Document, IndexWriter};
-use kenning_store::{Snapshot, files};
+use kenning_store::{Snapshot, StrTableStream, files};
 
 use crate::BuildError;
 
@@ -25,7 +25,12 @@ pub(crate) fn write_search_index(
     threads: usize,
 ) -> Result<(), BuildError> {
     let snapshot = Snapshot::open_generation(dir)?;
-    let bodies = kenning_store::StrTable::open(dir, BODIES)?;
+    // Summaries and bodies are read in one pass through buffers, not
+    // through the snapshot's maps: mapped pages of every string would
+    // count in the build's memory (gigabytes for English Wikipedia).
+    let mut summaries = StrTableStream::open(dir, files::SUMMARIES)?;
+    let mut bodies = StrTableStream::open(dir, BODIES)?;
+    let (mut summary, mut body) = (String::new(), String::new());
     let max_in = snapshot.meta().stats.max_in_degree;
     let search_dir = dir.join(files::SEARCH);
     std::fs::create_dir_all(&search_dir).map_err(|e| BuildError::io(&search_dir, e))?;
@@ -33,14 +38,20 @@ pub(crate) fn write_search_index(
         IndexWriter::create(&search_dir, INDEX_MEMORY, threads).map_err(BuildError::search)?;
     for idx in 0..snapshot.len() as u32 {
         let c = snapshot.concept(idx);
+        if !summaries.next_into(&mut summary)? || !bodies.next_into(&mut body)? {
+            return Err(BuildError::Internal(format!(
+                "{}: fewer summaries or bodies than concepts",
+                dir.display()
+            )));
+        }
         let aliases: Vec<&str> = c.aliases().collect();
         let doc = Document {
             key: u64::from(idx),
             kind: "concept",
             title: c.title(),
             aliases: &aliases,
-            summary: c.summary(),
-            body: bodies.get(idx as usize),
+            summary: &summary,
+            body: &body,
             popularity: kenning_graph::popularity(c.in_links().len() as u64, max_in),
         };
         writer.add(&doc).map_err(BuildError::search)?;
@@ -51,7 +62,7 @@ pub(crate) fn write_search_index(
             .map_err(BuildError::search)?;
     }
     writer.finish().map_err(BuildError::search)?;
-    drop(bodies);
+    drop((summaries, bodies));
     for ext in ["dat", "off"] {
         let _ = std::fs::remove_file(dir.join(format!("{BODIES}.{ext}")));
     }

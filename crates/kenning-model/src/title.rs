@@ -137,7 +137,17 @@ fn is_plain_title(raw: &str) -> bool {
             (0x20..0x7f).contains(&b)
                 && !matches!(
                     b,
-                    b'&' | b'%' | b'#' | b'_' | b':' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'|'
+                    b'&' | b'%'
+                        | b'#'
+                        | b'_'
+                        | b':'
+                        | b'<'
+                        | b'>'
+                        | b'['
+                        | b']'
+                        | b'{'
+                        | b'}'
+                        | b'|'
                 )
         })
         && !raw.contains("  ")

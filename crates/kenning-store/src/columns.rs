@@ -2,7 +2,7 @@
 //! read through a memory map.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use memmap2::Mmap;
@@ -224,9 +224,9 @@ impl StrTable {
         let data_path = dir.join(format!("{name}.dat"));
         let data = Mapped::open(&data_path)?;
         let offsets = U64Column::open(&dir.join(format!("{name}.off")))?;
-        let ok = offsets.len() >= 1
-            && offsets.get(offsets.len() - 1) == data.bytes().len() as u64
-            && std::str::from_utf8(data.bytes()).is_ok();
+        // Nothing more is read here: opening a table of gigabytes must not
+        // touch its pages. Each string is checked as UTF-8 when read.
+        let ok = offsets.len() >= 1 && offsets.get(offsets.len() - 1) == data.bytes().len() as u64;
         if !ok {
             return Err(StoreError::Corrupt {
                 path: data_path,
@@ -243,15 +243,100 @@ impl StrTable {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// String `i`. Panics if `i >= len()`.
+    /// String `i`; empty when the file is damaged there (offsets out of
+    /// order or past the end, bytes that are not UTF-8). Panics if
+    /// `i >= len()`.
     pub fn get(&self, i: usize) -> &str {
         let (a, b) = (
             self.offsets.get(i) as usize,
             self.offsets.get(i + 1) as usize,
         );
-        // Checked once at open: the whole data file is UTF-8; offsets come
-        // from whole strings, so every slice is on a char boundary.
-        std::str::from_utf8(&self.data.bytes()[a..b]).unwrap_or("")
+        self.data
+            .bytes()
+            .get(a..b)
+            .and_then(|s| std::str::from_utf8(s).ok())
+            .unwrap_or("")
+    }
+}
+
+/// Reads a string table from start to end through buffers instead of a
+/// memory map: for passes over every string (building the search index),
+/// which would otherwise hold the whole table in the process's resident
+/// memory as mapped pages.
+#[derive(Debug)]
+pub struct StrTableStream {
+    data: BufReader<File>,
+    offsets: BufReader<File>,
+    data_path: PathBuf,
+    offsets_path: PathBuf,
+    /// Size of the data file: no offset may pass it.
+    data_len: u64,
+    at: u64,
+    remaining: u64,
+}
+
+impl StrTableStream {
+    /// Opens the table `dir/name.{dat,off}` for one pass.
+    pub fn open(dir: &Path, name: &str) -> Result<Self, StoreError> {
+        let data_path = dir.join(format!("{name}.dat"));
+        let offsets_path = dir.join(format!("{name}.off"));
+        let open = |p: &Path| File::open(p).map_err(|e| StoreError::io(p, e));
+        let offsets = open(&offsets_path)?;
+        let count = offsets
+            .metadata()
+            .map_err(|e| StoreError::io(&offsets_path, e))?
+            .len()
+            / 8;
+        let data = open(&data_path)?;
+        let data_len = data
+            .metadata()
+            .map_err(|e| StoreError::io(&data_path, e))?
+            .len();
+        let mut stream = StrTableStream {
+            data: BufReader::with_capacity(1 << 20, data),
+            data_len,
+            offsets: BufReader::with_capacity(1 << 16, offsets),
+            data_path,
+            offsets_path,
+            at: 0,
+            remaining: count.saturating_sub(1),
+        };
+        stream.at = stream.next_offset()?;
+        Ok(stream)
+    }
+
+    fn next_offset(&mut self) -> Result<u64, StoreError> {
+        let mut word = [0u8; 8];
+        self.offsets
+            .read_exact(&mut word)
+            .map_err(|e| StoreError::io(&self.offsets_path, e))?;
+        Ok(u64::from_le_bytes(word))
+    }
+
+    /// The next string into `out` (cleared first); `false` after the last.
+    pub fn next_into(&mut self, out: &mut String) -> Result<bool, StoreError> {
+        out.clear();
+        if self.remaining == 0 {
+            return Ok(false);
+        }
+        self.remaining -= 1;
+        let end = self.next_offset()?;
+        let corrupt = |message: &str| StoreError::Corrupt {
+            path: self.data_path.clone(),
+            message: message.into(),
+        };
+        if end < self.at || end > self.data_len {
+            return Err(corrupt("string table does not match its offsets"));
+        }
+        let len = (end - self.at) as usize;
+        self.at = end;
+        let mut bytes = std::mem::take(out).into_bytes();
+        bytes.resize(len, 0);
+        self.data
+            .read_exact(&mut bytes)
+            .map_err(|e| StoreError::io(&self.data_path, e))?;
+        *out = String::from_utf8(bytes).map_err(|_| corrupt("a string that is not UTF-8"))?;
+        Ok(true)
     }
 }
 
@@ -272,6 +357,56 @@ mod tests {
             (t.len(), t.get(0), t.get(1), t.get(2)),
             (3, "", "Rīga", "x")
         );
+    }
+
+    #[test]
+    fn string_tables_stream_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = StrTableWriter::create(dir.path(), "t").unwrap();
+        for s in ["", "Rīga", "x"] {
+            w.push(s).unwrap();
+        }
+        w.finish().unwrap();
+        let mut stream = StrTableStream::open(dir.path(), "t").unwrap();
+        let mut got = Vec::new();
+        let mut buf = String::from("left over");
+        while stream.next_into(&mut buf).unwrap() {
+            got.push(buf.clone());
+        }
+        assert_eq!(got, ["", "Rīga", "x"]);
+        assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn damaged_string_tables_read_as_empty_or_fail_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = StrTableWriter::create(dir.path(), "t").unwrap();
+        for s in ["ab", "cd", "ef"] {
+            w.push(s).unwrap();
+        }
+        w.finish().unwrap();
+        // Bytes that are not UTF-8 in the middle string.
+        std::fs::write(dir.path().join("t.dat"), b"ab\xff\xfeef").unwrap();
+        let t = StrTable::open(dir.path(), "t").unwrap();
+        assert_eq!((t.get(0), t.get(1), t.get(2)), ("ab", "", "ef"));
+        let write_offsets = |v: [u64; 4]| {
+            let bytes: Vec<u8> = v.iter().flat_map(|o| o.to_le_bytes()).collect();
+            std::fs::write(dir.path().join("t.off"), bytes).unwrap();
+        };
+        write_offsets([0, 2, 4, 7]);
+        assert!(
+            StrTable::open(dir.path(), "t").is_err(),
+            "last offset is not the length"
+        );
+        // Offsets going backwards: empty strings, no panic; the stream stops.
+        write_offsets([0, 2, 1, 6]);
+        let t = StrTable::open(dir.path(), "t").unwrap();
+        assert_eq!((t.get(0), t.get(1), t.get(2)), ("ab", "", ""));
+        let mut stream = StrTableStream::open(dir.path(), "t").unwrap();
+        let mut buf = String::new();
+        assert!(stream.next_into(&mut buf).unwrap());
+        let err = stream.next_into(&mut buf).unwrap_err().to_string();
+        assert!(err.contains("does not match its offsets"), "{err}");
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod error;
 mod publish;
 mod snapshot;
 
-pub use columns::{ColumnWriter, StrTable, StrTableWriter, title_key};
+pub use columns::{ColumnWriter, StrTable, StrTableStream, StrTableWriter, title_key};
 pub use error::StoreError;
 pub use publish::Publisher;
 pub use snapshot::{

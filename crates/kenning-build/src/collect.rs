@@ -983,6 +983,7 @@ fn write_related(dir: &Path, threads: usize) -> Result<(), BuildError> {
     let threads = threads.clamp(1, blocks.max(1));
     let mut related = AdjacencyWriter::create(dir, files::RELATED)?;
     let mut scores = ColumnWriter::create(&dir.join(files::RELATED_SCORES))?;
+    let logs = kenning_graph::DegreeLogs::new(&out, &inn);
     let (job_tx, job_rx) = bounded::<usize>(threads);
     let (row_tx, row_rx) = bounded::<(usize, Vec<Vec<kenning_graph::Related>>)>(threads);
     let written = std::thread::scope(|scope| -> Result<usize, BuildError> {
@@ -995,12 +996,13 @@ fn write_related(dir: &Path, threads: usize) -> Result<(), BuildError> {
         });
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                let (out, inn) = (&out, &inn);
+                let (out, inn, logs) = (&out, &inn, &logs);
                 let (job_rx, row_tx) = (job_rx.clone(), row_tx.clone());
                 scope.spawn(move || {
                     let mut finder = kenning_graph::RelatedFinder::new(
                         out,
                         inn,
+                        logs,
                         kenning_graph::RelatedWeights::default(),
                     );
                     for block in job_rx {

@@ -11,7 +11,7 @@
 
 mod related;
 
-pub use related::{Related, RelatedFinder, RelatedWeights, milne_witten};
+pub use related::{DegreeLogs, Related, RelatedFinder, RelatedWeights, milne_witten};
 
 /// Compressed-sparse-row adjacency: the targets of row `i` are
 /// `targets[offsets[i]..offsets[i + 1]]`, sorted and without duplicates.

@@ -49,33 +49,81 @@ pub struct Related {
     pub score: f32,
 }
 
+/// The natural logarithms of every concept's in- and out-degree, computed
+/// once and shared by the [`RelatedFinder`]s of all threads: scoring a
+/// candidate then reads one entry instead of two rows' offsets and
+/// computing two logarithms.
+#[derive(Clone, Debug)]
+pub struct DegreeLogs {
+    /// `[ln in-degree, ln out-degree]` per concept (−∞ for degree 0).
+    logs: Vec<[f64; 2]>,
+    ln_n: f64,
+}
+
+impl DegreeLogs {
+    /// The logarithms of the degrees in `out` and its transpose `inn`.
+    pub fn new(out: &Csr, inn: &Csr) -> Self {
+        let ln = |d: usize| (d as f64).ln();
+        DegreeLogs {
+            logs: (0..out.len() as u32)
+                .map(|c| [ln(inn.row(c).len()), ln(out.row(c).len())])
+                .collect(),
+            ln_n: ln(out.len()),
+        }
+    }
+}
+
+/// [`milne_witten`] from the logarithms of the set sizes: the same
+/// arithmetic on the same values, so the same result to the bit.
+fn milne_witten_logs(ln_a: f64, ln_b: f64, overlap: u32, ln_n: f64) -> f32 {
+    // ln 0 = −∞: an empty set; ln n < ln 2: fewer than two concepts.
+    if overlap == 0 || ln_a == f64::NEG_INFINITY || ln_b == f64::NEG_INFINITY || ln_n < 2f64.ln() {
+        return 0.0;
+    }
+    let (ln_max, ln_min) = if ln_a >= ln_b {
+        (ln_a, ln_b)
+    } else {
+        (ln_b, ln_a)
+    };
+    let denom = ln_n - ln_min;
+    if denom <= 0.0 {
+        return 1.0;
+    }
+    let d = (ln_max - f64::from(overlap).ln()) / denom;
+    (1.0 - d).clamp(0.0, 1.0) as f32
+}
+
 /// Finds the top-k related concepts of any concept. Holds scratch space
 /// sized to the graph, so keep one per thread and reuse it.
 #[derive(Debug)]
 pub struct RelatedFinder<'g> {
     out: &'g Csr,
     inn: &'g Csr,
+    logs: &'g DegreeLogs,
     weights: RelatedWeights,
     /// Neighbours followed per concept and per hop; bounds the work on hubs.
     fan_out: usize,
-    shared_in: Vec<u32>,
-    shared_out: Vec<u32>,
+    /// Per concept: in-links shared with the concept asked about, then
+    /// out-links shared (side by side: one cache line per candidate).
+    shared: Vec<[u32; 2]>,
     touched: Vec<u32>,
     /// Scratch: every candidate's score, reused across calls.
     scored: Vec<Related>,
 }
 
 impl<'g> RelatedFinder<'g> {
-    /// A finder over out-links `out` and their transpose `inn`.
-    pub fn new(out: &'g Csr, inn: &'g Csr, weights: RelatedWeights) -> Self {
+    /// A finder over out-links `out`, their transpose `inn` and the
+    /// logarithms of their degrees. Rows must be sorted and free of
+    /// repeats (as [`Csr`] promises).
+    pub fn new(out: &'g Csr, inn: &'g Csr, logs: &'g DegreeLogs, weights: RelatedWeights) -> Self {
         let n = out.len();
         RelatedFinder {
             out,
             inn,
+            logs,
             weights,
             fan_out: 256,
-            shared_in: vec![0; n],
-            shared_out: vec![0; n],
+            shared: vec![[0; 2]; n],
             touched: Vec::new(),
             scored: Vec::new(),
         }
@@ -84,53 +132,47 @@ impl<'g> RelatedFinder<'g> {
     /// The `k` concepts most related to `a`, best first (ties by index).
     pub fn top_k(&mut self, a: u32, k: usize) -> Vec<Related> {
         let (out, inn) = (self.out, self.inn);
-        let n = out.len();
-        // Co-citation: concepts that share an in-link with `a`.
-        for &c in spread(inn.row(a), self.fan_out) {
-            for &b in spread(out.row(c), self.fan_out) {
-                if self.shared_in[b as usize] == 0 && self.shared_out[b as usize] == 0 {
-                    self.touched.push(b);
+        // Co-citation (0): concepts that share an in-link with `a`;
+        // coupling (1): concepts that share an out-link with `a`.
+        for (side, first, second) in [(0, inn, out), (1, out, inn)] {
+            for &c in spread(first.row(a), self.fan_out) {
+                for &b in spread(second.row(c), self.fan_out) {
+                    let counts = &mut self.shared[b as usize];
+                    if *counts == [0, 0] {
+                        self.touched.push(b);
+                    }
+                    counts[side] += 1;
                 }
-                self.shared_in[b as usize] += 1;
             }
         }
-        // Coupling: concepts that share an out-link with `a`.
-        for &c in spread(out.row(a), self.fan_out) {
-            for &b in spread(inn.row(c), self.fan_out) {
-                if self.shared_in[b as usize] == 0 && self.shared_out[b as usize] == 0 {
-                    self.touched.push(b);
-                }
-                self.shared_out[b as usize] += 1;
+        // Direct neighbours are candidates even without shared links. Rows
+        // are sorted and free of repeats, so a neighbour is listed twice
+        // only when it is in both rows: looked up in the out-row, not in
+        // `touched` (whose scan made hubs, with their hundreds of thousands
+        // of in-links, cost quadratic time).
+        for &b in out.row(a) {
+            if self.shared[b as usize] == [0, 0] {
+                self.touched.push(b);
             }
         }
-        // Direct neighbours are candidates even without shared links.
-        for &b in out.row(a).iter().chain(inn.row(a)) {
-            if self.shared_in[b as usize] == 0
-                && self.shared_out[b as usize] == 0
-                && !self.touched.contains(&b)
-            {
+        for &b in inn.row(a) {
+            if self.shared[b as usize] == [0, 0] && out.row(a).binary_search(&b).is_err() {
                 self.touched.push(b);
             }
         }
         let w = self.weights;
+        let logs = self.logs;
+        let [ln_in_a, ln_out_a] = logs.logs[a as usize];
         let scored = &mut self.scored;
         scored.clear();
         for &b in &self.touched {
             if b == a {
                 continue;
             }
-            let si = milne_witten(
-                inn.row(a).len(),
-                inn.row(b).len(),
-                self.shared_in[b as usize] as usize,
-                n,
-            );
-            let so = milne_witten(
-                out.row(a).len(),
-                out.row(b).len(),
-                self.shared_out[b as usize] as usize,
-                n,
-            );
+            let [ln_in_b, ln_out_b] = logs.logs[b as usize];
+            let [shared_in, shared_out] = self.shared[b as usize];
+            let si = milne_witten_logs(ln_in_a, ln_in_b, shared_in, logs.ln_n);
+            let so = milne_witten_logs(ln_out_a, ln_out_b, shared_out, logs.ln_n);
             let forward = out.row(a).binary_search(&b).is_ok();
             let backward = inn.row(a).binary_search(&b).is_ok();
             let direct = match (forward, backward) {
@@ -144,8 +186,7 @@ impl<'g> RelatedFinder<'g> {
             }
         }
         for &b in &self.touched {
-            self.shared_in[b as usize] = 0;
-            self.shared_out[b as usize] = 0;
+            self.shared[b as usize] = [0, 0];
         }
         self.touched.clear();
         let k = k.min(scored.len());
@@ -175,6 +216,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn milne_witten_from_logs_is_milne_witten_to_the_bit() {
+        let ln = |d: usize| (d as f64).ln();
+        for n in [0, 1, 2, 3, 10, 1000, 7_000_000] {
+            for a in [0, 1, 2, 5, 10, 999, 1000, 5000] {
+                for b in [0, 1, 2, 5, 10, 999, 1000, 5000] {
+                    for overlap in [0u32, 1, 2, 5, 10, 999] {
+                        let want = milne_witten(a, b, overlap as usize, n);
+                        let got = milne_witten_logs(ln(a), ln(b), overlap, ln(n));
+                        assert_eq!(want.to_bits(), got.to_bits(), "{a} {b} {overlap} {n}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn milne_witten_bounds() {
         assert_eq!(milne_witten(10, 10, 0, 1000), 0.0);
         assert!((milne_witten(10, 10, 10, 1000) - 1.0).abs() < 1e-6);
@@ -192,7 +249,8 @@ mod tests {
         rows.extend((0..200).map(|_| Vec::new()));
         let out = Csr::from_rows(rows);
         let inn = out.transpose();
-        let mut f = RelatedFinder::new(&out, &inn, RelatedWeights::default());
+        let logs = DegreeLogs::new(&out, &inn);
+        let mut f = RelatedFinder::new(&out, &inn, &logs, RelatedWeights::default());
         let r = f.top_k(0, 3);
         assert_eq!(r[0].idx, 1);
         assert!(r.iter().all(|x| x.idx != 0 && x.idx != 5));

@@ -187,11 +187,7 @@ impl PhraseHasher {
     pub(crate) fn push_hash(&mut self, token: u64) {
         // Order matters ("a b" is not "b a"): the state so far is
         // multiplied and rotated before the next token is mixed in.
-        self.state = self
-            .state
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            .rotate_left(29)
-            ^ token;
+        self.state = self.state.wrapping_mul(GOLDEN).rotate_left(29) ^ token;
         self.tokens += 1;
     }
 

@@ -93,6 +93,10 @@ fn milne_witten_logs(ln_a: f64, ln_b: f64, overlap: u32, ln_n: f64) -> f32 {
     (1.0 - d).clamp(0.0, 1.0) as f32
 }
 
+/// Neighbours followed per concept and per hop.
+const FAN_OUT: usize = 256;
+const _: () = assert!(FAN_OUT <= u16::MAX as usize, "shared counts are 16-bit");
+
 /// Finds the top-k related concepts of any concept. Holds scratch space
 /// sized to the graph, so keep one per thread and reuse it.
 #[derive(Debug)]
@@ -104,8 +108,10 @@ pub struct RelatedFinder<'g> {
     /// Neighbours followed per concept and per hop; bounds the work on hubs.
     fan_out: usize,
     /// Per concept: in-links shared with the concept asked about, then
-    /// out-links shared (side by side: one cache line per candidate).
-    shared: Vec<[u32; 2]>,
+    /// out-links shared (side by side: one cache line per candidate). A
+    /// count is at most the fan-out (rows have no repeats, so a concept is
+    /// counted once per first-hop neighbour), so 16 bits hold it.
+    shared: Vec<[u16; 2]>,
     touched: Vec<u32>,
     /// Scratch: every candidate's score, reused across calls.
     scored: Vec<Related>,
@@ -122,7 +128,7 @@ impl<'g> RelatedFinder<'g> {
             inn,
             logs,
             weights,
-            fan_out: 256,
+            fan_out: FAN_OUT,
             shared: vec![[0; 2]; n],
             touched: Vec::new(),
             scored: Vec::new(),
@@ -170,7 +176,7 @@ impl<'g> RelatedFinder<'g> {
                 continue;
             }
             let [ln_in_b, ln_out_b] = logs.logs[b as usize];
-            let [shared_in, shared_out] = self.shared[b as usize];
+            let [shared_in, shared_out] = self.shared[b as usize].map(u32::from);
             let si = milne_witten_logs(ln_in_a, ln_in_b, shared_in, logs.ln_n);
             let so = milne_witten_logs(ln_out_a, ln_out_b, shared_out, logs.ln_n);
             let forward = out.row(a).binary_search(&b).is_ok();

@@ -10,20 +10,7 @@ use kenning_build::{BuildOptions, BuildProgress, Source, build};
 use kenning_store::Snapshot;
 
 fn data() -> Option<PathBuf> {
-    let dir = std::env::var_os("KENNING_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    if dir.is_dir() {
-        Some(dir)
-    } else if std::env::var_os("KENNING_REQUIRE_DATA").is_some() {
-        panic!(
-            "{} is absent and KENNING_REQUIRE_DATA is set",
-            dir.display()
-        );
-    } else {
-        eprintln!("note: {} is absent; real-data tests skipped", dir.display());
-        None
-    }
+    kenning_testdata::shared_data(&[], "real-data tests")
 }
 
 fn build_from(sources: Vec<Source>, threads: usize) -> (tempfile::TempDir, Snapshot) {

@@ -258,20 +258,7 @@ fn a_second_writer_is_refused_and_readers_are_told() {
 /// `../shared/data`, or `None` (with a note) where it is absent, unless
 /// `KENNING_REQUIRE_DATA` is set.
 fn shared_data() -> Option<PathBuf> {
-    let dir = std::env::var_os("KENNING_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    if dir.is_dir() {
-        Some(dir)
-    } else if std::env::var_os("KENNING_REQUIRE_DATA").is_some() {
-        panic!(
-            "{} is absent and KENNING_REQUIRE_DATA is set",
-            dir.display()
-        );
-    } else {
-        eprintln!("note: {} is absent; real-data test skipped", dir.display());
-        None
-    }
+    kenning_testdata::shared_data(&[], "real-data test")
 }
 
 /// "What links here" shows the most linked-to entries first (ties by

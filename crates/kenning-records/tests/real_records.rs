@@ -14,24 +14,7 @@ use kenning_records::{
 use proptest::prelude::*;
 
 fn data() -> Option<PathBuf> {
-    let dir = std::env::var_os("KENNING_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let records = dir.join("institution/records");
-    if records.is_dir() {
-        Some(dir)
-    } else if std::env::var_os("KENNING_REQUIRE_DATA").is_some() {
-        panic!(
-            "{} is absent and KENNING_REQUIRE_DATA is set",
-            records.display()
-        );
-    } else {
-        eprintln!(
-            "note: {} is absent; real-records tests skipped",
-            records.display()
-        );
-        None
-    }
+    kenning_testdata::shared_data(&["institution/records"], "real-records tests")
 }
 
 fn records_file(data: &Path, name: &str) -> PathBuf {

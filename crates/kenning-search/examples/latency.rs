@@ -102,12 +102,10 @@ fn main() {
         return;
     };
     let speedia = articles.len();
-    let base = wikispeedia::data_file()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("enwiki-2015-extracted");
+    let Some(data) = wikispeedia::data_dir() else {
+        return;
+    };
+    let base = data.join("enwiki-2015-extracted");
     articles.extend(extracted(&base));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("search");

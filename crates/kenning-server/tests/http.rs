@@ -3160,21 +3160,13 @@ async fn hostile_records_are_escaped_everywhere() {
 /// tests read; they are skipped (with a note) otherwise, unless
 /// `KENNING_REQUIRE_DATA` is set.
 fn real_data() -> Option<PathBuf> {
-    let dir = std::env::var_os("KENNING_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let needed = [
-        dir.join("wikispeedia/concepts.jsonl.gz"),
-        dir.join("institution/records/epfl-registry-sample.jsonl"),
-    ];
-    if needed.iter().all(|p| p.is_file()) {
-        Some(dir)
-    } else if std::env::var_os("KENNING_REQUIRE_DATA").is_some() {
-        panic!("{needed:?} are absent and KENNING_REQUIRE_DATA is set");
-    } else {
-        eprintln!("note: {needed:?} are absent; real-records tests skipped");
-        None
-    }
+    kenning_testdata::shared_data(
+        &[
+            "wikispeedia/concepts.jsonl.gz",
+            "institution/records/epfl-registry-sample.jsonl",
+        ],
+        "real-records tests",
+    )
 }
 
 /// Wikispeedia's concepts with the EPFL Graph registry sample, built once

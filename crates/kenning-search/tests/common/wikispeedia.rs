@@ -17,31 +17,18 @@ pub struct Article {
     pub popularity: f32,
 }
 
-/// Where the data set is: `KENNING_DATA` or `../shared/data` beside the repo.
-pub fn data_file() -> PathBuf {
-    let base = std::env::var_os("KENNING_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    base.join("wikispeedia/concepts.jsonl.gz")
+/// The shared data folder (`KENNING_DATA` or `../shared/data` beside the
+/// repository) when it holds the Wikispeedia concepts.
+pub fn data_dir() -> Option<PathBuf> {
+    kenning_testdata::shared_data(&[CONCEPTS], "the Wikispeedia tests")
 }
+
+const CONCEPTS: &str = "wikispeedia/concepts.jsonl.gz";
 
 /// The articles, or `None` (with a note) when the file is absent; panics
 /// when it is absent and `KENNING_REQUIRE_DATA` is set.
 pub fn load() -> Option<Vec<Article>> {
-    let path = data_file();
-    if !path.exists() {
-        if std::env::var_os("KENNING_REQUIRE_DATA").is_some() {
-            panic!(
-                "{} is missing and KENNING_REQUIRE_DATA is set",
-                path.display()
-            );
-        }
-        eprintln!(
-            "note: {} not found; skipping the Wikispeedia tests",
-            path.display()
-        );
-        return None;
-    }
+    let path = data_dir()?.join(CONCEPTS);
     let file = std::fs::File::open(&path).unwrap();
     let reader = BufReader::new(flate2::read::GzDecoder::new(file));
     let mut rows = Vec::new();

@@ -132,35 +132,31 @@ pub(crate) fn token_hash(token: &str) -> u64 {
 /// clear").
 #[inline]
 fn ascii_alnum_hash(bytes: &[u8]) -> u64 {
-    const LOWER: u64 = 0x4040_4040_4040_4040;
-    let mut h = FNV_OFFSET ^ bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(w);
-        h = (h ^ (w | (w & LOWER) >> 1)).wrapping_mul(GOLDEN);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        let w = u64::from_le_bytes(w);
-        h = (h ^ (w | (w & LOWER) >> 1)).wrapping_mul(GOLDEN);
-    }
-    h ^ (h >> 32)
+    hash_words::<true>(bytes)
 }
 
 /// [`token_hash`] of any other token: the same hash of its lower-cased
 /// bytes, through a buffer.
 #[cold]
 fn token_hash_unicode(token: &str) -> u64 {
-    let lower = token.to_lowercase();
-    let mut h = FNV_OFFSET ^ lower.len() as u64;
-    for chunk in lower.as_bytes().chunks(8) {
+    hash_words::<false>(token.to_lowercase().as_bytes())
+}
+
+/// The hash of `bytes` taken eight at a time (the last word padded with
+/// zeros), each word lower-cased first when `LOWER_ASCII_ALNUM` (only
+/// right for ASCII letters and digits; a no-op on lower-case ones).
+#[inline]
+fn hash_words<const LOWER_ASCII_ALNUM: bool>(bytes: &[u8]) -> u64 {
+    const LOWER: u64 = 0x4040_4040_4040_4040;
+    let mut h = FNV_OFFSET ^ bytes.len() as u64;
+    for chunk in bytes.chunks(8) {
         let mut w = [0u8; 8];
         w[..chunk.len()].copy_from_slice(chunk);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(GOLDEN);
+        let mut w = u64::from_le_bytes(w);
+        if LOWER_ASCII_ALNUM {
+            w |= (w & LOWER) >> 1;
+        }
+        h = (h ^ w).wrapping_mul(GOLDEN);
     }
     h ^ (h >> 32)
 }

@@ -359,14 +359,20 @@ mod tests {
         );
     }
 
-    #[test]
-    fn string_tables_stream_in_order() {
+    /// A folder holding the string table `t` of `strings`.
+    fn table(strings: &[&str]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let mut w = StrTableWriter::create(dir.path(), "t").unwrap();
-        for s in ["", "Rīga", "x"] {
+        for s in strings {
             w.push(s).unwrap();
         }
         w.finish().unwrap();
+        dir
+    }
+
+    #[test]
+    fn string_tables_stream_in_order() {
+        let dir = table(&["", "Rīga", "x"]);
         let mut stream = StrTableStream::open(dir.path(), "t").unwrap();
         let mut got = Vec::new();
         let mut buf = String::from("left over");
@@ -379,12 +385,7 @@ mod tests {
 
     #[test]
     fn damaged_string_tables_read_as_empty_or_fail_cleanly() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut w = StrTableWriter::create(dir.path(), "t").unwrap();
-        for s in ["ab", "cd", "ef"] {
-            w.push(s).unwrap();
-        }
-        w.finish().unwrap();
+        let dir = table(&["ab", "cd", "ef"]);
         // Bytes that are not UTF-8 in the middle string.
         std::fs::write(dir.path().join("t.dat"), b"ab\xff\xfeef").unwrap();
         let t = StrTable::open(dir.path(), "t").unwrap();

@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
+use kenning_bzip2::{Bz2Decoder, Bz2Error};
 use memmap2::Mmap;
 
 use crate::input::CorruptInput;
@@ -59,7 +60,7 @@ struct Piece {
     end: usize,
 }
 
-type Decoded = (Piece, Result<Vec<u8>, String>);
+type Decoded = (Piece, Result<Vec<u8>, Bz2Error>);
 
 /// A `Read` over the decompressed bytes of a multistream bzip2 file.
 pub(crate) struct ParallelBz2Reader {
@@ -199,7 +200,7 @@ impl ParallelBz2Reader {
     /// A piece failed to decode: either a false cut ended it mid-stream, or
     /// the file is damaged. Decode it again joined with the following
     /// pieces; if no join decodes, the file is corrupt at the piece's start.
-    fn recover(&mut self, piece: Piece, first_error: String) -> io::Result<Vec<u8>> {
+    fn recover(&mut self, piece: Piece, first_error: Bz2Error) -> io::Result<Vec<u8>> {
         for _ in 0..MAX_MERGE {
             let Some((next, _)) = self.wait_for(self.next_seq) else {
                 break;
@@ -217,8 +218,8 @@ impl ParallelBz2Reader {
             io::ErrorKind::InvalidData,
             CorruptInput {
                 format: "bzip2",
-                offset: piece.start as u64,
-                message: first_error,
+                offset: piece.start as u64 + first_error.offset(),
+                message: first_error.to_string(),
             },
         ))
     }
@@ -300,8 +301,9 @@ fn plan(
 fn read_index(path: &std::path::Path) -> io::Result<Vec<usize>> {
     let file = File::open(path)?;
     let reader: Box<dyn BufRead> = if path.extension().is_some_and(|e| e == "bz2") {
-        Box::new(BufReader::new(bzip2::read::MultiBzDecoder::new(
-            BufReader::new(file),
+        Box::new(BufReader::new(SequentialBz2Reader::new(
+            file,
+            Arc::default(),
         )))
     } else {
         Box::new(BufReader::new(file))
@@ -326,30 +328,105 @@ fn read_index(path: &std::path::Path) -> io::Result<Vec<usize>> {
 
 /// Decodes one or more whole bzip2 streams laid end to end. Fails if the
 /// data ends inside a stream or is damaged.
-fn decode_streams(input: &[u8]) -> Result<Vec<u8>, String> {
-    let mut out: Vec<u8> = Vec::with_capacity(input.len() * 5);
-    let mut pos = 0;
-    while pos < input.len() {
-        let mut dec = bzip2::Decompress::new(false);
-        loop {
-            if out.capacity() - out.len() < (256 << 10) {
-                out.reserve(out.len().max(1 << 20));
-            }
-            let in_before = dec.total_in();
-            let out_before = dec.total_out();
-            let status = dec
-                .decompress_vec(&input[pos + in_before as usize..], &mut out)
-                .map_err(|e| e.to_string())?;
-            if status == bzip2::Status::StreamEnd {
-                pos += dec.total_in() as usize;
-                break;
-            }
-            if dec.total_in() == in_before && dec.total_out() == out_before {
-                return Err("the data ends inside a bzip2 stream".to_owned());
-            }
+fn decode_streams(input: &[u8]) -> Result<Vec<u8>, Bz2Error> {
+    kenning_bzip2::decode_all(input)
+}
+
+/// A `Read` over the decompressed bytes of bzip2 data read in order from
+/// `inner`: one stream or several, on the calling thread.
+pub(crate) struct SequentialBz2Reader<R> {
+    inner: R,
+    /// Compressed bytes read and not yet decoded: `window[start..]`.
+    window: Vec<u8>,
+    start: usize,
+    eof: bool,
+    decoder: Bz2Decoder,
+    /// The current block's bytes, handed out from `pos`.
+    block: Vec<u8>,
+    pos: usize,
+    done: bool,
+    consumed: Arc<AtomicU64>,
+}
+
+impl<R: Read> SequentialBz2Reader<R> {
+    pub(crate) fn new(inner: R, consumed: Arc<AtomicU64>) -> Self {
+        SequentialBz2Reader {
+            inner,
+            window: Vec::with_capacity(2 * Bz2Decoder::WINDOW),
+            start: 0,
+            eof: false,
+            decoder: Bz2Decoder::new(),
+            block: Vec::new(),
+            pos: 0,
+            done: false,
+            consumed,
         }
     }
-    Ok(out)
+
+    /// Makes the window hold a whole block: `Bz2Decoder::WINDOW` bytes
+    /// past `start`, or everything up to the end of the input.
+    fn fill(&mut self) -> io::Result<()> {
+        if self.eof || self.window.len() - self.start >= Bz2Decoder::WINDOW {
+            return Ok(());
+        }
+        self.window.drain(..self.start);
+        self.start = 0;
+        let target = 2 * Bz2Decoder::WINDOW;
+        while self.window.len() < target {
+            let len = self.window.len();
+            self.window.resize(target, 0);
+            match self.inner.read(&mut self.window[len..]) {
+                Ok(0) => {
+                    self.window.truncate(len);
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => self.window.truncate(len + n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => self.window.truncate(len),
+                Err(e) => {
+                    self.window.truncate(len);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for SequentialBz2Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.block.len() {
+            if self.done {
+                return Ok(0);
+            }
+            self.fill()?;
+            self.block.clear();
+            self.pos = 0;
+            match self
+                .decoder
+                .decode_block(&self.window[self.start..], &mut self.block)
+            {
+                Ok(more) => self.done = !more,
+                Err(e) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        CorruptInput {
+                            format: "bzip2",
+                            offset: e.offset(),
+                            message: e.to_string(),
+                        },
+                    ));
+                }
+            }
+            self.start += self.decoder.take_consumed();
+            self.consumed
+                .store(self.decoder.position(), Ordering::Relaxed);
+        }
+        let n = buf.len().min(self.block.len() - self.pos);
+        buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
 }
 
 #[cfg(test)]

@@ -167,14 +167,9 @@ pub fn open_input(path: &Path, threads: usize) -> Result<Input, DumpError> {
                 Compression::Bzip2Multistream,
             )
         } else {
-            let dec = bzip2::read::MultiBzDecoder::new(BufReader::with_capacity(1 << 16, counting));
-            let dec = Decoder {
-                inner: dec,
-                format: "bzip2",
-                consumed: consumed.clone(),
-            };
+            let reader = crate::bz2::SequentialBz2Reader::new(counting.inner, consumed.clone());
             (
-                Box::new(BufReader::with_capacity(1 << 16, dec)),
+                Box::new(BufReader::with_capacity(1 << 16, reader)),
                 Compression::Bzip2,
             )
         }

@@ -3,6 +3,7 @@
 /// Reads bits most significant first, as bzip2 writes them. Past the end
 /// of the slice it reads zeros and remembers that it did: callers bound
 /// every loop by the block size, then ask [`BitReader::overran`].
+#[derive(Clone)]
 pub(crate) struct BitReader<'a> {
     data: &'a [u8],
     /// Next byte of `data` to load; may pass `data.len()` by the padding.

@@ -99,7 +99,6 @@ impl BlockDecoder {
             return Err("the block uses no byte values");
         }
         let alphabet = n_used + 2;
-        let end_of_block = (alphabet - 1) as u16;
 
         let n_groups = bits.bits(3) as usize;
         if !(2..=6).contains(&n_groups) {
@@ -157,14 +156,32 @@ impl BlockDecoder {
             return Err("truncated");
         }
 
-        // Symbols → the BWT's last column.
+        // Symbols → the BWT's last column. The reader is copied into a
+        // local so its state can live in registers through the loop.
+        let mut local = bits.clone();
+        let result = self.read_symbols(&mut local, &used[..n_used], alphabet, max_len);
+        *bits = local;
+        result
+    }
+
+    /// Reads Huffman-coded symbols until the end-of-block symbol, undoing
+    /// the runs and the move-to-front; returns the block length.
+    fn read_symbols(
+        &mut self,
+        bits: &mut BitReader<'_>,
+        used: &[u8],
+        alphabet: usize,
+        max_len: usize,
+    ) -> Result<usize, &'static str> {
+        let end_of_block = (alphabet - 1) as u16;
         if self.column.len() < max_len {
             self.column.resize(max_len, 0);
         }
         let column = &mut self.column[..max_len];
         let counts = &mut self.counts;
         *counts = [0; 256];
-        let mut mtf = used;
+        let mut mtf = [0u8; 256];
+        mtf[..used.len()].copy_from_slice(used);
         let mut n = 0usize;
         let mut run = 0usize;
         let mut run_weight = 1usize;
@@ -238,8 +255,11 @@ impl BlockDecoder {
             *s = sum;
             sum += c;
         }
-        // Row `j` of the first column comes from row `i` of the last: link
-        // j to i. Plain stores (no read-modify-write of the big array).
+        // Row `j` (sorted rotations) starts with byte `b`, the last byte of
+        // row `i`, and the text goes on from row `j` to row `i`. Each link
+        // holds the next row and the byte its own row starts with, so the
+        // walk from the text's row `orig` reads the text in order, and the
+        // links are written with plain stores and no random reads.
         if self.links.len() < n {
             self.links.resize(n, 0);
         }
@@ -248,11 +268,10 @@ impl BlockDecoder {
             let slot = &mut start[usize::from(b)];
             let j = *slot as usize;
             *slot += 1;
-            links[j] = (i as u32) << 8 | u32::from(column[j]);
+            links[j] = (i as u32) << 8 | u32::from(b);
         }
-        let first = next_of(links[orig]);
         if n < SEGMENTS * 1024 {
-            let mut at = first;
+            let mut at = orig;
             for out in column.iter_mut() {
                 let link = links[at];
                 *out = link as u8;
@@ -265,11 +284,11 @@ impl BlockDecoder {
         // spaced positions, each marked in its link.
         let starts = &mut self.starts;
         starts.clear();
-        starts.push(first);
+        starts.push(orig);
         starts.extend(
             (1..SEGMENTS)
                 .map(|i| i * n / SEGMENTS)
-                .filter(|&s| s != first),
+                .filter(|&s| s != orig),
         );
         for &s in starts.iter() {
             links[s] |= MARK;
@@ -359,7 +378,7 @@ impl BlockDecoder {
 
 /// Moves `list[index]` to the front. Most indices are small: those move
 /// within one 64-bit word instead of through `memmove`.
-#[inline]
+#[inline(always)]
 fn move_to_front(list: &mut [u8; 256], index: usize) {
     if index < 8 {
         let head: &mut [u8; 8] = (&mut list[..8]).try_into().expect("eight bytes");

@@ -80,7 +80,7 @@ impl HuffmanTable {
     }
 
     /// Decodes one symbol.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn decode(&self, bits: &mut BitReader<'_>) -> Result<u16, &'static str> {
         let window = bits.peek20();
         let entry = self.fast[(window >> (20 - FAST_BITS)) as usize];
@@ -88,12 +88,21 @@ impl HuffmanTable {
             bits.consume(u32::from(entry & 31));
             return Ok(entry >> 5);
         }
+        let (sym, len) = self.decode_long(window)?;
+        bits.consume(len);
+        Ok(sym)
+    }
+
+    /// Codes longer than `FAST_BITS`: rare symbols, one length at a time.
+    #[cold]
+    #[inline(never)]
+    fn decode_long(&self, window: u32) -> Result<(u16, u32), &'static str> {
         for len in FAST_BITS as usize + 1..=MAX_LEN {
             let code = window >> (MAX_LEN - len);
             let k = code.wrapping_sub(self.first[len]);
             if k < self.count[len] {
-                bits.consume(len as u32);
-                return Ok(self.symbols[usize::from(self.offset[len]) + k as usize]);
+                let sym = self.symbols[usize::from(self.offset[len]) + k as usize];
+                return Ok((sym, len as u32));
             }
         }
         Err("a bit pattern that is no Huffman code")

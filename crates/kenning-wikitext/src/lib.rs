@@ -30,6 +30,7 @@ mod preprocess;
 mod redirect;
 mod scan;
 mod sink;
+mod swar;
 mod templates;
 
 use kenning_model::Namespaces;

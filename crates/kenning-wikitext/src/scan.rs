@@ -6,6 +6,8 @@
 //! keep the template open). Every token is pushed once and popped at most
 //! once, so the scan is linear whatever the nesting.
 
+use crate::swar;
+
 /// Marks a token with no partner (an opener never closed, a stray closer).
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -106,6 +108,29 @@ fn is_special(b: u8) -> bool {
     SPECIAL[b as usize]
 }
 
+/// End of the text that starts at `i`: the next [`SPECIAL`] byte, found
+/// eight bytes at a time.
+fn text_end(src: &[u8], mut i: usize) -> usize {
+    while let Some(w) = swar::word_at(src, i) {
+        // `| 0x20` folds `[` onto `{` and `]` onto `}`.
+        let folded = w | swar::splat(0x20);
+        let marks = swar::equal(folded, b'{')
+            | swar::equal(folded, b'}')
+            | swar::equal(w, b'|')
+            | swar::equal(w, b'\'')
+            | swar::equal(w, b'\n')
+            | swar::equal(w, b'=');
+        if marks != 0 {
+            return i + swar::first_mark(marks);
+        }
+        i += 8;
+    }
+    while src.get(i).is_some_and(|&b| !is_special(b)) {
+        i += 1;
+    }
+    i
+}
+
 impl Scanner<'_> {
     fn push(&mut self, kind: Kind, start: usize, end: usize) -> u32 {
         if kind == Kind::Text
@@ -179,12 +204,9 @@ impl Scanner<'_> {
         while i < len {
             let b = self.src[i];
             if !is_special(b) {
-                let run = self.src[i..]
-                    .iter()
-                    .take_while(|&&b| !is_special(b))
-                    .count();
-                self.push(Kind::Text, i, i + run);
-                i += run;
+                let end = text_end(self.src, i);
+                self.push(Kind::Text, i, end);
+                i = end;
                 continue;
             }
             match b {
@@ -484,6 +506,19 @@ fn url_len(s: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_ends_at_the_first_special_byte() {
+        for at in 0..20 {
+            for b in 0..=255u8 {
+                let mut src = vec![b'a'; 20];
+                src[at] = b;
+                let want = if is_special(b) { at } else { 20 };
+                assert_eq!(text_end(&src, 0), want, "byte {b:#x} at {at}");
+                assert_eq!(text_end(&src, at.min(3)), want.max(at.min(3)));
+            }
+        }
+    }
 
     fn kinds(src: &str) -> Vec<Kind> {
         scan(src).iter().map(|t| t.kind).collect()

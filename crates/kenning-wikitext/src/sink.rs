@@ -1,6 +1,8 @@
 //! The plain-text output: whitespace normalised as it is written, so byte
 //! offsets taken while writing stay valid in the finished text.
 
+use crate::swar;
+
 /// Whitespace seen since the last written character, strongest kind wins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Pending {
@@ -138,35 +140,39 @@ impl Sink {
         let bytes = s.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            // Fast path: ASCII letters and digits with nothing pending are
-            // written as they are (what `push` would do one by one).
+            // Fast path: with nothing pending, plain runs joined by single
+            // spaces are written as they are, in one copy (what `push`
+            // would write character by character). A space may start the
+            // span only after a plain character.
             if self.pending == Pending::None
                 && !self.removed
                 && !matches!(self.anchor, Some(AnchorState::Waiting))
             {
-                let run = plain_run(&s[i..]);
-                if run > 0 {
-                    self.out.push_str(&s[i..i + run]);
-                    i += run;
-                    continue;
-                }
-                // One space between two plain runs, after a plain
-                // character: what `push(' ')` then `push` of the run would
-                // write, without the per-character work.
-                if bytes[i] == b' '
-                    && self
-                        .out
-                        .as_bytes()
-                        .last()
-                        .is_some_and(|&b| b != b' ' && b != b'\n')
-                {
-                    let run = plain_run(&s[i + 1..]);
-                    if run > 0 {
-                        self.out.push(' ');
-                        self.out.push_str(&s[i + 1..i + 1 + run]);
-                        i += 1 + run;
-                        continue;
+                let mut end = i;
+                loop {
+                    let from = if bytes.get(end) != Some(&b' ') {
+                        end
+                    } else if end > i
+                        || self
+                            .out
+                            .as_bytes()
+                            .last()
+                            .is_some_and(|&b| b != b' ' && b != b'\n')
+                    {
+                        end + 1
+                    } else {
+                        break;
+                    };
+                    let run = plain_run(&s[from..]);
+                    if run == 0 {
+                        break;
                     }
+                    end = from + run;
+                }
+                if end > i {
+                    self.out.push_str(&s[i..end]);
+                    i = end;
+                    continue;
                 }
             }
             let Some(c) = s[i..].chars().next() else {
@@ -321,6 +327,16 @@ fn plain_run(s: &str) -> usize {
     let bytes = s.as_bytes();
     let mut i = 0;
     loop {
+        // Eight bytes at a time while they are plain ASCII: no loop exit
+        // to mispredict for every word.
+        while let Some(w) = swar::word_at(bytes, i) {
+            let stops = not_plain_ascii(w);
+            if stops != 0 {
+                i += swar::first_mark(stops);
+                break;
+            }
+            i += 8;
+        }
         while let Some(&b) = bytes.get(i)
             && PLAIN_ASCII[usize::from(b)]
         {
@@ -334,6 +350,20 @@ fn plain_run(s: &str) -> usize {
             _ => return i,
         }
     }
+}
+
+/// Marks (high bit) the bytes of `w` that are not [`PLAIN_ASCII`]; the
+/// lowest mark is the first such byte.
+#[inline]
+fn not_plain_ascii(w: u64) -> u64 {
+    // `| 0x20` folds `[` onto `{` and `]` onto `}`.
+    let folded = w | swar::splat(0x20);
+    swar::below_graphic_or_high(w)
+        | swar::equal(folded, b'{')
+        | swar::equal(folded, b'}')
+        | swar::equal(w, b'|')
+        | swar::equal(w, b'\'')
+        | swar::equal(w, 0x7F)
 }
 
 /// The ASCII bytes of a plain run, by byte (false for every byte ≥ 0x80,
@@ -397,7 +427,42 @@ mod tests {
         assert_eq!(write(&["a|b"]), "ab");
     }
 
+    /// `plain_run` one byte at a time, through the table only.
+    fn plain_run_bytewise(s: &str) -> usize {
+        let mut end = 0;
+        for (i, c) in s.char_indices() {
+            let plain = if c.is_ascii() {
+                PLAIN_ASCII[c as usize]
+            } else {
+                !c.is_whitespace() && !c.is_control()
+            };
+            if !plain {
+                return i;
+            }
+            end = i + c.len_utf8();
+        }
+        end
+    }
+
+    #[test]
+    fn plain_runs_stop_at_every_non_plain_ascii_byte() {
+        for b in 0u8..0x80 {
+            let mut text = String::from("abcdefghij");
+            text.insert(5, char::from(b));
+            let want = if PLAIN_ASCII[usize::from(b)] { 11 } else { 5 };
+            assert_eq!(plain_run(&text), want, "byte {b:#04x}");
+            assert_eq!(plain_run_bytewise(&text), want, "byte {b:#04x}");
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn plain_run_equals_the_bytewise_scan(
+            text in "[a-z!-/:-@\\[-`{-~\u{0}-\u{20}\u{7F}é\u{A0}\u{2028}]{0,40}",
+        ) {
+            proptest::prop_assert_eq!(plain_run(&text), plain_run_bytewise(&text));
+        }
+
         /// The fast paths of `push_str` write exactly what pushing the
         /// characters one by one writes, whatever came before.
         #[test]

@@ -10,12 +10,13 @@
 #   BENCH_SIZES    dump sizes in MiB, ascending; the largest one is timed      (default "64 256 1100")
 #   BENCH_RUNS     runs per timed command, best and median reported            (default 2)
 #   BENCH_THREADS  thread / process counts to time                             (default "1 2")
-#   BENCH_SKIP     comma list of parts to skip: kenning,wikiextractor,lbzip2,install  (default none)
+#   BENCH_SKIP     comma list of parts to skip: kenning,extract,wikiextractor,lbzip2,install  (default none)
 #   BENCH_OUT      work directory (large files; git-ignored)                   (default bench/out)
 #   BENCH_SRC      source dump repeated by make_dump.py   (default ../shared/data/wiki/enwiki-...-shortened.bz2)
 #   BENCH_INDEX    index form next to the multistream dump: bz2 (as Wikipedia ships it) or txt (default bz2)
 #   WE_ARGS        extra arguments for WikiExtractor                           (default none)
 #   KENNING_BIN    use this binary instead of building target/release/kenning
+#   KENNING_SPEED_BIN  the extraction-alone example (default: cargo builds kenning-wikitext's `speed`)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -187,6 +188,20 @@ if ! skip kenning; then
       'rm -rf "$SNAPROOT"; mkdir -p "$SNAPROOT"' -- "$KENNING" build --out "$SNAP" --dump "$xml" --threads "$t"
   done
   "$KENNING" stats "$SNAP" --json >"$RES/stats-$LARGEST.json" 2>"$LOGS/stats-$LARGEST.err" || true
+fi
+# Extraction alone (what WikiExtractor does: read the XML, extract each
+# page's text), on one thread, without kenning's later build phases.
+if ! skip extract; then
+  SPEED=${KENNING_SPEED_BIN:-}
+  if [[ -z $SPEED ]] && command -v cargo >/dev/null; then
+    cargo build --release -q -p kenning-wikitext --example speed
+    SPEED=${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/speed
+  fi
+  if [[ -n $SPEED && -x $SPEED ]]; then
+    printf '   %-28s ... ' "extract-only-t1" >&2
+    "$SPEED" "$xml" >"$RES/extract-only.txt" 2>"$LOGS/extract-only.err" && cat "$RES/extract-only.txt" >&2 ||
+      { failures=$((failures + 1)); echo "FAILED; see $LOGS/extract-only.err" >&2; }
+  fi
 fi
 if ((${#WE[@]})); then
   for t in $THREADS; do

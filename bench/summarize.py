@@ -9,6 +9,7 @@ import csv
 import json
 import math
 import os
+import re
 import statistics
 import sys
 
@@ -117,6 +118,17 @@ def main():
                 what = "with" if kind == "index" else "without"
                 ratios.append(("bz2", f"kenning .bz2 ({what} index) --threads {t} wall ÷ lbzip2 -dc -n {t} wall",
                                x, "≤ 1.3", x <= 1.3))
+    extract_only = os.path.join(res, "extract-only.txt")
+    w = by.get("wikiextractor-p1")
+    if os.path.exists(extract_only) and w and w["best_s"]:
+        with open(extract_only, encoding="utf-8") as f:
+            m = re.search(r"= ([0-9.]+) MB/s of the file", f.read())
+        if m:
+            we_mb_s = w["xml_bytes"] / w["best_s"] / 1e6
+            x = float(m.group(1)) / we_mb_s
+            ratios.append(("extraction", "extraction alone (read the XML + extract every page, one thread, "
+                           "no later build phases, no output written) ÷ WikiExtractor --processes 1, XML MB/s",
+                           x, "≥ 30", x >= 30))
     if ratios:
         md.append("")
         md.append("| ratio | value | target | |")

@@ -17,10 +17,10 @@ fuzz_target!(|data: &[u8]| {
     for link in &e.links {
         assert!(link.start < link.end && link.start >= previous_end);
         assert!(e.text.is_char_boundary(link.start) && e.text.is_char_boundary(link.end));
-        assert_eq!(&e.text[link.start..link.end], link.anchor);
-        if link.in_lead {
-            assert!(e.lead.contains(&link.anchor));
+        if let Some((a, b)) = link.lead_range {
+            assert_eq!(&e.lead[a..b], e.anchor(link));
         }
+        assert_eq!(link.in_lead, link.lead_range.is_some());
         previous_end = link.end;
     }
     assert!(e.lead.starts_with(first_sentence(&e.lead)));

@@ -163,7 +163,7 @@ fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
     let anchors = extract
         .links
         .iter()
-        .map(|l| phrase_key(&l.anchor))
+        .map(|l| phrase_key(extract.anchor(l)))
         .collect();
     Row::Concept(ConceptRow {
         id: Some(page.id),

@@ -60,18 +60,24 @@ pub struct Extract {
 pub struct WikiLink {
     /// The normalised title of the target article (`#fragment` dropped).
     pub target: String,
-    /// The visible text: the label, or the target as written, plus the
-    /// link trail (`[[Bolshevik]]s` → `Bolsheviks`).
-    pub anchor: String,
-    /// Byte offset of the anchor in [`Extract::text`].
+    /// Byte offset in [`Extract::text`] of the anchor, the visible text:
+    /// the label, or the target as written, plus the link trail
+    /// (`[[Bolshevik]]s` → `Bolsheviks`). [`Extract::anchor`] reads it.
     pub start: usize,
-    /// Byte offset just past the anchor: `&text[start..end] == anchor`.
+    /// Byte offset just past the anchor.
     pub end: usize,
     /// The link is in the lead (and its anchor in [`Extract::lead`]).
     pub in_lead: bool,
     /// Where the anchor is in [`Extract::lead`], for links in the lead:
-    /// `&lead[a..b] == anchor`.
+    /// `&lead[a..b]` is the same text as `&text[start..end]`.
     pub lead_range: Option<(usize, usize)>,
+}
+
+impl Extract {
+    /// The anchor of one of this page's links: its visible text.
+    pub fn anchor(&self, link: &WikiLink) -> &str {
+        self.text.get(link.start..link.end).unwrap_or("")
+    }
 }
 
 /// Reads one page's wikitext. `namespaces` tells which link prefixes are
@@ -110,7 +116,6 @@ pub fn extract(wikitext: &str, namespaces: &Namespaces) -> Extract {
                 (l.start - lead_start - shift, l.end - lead_start - shift)
             });
             WikiLink {
-                anchor: text[l.start..l.end].to_owned(),
                 in_lead,
                 lead_range,
                 target: l.target,

@@ -12,11 +12,13 @@ fn check_invariants(input: &str, e: &Extract) {
             e.text.is_char_boundary(l.start) && e.text.is_char_boundary(l.end) && l.start < l.end,
             "bad offsets {l:?} for {input:?}"
         );
-        assert_eq!(
-            &e.text[l.start..l.end],
-            l.anchor,
-            "anchor mismatch for {input:?}"
-        );
+        if let Some((a, b)) = l.lead_range {
+            assert_eq!(
+                &e.lead[a..b],
+                e.anchor(l),
+                "lead anchor mismatch for {input:?}"
+            );
+        }
     }
     assert!(
         e.links.windows(2).all(|w| w[0].end <= w[1].start),

@@ -457,8 +457,7 @@ impl<'a> Emitter<'a> {
             let t = raw_target.trim();
             t.strip_prefix(':').unwrap_or(t)
         };
-        let shown = decode_html_entities(shown).into_owned();
-        self.sink.push_str(&shown);
+        self.sink.push_str(&decode_html_entities(shown));
         self.open_links += 1;
         self.finish_link(record, close_end);
         close + 1

@@ -1,8 +1,9 @@
-//! The bzip2 decoder on arbitrary bytes: never panics, and the windowed
-//! decoder (as `kenning-dump` drives it) agrees with the one-shot one.
+//! The bzip2 decoder on arbitrary bytes: never panics, the windowed
+//! decoder (as `kenning-dump` drives it) agrees with the one-shot one, and
+//! single blocks decode (or fail cleanly) at any bit position.
 #![no_main]
 
-use kenning_bzip2::{Bz2Decoder, decode_all};
+use kenning_bzip2::{Bz2BlockDecoder, Bz2Decoder, decode_all};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -19,4 +20,13 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     assert_eq!(whole, windowed);
+    // Block decoding at arbitrary bit positions, as the parallel reader's
+    // workers do at every place the block magic was found.
+    let mut blocks = Bz2BlockDecoder::new();
+    for bit in (0..data.len() as u64 * 8).step_by(37).take(64) {
+        let mut out = Vec::new();
+        if blocks.decode_at(data, bit, 900_000, &mut out).is_err() {
+            assert!(out.is_empty());
+        }
+    }
 });

@@ -26,7 +26,7 @@ mod crc;
 mod huffman;
 mod stream;
 
-pub use stream::{Bz2Decoder, decode_all};
+pub use stream::{BLOCK_MAGIC, BlockChain, BlockEnd, Bz2BlockDecoder, Bz2Decoder, decode_all};
 
 /// Why decoding stopped. `Display` says what is wrong; [`Bz2Error::offset`]
 /// says where: a byte position in the data given to the decoder (for
@@ -70,6 +70,30 @@ pub enum Bz2Error {
 }
 
 impl Bz2Error {
+    /// The same error with its offset moved by `by` bytes (for data that
+    /// was given to the decoder from a later starting point).
+    pub fn shifted(self, by: u64) -> Self {
+        match self {
+            Bz2Error::NotBzip2 { offset } => Bz2Error::NotBzip2 {
+                offset: offset + by,
+            },
+            Bz2Error::Truncated { offset } => Bz2Error::Truncated {
+                offset: offset + by,
+            },
+            Bz2Error::Corrupt { offset, what } => Bz2Error::Corrupt {
+                offset: offset + by,
+                what,
+            },
+            Bz2Error::Checksum { offset, what } => Bz2Error::Checksum {
+                offset: offset + by,
+                what,
+            },
+            Bz2Error::Randomised { offset } => Bz2Error::Randomised {
+                offset: offset + by,
+            },
+        }
+    }
+
     /// Where the stream header or block that failed starts.
     pub fn offset(&self) -> u64 {
         match *self {

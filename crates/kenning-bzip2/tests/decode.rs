@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 
-use kenning_bzip2::{Bz2Decoder, Bz2Error, decode_all};
+use kenning_bzip2::{BlockChain, Bz2BlockDecoder, Bz2Decoder, Bz2Error, decode_all};
 use proptest::prelude::*;
 
 fn compress(data: &[u8], level: u32) -> Vec<u8> {
@@ -163,6 +163,35 @@ fn bad_data_is_an_error_with_its_offset() {
         "{err}"
     );
     assert!(err.to_string().contains("corrupt"), "{err}");
+}
+
+/// Workers decode blocks wherever the magic was found, which may be
+/// inside another block: every bit position must give an error or a
+/// checked block, never a panic.
+#[test]
+fn decoding_at_any_bit_never_panics() {
+    let packed = compress(&awkward(300_000, 5), 1);
+    let mut decoder = Bz2BlockDecoder::new();
+    let mut out = Vec::new();
+    let mut decoded = 0;
+    for bit in (0..packed.len() as u64 * 8).step_by(61) {
+        out.clear();
+        if decoder.decode_at(&packed, bit, 900_000, &mut out).is_ok() {
+            decoded += 1;
+        } else {
+            assert!(out.is_empty());
+        }
+    }
+    // Only real block starts decode, and 61 does not divide them all.
+    assert!(decoded <= 3, "{decoded}");
+    // The chain from the start finds the real blocks and the stream CRC.
+    let mut chain = BlockChain::new();
+    let mut all = Vec::new();
+    while let Some((bit, max_len)) = chain.next_block(&packed).unwrap() {
+        let end = decoder.decode_at(&packed, bit, max_len, &mut all).unwrap();
+        chain.block_done(end);
+    }
+    assert!(all == awkward(300_000, 5));
 }
 
 proptest! {

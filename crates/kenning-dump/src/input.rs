@@ -122,9 +122,10 @@ impl<R: Read> Read for Counting<R> {
 }
 
 /// Opens `path`, detects its compression, and returns its decompressed
-/// bytes. Multistream bzip2 files are decoded on `threads` threads; an
-/// index file beside the dump (`…-index.txt` or `…-index.txt.bz2`, as
-/// Wikipedia names them) gives the stream offsets when present.
+/// bytes. Bzip2 files are decoded on `threads` threads: multistream files
+/// cut at stream starts (an index file beside the dump, `…-index.txt` or
+/// `…-index.txt.bz2` as Wikipedia names them, gives the offsets when
+/// present), single streams block by block.
 pub fn open_input(path: &Path, threads: usize) -> Result<Input, DumpError> {
     let file = File::open(path).map_err(|e| DumpError::io(path, e))?;
     let file_len = file.metadata().map_err(|e| DumpError::io(path, e))?.len();
@@ -165,6 +166,17 @@ pub fn open_input(path: &Path, threads: usize) -> Result<Input, DumpError> {
             (
                 Box::new(BufReader::with_capacity(1 << 16, reader)),
                 Compression::Bzip2Multistream,
+            )
+        } else if threads > 1 {
+            let reader = crate::bz2_blocks::BlockParallelBz2Reader::new(
+                &counting.inner,
+                threads,
+                consumed.clone(),
+            )
+            .map_err(|e| DumpError::io(path, e))?;
+            (
+                Box::new(BufReader::with_capacity(1 << 16, reader)),
+                Compression::Bzip2,
             )
         } else {
             let reader = crate::bz2::SequentialBz2Reader::new(counting.inner, consumed.clone());

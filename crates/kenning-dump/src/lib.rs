@@ -14,6 +14,7 @@
 //! decompressed stream, or line number) where reading stopped.
 
 mod bz2;
+mod bz2_blocks;
 mod concepts;
 mod error;
 mod extracted;

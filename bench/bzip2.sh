@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Decoding alone, one thread: kenning-bzip2 vs libbzip2's Rust port (the
+# Decoding alone. One thread: kenning-bzip2 vs libbzip2's Rust port (the
 # decoder kenning used before) in one process, then lbzip2 -dc -n 1 and
-# bzip2 -dc on the same file. See bench/README.md.
+# bzip2 -dc on the same file. Two threads: kenning's input layer (the
+# multistream pool, or block by block for a single stream) vs
+# lbzip2 -dc -n 2. See bench/README.md.
 #
-#   bash bench/bzip2.sh [FILE.bz2 ...]     (default: the multistream dumps ingest.sh made)
+#   bash bench/bzip2.sh [FILE.bz2 ...]
+#
+# Default files: the multistream dumps ingest.sh made, and a single-stream
+# compression of its 256 MiB dump (made here with lbzip2 if missing).
 #
 # Environment: BENCH_RUNS (default 3) passes per decoder, best reported.
 set -euo pipefail
@@ -15,12 +20,19 @@ die() { printf 'bench/bzip2.sh: error: %s\n' "$*" >&2; exit 1; }
 files=("$@")
 if ((${#files[@]} == 0)); then
   files=(bench/out/dump-64-multistream.xml.bz2 bench/out/dump-256-multistream.xml.bz2)
+  single=bench/out/single-256.xml.bz2
+  if [[ ! -f $single && -f bench/out/dump-256.xml ]] && command -v lbzip2 >/dev/null; then
+    lbzip2 -9 -n "$(nproc)" -c bench/out/dump-256.xml >"$single.tmp" && mv "$single.tmp" "$single"
+  fi
+  [[ -f $single ]] && files+=("$single")
 fi
 for f in "${files[@]}"; do [[ -f $f ]] || die "$f not found (run bench/ingest.sh first, or name a .bz2 file)"; done
 command -v lbzip2 >/dev/null || die "lbzip2 is required (Debian/Ubuntu: apt-get install lbzip2)"
 command -v bzip2 >/dev/null || die "bzip2 is required"
 cargo build --release -q -p kenning-bzip2 --example decode_speed
+cargo build --release -q -p kenning-dump --example decode
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/decode_speed
+INPUT=${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/decode
 
 best() {  # best wall time of RUNS runs of a command writing to /dev/null
   local b=
@@ -42,4 +54,7 @@ for f in "${files[@]}"; do
   lb=$(best lbzip2 -dc -n 1 "$f")
   bz=$(best bzip2 -dc "$f")
   printf '%s: lbzip2 -n 1 %s s; bzip2 (C) %s s\n' "$f" "$lb" "$bz"
+  k2=$(best "$INPUT" "$f" 2)
+  lb2=$(best lbzip2 -dc -n 2 "$f")
+  printf '%s: 2 threads: kenning input layer %s s; lbzip2 -n 2 %s s\n' "$f" "$k2" "$lb2"
 done

@@ -377,7 +377,7 @@ impl BlockDecoder {
 }
 
 /// Moves `list[index]` to the front. Most indices are small: those move
-/// within one 64-bit word instead of through `memmove`.
+/// within one 64- or 128-bit word instead of through `memmove`.
 #[inline(always)]
 fn move_to_front(list: &mut [u8; 256], index: usize) {
     if index < 8 {
@@ -385,6 +385,13 @@ fn move_to_front(list: &mut [u8; 256], index: usize) {
         let word = u64::from_le_bytes(*head);
         // Bytes 0..=index rotate by one; the rest stay.
         let moved = u64::MAX >> (56 - 8 * index);
+        let rotated = (word << 8 | (word >> (8 * index)) & 0xFF) & moved;
+        *head = (rotated | word & !moved).to_le_bytes();
+    } else if index < 16 {
+        // The same within sixteen bytes.
+        let head: &mut [u8; 16] = (&mut list[..16]).try_into().expect("sixteen bytes");
+        let word = u128::from_le_bytes(*head);
+        let moved = u128::MAX >> (120 - 8 * index);
         let rotated = (word << 8 | (word >> (8 * index)) & 0xFF) & moved;
         *head = (rotated | word & !moved).to_le_bytes();
     } else {

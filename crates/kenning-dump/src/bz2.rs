@@ -14,6 +14,10 @@
 //!
 //! Memory is bounded: at most `window` pieces are decoded ahead of the
 //! reader.
+//!
+//! This module also holds the one-thread reader ([`SequentialBz2Reader`]:
+//! any bzip2 data, through a sliding window of the file). Single streams
+//! on several threads are `bz2_blocks`' job.
 
 use std::collections::HashMap;
 use std::fs::File;

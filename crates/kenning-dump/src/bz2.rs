@@ -218,14 +218,7 @@ impl ParallelBz2Reader {
                 return Ok(bytes);
             }
         }
-        Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            CorruptInput {
-                format: "bzip2",
-                offset: piece.start as u64 + first_error.offset(),
-                message: first_error.to_string(),
-            },
-        ))
+        Err(corrupt(first_error.shifted(piece.start as u64)))
     }
 }
 
@@ -234,24 +227,51 @@ impl Read for ParallelBz2Reader {
         if self.pos >= self.current.len() && !self.advance()? {
             return Ok(0);
         }
-        let n = buf.len().min(self.current.len() - self.pos);
-        buf[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+        Ok(hand_out(&self.current, &mut self.pos, buf))
     }
 }
 
 impl Drop for ParallelBz2Reader {
     fn drop(&mut self) {
-        // Dropping the receiver and token sender stops the planner and the
-        // workers at their next send; join them so no thread outlives us.
-        let (_tx, rx) = sync_channel(1);
-        drop(std::mem::replace(&mut self.results, rx));
-        let (tx, _rx) = sync_channel(1);
-        drop(std::mem::replace(&mut self.tokens, tx));
-        for handle in self.threads.drain(..) {
-            let _ = handle.join();
-        }
+        stop_pool(&mut self.results, &mut self.tokens, &mut self.threads);
+    }
+}
+
+/// Copies the next bytes of `current` from `pos` into `buf`.
+pub(crate) fn hand_out(current: &[u8], pos: &mut usize, buf: &mut [u8]) -> usize {
+    let n = buf.len().min(current.len() - *pos);
+    buf[..n].copy_from_slice(&current[*pos..*pos + n]);
+    *pos += n;
+    n
+}
+
+/// A decoding error as the `io::Error` that `read_error` turns into
+/// `DumpError::Compression` (file, offset, message).
+pub(crate) fn corrupt(e: Bz2Error) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        CorruptInput {
+            format: "bzip2",
+            offset: e.offset(),
+            message: e.to_string(),
+        },
+    )
+}
+
+/// Stops a decoding pool: dropping the results receiver and the token
+/// sender stops the planner and the workers at their next send; they are
+/// joined so no thread outlives the reader.
+pub(crate) fn stop_pool<T>(
+    results: &mut Receiver<T>,
+    tokens: &mut SyncSender<()>,
+    threads: &mut Vec<JoinHandle<()>>,
+) {
+    let (_tx, rx) = sync_channel(1);
+    drop(std::mem::replace(results, rx));
+    let (tx, _rx) = sync_channel(1);
+    drop(std::mem::replace(tokens, tx));
+    for handle in threads.drain(..) {
+        let _ = handle.join();
     }
 }
 
@@ -375,24 +395,9 @@ impl<R: Read> SequentialBz2Reader<R> {
         }
         self.window.drain(..self.start);
         self.start = 0;
-        let target = 2 * Bz2Decoder::WINDOW;
-        while self.window.len() < target {
-            let len = self.window.len();
-            self.window.resize(target, 0);
-            match self.inner.read(&mut self.window[len..]) {
-                Ok(0) => {
-                    self.window.truncate(len);
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => self.window.truncate(len + n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => self.window.truncate(len),
-                Err(e) => {
-                    self.window.truncate(len);
-                    return Err(e);
-                }
-            }
-        }
+        let want = (2 * Bz2Decoder::WINDOW - self.window.len()) as u64;
+        let got = (&mut self.inner).take(want).read_to_end(&mut self.window)?;
+        self.eof = (got as u64) < want;
         Ok(())
     }
 }
@@ -411,25 +416,13 @@ impl<R: Read> Read for SequentialBz2Reader<R> {
                 .decode_block(&self.window[self.start..], &mut self.block)
             {
                 Ok(more) => self.done = !more,
-                Err(e) => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        CorruptInput {
-                            format: "bzip2",
-                            offset: e.offset(),
-                            message: e.to_string(),
-                        },
-                    ));
-                }
+                Err(e) => return Err(corrupt(e)),
             }
             self.start += self.decoder.take_consumed();
             self.consumed
                 .store(self.decoder.position(), Ordering::Relaxed);
         }
-        let n = buf.len().min(self.block.len() - self.pos);
-        buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+        Ok(hand_out(&self.block, &mut self.pos, buf))
     }
 }
 

@@ -26,7 +26,7 @@ use std::thread::JoinHandle;
 use kenning_bzip2::{BLOCK_MAGIC, BlockChain, BlockEnd, Bz2BlockDecoder, Bz2Error};
 use memmap2::Mmap;
 
-use crate::input::CorruptInput;
+use crate::bz2::{corrupt, hand_out, stop_pool};
 
 /// Blocks are decoded speculatively with the largest block size; the
 /// chain checks each stream's CRC.
@@ -196,40 +196,16 @@ impl BlockParallelBz2Reader {
 
 impl Read for BlockParallelBz2Reader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.pos >= self.current.len() {
-            match self.advance() {
-                Ok(true) => {}
-                Ok(false) => return Ok(0),
-                Err(e) => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        CorruptInput {
-                            format: "bzip2",
-                            offset: e.offset(),
-                            message: e.to_string(),
-                        },
-                    ));
-                }
-            }
+        if self.pos >= self.current.len() && !self.advance().map_err(corrupt)? {
+            return Ok(0);
         }
-        let n = buf.len().min(self.current.len() - self.pos);
-        buf[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+        Ok(hand_out(&self.current, &mut self.pos, buf))
     }
 }
 
 impl Drop for BlockParallelBz2Reader {
     fn drop(&mut self) {
-        // Dropping the receiver and the token sender stops the planner and
-        // the workers at their next send; join them so no thread outlives us.
-        let (_tx, rx) = sync_channel(1);
-        drop(std::mem::replace(&mut self.results, rx));
-        let (tx, _rx) = sync_channel(1);
-        drop(std::mem::replace(&mut self.tokens, tx));
-        for handle in self.threads.drain(..) {
-            let _ = handle.join();
-        }
+        stop_pool(&mut self.results, &mut self.tokens, &mut self.threads);
     }
 }
 
@@ -265,6 +241,7 @@ pub(crate) fn find_block_starts(data: &[u8], from: usize, to: usize, out: &mut V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::CorruptInput;
     use std::io::Write;
 
     fn compress(data: &[u8], level: u32) -> Vec<u8> {

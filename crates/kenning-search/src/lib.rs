@@ -56,6 +56,7 @@ mod error;
 mod schema;
 mod search;
 mod snippet;
+mod texts;
 mod writer;
 
 #[cfg(test)]

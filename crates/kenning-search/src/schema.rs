@@ -14,10 +14,22 @@ use crate::error::SearchError;
 
 /// Version of the on-disk layout (schema, analyzer, manifest). Bump on any
 /// change that makes an old index answer differently.
-pub(crate) const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 
 /// File name of the manifest, beside tantivy's own `meta.json`.
 pub(crate) const MANIFEST: &str = "kenning-search.json";
+
+/// File name of the snippet texts, beside tantivy's files: per document,
+/// at the offset in its [`Fields::text_at`], the summary's and the body's
+/// lengths (`u32` little-endian each) then their bytes, each cut to
+/// [`SNIPPET_TEXT_BYTES`]. Written in order, never merged: tantivy's
+/// document store, which merges rewrite whole, holds only titles, aliases
+/// and this offset.
+pub(crate) const TEXTS: &str = "kenning-texts.dat";
+
+/// Bytes of a summary, and of a body, kept for snippets (cut at a character
+/// boundary); the index still finds words past it.
+pub(crate) const SNIPPET_TEXT_BYTES: usize = 16 * 1024;
 
 /// Prefix of exact-match keys of titles in [`Fields::exact`].
 pub(crate) const EXACT_TITLE: &str = "t ";
@@ -37,37 +49,39 @@ pub(crate) struct Fields {
     pub(crate) exact: Field,
     /// Title and aliases, analysed (BM25, frequencies, no positions).
     pub(crate) name: Field,
-    /// Summary, analysed and stored (snippets).
+    /// Summary, analysed (its text for snippets is in [`TEXTS`]).
     pub(crate) summary: Field,
-    /// Body, analysed and stored (snippets when the summary has no match).
+    /// Body, analysed (its text for snippets is in [`TEXTS`]).
     pub(crate) body: Field,
     /// Title, stored only.
     pub(crate) title: Field,
     /// Aliases, stored only (multi-valued).
     pub(crate) alias: Field,
+    /// Offset of the document's summary and body in [`TEXTS`], stored only.
+    pub(crate) text_at: Field,
 }
 
 impl Fields {
     pub(crate) fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
-        let analysed = |stored: bool| {
-            let opts = TextOptions::default().set_indexing_options(
+        let analysed = || {
+            TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
                     .set_tokenizer(ANALYZER_NAME)
                     .set_index_option(IndexRecordOption::WithFreqs),
-            );
-            if stored { opts.set_stored() } else { opts }
+            )
         };
         let fields = Fields {
             key: b.add_u64_field("key", FAST | INDEXED),
             kind: b.add_u64_field("kind", FAST | INDEXED),
             popularity: b.add_f64_field("popularity", FAST),
             exact: b.add_text_field("exact", STRING),
-            name: b.add_text_field("name", analysed(false)),
-            summary: b.add_text_field("summary", analysed(true)),
-            body: b.add_text_field("body", analysed(true)),
+            name: b.add_text_field("name", analysed()),
+            summary: b.add_text_field("summary", analysed()),
+            body: b.add_text_field("body", analysed()),
             title: b.add_text_field("title", STORED),
             alias: b.add_text_field("alias", STORED),
+            text_at: b.add_u64_field("text_at", STORED),
         };
         (b.build(), fields)
     }
@@ -90,6 +104,7 @@ impl Fields {
             body: get("body")?,
             title: get("title")?,
             alias: get("alias")?,
+            text_at: get("text_at")?,
         })
     }
 }

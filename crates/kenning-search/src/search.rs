@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery,
     Occur, Query as TQuery, TermQuery,
@@ -21,8 +22,8 @@ use tantivy::{
 use crate::Document;
 use crate::analysis::{self, ANALYZER_NAME, Word};
 use crate::error::{SearchError, engine};
-use crate::schema::{EXACT_ALIAS, EXACT_TITLE, Fields, Manifest};
-use crate::snippet;
+use crate::schema::{EXACT_ALIAS, EXACT_TITLE, Fields, Manifest, TEXTS};
+use crate::{snippet, texts};
 
 /// Queries are cut to this many bytes (at a character boundary) before
 /// analysis.
@@ -164,6 +165,8 @@ pub struct Hit {
 pub struct SearchIndex {
     dir: PathBuf,
     searcher: Searcher,
+    /// The [`TEXTS`] file: memory-mapped, or held for an in-memory index.
+    texts: OwnedBytes,
     fields: Fields,
     kinds: Vec<String>,
     kind_ids: HashMap<String, u64>,
@@ -296,7 +299,19 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(ANALYZER_NAME, analysis::analyzer());
-        SearchIndex::from_index(index, manifest.kinds, dir)
+        let not_an_index = |e: &dyn fmt::Display| SearchError::NotAnIndex {
+            path: dir.to_path_buf(),
+            reason: format!("{TEXTS}: {e}"),
+        };
+        // Straight from the folder: tantivy's managed view of it checks a
+        // footer that only its own files have.
+        let texts = MmapDirectory::open(dir)
+            .map_err(|e| not_an_index(&e))?
+            .open_read(Path::new(TEXTS))
+            .map_err(|e| not_an_index(&e))?
+            .read_bytes()
+            .map_err(|e| not_an_index(&e))?;
+        SearchIndex::from_index(index, manifest.kinds, texts, dir)
     }
 
     /// A small index held in memory, searchable at once, ranked exactly as
@@ -306,11 +321,17 @@ impl SearchIndex {
     pub fn in_memory<'a>(
         docs: impl IntoIterator<Item = Document<'a>>,
     ) -> Result<Self, SearchError> {
-        let (index, kinds) = crate::writer::in_memory(docs)?;
-        SearchIndex::from_index(index, kinds, Path::new("(in memory)"))
+        let (index, kinds, texts) = crate::writer::in_memory(docs)?;
+        let texts = OwnedBytes::new(texts);
+        SearchIndex::from_index(index, kinds, texts, Path::new("(in memory)"))
     }
 
-    fn from_index(index: Index, kinds: Vec<String>, dir: &Path) -> Result<Self, SearchError> {
+    fn from_index(
+        index: Index,
+        kinds: Vec<String>,
+        texts: OwnedBytes,
+        dir: &Path,
+    ) -> Result<Self, SearchError> {
         let fields = Fields::from_schema(&index.schema(), dir)?;
         let reader = index
             .reader_builder()
@@ -327,6 +348,7 @@ impl SearchIndex {
         Ok(SearchIndex {
             dir: dir.to_path_buf(),
             searcher,
+            texts,
             fields,
             kinds,
             kind_ids,
@@ -615,11 +637,15 @@ impl SearchIndex {
             .filter_map(|v| v.as_str())
             .map(str::to_string)
             .collect();
+        let text_at = doc
+            .get_first(f.text_at)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(u64::MAX);
         Ok(Candidate {
             rank,
             title,
             aliases,
-            doc,
+            text_at,
         })
     }
 
@@ -631,18 +657,9 @@ impl SearchIndex {
         matcher: &Matcher<'_>,
         analyzer: &mut TextAnalyzer,
     ) -> Hit {
-        let f = self.fields;
-        let text = |field: Field| {
-            // Snippets look at the first 16 KB of the summary and of the body.
-            truncate(
-                c.doc
-                    .get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default(),
-                16 * 1024,
-            )
-        };
-        let (summary, body) = (text(f.summary), text(f.body));
+        // Snippets look at the first 16 KB of the summary and of the body.
+        let texts = texts::read(&self.texts, c.text_at);
+        let (summary, body) = (texts.summary(), texts.body());
         let found = |text: &str, analyzer: &mut TextAnalyzer| {
             snippet::matches(analyzer, text, matcher.whole_words, matcher.lengths, |w| {
                 matcher.text(w)
@@ -1023,7 +1040,8 @@ struct Candidate {
     rank: Rank,
     title: String,
     aliases: Vec<String>,
-    doc: TantivyDocument,
+    /// Offset of the summary and body in the [`TEXTS`] file.
+    text_at: u64,
 }
 
 /// The alias the query matched when it matched an alias better than the
@@ -1118,7 +1136,7 @@ fn path_context_words(analyzer: &mut TextAnalyzer, text: &str, words: usize) -> 
 }
 
 /// `s` cut to at most `max` bytes at a character boundary.
-fn truncate(s: &str, max: usize) -> &str {
+pub(crate) fn truncate(s: &str, max: usize) -> &str {
     &s[..s.floor_char_boundary(max)]
 }
 

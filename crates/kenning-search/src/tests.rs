@@ -410,13 +410,68 @@ fn open_rejects_what_is_not_an_index() {
     build(&dir);
     let manifest = dir.join(crate::schema::MANIFEST);
     let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(&manifest, text.replace("\"format\": 1", "\"format\": 999")).unwrap();
+    let format = format!("\"format\": {}", crate::schema::FORMAT_VERSION);
+    assert!(text.contains(&format), "{text}");
+    std::fs::write(&manifest, text.replace(&format, "\"format\": 999")).unwrap();
     let err = SearchIndex::open(&dir).unwrap_err();
     assert!(
         matches!(err, SearchError::Version { found: 999, .. }),
         "{err}"
     );
     assert!(err.to_string().contains("rebuild"));
+    // The snippet texts file missing.
+    let dir = tmp.path().join("no-texts");
+    build(&dir);
+    std::fs::remove_file(dir.join(crate::schema::TEXTS)).unwrap();
+    let err = SearchIndex::open(&dir).unwrap_err();
+    assert!(matches!(err, SearchError::NotAnIndex { .. }), "{err}");
+    assert!(err.to_string().contains(crate::schema::TEXTS), "{err}");
+}
+
+#[test]
+fn texts_stay_out_of_the_merged_document_store() {
+    // Merging segments rewrites tantivy's document store through memory
+    // maps; summaries and bodies live in their own file so that the store,
+    // and what a merge maps, stays small.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("search");
+    let text: String = (0..600).map(|i| format!("word{i} ")).collect();
+    // Several segments (small budget, two threads), merged by finish.
+    let mut w = IndexWriter::create(&dir, 2 * crate::MIN_MEMORY_PER_THREAD, 2).unwrap();
+    for key in 0..2_000u64 {
+        let title = format!("Title {key}");
+        w.add(&Document {
+            key,
+            kind: "concept",
+            title: &title,
+            summary: &text[..(key as usize % 500) * 4],
+            body: &text,
+            ..Document::default()
+        })
+        .unwrap();
+    }
+    w.finish().unwrap();
+    let size = |suffix: &str| -> u64 {
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(suffix))
+            .map(|e| e.metadata().unwrap().len())
+            .sum()
+    };
+    let raw = 2_000 * text.len() as u64;
+    let (store, texts) = (size(".store"), size(crate::schema::TEXTS));
+    assert!(texts > 0);
+    assert!(store * 20 < raw, "store {store} B for {raw} B of text");
+    // And the snippets still come from those texts.
+    let idx = SearchIndex::open(&dir).unwrap();
+    let hits = idx.search(&Query::new("word599")).unwrap();
+    assert_eq!(hits.total, 2_000);
+    assert!(
+        hits.hits[0].snippet.contains("word599"),
+        "{:?}",
+        hits.hits[0]
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::fs;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use tantivy::indexer::NoMergePolicy;
@@ -11,7 +12,8 @@ use tantivy::{Index, IndexSettings, TantivyDocument};
 
 use crate::analysis::{self, ANALYZER_NAME};
 use crate::error::{SearchError, engine};
-use crate::schema::{EXACT_ALIAS, EXACT_TITLE, FORMAT_VERSION, Fields, Manifest};
+use crate::schema::{EXACT_ALIAS, EXACT_TITLE, FORMAT_VERSION, Fields, Manifest, TEXTS};
+use crate::texts;
 
 /// Memory each indexing thread needs at least (the engine's minimum arena).
 pub const MIN_MEMORY_PER_THREAD: usize = 15_000_000;
@@ -40,9 +42,10 @@ pub struct Document<'a> {
     pub aliases: &'a [&'a str],
     /// Short text (a lead); searched, and the source of snippets.
     pub summary: &'a str,
-    /// More text, searched with a low weight and stored for snippets when
+    /// More text, searched with a low weight and kept for snippets when
     /// the summary has no match. May be empty; the caller truncates it (a
-    /// few KB is plenty for ranking and keeps the index small).
+    /// few KB is plenty for ranking and keeps the index small). Snippets
+    /// see the first 16 KB of the summary and of the body.
     pub body: &'a str,
     /// Prior in [0, 1] (e.g. normalised log in-degree), multiplied into
     /// the score as `1 + 0.3 × popularity` (and weighs more in `suggest`).
@@ -85,10 +88,18 @@ impl<'a> Document<'a> {
 /// written out as segments; [`finish`](Self::finish) commits, merges the
 /// segments into one (one per four million documents) and writes the
 /// manifest. An index whose `finish` did not complete cannot be opened.
+///
+/// Summaries and bodies for snippets go to a file of their own, written
+/// sequentially, not to the engine's document store: merging segments
+/// rewrites the store through memory maps, which would make the build's
+/// resident memory grow with the whole index.
 pub struct IndexWriter {
     dir: PathBuf,
     index: Index,
     writer: tantivy::IndexWriter<TantivyDocument>,
+    texts: BufWriter<fs::File>,
+    texts_len: u64,
+    texts_scratch: Vec<u8>,
     fields: Fields,
     analyzer: TextAnalyzer,
     kinds: Vec<String>,
@@ -157,10 +168,18 @@ impl IndexWriter {
             .map_err(engine)?;
         // Merge once at the end instead of repeatedly while indexing.
         writer.set_merge_policy(Box::new(NoMergePolicy));
+        let texts_path = dir.join(TEXTS);
+        let texts = fs::File::create(&texts_path).map_err(|source| SearchError::Io {
+            path: texts_path,
+            source,
+        })?;
         Ok(IndexWriter {
             dir: dir.to_path_buf(),
             index,
             writer,
+            texts: BufWriter::with_capacity(1 << 20, texts),
+            texts_len: 0,
+            texts_scratch: Vec::new(),
             fields,
             analyzer: analysis::analyzer(),
             kinds: Vec::new(),
@@ -171,12 +190,21 @@ impl IndexWriter {
 
     /// Adds one document. Documents become searchable after [`finish`](Self::finish).
     pub fn add(&mut self, doc: &Document<'_>) -> Result<(), SearchError> {
+        let text_at = self.texts_len;
+        self.texts_len += texts::append(
+            &mut self.texts,
+            &mut self.texts_scratch,
+            doc.summary,
+            doc.body,
+        )
+        .map_err(|source| self.texts_error(source))?;
         let d = convert(
             self.fields,
             &mut self.analyzer,
             &mut self.kinds,
             &mut self.kind_ids,
             doc,
+            text_at,
         );
         self.writer.add_document(d).map_err(engine)?;
         self.documents += 1;
@@ -192,6 +220,10 @@ impl IndexWriter {
     /// waits for the merges, removes the files they made obsolete and
     /// writes the manifest that makes the folder an index.
     pub fn finish(mut self) -> Result<(), SearchError> {
+        self.texts
+            .flush()
+            .and_then(|()| self.texts.get_ref().sync_all())
+            .map_err(|source| self.texts_error(source))?;
         self.writer.commit().map_err(engine)?;
         // Segment metas are tracked objects: while one is alive, the garbage
         // collector keeps its files. Keep only ids past this block.
@@ -232,6 +264,13 @@ impl IndexWriter {
         }
         .write(&self.dir)
     }
+
+    fn texts_error(&self, source: std::io::Error) -> SearchError {
+        SearchError::Io {
+            path: self.dir.join(TEXTS),
+            source,
+        }
+    }
 }
 
 /// A document as the engine stores it; a kind seen for the first time is
@@ -242,6 +281,7 @@ fn convert(
     kinds: &mut Vec<String>,
     kind_ids: &mut HashMap<String, u64>,
     doc: &Document<'_>,
+    text_at: u64,
 ) -> TantivyDocument {
     let kind = match kind_ids.get(doc.kind) {
         Some(&k) => k,
@@ -277,16 +317,18 @@ fn convert(
     }
     d.add_text(f.summary, doc.summary);
     d.add_text(f.body, doc.body);
+    d.add_u64(f.text_at, text_at);
     d
 }
 
 /// Builds a small index in memory from `docs`, searchable at once; for
 /// documents that change between builds (records written through the API),
 /// rebuilt whole when they change. One thread, one segment. Meant for
-/// thousands of documents, not millions.
+/// thousands of documents, not millions. Returns the index, the kind names
+/// and the snippet texts (the [`TEXTS`] file's bytes).
 pub(crate) fn in_memory<'a>(
     docs: impl IntoIterator<Item = Document<'a>>,
-) -> Result<(Index, Vec<String>), SearchError> {
+) -> Result<(Index, Vec<String>, Vec<u8>), SearchError> {
     let (schema, fields) = Fields::schema();
     let index = Index::create_in_ram(schema);
     index
@@ -298,11 +340,21 @@ pub(crate) fn in_memory<'a>(
     let mut analyzer = analysis::analyzer();
     let mut kinds = Vec::new();
     let mut kind_ids = HashMap::new();
+    let (mut texts, mut scratch) = (Vec::new(), Vec::new());
     for doc in docs {
-        let d = convert(fields, &mut analyzer, &mut kinds, &mut kind_ids, &doc);
+        let text_at = texts.len() as u64;
+        texts::append(&mut texts, &mut scratch, doc.summary, doc.body).map_err(engine)?;
+        let d = convert(
+            fields,
+            &mut analyzer,
+            &mut kinds,
+            &mut kind_ids,
+            &doc,
+            text_at,
+        );
         writer.add_document(d).map_err(engine)?;
     }
     writer.commit().map_err(engine)?;
     writer.wait_merging_threads().map_err(engine)?;
-    Ok((index, kinds))
+    Ok((index, kinds, texts))
 }

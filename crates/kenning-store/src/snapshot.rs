@@ -9,7 +9,7 @@ use crate::StoreError;
 use crate::columns::{Mapped, StrTable, U32Column, U64Column, title_key};
 
 /// The version of the on-disk format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// The file in a snapshot folder that names the live generation.
 pub(crate) const CURRENT: &str = "CURRENT";

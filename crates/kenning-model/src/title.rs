@@ -129,29 +129,34 @@ impl Namespaces {
 /// printable ASCII without entities, escapes, fragments, underscores,
 /// prefixes, characters a title may not hold, or spaces to collapse.
 fn is_plain_title(raw: &str) -> bool {
-    let bytes = raw.as_bytes();
-    !bytes.is_empty()
-        && bytes[0] != b' '
-        && bytes[bytes.len() - 1] != b' '
-        && bytes.iter().all(|&b| {
-            (0x20..0x7f).contains(&b)
-                && !matches!(
-                    b,
-                    b'&' | b'%'
-                        | b'#'
-                        | b'_'
-                        | b':'
-                        | b'<'
-                        | b'>'
-                        | b'['
-                        | b']'
-                        | b'{'
-                        | b'}'
-                        | b'|'
-                )
-        })
-        && !raw.contains("  ")
+    // One pass: every byte allowed, and no space first, last or after
+    // another space (`after_space` starts true to refuse a leading one and
+    // an empty title).
+    let mut after_space = true;
+    for &b in raw.as_bytes() {
+        let space = b == b' ';
+        if !PLAIN_TITLE_BYTE[usize::from(b)] || (space && after_space) {
+            return false;
+        }
+        after_space = space;
+    }
+    !after_space
 }
+
+/// The bytes [`is_plain_title`] allows: printable ASCII and space, except
+/// entity, escape, fragment, underscore, prefix and illegal characters.
+static PLAIN_TITLE_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x20;
+    while b < 0x7f {
+        table[b] = !matches!(
+            b as u8,
+            b'&' | b'%' | b'#' | b'_' | b':' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'|'
+        );
+        b += 1;
+    }
+    table
+};
 
 fn upper_first(s: &str) -> String {
     let mut chars = s.chars();
@@ -826,6 +831,28 @@ mod tests {
                 ns.insert(0, "", Case::Sensitive);
             }
             proptest::prop_assert_eq!(ns.parse_link(&raw), ns.parse_link_general(&raw));
+        }
+    }
+
+    #[test]
+    fn plain_titles_are_single_spaced_printable_ascii() {
+        for plain in ["a", "Paris", "A b c", "C++ (language)", "1990s"] {
+            assert!(is_plain_title(plain), "{plain:?}");
+        }
+        for not in [
+            "",
+            " ",
+            " a",
+            "a ",
+            "a  b",
+            "a_b",
+            "Category:X",
+            "a&amp;",
+            "a#b",
+            "é",
+            "a\tb",
+        ] {
+            assert!(!is_plain_title(not), "{not:?}");
         }
     }
 

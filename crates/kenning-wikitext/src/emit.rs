@@ -87,6 +87,10 @@ struct Frame {
 
 struct Emitter<'a> {
     src: &'a str,
+    /// Byte offsets of every `&` in `src`: text without one needs no
+    /// entity decoding (most text runs; found once, with SIMD, instead of
+    /// looking for `&` in every run).
+    ampersands: Vec<usize>,
     tokens: &'a [Token],
     ns: &'a Namespaces,
     sink: Sink,
@@ -107,6 +111,7 @@ struct Emitter<'a> {
 pub(crate) fn emit(src: &str, tokens: &[Token], ns: &Namespaces) -> Emitted {
     let mut e = Emitter {
         src,
+        ampersands: memchr::memchr_iter(b'&', src.as_bytes()).collect(),
         tokens,
         ns,
         sink: Sink::with_capacity(src.len() / 2),
@@ -240,7 +245,12 @@ impl<'a> Emitter<'a> {
         if start < end
             && let Some(raw) = self.src.get(start..end)
         {
-            self.sink.push_str(&decode_html_entities(raw));
+            let next_amp = self.ampersands.partition_point(|&a| a < start);
+            if self.ampersands.get(next_amp).is_some_and(|&a| a < end) {
+                self.sink.push_str(&decode_html_entities(raw));
+            } else {
+                self.sink.push_str(raw);
+            }
         }
     }
 

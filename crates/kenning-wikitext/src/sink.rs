@@ -148,31 +148,26 @@ impl Sink {
                 && !self.removed
                 && !matches!(self.anchor, Some(AnchorState::Waiting))
             {
-                let mut end = i;
-                loop {
-                    let from = if bytes.get(end) != Some(&b' ') {
-                        end
-                    } else if end > i
-                        || self
-                            .out
-                            .as_bytes()
-                            .last()
-                            .is_some_and(|&b| b != b' ' && b != b'\n')
-                    {
-                        end + 1
-                    } else {
-                        break;
-                    };
-                    let run = plain_run(&s[from..]);
-                    if run == 0 {
-                        break;
+                let from = if bytes[i] != b' ' {
+                    Some(i)
+                } else if self
+                    .out
+                    .as_bytes()
+                    .last()
+                    .is_some_and(|&b| b != b' ' && b != b'\n')
+                {
+                    Some(i + 1)
+                } else {
+                    None
+                };
+                if let Some(from) = from {
+                    let span = plain_span(&s[from..]);
+                    if span > 0 {
+                        let end = from + span;
+                        self.out.push_str(&s[i..end]);
+                        i = end;
+                        continue;
                     }
-                    end = from + run;
-                }
-                if end > i {
-                    self.out.push_str(&s[i..end]);
-                    i = end;
-                    continue;
                 }
             }
             let Some(c) = s[i..].chars().next() else {
@@ -320,6 +315,58 @@ impl Sink {
     }
 }
 
+/// Length of the leading span that [`Sink::push`] writes unchanged when
+/// nothing is pending and a plain character came before: plain runs (see
+/// [`plain_run`]) joined by single spaces, starting and ending with a plain
+/// character. Found eight bytes at a time across the spaces, so that a
+/// sentence is one scan, not one per word.
+fn plain_span(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    if bytes.first() == Some(&b' ') {
+        return 0;
+    }
+    let mut i = 0;
+    loop {
+        while let Some(w) = swar::word_at(bytes, i) {
+            let stops = not_plain_ascii(w);
+            if stops == 0 {
+                i += 8;
+                continue;
+            }
+            // A space is a stop only when the next byte may be one: the
+            // byte above it in the word, or the first of the next word.
+            // Stops above the first may be false; a false one only sends
+            // its byte to the exact checks below.
+            let spaces = swar::equal_exact(w, b' ');
+            let next_byte_stops = match bytes.get(i + 8) {
+                Some(&b) if PLAIN_ASCII[usize::from(b)] => 0,
+                _ => 1 << 63,
+            };
+            let stops = (stops & !spaces) | (spaces & ((stops >> 8) | next_byte_stops));
+            if stops != 0 {
+                i += swar::first_mark(stops);
+                break;
+            }
+            i += 8;
+        }
+        while let Some(&b) = bytes.get(i)
+            && PLAIN_ASCII[usize::from(b)]
+        {
+            i += 1;
+        }
+        match bytes.get(i) {
+            // A single space between two plain characters (the one before
+            // is part of the span: nothing else is passed over).
+            Some(b' ') if i > 0 && plain_run(&s[i + 1..]) > 0 => i += 1,
+            Some(&b) if b >= 0x80 => match s[i..].chars().next() {
+                Some(c) if !c.is_whitespace() && !c.is_control() => i += c.len_utf8(),
+                _ => return i,
+            },
+            _ => return i,
+        }
+    }
+}
+
 /// Length of the leading run of characters that [`Sink::push`] writes
 /// unchanged when nothing is pending: no whitespace, control characters,
 /// `|` or brackets and apostrophes (which it may drop).
@@ -461,6 +508,20 @@ mod tests {
             text in "[a-z!-/:-@\\[-`{-~\u{0}-\u{20}\u{7F}é\u{A0}\u{2028}]{0,40}",
         ) {
             proptest::prop_assert_eq!(plain_run(&text), plain_run_bytewise(&text));
+        }
+
+        #[test]
+        fn plain_span_is_plain_runs_joined_by_single_spaces(
+            text in "[a-z!-/:-@\\[-`{-~\u{0}-\u{20}\u{7F}é\u{A0}\u{2028}]{0,20}([a-z ]{0,3}[a-zé]{0,12}){0,6}",
+        ) {
+            let mut want = plain_run_bytewise(&text);
+            while want > 0
+                && text.as_bytes().get(want) == Some(&b' ')
+                && plain_run_bytewise(&text[want + 1..]) > 0
+            {
+                want += 1 + plain_run_bytewise(&text[want + 1..]);
+            }
+            proptest::prop_assert_eq!(plain_span(&text), want, "{:?}", text);
         }
 
         /// The fast paths of `push_str` write exactly what pushing the

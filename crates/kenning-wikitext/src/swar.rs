@@ -22,6 +22,15 @@ pub(crate) fn equal(w: u64, b: u8) -> u64 {
     zero_bytes(w ^ splat(b))
 }
 
+/// Marks the bytes of `w` equal to `b`, every mark exact: no borrow runs
+/// between bytes (the low seven bits are added with room for the carry).
+#[inline]
+pub(crate) fn equal_exact(w: u64, b: u8) -> u64 {
+    let x = w ^ splat(b);
+    let low_nonzero = (x & !HIGH).wrapping_add(!HIGH);
+    !(low_nonzero | x) & HIGH
+}
+
 /// Marks the bytes of `w` that are ASCII control characters or space
 /// (below 0x21) or not ASCII (0x80 and up); every mark is exact. With
 /// every high bit set, subtracting 0x21 borrows nothing across bytes and
@@ -61,11 +70,31 @@ mod tests {
                 if b == b'|' {
                     assert_eq!(first_mark(eq), at);
                 }
+                let exact = equal_exact(w, b' ');
+                for (k, &byte) in bytes.iter().enumerate() {
+                    let marked = exact & (0x80 << (8 * k)) != 0;
+                    assert_eq!(marked, byte == b' ', "{bytes:?} at {k}");
+                }
                 let low = below_graphic_or_high(w);
                 assert_eq!(low != 0, !(0x21..0x80).contains(&b), "{b:#x}");
                 if low != 0 {
                     assert_eq!(first_mark(low), at);
                 }
+            }
+        }
+        // Every combination of four bytes that sit near a space's value or
+        // borrow: exact equality marks exactly the spaces.
+        let values = [0x00, 0x1F, 0x20, 0x21, 0xA0];
+        for n in 0..values.len().pow(8) {
+            let mut bytes = [0u8; 8];
+            let mut rest = n;
+            for b in &mut bytes {
+                *b = values[rest % values.len()];
+                rest /= values.len();
+            }
+            let exact = equal_exact(u64::from_le_bytes(bytes), b' ');
+            for (k, &byte) in bytes.iter().enumerate() {
+                assert_eq!(exact & (0x80 << (8 * k)) != 0, byte == b' ', "{bytes:?}");
             }
         }
         // Two matches: the lower one is found even though the borrow from

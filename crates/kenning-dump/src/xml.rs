@@ -489,8 +489,18 @@ fn parse_siteinfo(block: &str, schema_version: String) -> SiteInfo {
 fn parse_page(block: &str, offset: u64) -> Result<WikiPage, String> {
     let title = element(block, "title").ok_or("a <page> without <title>")?.1;
     let bytes = block.as_bytes();
-    let revision_at = memmem::rfind(bytes, b"<revision").unwrap_or(block.len());
-    let head = &block[..memmem::find(bytes, b"<revision").unwrap_or(block.len())];
+    let first_revision = memmem::find(bytes, b"<revision").unwrap_or(block.len());
+    let head = &block[..first_revision];
+    // The last revision (history dumps hold several). Found forwards: the
+    // reverse search is not vectorised and ran over the whole text. Text
+    // holds no `<` (it is escaped), so every match is a tag.
+    let mut revision_at = first_revision;
+    while let Some(next) = bytes
+        .get(revision_at + 1..)
+        .and_then(|rest| memmem::find(rest, b"<revision"))
+    {
+        revision_at += 1 + next;
+    }
     let id = element(head, "id")
         .ok_or("a <page> without <id>")?
         .1
@@ -576,6 +586,29 @@ mod tests {
         assert_eq!(c.ns, 14);
         assert_eq!(c.redirect.as_deref(), Some("Kategoreja:X & Y"));
         assert_eq!(c.text, "");
+        assert!(r.next().is_none());
+    }
+
+    #[test]
+    fn the_last_revision_of_a_history_page_is_read() {
+        let rev = |id: u32, text: &str| {
+            format!(
+                "<revision><id>{id}</id><timestamp>2020-01-0{id}T00:00:00Z</timestamp>{text}</revision>"
+            )
+        };
+        let xml = format!(
+            "{HEAD}  <page><title>A</title><ns>0</ns><id>1</id>{}{}{}</page>\n  <page><title>B</title><ns>0</ns><id>2</id>{}</page>\n</mediawiki>\n",
+            rev(1, "<text>first &lt;revision&gt;</text>"),
+            rev(2, ""),
+            rev(3, "<text>third</text>"),
+            rev(4, "<text>only</text>"),
+        );
+        let mut r = reader(&xml).unwrap();
+        let a = r.next().unwrap().unwrap();
+        assert_eq!((a.id, a.revision_id, a.text.as_str()), (1, Some(3), "third"));
+        assert_eq!(a.timestamp.as_deref(), Some("2020-01-03T00:00:00Z"));
+        let b = r.next().unwrap().unwrap();
+        assert_eq!((b.id, b.revision_id, b.text.as_str()), (2, Some(4), "only"));
         assert!(r.next().is_none());
     }
 

@@ -165,14 +165,18 @@ fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
         .iter()
         .map(|l| phrase_key(extract.anchor(l)))
         .collect();
+    let body = truncate(&extract.text, BODY_BYTES).to_owned();
+    // The text itself, cut in place: no copy of a whole page.
+    let mut text = extract.text;
+    text.truncate(text.floor_char_boundary(TEXT_BYTES));
     Row::Concept(ConceptRow {
         id: Some(page.id),
         anchors,
-        text: truncate(&extract.text, TEXT_BYTES).to_owned(),
+        text,
         url: site.article_url(&page.title).unwrap_or_default(),
         timestamp: page.timestamp.unwrap_or_default(),
         summary_links,
-        body: truncate(&extract.text, BODY_BYTES).to_owned(),
+        body,
         summary: extract.lead,
         categories: extract.categories,
         links: extract.links.into_iter().map(|l| l.target).collect(),

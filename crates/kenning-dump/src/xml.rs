@@ -605,7 +605,10 @@ mod tests {
         );
         let mut r = reader(&xml).unwrap();
         let a = r.next().unwrap().unwrap();
-        assert_eq!((a.id, a.revision_id, a.text.as_str()), (1, Some(3), "third"));
+        assert_eq!(
+            (a.id, a.revision_id, a.text.as_str()),
+            (1, Some(3), "third")
+        );
         assert_eq!(a.timestamp.as_deref(), Some("2020-01-03T00:00:00Z"));
         let b = r.next().unwrap().unwrap();
         assert_eq!((b.id, b.revision_id, b.text.as_str()), (2, Some(4), "only"));

@@ -186,6 +186,8 @@ if ! skip kenning; then
   for t in $THREADS; do
     measure "kenning-xml-t$t" kenning xml "$t" "$LARGEST" "${XML[$LARGEST]}" "$RUNS" \
       'rm -rf "$SNAPROOT"; mkdir -p "$SNAPROOT"' -- "$KENNING" build --out "$SNAP" --dump "$xml" --threads "$t"
+    # The last run's phase times (its reading-and-extraction phase is compared on its own).
+    "$KENNING" stats "$SNAP" --json >"$RES/stats-xml-t$t.json" 2>/dev/null || true
   done
   "$KENNING" stats "$SNAP" --json >"$RES/stats-$LARGEST.json" 2>"$LOGS/stats-$LARGEST.err" || true
 fi

@@ -33,7 +33,37 @@ mod sink;
 mod swar;
 mod templates;
 
+use std::cell::RefCell;
+
 use kenning_model::Namespaces;
+
+/// Buffers the passes reuse from page to page on each thread: the
+/// pass-1 text and the tokens (saves two page-sized allocations per page).
+/// Nothing in them outlives a call to [`extract`].
+#[derive(Default)]
+struct Scratch {
+    clean: String,
+    tokens: Vec<scan::Token>,
+}
+
+impl Scratch {
+    /// Buffers larger than this many bytes are freed after the page that
+    /// needed them, so one huge page does not pin its memory on a thread.
+    const KEEP_BYTES: usize = 1 << 20;
+
+    fn trim(&mut self) {
+        if self.clean.capacity() > Self::KEEP_BYTES {
+            self.clean = String::new();
+        }
+        if self.tokens.capacity() * std::mem::size_of::<scan::Token>() > Self::KEEP_BYTES {
+            self.tokens = Vec::new();
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
 
 /// What [`extract`] reads out of one page's wikitext.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -88,9 +118,15 @@ pub fn extract(wikitext: &str, namespaces: &Namespaces) -> Extract {
         Some((target, end)) => (Some(target.to_owned()), &wikitext[end..]),
         None => (None, wikitext),
     };
-    let clean = preprocess::preprocess(body);
-    let tokens = scan::scan(&clean);
-    let emitted = emit::emit(&clean, &tokens, namespaces);
+    let emitted = SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        let Scratch { clean, tokens } = &mut *scratch;
+        preprocess::preprocess_into(body, clean);
+        scan::scan_into(clean, tokens);
+        let emitted = emit::emit(clean, tokens, namespaces);
+        scratch.trim();
+        emitted
+    });
     let text = emitted.text;
 
     let (lead_start, lead_end) = lead_range(&text, emitted.first_heading, &emitted.headings);

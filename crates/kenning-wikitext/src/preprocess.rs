@@ -132,10 +132,20 @@ enum CloseCache {
     },
 }
 
-/// Runs pass 1 over `src`.
+/// Pass 1 over `src`, as a new string.
+#[cfg(test)]
 pub(crate) fn preprocess(src: &str) -> String {
+    let mut out = String::new();
+    preprocess_into(src, &mut out);
+    out
+}
+
+/// Runs pass 1 over `src`, writing into `out` (emptied first; its
+/// allocation is reused from page to page).
+pub(crate) fn preprocess_into(src: &str, out: &mut String) {
     let bytes = src.as_bytes();
-    let mut out = String::with_capacity(src.len());
+    out.clear();
+    out.reserve(src.len());
     let mut cache = vec![CloseCache::Unknown; TAGS.len()];
     let mut copied = 0; // src[copied..i] is still to be copied
     let mut i = 0;
@@ -144,7 +154,7 @@ pub(crate) fn preprocess(src: &str) -> String {
         i += found;
         match bytes[i] {
             b'<' => {
-                if let Some(next) = handle_angle(src, i, &mut out, &mut copied, &mut cache) {
+                if let Some(next) = handle_angle(src, i, out, &mut copied, &mut cache) {
                     i = next;
                     copied = next;
                 } else {
@@ -164,7 +174,6 @@ pub(crate) fn preprocess(src: &str) -> String {
         }
     }
     out.push_str(&src[copied..]);
-    out
 }
 
 /// `__NOTOC__` and the like: `__`, 2 to 40 ASCII capitals, `__`.

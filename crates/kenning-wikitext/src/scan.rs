@@ -80,16 +80,27 @@ struct Scanner<'a> {
 }
 
 /// Tokenises `src` (the output of pass 1).
+#[cfg(test)]
 pub(crate) fn scan(src: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    scan_into(src, &mut tokens);
+    tokens
+}
+
+/// Tokenises `src` into `tokens` (emptied first; its allocation is reused
+/// from page to page).
+pub(crate) fn scan_into(src: &str, tokens: &mut Vec<Token>) {
+    tokens.clear();
+    tokens.reserve(src.len() / 16 + 4);
     let mut s = Scanner {
         src: src.as_bytes(),
-        tokens: Vec::with_capacity(src.len() / 16 + 4),
+        tokens: std::mem::take(tokens),
         stack: Vec::new(),
         open_count: [0; 4],
         heading_close: None,
     };
     s.run();
-    s.tokens
+    *tokens = s.tokens;
 }
 
 /// Bytes that may start markup; everything else is text.

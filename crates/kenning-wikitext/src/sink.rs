@@ -333,10 +333,10 @@ fn plain_span(s: &str) -> usize {
                 i += 8;
                 continue;
             }
-            // A space is a stop only when the next byte may be one: the
-            // byte above it in the word, or the first of the next word.
-            // Stops above the first may be false; a false one only sends
-            // its byte to the exact checks below.
+            // A space stops the span only when the byte after it (the
+            // next byte of this word, or the first of the next word) may
+            // stop it. Marks above the first may be false; a false one only
+            // sends its byte to the exact checks below.
             let spaces = swar::equal_exact(w, b' ');
             let next_byte_stops = match bytes.get(i + 8) {
                 Some(&b) if PLAIN_ASCII[usize::from(b)] => 0,

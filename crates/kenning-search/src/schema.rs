@@ -20,11 +20,11 @@ pub(crate) const FORMAT_VERSION: u32 = 2;
 pub(crate) const MANIFEST: &str = "kenning-search.json";
 
 /// File name of the snippet texts, beside tantivy's files: per document,
-/// at the offset in its [`Fields::text_at`], the summary's and the body's
-/// lengths (`u32` little-endian each) then their bytes, each cut to
-/// [`SNIPPET_TEXT_BYTES`]. Written in order, never merged: tantivy's
-/// document store, which merges rewrite whole, holds only titles, aliases
-/// and this offset.
+/// at the offset in its [`Fields::text_at`], one lz4-compressed record of
+/// its summary and body, each cut to [`SNIPPET_TEXT_BYTES`] (the record
+/// layout is in the `texts` module). Written in order, never merged:
+/// tantivy's document store, which merges rewrite whole, holds only titles,
+/// aliases and this offset.
 pub(crate) const TEXTS: &str = "kenning-texts.dat";
 
 /// Bytes of a summary, and of a body, kept for snippets (cut at a character

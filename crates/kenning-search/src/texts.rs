@@ -56,20 +56,21 @@ pub(crate) fn append(
     Ok((HEADER + packed_len) as u64)
 }
 
-/// One document's texts, read back.
+/// One document's texts, read back: the summary then the body, in one
+/// string, split at `summary_len` (a character boundary).
 #[derive(Debug, Default)]
 pub(crate) struct Texts {
-    bytes: Vec<u8>,
+    text: String,
     summary_len: usize,
 }
 
 impl Texts {
     pub(crate) fn summary(&self) -> &str {
-        std::str::from_utf8(&self.bytes[..self.summary_len]).unwrap_or_default()
+        &self.text[..self.summary_len]
     }
 
     pub(crate) fn body(&self) -> &str {
-        std::str::from_utf8(&self.bytes[self.summary_len..]).unwrap_or_default()
+        &self.text[self.summary_len..]
     }
 }
 
@@ -89,11 +90,11 @@ pub(crate) fn read(file: &[u8], at: u64) -> Texts {
         let packed = file.get(start..start.checked_add(packed_len)?)?;
         let mut bytes = vec![0; summary_len + body_len];
         let n = lz4_flex::decompress_into(packed, &mut bytes).ok()?;
-        let texts = Texts { bytes, summary_len };
-        let valid = n == texts.bytes.len()
-            && std::str::from_utf8(&texts.bytes[..summary_len]).is_ok()
-            && std::str::from_utf8(&texts.bytes[summary_len..]).is_ok();
-        valid.then_some(texts)
+        // Validated once, whole; both halves are UTF-8 exactly when the
+        // split falls on a character boundary too.
+        let text = String::from_utf8(bytes).ok()?;
+        let valid = n == text.len() && text.is_char_boundary(summary_len);
+        valid.then_some(Texts { text, summary_len })
     };
     record().unwrap_or_default()
 }

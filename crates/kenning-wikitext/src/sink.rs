@@ -321,28 +321,41 @@ impl Sink {
 /// character. Found eight bytes at a time across the spaces, so that a
 /// sentence is one scan, not one per word.
 fn plain_span(s: &str) -> usize {
+    plain_prefix::<true>(s)
+}
+
+/// Length of the leading run of characters that [`Sink::push`] writes
+/// unchanged when nothing is pending: no whitespace, control characters,
+/// `|` or brackets and apostrophes (which it may drop).
+fn plain_run(s: &str) -> usize {
+    plain_prefix::<false>(s)
+}
+
+/// [`plain_span`] when `SPACES`, else [`plain_run`]: one scan, the space
+/// rules compiled in or out.
+fn plain_prefix<const SPACES: bool>(s: &str) -> usize {
     let bytes = s.as_bytes();
-    if bytes.first() == Some(&b' ') {
+    if SPACES && bytes.first() == Some(&b' ') {
         return 0;
     }
     let mut i = 0;
     loop {
+        // Eight bytes at a time while they are plain ASCII: no loop exit
+        // to mispredict for every word.
         while let Some(w) = swar::word_at(bytes, i) {
-            let stops = not_plain_ascii(w);
-            if stops == 0 {
-                i += 8;
-                continue;
+            let mut stops = not_plain_ascii(w);
+            if SPACES && stops != 0 {
+                // A space stops the span only when the byte after it (the
+                // next byte of this word, or the first of the next word)
+                // may stop it. Marks above the first may be false; a false
+                // one only sends its byte to the exact checks below.
+                let spaces = swar::equal_exact(w, b' ');
+                let next_byte_stops = match bytes.get(i + 8) {
+                    Some(&b) if PLAIN_ASCII[usize::from(b)] => 0,
+                    _ => 1 << 63,
+                };
+                stops = (stops & !spaces) | (spaces & ((stops >> 8) | next_byte_stops));
             }
-            // A space stops the span only when the byte after it (the
-            // next byte of this word, or the first of the next word) may
-            // stop it. Marks above the first may be false; a false one only
-            // sends its byte to the exact checks below.
-            let spaces = swar::equal_exact(w, b' ');
-            let next_byte_stops = match bytes.get(i + 8) {
-                Some(&b) if PLAIN_ASCII[usize::from(b)] => 0,
-                _ => 1 << 63,
-            };
-            let stops = (stops & !spaces) | (spaces & ((stops >> 8) | next_byte_stops));
             if stops != 0 {
                 i += swar::first_mark(stops);
                 break;
@@ -357,39 +370,7 @@ fn plain_span(s: &str) -> usize {
         match bytes.get(i) {
             // A single space between two plain characters (the one before
             // is part of the span: nothing else is passed over).
-            Some(b' ') if i > 0 && plain_run(&s[i + 1..]) > 0 => i += 1,
-            Some(&b) if b >= 0x80 => match s[i..].chars().next() {
-                Some(c) if !c.is_whitespace() && !c.is_control() => i += c.len_utf8(),
-                _ => return i,
-            },
-            _ => return i,
-        }
-    }
-}
-
-/// Length of the leading run of characters that [`Sink::push`] writes
-/// unchanged when nothing is pending: no whitespace, control characters,
-/// `|` or brackets and apostrophes (which it may drop).
-fn plain_run(s: &str) -> usize {
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    loop {
-        // Eight bytes at a time while they are plain ASCII: no loop exit
-        // to mispredict for every word.
-        while let Some(w) = swar::word_at(bytes, i) {
-            let stops = not_plain_ascii(w);
-            if stops != 0 {
-                i += swar::first_mark(stops);
-                break;
-            }
-            i += 8;
-        }
-        while let Some(&b) = bytes.get(i)
-            && PLAIN_ASCII[usize::from(b)]
-        {
-            i += 1;
-        }
-        match bytes.get(i) {
+            Some(b' ') if SPACES && i > 0 && plain_run(&s[i + 1..]) > 0 => i += 1,
             Some(&b) if b >= 0x80 => match s[i..].chars().next() {
                 Some(c) if !c.is_whitespace() && !c.is_control() => i += c.len_utf8(),
                 _ => return i,

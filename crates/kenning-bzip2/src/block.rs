@@ -240,12 +240,23 @@ impl BlockDecoder {
 
     /// Inverts the transform of `column[..n]` in place.
     ///
-    /// The transform's inverse is a walk through a permutation of the
-    /// block's positions, one dependent load per byte, each a likely cache
-    /// miss once a block outgrows the L2 cache. A single walk waits on
-    /// memory most of the time, so the walk is cut at [`SEGMENTS`] marked
-    /// positions and [`LANES`] segments are walked at once; their loads
-    /// overlap. The segments are then joined in walk order.
+    /// The text is the walk of `n` steps, from row `orig`, through a
+    /// permutation of the block's positions: one dependent load per byte,
+    /// each a likely cache miss once a block outgrows the L2 cache. A
+    /// single walk waits on memory most of the time, so the walk is cut at
+    /// [`SEGMENTS`] marked positions and [`LANES`] segments are walked at
+    /// once; their loads overlap. The segments are then joined in walk
+    /// order.
+    ///
+    /// The permutation is one cycle unless the text is a word repeated
+    /// `k` times: its rotations are then equal in groups of `k`, and the
+    /// permutation is `k` cycles of the word's length. The walk goes round
+    /// the origin's cycle `k` times, as the reference decoder's does. So
+    /// the segments are joined only round the origin's cycle (those on
+    /// other cycles, at most `n` bytes in all, are dropped), and that
+    /// cycle's bytes are repeated up to `n`. Any column gives a
+    /// permutation, so any column decodes to `n` bytes, right or wrong;
+    /// the block CRC tells which.
     fn inverse_bwt(&mut self, n: usize, orig: usize) -> Result<(), &'static str> {
         let column = &mut self.column[..n];
         // Where each byte's rows start in the sorted first column.
@@ -348,31 +359,44 @@ impl BlockDecoder {
                 lane.0 = next_of(link);
             }
             if walked > n {
-                return Err("the transform is not a single cycle");
+                return Err(WALK_INCONSISTENT);
             }
         }
 
-        // Join: each segment ends where the next one starts.
+        // Join: each segment ends where the next one starts, and the
+        // segments from the origin's back to it are the origin's cycle.
+        // Every piece holds at least its first byte, so the loop ends.
         let mut seg = 0;
         let mut len = 0;
-        for k in 0..segs {
+        loop {
             let piece = &pieces[seg];
-            if len + piece.len() > n {
-                return Err("the transform is not a single cycle");
-            }
-            column[len..len + piece.len()].copy_from_slice(piece);
+            let Some(to) = column.get_mut(len..len + piece.len()) else {
+                return Err(WALK_INCONSISTENT);
+            };
+            to.copy_from_slice(piece);
             len += piece.len();
-            let end = self.ends[seg];
-            match starts.iter().position(|&s| s == end) {
-                Some(0) if k == segs - 1 => {}
-                Some(next) if next != 0 && k < segs - 1 => seg = next,
-                _ => return Err("the transform is not a single cycle"),
+            match starts.iter().position(|&s| s == self.ends[seg]) {
+                Some(0) => break,
+                Some(next) => seg = next,
+                None => return Err(WALK_INCONSISTENT),
             }
         }
-        if len != n {
-            return Err("the transform is not a single cycle");
-        }
+        // A cycle shorter than the block: the text is a word repeated (or,
+        // in crafted data, the start of one), and the walk of `n` steps
+        // goes round the cycle again and again.
+        repeat_prefix(column, len);
         Ok(())
+    }
+}
+
+/// Fills all of `data` with copies of `data[..period]`.
+fn repeat_prefix(data: &mut [u8], period: usize) {
+    // Doubling keeps `filled` a multiple of `period` until the last copy.
+    let mut filled = period;
+    while filled < data.len() {
+        let copy = filled.min(data.len() - filled);
+        data.copy_within(..copy, filled);
+        filled += copy;
     }
 }
 
@@ -408,6 +432,9 @@ const LANES: usize = 8;
 /// Set in the link of a position where a segment starts. Links use 28
 /// bits: a position (< 2^20) and a byte.
 const MARK: u32 = 1 << 31;
+/// The segments cover each position at most once and join into a cycle
+/// for any column; this error stands in for a panic should they not.
+const WALK_INCONSISTENT: &str = "the inverse transform's segments do not join up";
 
 #[inline]
 fn next_of(link: u32) -> usize {
@@ -495,6 +522,102 @@ mod tests {
         let mut want = vec![b'y'; 4 + usize::from(b'y')];
         want.push(1);
         assert_eq!(expand(b"yyyyy\x01"), want);
+    }
+
+    /// Inverts the transform of `column` with the decoder's walk.
+    fn inverse(decoder: &mut BlockDecoder, column: &[u8], orig: usize) -> Vec<u8> {
+        decoder.column = column.to_vec();
+        decoder.counts = [0; 256];
+        for &b in column {
+            decoder.counts[usize::from(b)] += 1;
+        }
+        decoder.inverse_bwt(column.len(), orig).unwrap();
+        decoder.column[..column.len()].to_vec()
+    }
+
+    /// The inverse transform as a plain walk of `column.len()` steps from
+    /// `orig`, whatever the permutation's cycles, with the rows' order
+    /// from a sort.
+    fn inverse_slow(column: &[u8], orig: usize) -> Vec<u8> {
+        let mut rows: Vec<usize> = (0..column.len()).collect();
+        rows.sort_by_key(|&i| (column[i], i));
+        let mut at = orig;
+        let mut out = Vec::with_capacity(column.len());
+        for _ in 0..column.len() {
+            at = rows[at];
+            out.push(column[at]);
+        }
+        out
+    }
+
+    /// The transform of `word` repeated `copies` times, and the row of
+    /// the text (one of `copies` equal rows: `extra` picks which). Its
+    /// rotations are `word`'s, each `copies` times over, so its last
+    /// column is `word`'s with each byte repeated.
+    fn transform_of_repeated(word: &[u8], copies: usize, extra: usize) -> (Vec<u8>, usize) {
+        let rotation = |r: usize| [&word[r..], &word[..r]].concat();
+        let mut rotations: Vec<usize> = (0..word.len()).collect();
+        rotations.sort_by_key(|&r| rotation(r));
+        let column = rotations
+            .iter()
+            .flat_map(|&r| std::iter::repeat_n(word[(r + word.len() - 1) % word.len()], copies))
+            .collect();
+        let row = rotations.iter().position(|&r| rotation(r) == word).unwrap();
+        (column, row * copies + extra % copies)
+    }
+
+    #[test]
+    fn a_repeated_word_inverts_to_itself() {
+        let mut decoder = BlockDecoder::new();
+        for word in [&b"a"[..], b"abc", b"aaaa\xfb", b"abab", b"banana"] {
+            let copies = 70_000usize.div_ceil(word.len());
+            for extra in [0, 1, copies - 1] {
+                let (column, orig) = transform_of_repeated(word, copies, extra);
+                let got = inverse(&mut decoder, &column, orig);
+                assert!(got == word.repeat(copies), "{word:?} x {copies}");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// A permutation of many cycles, as a word repeated gives: the
+        /// walk goes round the origin's cycle once per copy.
+        #[test]
+        fn repeated_words_invert_to_themselves(
+            word in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'b'), any::<u8>()], 1..=64),
+            more in 0usize..20_000,
+            extra in any::<usize>(),
+        ) {
+            let copies = (SEGMENTS * 1024).div_ceil(word.len()) + more;
+            let (column, orig) = transform_of_repeated(&word, copies, extra);
+            let got = inverse(&mut BlockDecoder::new(), &column, orig);
+            prop_assert!(got == word.repeat(copies));
+        }
+
+        /// Any column is a permutation of some cycles: the segmented walk
+        /// reads what a plain walk of the block's length reads.
+        #[test]
+        fn any_column_inverts_as_a_plain_walk_does(
+            seed in any::<u64>(),
+            alphabet in 1u64..=256,
+            len in 1usize..150_000,
+            orig in any::<prop::sample::Index>(),
+        ) {
+            let mut x = seed | 1;
+            let column: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    ((x >> 32) % alphabet) as u8
+                })
+                .collect();
+            let orig = orig.index(len);
+            let got = inverse(&mut BlockDecoder::new(), &column, orig);
+            prop_assert!(got == inverse_slow(&column, orig));
+        }
     }
 
     proptest! {

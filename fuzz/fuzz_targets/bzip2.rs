@@ -1,6 +1,10 @@
 //! The bzip2 decoder on arbitrary bytes: never panics, the windowed
 //! decoder (as `kenning-dump` drives it) agrees with the one-shot one, and
 //! single blocks decode (or fail cleanly) at any bit position.
+//!
+//! Seeds (small streams whose blocks are a word repeated, see
+//! `fuzz/make_bzip2_seeds.py`) are in `fuzz/seeds/bzip2`:
+//! `cargo +nightly fuzz run bzip2 fuzz/corpus/bzip2 fuzz/seeds/bzip2`.
 #![no_main]
 
 use kenning_bzip2::{Bz2BlockDecoder, Bz2Decoder, decode_all};

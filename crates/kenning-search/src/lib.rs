@@ -53,6 +53,7 @@
 
 mod analysis;
 mod error;
+mod read_only;
 mod schema;
 mod search;
 mod snippet;

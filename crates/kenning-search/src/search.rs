@@ -292,7 +292,13 @@ impl SearchIndex {
     /// Memory-maps the files; takes a few milliseconds whatever the size.
     pub fn open(dir: &Path) -> Result<Self, SearchError> {
         let manifest = Manifest::read(dir)?;
-        let index = Index::open_in_dir(dir).map_err(|e| SearchError::NotAnIndex {
+        let files = crate::read_only::ReadOnlyDirectory::open(dir).map_err(|e| {
+            SearchError::NotAnIndex {
+                path: dir.to_path_buf(),
+                reason: e.to_string(),
+            }
+        })?;
+        let index = Index::open(files).map_err(|e| SearchError::NotAnIndex {
             path: dir.to_path_buf(),
             reason: e.to_string(),
         })?;

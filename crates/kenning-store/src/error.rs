@@ -31,6 +31,26 @@ pub enum StoreError {
         /// The version this build reads.
         expected: u32,
     },
+    /// The folder given to write a snapshot into cannot hold one (it is a
+    /// file, or a folder of other things).
+    #[error("{path}: {message}")]
+    BadOutput {
+        /// The folder.
+        path: PathBuf,
+        /// What is wrong, and what to do.
+        message: String,
+    },
+    /// Another build is writing into the same folder.
+    #[error(
+        "{path}: another `kenning build` is writing into this folder (it holds {lock}); wait \
+         for it to finish, or build into another folder"
+    )]
+    BuildInProgress {
+        /// The folder.
+        path: PathBuf,
+        /// The lock file.
+        lock: String,
+    },
     /// A file of the snapshot is damaged (wrong size, bad manifest).
     #[error("{path}: damaged snapshot: {message}")]
     Corrupt {

@@ -1,4 +1,13 @@
 //! Writing a new generation beside the live one and swapping it in.
+//!
+//! One build at a time writes into a folder: [`Publisher::begin`] takes an
+//! exclusive lock on `DIR/.kenning-build.lock` and holds it until the
+//! generation is published or dropped. Published files are made readable
+//! by everyone (0644, folders 0755), whatever the library that wrote them
+//! chose, so that another user can serve a snapshot. Old generations are
+//! removed after a publish unless they are the live one, the one it
+//! replaced, or held by a reader ([`Snapshot`](crate::Snapshot) holds a
+//! shared lock on its generation's folder while it is open).
 
 use std::fs;
 use std::io::Write;
@@ -17,7 +26,12 @@ pub struct Publisher {
     name: String,
     dir: PathBuf,
     published: bool,
+    /// The build lock, held while the publisher lives.
+    _lock: fs::File,
 }
+
+/// The build lock's file in the snapshot folder.
+pub(crate) const BUILD_LOCK: &str = ".kenning-build.lock";
 
 impl Publisher {
     /// Starts a new generation under `root` (created if missing). Refuses a
@@ -26,9 +40,11 @@ impl Publisher {
     pub fn begin(root: &Path) -> Result<Self, StoreError> {
         if root.exists() {
             if !root.is_dir() {
-                return Err(StoreError::Corrupt {
+                return Err(StoreError::BadOutput {
                     path: root.to_owned(),
-                    message: "--out must be a folder (this is a file)".into(),
+                    message: "this is a file, not a folder: give --out a new or empty folder, \
+                              or one that holds a snapshot"
+                        .into(),
                 });
             }
             let has_current = root.join(CURRENT).is_file();
@@ -41,16 +57,34 @@ impl Publisher {
                     !(name.starts_with("gen-")
                         || name == CURRENT
                         || name.starts_with(".CURRENT")
+                        || name == BUILD_LOCK
                         || name == crate::files::LIVE_RECORDS)
                 });
             if foreign && !has_current {
-                return Err(StoreError::Corrupt {
+                return Err(StoreError::BadOutput {
                     path: root.to_owned(),
                     message: "the folder is not empty and holds no snapshot; choose an empty or new folder for --out".into(),
                 });
             }
         }
         fs::create_dir_all(root).map_err(|e| StoreError::io(root, e))?;
+        let lock_path = root.join(BUILD_LOCK);
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| StoreError::io(&lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::BuildInProgress {
+                    path: root.to_owned(),
+                    lock: lock_path.display().to_string(),
+                });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(StoreError::io(&lock_path, e)),
+        }
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
@@ -63,6 +97,7 @@ impl Publisher {
             name,
             dir,
             published: false,
+            _lock: lock,
         })
     }
 
@@ -75,6 +110,7 @@ impl Publisher {
     /// and removes generations older than the one it replaces (the one it
     /// replaces stays, for readers that opened it a moment ago).
     pub fn publish(mut self) -> Result<PathBuf, StoreError> {
+        make_readable(&self.dir)?;
         sync_dir(&self.dir)?;
         let previous = fs::read_to_string(self.root.join(CURRENT))
             .ok()
@@ -89,16 +125,39 @@ impl Publisher {
         fs::rename(&tmp, self.root.join(CURRENT)).map_err(|e| StoreError::io(&tmp, e))?;
         sync_dir(&self.root)?;
         self.published = true;
-        if let Ok(entries) = fs::read_dir(&self.root) {
-            for entry in entries.filter_map(Result::ok) {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let keep = name == self.name || Some(&name) == previous.as_ref();
-                if name.starts_with("gen-") && !keep {
-                    let _ = fs::remove_dir_all(entry.path());
-                }
+        self.remove_old_generations(previous.as_deref());
+        Ok(self.dir.clone())
+    }
+
+    /// Removes the generations that are neither live, nor the one just
+    /// replaced (`previous`), nor open in a reader. Best effort: what
+    /// cannot be removed now is tried again after the next build.
+    fn remove_old_generations(&self, previous: Option<&str>) {
+        // Read again: only builds change it, and this one holds the lock.
+        let current = fs::read_to_string(self.root.join(CURRENT))
+            .ok()
+            .map(|s| s.trim().to_owned());
+        let Ok(entries) = fs::read_dir(&self.root) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let keep = name == self.name
+                || Some(name.as_str()) == previous
+                || Some(&name) == current.as_ref();
+            if !name.starts_with("gen-") || keep {
+                continue;
+            }
+            let path = entry.path();
+            // A reader holds a shared lock on its generation's folder:
+            // take it exclusively, or leave the generation alone.
+            let Ok(folder) = fs::File::open(&path) else {
+                continue;
+            };
+            if folder.try_lock().is_ok() {
+                let _ = fs::remove_dir_all(&path);
             }
         }
-        Ok(self.dir.clone())
     }
 }
 
@@ -108,6 +167,34 @@ impl Drop for Publisher {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Makes every file under `dir` readable by everyone and every folder
+/// listable (0644 and 0755): tantivy writes some files 0600.
+fn make_readable(dir: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let entries = fs::read_dir(dir).map_err(|e| StoreError::io(dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| StoreError::io(dir, e))?;
+            let path = entry.path();
+            let kind = entry.file_type().map_err(|e| StoreError::io(&path, e))?;
+            let mode = if kind.is_dir() {
+                make_readable(&path)?;
+                0o755
+            } else {
+                0o644
+            };
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode))
+                .map_err(|e| StoreError::io(&path, e))?;
+        }
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o755))
+            .map_err(|e| StoreError::io(dir, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
@@ -140,6 +227,74 @@ mod tests {
         assert!(!failed.exists());
         assert_eq!(fs::read_to_string(out.join(CURRENT)).unwrap(), current);
         assert!(first.join("x").exists());
+    }
+
+    #[test]
+    fn one_build_at_a_time() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("snap");
+        let first = Publisher::begin(&out).unwrap();
+        let e = Publisher::begin(&out).unwrap_err();
+        assert!(matches!(e, StoreError::BuildInProgress { .. }), "{e}");
+        assert!(e.to_string().contains("another `kenning build`"), "{e}");
+        first.publish().unwrap();
+        // The lock went with the publisher.
+        Publisher::begin(&out).unwrap().publish().unwrap();
+    }
+
+    #[test]
+    fn clean_up_spares_generations_in_use() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("snap");
+        let publish = || {
+            let p = Publisher::begin(&out).unwrap();
+            fs::write(p.dir().join("x"), "1").unwrap();
+            p.publish().unwrap()
+        };
+        let first = publish();
+        // A reader holds the first generation, as `Snapshot` does.
+        let reader = fs::File::open(&first).unwrap();
+        reader.lock_shared().unwrap();
+        let second = publish();
+        let third = publish();
+        assert!(first.exists(), "a generation in use was removed");
+        assert!(second.exists() && third.exists());
+        drop(reader);
+        let fourth = publish();
+        assert!(!first.exists() && !second.exists());
+        assert!(third.exists() && fourth.exists());
+    }
+
+    #[test]
+    fn a_file_is_not_an_output_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("notes.txt");
+        fs::write(&file, "precious").unwrap();
+        let e = Publisher::begin(&file).unwrap_err();
+        assert!(matches!(e, StoreError::BadOutput { .. }), "{e}");
+        assert!(!e.to_string().contains("damaged"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn published_files_are_readable_by_everyone() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("snap");
+        let p = Publisher::begin(&out).unwrap();
+        fs::create_dir(p.dir().join("search")).unwrap();
+        fs::write(p.dir().join("search/meta.json"), "{}").unwrap();
+        fs::set_permissions(
+            p.dir().join("search/meta.json"),
+            fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+        fs::set_permissions(p.dir().join("search"), fs::Permissions::from_mode(0o700)).unwrap();
+        let dir = p.publish().unwrap();
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir.join("search/meta.json")), 0o644);
+        assert_eq!(mode(&dir.join("search")), 0o755);
+        assert_eq!(mode(&dir), 0o755);
     }
 
     #[test]

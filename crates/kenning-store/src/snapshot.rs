@@ -218,6 +218,18 @@ pub struct Snapshot {
     related: Adjacency,
     related_scores: U32Column,
     mentions: Mapped,
+    /// The generation's folder, with a shared lock on it while this is
+    /// open, so that a build's clean-up leaves it alone (`None` where the
+    /// system has no such locks).
+    _hold: Option<std::fs::File>,
+}
+
+/// Takes a shared lock on a generation's folder, telling builds it is in
+/// use. Best effort: a system without folder locks serves all the same.
+fn hold_generation(generation: &Path) -> Option<std::fs::File> {
+    let folder = std::fs::File::open(generation).ok()?;
+    folder.lock_shared().ok()?;
+    Some(folder)
 }
 
 /// Compressed-sparse-row adjacency: row `i` is `values[off[i]..off[i+1]]`.
@@ -267,6 +279,7 @@ impl Snapshot {
     /// Opens one generation folder directly, published or not (the build
     /// reads back what it wrote before publishing it).
     pub fn open_generation(generation: &Path) -> Result<Snapshot, StoreError> {
+        let hold = hold_generation(generation);
         let generation = generation.to_owned();
         let meta_path = generation.join(files::META);
         let meta_text =
@@ -307,6 +320,7 @@ impl Snapshot {
             ids,
             meta,
             dir: generation,
+            _hold: hold,
         };
         let consistent = [
             snapshot.titles.len(),

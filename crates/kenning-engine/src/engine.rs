@@ -6,7 +6,8 @@ use kenning_store::{ConceptIdx, ConceptView, Snapshot};
 use serde::Serialize;
 
 use crate::EngineError;
-use crate::records::{ConceptRecords, RecordPage, RecordWrite, Records};
+use crate::live_store::LiveStoreHealth;
+use crate::records::{ConceptRecords, LiveAccess, RecordPage, RecordWrite, Records};
 use crate::timeline::{TimelineEntry, timeline};
 
 /// A concept as its page shows it.
@@ -167,14 +168,24 @@ impl Engine {
     /// written through the API (`dir/live-records.redb`) are shown when
     /// no server has that store open; see [`Engine::note`].
     pub fn open(dir: &Path) -> Result<Engine, EngineError> {
-        Engine::open_with(dir, false)
+        Engine::open_with(dir, LiveAccess::Peek)
     }
 
     /// Opens the live snapshot of `dir` and its live records store (created
     /// if absent) for writing records with [`Engine::put_record`] and
     /// [`Engine::delete_record`]. One process at a time may do this.
     pub fn open_writable(dir: &Path) -> Result<Engine, EngineError> {
-        Engine::open_with(dir, true)
+        Engine::open_with(dir, LiveAccess::Hold)
+    }
+
+    /// Opens `dir` for a server: as [`Engine::open_writable`], so that the
+    /// live records it shows can never go stale behind another process's
+    /// writes (a second server on the same folder is refused with an error
+    /// saying so); but a folder this process cannot write (a read-only
+    /// mount) is served with writes off, showing the live records as they
+    /// are at opening, and [`Engine::note`] says so.
+    pub fn open_for_serving(dir: &Path) -> Result<Engine, EngineError> {
+        Engine::open_with(dir, LiveAccess::HoldIfWritable)
     }
 
     /// Something a user should know about what this engine shows (the live
@@ -183,7 +194,7 @@ impl Engine {
         self.records.note.as_deref()
     }
 
-    fn open_with(dir: &Path, writable: bool) -> Result<Engine, EngineError> {
+    fn open_with(dir: &Path, access: LiveAccess) -> Result<Engine, EngineError> {
         let snapshot = Snapshot::open(dir)?;
         let max_in_degree = snapshot.meta().stats.max_in_degree;
         let search_dir = snapshot.generation_dir().join(kenning_store::files::SEARCH);
@@ -195,7 +206,7 @@ impl Engine {
         } else {
             None
         };
-        let records = Records::load(&snapshot, dir, writable)?;
+        let records = Records::load(&snapshot, dir, access)?;
         Ok(Engine {
             snapshot,
             search,
@@ -270,8 +281,19 @@ impl Engine {
     /// one with its type and id, and detects its text's concepts. Its page
     /// shows it at once; search, related records and concept pages within
     /// a moment (a background refresh, well under a second).
-    pub fn put_record(&self, record: kenning_records::Record) -> Result<RecordWrite, EngineError> {
+    ///
+    /// The page answered is the record as written (built under the write
+    /// lock, so a concurrent write cannot come between).
+    pub fn put_record(
+        &self,
+        record: kenning_records::Record,
+    ) -> Result<(RecordWrite, RecordPage), EngineError> {
         self.records.put(&self.snapshot, record)
+    }
+
+    /// The state of the live records store (for `/healthz`).
+    pub fn live_store_health(&self) -> LiveStoreHealth {
+        self.records.health()
     }
 
     /// Deletes record `kind`/`id` durably. Whether it existed.

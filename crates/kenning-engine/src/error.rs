@@ -11,6 +11,13 @@ pub enum EngineError {
     /// or written.
     #[error("records: {0}")]
     Records(String),
+    /// The live records store could not be opened, read or written.
+    #[error(transparent)]
+    LiveStore(kenning_records::RecordsError),
+    /// The live records store is out of disk space (or quota): nothing was
+    /// written; writes succeed again once space is freed.
+    #[error("out of disk space: {0}")]
+    DiskFull(#[source] kenning_records::RecordsError),
     /// A record given to a write is not valid (the message names the field).
     #[error("{0}")]
     InvalidRecord(String),

@@ -19,6 +19,7 @@
 
 mod engine;
 mod error;
+mod live_store;
 mod records;
 mod search;
 mod timeline;
@@ -29,6 +30,7 @@ pub use engine::{
     StatsPage, SummaryLink,
 };
 pub use error::EngineError;
+pub use live_store::LiveStoreHealth;
 pub use records::{
     ConceptRecords, RecordAnnotation, RecordConceptScore, RecordPage, RecordRef, RecordRelation,
     RecordWrite,

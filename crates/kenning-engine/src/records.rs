@@ -32,6 +32,7 @@ use serde::Serialize;
 
 use crate::EngineError;
 use crate::engine::LinkedConcept;
+use crate::live_store::{LiveStore, LiveStoreHealth};
 use crate::wikify::SnapshotGraph;
 
 /// Entries in each list of a page (related records per type, a concept's
@@ -222,8 +223,27 @@ pub(crate) struct Derived {
 struct Inner {
     state: RwLock<State>,
     derived: RwLock<Arc<Derived>>,
-    /// Serialises writes: store order = state order.
-    write: Mutex<Option<RecordStore>>,
+    /// Serialises writes: store order = state order. `None` when this
+    /// engine does not write.
+    write: Mutex<Option<LiveStore>>,
+    /// The live store's state after the last write, readable without
+    /// waiting for a write in progress.
+    health: Mutex<LiveStoreHealth>,
+}
+
+/// How an engine uses the live records store (`DIR/live-records.redb`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LiveAccess {
+    /// Read it at opening if it exists and no other process has it open;
+    /// otherwise say so in a note (one-shot commands).
+    Peek,
+    /// Keep it open (created if absent) for the engine's life, for
+    /// writes; fail if another process has it open.
+    Hold,
+    /// As [`LiveAccess::Hold`], except that a folder that cannot be
+    /// written (a read-only mount, another user's files) is served as
+    /// [`LiveAccess::Peek`] would, with writes off and a note (servers).
+    HoldIfWritable,
 }
 
 /// The records of one snapshot, with the live store over them.
@@ -241,13 +261,13 @@ fn store_error(e: kenning_records::RecordsError) -> EngineError {
 
 impl Records {
     /// Loads the snapshot's records and lays the live store of `dir` over
-    /// them. With `writable`, keeps the store open for writes (creating it)
+    /// them. With [`LiveAccess::Hold`], keeps the store open for writes (creating it)
     /// and starts the background refresh; otherwise reads the store if it
     /// exists and no one else has it open.
     pub(crate) fn load(
         snapshot: &Snapshot,
         dir: &Path,
-        writable: bool,
+        access: LiveAccess,
     ) -> Result<Records, EngineError> {
         let mut state = State::default();
         let generation = snapshot.generation_dir();
@@ -279,19 +299,25 @@ impl Records {
 
         let store_path = dir.join(files::LIVE_RECORDS);
         let mut note = None;
-        let store = if writable || store_path.is_file() {
+        let mut writable = access != LiveAccess::Peek;
+        let store = if writable {
             match RecordStore::open(&store_path) {
                 Ok(store) => Some(store),
-                Err(e) if !writable => {
+                Err(e)
+                    if access == LiveAccess::HoldIfWritable
+                        && !e.is_store_in_use()
+                        && e.is_permission_problem() =>
+                {
+                    writable = false;
                     note = Some(format!(
-                        "records written through the API are not shown: {e} (is `kenning serve` running on this folder?)"
+                        "record writes are off: the live records store cannot be written ({e})"
                     ));
-                    None
+                    peek(&store_path, &mut note)
                 }
-                Err(e) => return Err(store_error(e)),
+                Err(e) => return Err(EngineError::LiveStore(e)),
             }
         } else {
-            None
+            peek(&store_path, &mut note)
         };
         if let Some(store) = &store {
             let live: Vec<Record> = store
@@ -338,10 +364,22 @@ impl Records {
             state.reinherit(&neighbours);
         }
         let derived = Arc::new(derive(derive_input(&state))?);
+        let health = LiveStoreHealth {
+            state: match (writable, store.is_some()) {
+                (true, _) => "ok",
+                (false, true) => "read_only",
+                (false, false) => "none",
+            },
+            error: None,
+        };
         let inner = Arc::new(Inner {
+            health: Mutex::new(health),
             state: RwLock::new(state),
             derived: RwLock::new(derived),
-            write: Mutex::new(if writable { store } else { None }),
+            write: Mutex::new(match store {
+                Some(store) if writable => Some(LiveStore::new(&store_path, store)),
+                _ => None,
+            }),
         });
         let refresh = if writable {
             let (tx, rx) = channel();
@@ -359,6 +397,22 @@ impl Records {
             refresh,
             note,
         })
+    }
+
+    /// The state of the live records store.
+    pub(crate) fn health(&self) -> LiveStoreHealth {
+        self.inner.health.lock().expect("records lock").clone()
+    }
+
+    /// Runs a write against the live store and notes the store's state.
+    fn store_write<T>(
+        &self,
+        live: &mut LiveStore,
+        op: impl FnOnce(&RecordStore) -> Result<T, kenning_records::RecordsError>,
+    ) -> Result<T, EngineError> {
+        let result = live.write(op);
+        *self.inner.health.lock().expect("records lock") = live.health();
+        result
     }
 
     /// Whether writes are possible.
@@ -551,21 +605,24 @@ impl Records {
         self.derived()
     }
 
-    /// Stores `record` (durable when this returns), then shows it.
+    /// Stores `record` (durable when this returns), then shows it: the
+    /// page answered is the record as written, built before any other
+    /// write can change it.
     pub(crate) fn put(
         &self,
         snapshot: &Snapshot,
         record: Record,
-    ) -> Result<RecordWrite, EngineError> {
+    ) -> Result<(RecordWrite, RecordPage), EngineError> {
         record
             .check("request body")
             .map_err(|e| EngineError::InvalidRecord(e.to_string()))?;
         let linked = link_text(snapshot, &record.text);
-        let guard = self.inner.write.lock().expect("records lock");
-        let Some(store) = guard.as_ref() else {
+        let (kind, id) = (record.kind.clone(), record.id.clone());
+        let mut guard = self.inner.write.lock().expect("records lock");
+        let Some(live) = guard.as_mut() else {
             return Err(EngineError::ReadOnly);
         };
-        store.put(&record).map_err(store_error)?;
+        self.store_write(live, |store| store.put(&record))?;
         let outcome = {
             let mut state = self.inner.state.write().expect("records lock");
             let existed = state
@@ -577,10 +634,6 @@ impl Records {
             if state.entries[at as usize].linked.concepts.is_empty() {
                 state.inherit(at);
             }
-            let (kind, id) = {
-                let r = &state.entries[at as usize].record;
-                (r.kind.clone(), r.id.clone())
-            };
             let neighbours = state.neighbours(&kind, &id);
             state.reinherit(&neighbours);
             state.version += 1;
@@ -590,16 +643,22 @@ impl Records {
                 RecordWrite::Created
             }
         };
+        // Still under the write lock: no other write can come between.
+        let page = self.page(snapshot, &kind, &id).ok_or_else(|| {
+            EngineError::Records(format!(
+                "record {kind}/{id} was written but is not in memory"
+            ))
+        })?;
         drop(guard);
         self.changed();
-        Ok(outcome)
+        Ok((outcome, page))
     }
 
     /// Deletes record `kind`/`id` (durable when this returns). Whether it
     /// existed.
     pub(crate) fn delete(&self, kind: &str, id: &str) -> Result<bool, EngineError> {
-        let guard = self.inner.write.lock().expect("records lock");
-        let Some(store) = guard.as_ref() else {
+        let mut guard = self.inner.write.lock().expect("records lock");
+        let Some(live) = guard.as_mut() else {
             return Err(EngineError::ReadOnly);
         };
         let exists = {
@@ -612,7 +671,7 @@ impl Records {
         if !exists {
             return Ok(false);
         }
-        store.delete(kind, id).map_err(store_error)?;
+        self.store_write(live, |store| store.delete(kind, id))?;
         {
             let mut state = self.inner.state.write().expect("records lock");
             let neighbours = state.neighbours(kind, id);
@@ -918,5 +977,22 @@ impl<'a> CharCounter<'a> {
         self.chars += self.text[self.byte..byte].chars().count();
         self.byte = byte;
         self.chars
+    }
+}
+
+/// Reads the live store at `path` if it exists and no other process has
+/// it open; otherwise says why in `note` and shows none.
+fn peek(path: &Path, note: &mut Option<String>) -> Option<RecordStore> {
+    if !path.is_file() {
+        return None;
+    }
+    match RecordStore::open_read_only(path) {
+        Ok(store) => Some(store),
+        Err(e) => {
+            *note = Some(format!(
+                "records written through the API are not shown: {e} (is `kenning serve` running on this folder?)"
+            ));
+            None
+        }
     }
 }

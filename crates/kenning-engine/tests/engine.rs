@@ -149,10 +149,10 @@ fn live_writes_are_durable_visible_and_survive_a_rebuild() {
             "Why Merrowby Lighthouse and the Merrowby Lantern Festival share a history.",
         );
         assert_eq!(
-            engine.put_record(new.clone()).unwrap(),
+            engine.put_record(new.clone()).unwrap().0,
             RecordWrite::Created
         );
-        assert_eq!(engine.put_record(new).unwrap(), RecordWrite::Replaced);
+        assert_eq!(engine.put_record(new).unwrap().0, RecordWrite::Replaced);
         // The page shows it at once, with its concepts and its teacher.
         let page = engine.record("course", "NEW-1").unwrap();
         assert!(page.live);

@@ -82,6 +82,16 @@ pub enum RecordsError {
         /// Line of the first occurrence.
         first_line: u64,
     },
+    /// The records store is open in another process (redb lets one
+    /// process at a time open a store).
+    #[error(
+        "{path}: records store: open in another process (is another `kenning serve` serving \
+         this folder? One server at a time may serve a folder: stop the other one first)"
+    )]
+    StoreInUse {
+        /// The store's file.
+        path: String,
+    },
     /// The records store could not be opened, read or written.
     #[error("{path}: records store: {message}")]
     Store {
@@ -92,6 +102,85 @@ pub enum RecordsError {
         /// The underlying error, when there is one.
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
+}
+
+impl RecordsError {
+    /// Whether this is a store error caused by a full disk (or an
+    /// exhausted quota): nothing was written, and writing can succeed
+    /// again once space is freed.
+    pub fn is_disk_full(&self) -> bool {
+        self.io_error().is_some_and(|e| {
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            )
+        })
+    }
+
+    /// Whether the store is open in another process.
+    pub fn is_store_in_use(&self) -> bool {
+        matches!(self, RecordsError::StoreInUse { .. })
+    }
+
+    /// Whether the store could not be created or written because of where
+    /// it is: a read-only file system, or files this user may not write.
+    pub fn is_permission_problem(&self) -> bool {
+        self.io_error().is_some_and(|e| {
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            )
+        })
+    }
+
+    /// Whether this is the store's own error (opening, reading, writing,
+    /// committing), as opposed to a record that is not valid.
+    pub fn is_store_failure(&self) -> bool {
+        matches!(
+            self,
+            RecordsError::Store { .. } | RecordsError::StoreInUse { .. }
+        )
+    }
+
+    /// The operating system's error under a store error, when there is one.
+    fn io_error(&self) -> Option<&std::io::Error> {
+        let RecordsError::Store {
+            source: Some(source),
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let source: &(dyn std::error::Error + 'static) = source.as_ref();
+        // redb's errors do not expose their sources: look inside by type.
+        let storage = if let Some(e) = source.downcast_ref::<redb::CommitError>() {
+            match e {
+                redb::CommitError::Storage(s) => Some(s),
+                _ => None,
+            }
+        } else if let Some(e) = source.downcast_ref::<redb::TransactionError>() {
+            match e {
+                redb::TransactionError::Storage(s) => Some(s),
+                _ => None,
+            }
+        } else if let Some(e) = source.downcast_ref::<redb::TableError>() {
+            match e {
+                redb::TableError::Storage(s) => Some(s),
+                _ => None,
+            }
+        } else if let Some(e) = source.downcast_ref::<redb::DatabaseError>() {
+            match e {
+                redb::DatabaseError::Storage(s) => Some(s),
+                _ => None,
+            }
+        } else {
+            source.downcast_ref::<redb::StorageError>()
+        };
+        match storage {
+            Some(redb::StorageError::Io(io)) => Some(io),
+            _ => source.downcast_ref::<std::io::Error>(),
+        }
+    }
 }
 
 /// `file:line: `, `file: ` when there is no line, nothing when there is no file.

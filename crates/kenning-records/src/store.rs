@@ -32,8 +32,23 @@ type Key = (&'static str, &'static str);
 /// never block writers; writes are serialised. Only one process may open
 /// the file at a time. `Send + Sync`: share it behind an `Arc`.
 pub struct RecordStore {
-    db: Database,
+    db: Db,
     path: String,
+}
+
+/// The database, open for writes or only for reads.
+enum Db {
+    Writable(Database),
+    ReadOnly(redb::ReadOnlyDatabase),
+}
+
+impl Db {
+    fn begin_read(&self) -> Result<redb::ReadTransaction, redb::TransactionError> {
+        match self {
+            Db::Writable(db) => db.begin_read(),
+            Db::ReadOnly(db) => db.begin_read(),
+        }
+    }
 }
 
 impl std::fmt::Debug for RecordStore {
@@ -51,9 +66,45 @@ impl RecordStore {
     pub fn open(path: impl AsRef<Path>) -> Result<RecordStore, RecordsError> {
         let path_buf: PathBuf = path.as_ref().to_owned();
         let path = path_buf.display().to_string();
-        let db = Database::create(&path_buf).map_err(|e| store_error(&path, "cannot open", e))?;
-        let store = RecordStore { db, path };
+        let db = Database::create(&path_buf).map_err(|e| open_error(&path, e))?;
+        let store = RecordStore {
+            db: Db::Writable(db),
+            path,
+        };
         store.check_format()?;
+        Ok(store)
+    }
+
+    /// Opens an existing store at `path` for reading only, changing
+    /// nothing in it (so a read-only folder will do). Writes through it
+    /// fail. A store that needs recovery from a crash is refused: open it
+    /// with [`RecordStore::open`] once.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<RecordStore, RecordsError> {
+        let path_buf: PathBuf = path.as_ref().to_owned();
+        let path = path_buf.display().to_string();
+        let db = redb::ReadOnlyDatabase::open(&path_buf).map_err(|e| open_error(&path, e))?;
+        let store = RecordStore {
+            db: Db::ReadOnly(db),
+            path,
+        };
+        let found = store
+            .db
+            .begin_read()
+            .map_err(|e| store.error("cannot start a read", e))?
+            .open_table(META)
+            .map_err(|e| store.error("cannot open the meta table", e))?
+            .get("format_version")
+            .map_err(|e| store.error("cannot read the format version", e))?
+            .map(|v| v.value());
+        if found != Some(STORE_FORMAT_VERSION) {
+            return Err(RecordsError::Store {
+                path: store.path.clone(),
+                message: format!(
+                    "format version {found:?}, this kenning reads {STORE_FORMAT_VERSION}"
+                ),
+                source: None,
+            });
+        }
         Ok(store)
     }
 
@@ -232,8 +283,14 @@ impl RecordStore {
     }
 
     fn write(&self) -> Result<redb::WriteTransaction, RecordsError> {
-        let mut txn = self
-            .db
+        let Db::Writable(db) = &self.db else {
+            return Err(RecordsError::Store {
+                path: self.path.clone(),
+                message: "opened for reading only".into(),
+                source: None,
+            });
+        };
+        let mut txn = db
             .begin_write()
             .map_err(|e| self.error("cannot start a write", e))?;
         txn.set_durability(Durability::Immediate)
@@ -251,6 +308,16 @@ impl RecordStore {
 
     fn error(&self, what: &str, e: impl std::error::Error + Send + Sync + 'static) -> RecordsError {
         store_error(&self.path, what, e)
+    }
+}
+
+/// Why a store could not be opened: in use by another process, or else.
+fn open_error(path: &str, e: redb::DatabaseError) -> RecordsError {
+    match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => RecordsError::StoreInUse {
+            path: path.to_owned(),
+        },
+        e => store_error(path, "cannot open", e),
     }
 }
 

@@ -12,9 +12,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = PathBuf::from(args.next().ok_or("usage: serve DIR [ADDR] [INSTITUTION]")?);
     let addr: SocketAddr = args.next().as_deref().unwrap_or("127.0.0.1:8080").parse()?;
     let config = kenning_server::ServerConfig {
-        api_token: None,
         institution: args.next(),
         notice: None,
+        ..Default::default()
     };
     let started = Instant::now();
     let engine = Arc::new(kenning_engine::Engine::open(&dir)?);

@@ -87,16 +87,25 @@ pub(crate) struct Health {
     /// Seconds since the Unix epoch, now.
     time: u64,
     stats: StatsPage,
+    /// The live records store: `ok`, `failing` (with the last write's
+    /// error), `read_only` or `none`.
+    live_records: kenning_engine::LiveStoreHealth,
 }
 
 /// `GET /healthz`: the engine answers, and what it serves.
 pub(crate) async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let stats = state.answer(|engine| engine.stats());
+    let (stats, live_records) = state.answer(|engine| (engine.stats(), engine.live_store_health()));
     let time = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     Ok(Json(Health {
-        status: "ok",
+        // The snapshot always answers; a failing store makes writes fail.
+        status: if live_records.state == "failing" {
+            "degraded"
+        } else {
+            "ok"
+        },
+        live_records,
         version: env!("CARGO_PKG_VERSION"),
         time,
         stats,

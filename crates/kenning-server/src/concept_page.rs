@@ -462,9 +462,9 @@ mod tests {
             records: Vec::new(),
         };
         let config = ServerConfig {
-            api_token: None,
             institution: Some(evil.to_owned()),
             notice: None,
+            ..Default::default()
         };
         let html = render(&concept, &config)
             .replace("<script src=\"/static/search.js\" defer></script>", "");

@@ -29,9 +29,19 @@ pub(crate) enum HttpError {
     /// The request (its body, or the text in it) is larger than the
     /// server accepts; the message says the limit.
     PayloadTooLarge(String),
+    /// The request target (path and query) is longer than the server
+    /// accepts.
+    UriTooLong(String),
+    /// The request's headers are larger, or more, than the server accepts.
+    HeadersTooLarge(String),
     /// The snapshot cannot answer this kind of question (for example, it
     /// has no mention dictionary); the message says what to do.
     Unavailable(String),
+    /// The server is at its bound on requests of this kind; answered with
+    /// `Retry-After`.
+    Busy(String),
+    /// The live records store is out of disk space: nothing was written.
+    InsufficientStorage(String),
     /// The engine failed; the message is for the log, not for the client.
     Internal(String),
 }
@@ -45,7 +55,10 @@ impl HttpError {
             HttpError::Forbidden(_) => StatusCode::FORBIDDEN,
             HttpError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             HttpError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            HttpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            HttpError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            HttpError::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            HttpError::Unavailable(_) | HttpError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            HttpError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -59,7 +72,11 @@ impl HttpError {
             HttpError::Forbidden(_) => "forbidden",
             HttpError::MethodNotAllowed => "method_not_allowed",
             HttpError::PayloadTooLarge(_) => "payload_too_large",
+            HttpError::UriTooLong(_) => "uri_too_long",
+            HttpError::HeadersTooLarge(_) => "headers_too_large",
             HttpError::Unavailable(_) => "unavailable",
+            HttpError::Busy(_) => "busy",
+            HttpError::InsufficientStorage(_) => "insufficient_storage",
             HttpError::Internal(_) => "internal",
         }
     }
@@ -72,7 +89,11 @@ impl HttpError {
             | HttpError::Unauthorized(m)
             | HttpError::Forbidden(m)
             | HttpError::PayloadTooLarge(m)
-            | HttpError::Unavailable(m) => m.clone(),
+            | HttpError::UriTooLong(m)
+            | HttpError::HeadersTooLarge(m)
+            | HttpError::Unavailable(m)
+            | HttpError::Busy(m)
+            | HttpError::InsufficientStorage(m) => m.clone(),
             HttpError::MethodNotAllowed => "this method is not allowed here".to_owned(),
             HttpError::Internal(_) => "the server could not answer this request".to_owned(),
         }
@@ -91,14 +112,22 @@ impl HttpError {
             HttpError::Forbidden(_) => "Not allowed",
             HttpError::MethodNotAllowed => "Method not allowed",
             HttpError::PayloadTooLarge(_) => "Request too large",
+            HttpError::UriTooLong(_) => "Address too long",
+            HttpError::HeadersTooLarge(_) => "Headers too large",
             HttpError::Unavailable(_) => "Not available",
+            HttpError::Busy(_) => "Busy",
+            HttpError::InsufficientStorage(_) => "Out of disk space",
             HttpError::Internal(_) => "Something went wrong",
         }
     }
 
     fn log(&self) {
-        if let HttpError::Internal(detail) = self {
-            eprintln!("kenning-server: internal error: {detail}");
+        match self {
+            HttpError::Internal(detail) => eprintln!("kenning-server: internal error: {detail}"),
+            HttpError::InsufficientStorage(detail) => {
+                eprintln!("kenning-server: record write refused: {detail}");
+            }
+            _ => {}
         }
     }
 

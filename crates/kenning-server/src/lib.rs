@@ -1,13 +1,15 @@
 //! The HTTP layer of kenning: HTML pages for people, a JSON API for
 //! programs, both over one shared [`Engine`].
 //!
-//! This crate owns the routes (the contract in `DESIGN.md`), how answers
-//! are rendered (hand-written HTML with one escaping function, JSON through
-//! serde), the OpenAPI document that describes the JSON, request limits,
-//! security headers, and request metrics. It deliberately computes
-//! nothing about concepts: every question goes to the engine, on the
-//! blocking thread pool (`spawn_blocking`), so the async workers never wait
-//! on memory-mapped pages.
+//! This crate owns the routes, how answers are rendered (hand-written
+//! HTML with one escaping function, JSON through serde), the OpenAPI
+//! document that describes the JSON, connections (how many, how slow:
+//! [`ConnectionLimits`]), request limits, security headers, and request
+//! metrics. It deliberately computes nothing about concepts: every
+//! question goes to the engine. Reads whose cost the request's limits
+//! bound are answered on the serving thread; heavy work (wikify of a
+//! posted text, record writes, which wait on fsync) goes to the blocking
+//! thread pool, at most [`ServerConfig::max_heavy_requests`] at once.
 //!
 //! | route | answer |
 //! |---|---|
@@ -42,10 +44,16 @@
 //! request bodies of at most 1 MiB (413), except on the wikify routes:
 //! bodies of at most 4 MiB there (a text grows when JSON-escaped or
 //! form-encoded) holding a text of at most 1 MiB (413 with a message saying
-//! to split it).
+//! to split it). Request targets over [`MAX_URI_BYTES`] get a 414 and
+//! heads over [`MAX_HEADER_BYTES`] or [`MAX_HEADERS`] a 431, with the
+//! same error bodies; heavy requests past the bound get a 503 with
+//! `Retry-After`; a write that finds the disk full gets a 507
+//! (`insufficient_storage`), and `/healthz` reports the live records
+//! store's state (`live_records`).
 
 mod api;
 mod concept_page;
+mod connections;
 mod error;
 mod html;
 mod metrics;
@@ -62,12 +70,14 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{HeaderValue, Uri, header};
+use axum::http::{HeaderValue, Method, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{MethodRouter, get, post};
 use kenning_engine::Engine;
+use tokio::sync::Semaphore;
 
+pub use crate::connections::ConnectionLimits;
 use crate::error::HttpError;
 use crate::metrics::Metrics;
 
@@ -82,6 +92,30 @@ pub const MAX_WIKIFY_BODY_BYTES: usize = 4 << 20;
 
 /// The routes that take a text to wikify (and the larger body limit).
 const WIKIFY_ROUTES: [&str; 2] = ["/api/v1/wikify", "/wikify"];
+
+/// Where records are written (`PUT`/`DELETE` below it).
+const RECORD_WRITES: &str = "/api/v1/records/";
+
+/// Longest request target (path and query) answered, in bytes; longer
+/// ones get a 414. (hyper refuses targets over 65,534 bytes itself, with
+/// an empty 414.)
+pub const MAX_URI_BYTES: usize = 8 << 10;
+
+/// Largest request head answered (names and values of all headers), in
+/// bytes; larger ones get a 431. hyper's own buffer is larger, so every
+/// head up to it gets the JSON or HTML error.
+pub const MAX_HEADER_BYTES: usize = 32 << 10;
+
+/// Most headers in a request; more get a 431. hyper parses up to
+/// [`HYPER_MAX_HEADERS`], so the refusal is ours, with a body.
+pub const MAX_HEADERS: usize = 100;
+
+/// Headers hyper parses before it refuses a request itself (empty 431).
+const HYPER_MAX_HEADERS: usize = 256;
+
+/// How long a client is asked to wait before retrying when the server is
+/// at its bound on heavy requests (the `Retry-After` header, in seconds).
+const RETRY_AFTER_SECONDS: u64 = 1;
 
 /// The Content-Security-Policy of every response: no inline scripts or
 /// styles, nothing from other origins, no framing.
@@ -98,8 +132,34 @@ pub struct ServerConfig {
     /// Replaces the whole "About this result" notice.
     pub notice: Option<String>,
     /// The bearer token that `PUT` and `DELETE /api/v1/records/{type}/{id}`
-    /// require; `None` turns the write API off (403).
+    /// require; `None` turns the write API off (403). Surrounding white
+    /// space is not part of the token, and a blank token is no token.
     pub api_token: Option<String>,
+    /// Bounds on connections (how many, how slow).
+    pub connections: ConnectionLimits,
+    /// Heavy requests (wikify of a text, record writes) carried out at
+    /// once; past it they are answered 503 with `Retry-After`. `None`:
+    /// twice the number of cores (at least 4).
+    pub max_heavy_requests: Option<usize>,
+}
+
+impl ServerConfig {
+    /// The token, trimmed; `None` when absent or blank.
+    fn token(&self) -> Option<String> {
+        self.api_token
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    }
+
+    /// The bound on heavy requests in force.
+    fn heavy_requests(&self) -> usize {
+        self.max_heavy_requests.unwrap_or_else(|| {
+            let cores = std::thread::available_parallelism().map_or(2, usize::from);
+            (2 * cores).max(4)
+        })
+    }
 }
 
 /// What every handler shares.
@@ -140,7 +200,8 @@ impl AppState {
 
 /// The whole site as a router, ready to serve (or to call in-process in
 /// tests with `tower::ServiceExt::oneshot`).
-pub fn app(engine: Arc<Engine>, config: ServerConfig) -> Router {
+pub fn app(engine: Arc<Engine>, mut config: ServerConfig) -> Router {
+    config.api_token = config.token();
     let wikify_body = DefaultBodyLimit::max(MAX_WIKIFY_BODY_BYTES);
     let routes: [(&'static str, MethodRouter<AppState>); 17] = [
         ("/", get(pages::home)),
@@ -174,6 +235,7 @@ pub fn app(engine: Arc<Engine>, config: ServerConfig) -> Router {
     let patterns: Vec<&'static str> = routes.iter().map(|(p, _)| *p).collect();
     let metrics = Arc::new(Metrics::new(&patterns));
     let concepts = engine.stats().concepts;
+    let heavy = Arc::new(Semaphore::new(config.heavy_requests().max(1)));
     let state = AppState {
         engine,
         config: Arc::new(config),
@@ -189,7 +251,9 @@ pub fn app(engine: Arc<Engine>, config: ServerConfig) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(heavy, bound_heavy_work))
         .layer(middleware::from_fn(refuse_large_bodies))
+        .layer(middleware::from_fn(refuse_large_heads))
         .layer(middleware::from_fn_with_state(metrics, metrics::record))
         .layer(middleware::map_response(security_headers))
         .with_state(state)
@@ -197,6 +261,7 @@ pub fn app(engine: Arc<Engine>, config: ServerConfig) -> Router {
 
 /// Serves `app` on `addr` until Ctrl-C or SIGTERM, then finishes the
 /// requests in flight. Prints the URL to stderr once listening.
+/// Connections are bounded by [`ServerConfig::connections`].
 pub async fn serve(
     engine: Arc<Engine>,
     config: ServerConfig,
@@ -205,11 +270,21 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     eprintln!("kenning: serving http://{local}/ (Ctrl-C to stop)");
-    axum::serve(listener, app(engine, config))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    serve_on(listener, engine, config, shutdown_signal()).await;
     eprintln!("kenning: stopped");
     Ok(())
+}
+
+/// Serves `app` on a bound `listener` until `shutdown` resolves (tests
+/// bind port 0 and stop the server by resolving `shutdown`).
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    engine: Arc<Engine>,
+    config: ServerConfig,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let limits = config.connections;
+    connections::serve_connections(listener, app(engine, config), limits, shutdown).await;
 }
 
 /// [`serve`] on a multi-threaded Tokio runtime of its own, for callers
@@ -277,7 +352,14 @@ async fn method_not_allowed(uri: Uri) -> Response {
 /// Refuses requests that announce a body larger than [`MAX_BODY_BYTES`]
 /// ([`MAX_WIKIFY_BODY_BYTES`] on the wikify routes); routes that read
 /// bodies are bounded by `DefaultBodyLimit` as well.
+///
+/// Record writes are left to their handler, which checks the credentials
+/// before it reads the body: a client without them learns nothing more
+/// than 401.
 async fn refuse_large_bodies(request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with(RECORD_WRITES) {
+        return next.run(request).await;
+    }
     let wikify = WIKIFY_ROUTES.contains(&request.uri().path());
     let limit = if wikify {
         MAX_WIKIFY_BODY_BYTES
@@ -297,6 +379,68 @@ async fn refuse_large_bodies(request: Request, next: Next) -> Response {
         };
         return answer_error(request.uri(), error);
     }
+    next.run(request).await
+}
+
+/// Refuses request targets over [`MAX_URI_BYTES`] (414) and heads over
+/// [`MAX_HEADER_BYTES`] or [`MAX_HEADERS`] (431), with the usual JSON or
+/// HTML error body.
+async fn refuse_large_heads(request: Request, next: Next) -> Response {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    let headers = request.headers();
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    let error = if target > MAX_URI_BYTES {
+        HttpError::UriTooLong(format!(
+            "the address is {target} bytes long; at most {MAX_URI_BYTES} are accepted"
+        ))
+    } else if header_bytes > MAX_HEADER_BYTES || headers.len() > MAX_HEADERS {
+        HttpError::HeadersTooLarge(format!(
+            "the request has {} headers of {header_bytes} bytes; at most {MAX_HEADERS} headers \
+             of {MAX_HEADER_BYTES} bytes in all are accepted",
+            headers.len()
+        ))
+    } else {
+        return next.run(request).await;
+    };
+    answer_error(request.uri(), error)
+}
+
+/// Whether a request is heavy work: wikify of a submitted text, or a
+/// record write.
+fn is_heavy(method: &Method, path: &str) -> bool {
+    (method == Method::POST && WIKIFY_ROUTES.contains(&path))
+        || ((method == Method::PUT || method == Method::DELETE) && path.starts_with(RECORD_WRITES))
+}
+
+/// Carries out at most [`ServerConfig::max_heavy_requests`] heavy requests
+/// at once; past it, answers 503 with `Retry-After` at once (before the
+/// body is read, so refused requests cost no memory).
+async fn bound_heavy_work(
+    axum::extract::State(heavy): axum::extract::State<Arc<Semaphore>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !is_heavy(request.method(), request.uri().path()) {
+        return next.run(request).await;
+    }
+    let Ok(_permit) = heavy.try_acquire_owned() else {
+        let mut response = answer_error(
+            request.uri(),
+            HttpError::Busy(
+                "the server is at its limit of requests of this kind; retry in a moment".into(),
+            ),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+        return response;
+    };
     next.run(request).await
 }
 

@@ -97,11 +97,7 @@ pub(crate) async fn api_put(
     let (write, page) = state
         .ask(move |engine| {
             let record = record_from_body(&body, &k, &i)?;
-            let write = engine.put_record(record).map_err(write_error)?;
-            let page = engine.record(&k, &i).ok_or_else(|| {
-                HttpError::Internal(format!("record {k}/{i} was written but cannot be read"))
-            })?;
-            Ok::<_, HttpError>((write, page))
+            engine.put_record(record).map_err(write_error)
         })
         .await??;
     let response = match write {
@@ -156,6 +152,10 @@ fn write_error(error: EngineError) -> HttpError {
     match error {
         EngineError::InvalidRecord(message) => HttpError::BadRequest(message),
         EngineError::ReadOnly => HttpError::Forbidden(WRITES_OFF.to_owned()),
+        EngineError::DiskFull(e) => HttpError::InsufficientStorage(format!(
+            "the record was not stored: the server's disk is full ({e}); nothing was written, \
+             retry once space is freed"
+        )),
         other => HttpError::Internal(format!("record write: {other}")),
     }
 }
@@ -208,7 +208,6 @@ impl FromRequestParts<AppState> for WriteAccess {
             .config
             .api_token
             .as_deref()
-            .filter(|t| !t.is_empty())
             .ok_or_else(|| HttpError::Forbidden(WRITES_OFF.to_owned()))?;
         if !state.answer(kenning_engine::Engine::records_writable) {
             return Err(HttpError::Forbidden(format!(
@@ -254,15 +253,12 @@ fn bearer_credentials(value: &[u8]) -> Option<&[u8]> {
     (!credentials.is_empty()).then_some(credentials)
 }
 
-/// Whether `given` equals `secret`, in time that depends only on the
-/// secret's length (not on where the first difference is).
+/// Whether `given` equals `secret`, in time that does not depend on
+/// where they first differ (`subtle`'s constant-time comparison; only a
+/// difference in length is told apart early).
 fn same_secret(given: &[u8], secret: &[u8]) -> bool {
-    let mut difference = u8::from(given.len() != secret.len());
-    for (i, &s) in secret.iter().enumerate() {
-        let g = given.get(i).copied().unwrap_or(!s);
-        difference |= g ^ s;
-    }
-    std::hint::black_box(difference) == 0
+    use subtle::ConstantTimeEq;
+    bool::from(given.ct_eq(secret))
 }
 
 #[cfg(test)]

@@ -393,9 +393,9 @@ async fn notice_names_the_institution_or_is_replaced() {
     let epfl = app(
         tiny_engine(),
         ServerConfig {
-            api_token: None,
             institution: Some("EPFL & Co".into()),
             notice: None,
+            ..Default::default()
         },
     );
     let html = get(&epfl, &format!("/concept/{id}")).await.body;
@@ -404,9 +404,9 @@ async fn notice_names_the_institution_or_is_replaced() {
     let custom = app(
         tiny_engine(),
         ServerConfig {
-            api_token: None,
             institution: Some("EPFL".into()),
             notice: Some("Check <everything>.".into()),
+            ..Default::default()
         },
     );
     let html = get(&custom, &format!("/concept/{id}")).await.body;

@@ -106,6 +106,16 @@ enum Command {
         /// Command-line flags and KENNING_API_TOKEN take precedence.
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// Connections open at once; past it, new ones wait to be accepted
+        /// (keep it under the open-file limit, `ulimit -n`). A client has
+        /// 10 s to send a request's head and 30 s between bytes.
+        #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections: u32,
+        /// Heavy requests (wikify of a posted text, record writes) run at
+        /// once; past it they get 503 with Retry-After. Default: twice the
+        /// number of cores, at least 4.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        max_heavy_requests: Option<u32>,
     },
     /// Search concepts by title, alias and text (typos tolerated).
     ///
@@ -227,30 +237,40 @@ pub(crate) fn run() -> Result<ExitCode> {
             institution,
             notice,
             config,
+            max_connections,
+            max_heavy_requests,
         } => {
             let file = match &config {
                 Some(path) => ServeConfigFile::read(path)?,
                 None => ServeConfigFile::default(),
             };
-            let api_token = std::env::var("KENNING_API_TOKEN")
-                .ok()
-                .or(file.api_token)
-                .filter(|t| !t.is_empty());
-            // Writes need the live records store open in this process;
-            // without a token the write API is off and the store stays
-            // readable by other commands.
-            let engine = if api_token.is_some() {
-                Engine::open_writable(&dir)?
-            } else {
-                Engine::open(&dir)?
+            let api_token = match std::env::var("KENNING_API_TOKEN").ok() {
+                Some(token) => Some((token, "KENNING_API_TOKEN")),
+                None => file
+                    .api_token
+                    .map(|t| (t, "\"api_token\" in the config file")),
             };
+            let api_token = match api_token {
+                Some((token, from)) if token.trim().is_empty() => anyhow::bail!(
+                    "the API token ({from}) is blank: set a token to turn record writes on, \
+                     or unset it to serve with writes off"
+                ),
+                Some((token, _)) => Some(token.trim().to_owned()),
+                None => None,
+            };
+            // The server keeps the live records store open (so that no
+            // other process can change it behind its back), tokens or not.
+            let engine = Engine::open_for_serving(&dir)?;
             if let Some(note) = engine.note() {
                 eprintln!("kenning: note: {note}");
             }
+            let writes_on = api_token.is_some() && engine.records_writable();
             eprintln!(
                 "kenning: record writes (PUT/DELETE /api/v1/records/…) are {}",
-                if api_token.is_some() {
+                if writes_on {
                     "on"
+                } else if api_token.is_some() {
+                    "off (the live records store cannot be written)"
                 } else {
                     "off (set KENNING_API_TOKEN to turn them on)"
                 }
@@ -260,6 +280,11 @@ pub(crate) fn run() -> Result<ExitCode> {
                 institution: institution.or(file.institution),
                 notice: notice.or(file.notice),
                 api_token,
+                connections: kenning_server::ConnectionLimits {
+                    max_connections: max_connections as usize,
+                    ..kenning_server::ConnectionLimits::default()
+                },
+                max_heavy_requests: max_heavy_requests.map(|n| n as usize),
             };
             kenning_server::serve_blocking(engine, config, addr)
                 .with_context(|| format!("cannot serve on {addr}"))?;

@@ -546,3 +546,122 @@ fn acknowledged_writes_survive_sigkill() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// A second server on a folder that a server already serves would show
+/// records that are stale (written or deleted live through the first):
+/// it refuses to start and says why, whether or not either has a token.
+#[test]
+fn a_second_server_on_the_same_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    let o = build(&out, &example());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let port = free_port();
+    let mut first = serve(&out, port, "first-token");
+    for token in [None, Some("second-token")] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kenning"));
+        command
+            .args(["serve", out.to_str().unwrap(), "--addr"])
+            .arg(format!("127.0.0.1:{}", free_port()))
+            .env_remove("KENNING_API_TOKEN");
+        if let Some(token) = token {
+            command.env("KENNING_API_TOKEN", token);
+        }
+        let second = command.output().unwrap();
+        assert!(!second.status.success(), "a second server started");
+        let e = stderr(&second);
+        assert!(e.starts_with("error: "), "{e}");
+        assert!(e.contains("live-records.redb"), "{e}");
+        assert!(e.contains("another process"), "{e}");
+        assert_eq!(e.trim_end().lines().count(), 1, "{e}");
+    }
+    // The first one still serves, and writes.
+    let (status, _) = http(
+        port,
+        "PUT",
+        "/api/v1/records/course/SECOND-1",
+        "first-token",
+        "{\"title\": \"Still here\"}",
+    )
+    .unwrap();
+    assert_eq!(status, 201);
+    first.kill().unwrap();
+    first.wait().unwrap();
+}
+
+/// A blank token is refused at start (it would turn writes on with a
+/// token no request can match); a token with white space around is
+/// trimmed.
+#[test]
+fn a_blank_api_token_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    let o = build(&out, &example());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = Command::new(env!("CARGO_BIN_EXE_kenning"))
+        .args(["serve", out.to_str().unwrap(), "--addr"])
+        .arg(format!("127.0.0.1:{}", free_port()))
+        .env("KENNING_API_TOKEN", "   ")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("KENNING_API_TOKEN") && e.contains("blank"),
+        "{e}"
+    );
+
+    let port = free_port();
+    let mut server = serve(&out, port, " padded-token\n");
+    let (status, body) = http(
+        port,
+        "PUT",
+        "/api/v1/records/course/PAD-1",
+        "padded-token",
+        "{\"title\": \"Padded\"}",
+    )
+    .unwrap();
+    assert_eq!(status, 201, "{body}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+/// While a build holds the output folder, another build into it fails at
+/// once with a message saying so, and leaves the snapshot alone.
+#[test]
+fn a_second_build_into_the_same_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    let o = build(&out, &example());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let current = std::fs::read_to_string(out.join("CURRENT")).unwrap();
+    // Hold the lock as a running build does.
+    let lock = std::fs::File::create(out.join(".kenning-build.lock")).unwrap();
+    lock.lock().unwrap();
+    let o = build(&out, &example());
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("another `kenning build`"), "{e}");
+    assert_eq!(e.trim_end().lines().count(), 1, "{e}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("CURRENT")).unwrap(),
+        current
+    );
+    drop(lock);
+    let o = build(&out, &example());
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `--out` naming a file says so (not "damaged snapshot").
+#[test]
+fn out_naming_a_file_says_it_is_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "precious").unwrap();
+    let o = build(&file, &example());
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("is a file, not a folder"), "{e}");
+    assert!(!e.contains("damaged"), "{e}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
+}

@@ -547,6 +547,27 @@ fn acknowledged_writes_survive_sigkill() {
     server.wait().unwrap();
 }
 
+/// Runs `command` to its end, which must come within `limit` (a server
+/// that should refuse to start but serves instead is killed, and the test
+/// fails).
+fn exits_within(command: &mut Command, limit: std::time::Duration) -> Output {
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("the command did not exit within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
 /// A second server on a folder that a server already serves would show
 /// records that are stale (written or deleted live through the first):
 /// it refuses to start and says why, whether or not either has a token.
@@ -567,7 +588,7 @@ fn a_second_server_on_the_same_folder_is_refused() {
         if let Some(token) = token {
             command.env("KENNING_API_TOKEN", token);
         }
-        let second = command.output().unwrap();
+        let second = exits_within(&mut command, std::time::Duration::from_secs(60));
         assert!(!second.status.success(), "a second server started");
         let e = stderr(&second);
         assert!(e.starts_with("error: "), "{e}");
@@ -598,12 +619,13 @@ fn a_blank_api_token_is_refused() {
     let out = dir.path().join("snap");
     let o = build(&out, &example());
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = Command::new(env!("CARGO_BIN_EXE_kenning"))
-        .args(["serve", out.to_str().unwrap(), "--addr"])
-        .arg(format!("127.0.0.1:{}", free_port()))
-        .env("KENNING_API_TOKEN", "   ")
-        .output()
-        .unwrap();
+    let o = exits_within(
+        Command::new(env!("CARGO_BIN_EXE_kenning"))
+            .args(["serve", out.to_str().unwrap(), "--addr"])
+            .arg(format!("127.0.0.1:{}", free_port()))
+            .env("KENNING_API_TOKEN", "   "),
+        std::time::Duration::from_secs(60),
+    );
     assert!(!o.status.success());
     let e = stderr(&o);
     assert!(

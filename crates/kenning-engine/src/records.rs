@@ -986,7 +986,16 @@ fn peek(path: &Path, note: &mut Option<String>) -> Option<RecordStore> {
     if !path.is_file() {
         return None;
     }
-    match RecordStore::open_read_only(path) {
+    let opened = RecordStore::open_read_only(path).or_else(|e| {
+        if e.is_store_in_use() {
+            Err(e)
+        } else {
+            // A store left by a crash needs recovery, which opening it
+            // read-only refuses: recover it, where the folder allows.
+            RecordStore::open(path).map_err(|_| e)
+        }
+    });
+    match opened {
         Ok(store) => Some(store),
         Err(e) => {
             *note = Some(format!(

@@ -134,41 +134,52 @@ fn is_per_connection(e: &io::Error) -> bool {
 
 /// A TCP stream that fails with [`io::ErrorKind::TimedOut`] once no byte
 /// has moved either way for `timeout` while someone waits on it.
+///
+/// Progress only records the time (no timer is touched per read or
+/// write); the timer is armed when an operation has to wait, and when it
+/// fires early because bytes moved meanwhile, it is armed again for the
+/// rest of the time.
 #[derive(Debug)]
 struct StallGuard {
     stream: TcpStream,
     timeout: Duration,
+    last_progress: Instant,
     deadline: Pin<Box<Sleep>>,
 }
 
 impl StallGuard {
     fn new(stream: TcpStream, timeout: Duration) -> StallGuard {
+        let now = Instant::now();
         StallGuard {
             stream,
             timeout,
-            deadline: Box::pin(tokio::time::sleep(timeout)),
+            last_progress: now,
+            deadline: Box::pin(tokio::time::sleep_until(now + timeout)),
         }
     }
 
-    /// Some bytes moved: the clock starts again.
-    fn progressed(&mut self) {
-        self.deadline.as_mut().reset(Instant::now() + self.timeout);
-    }
-
-    /// The stream is not ready: fail if it has not been ready for too long.
+    /// The stream is not ready: fail if nothing has moved for too long.
     fn poll_stalled(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
-        ready!(self.deadline.as_mut().poll(cx));
-        Poll::Ready(io::Error::new(
-            io::ErrorKind::TimedOut,
-            "no byte moved on the connection for too long",
-        ))
+        loop {
+            let due = self.last_progress + self.timeout;
+            if self.deadline.deadline() != due {
+                self.deadline.as_mut().reset(due);
+            }
+            ready!(self.deadline.as_mut().poll(cx));
+            if self.last_progress + self.timeout <= Instant::now() {
+                return Poll::Ready(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "no byte moved on the connection for too long",
+                ));
+            }
+        }
     }
 
     /// What an operation's poll says, with the deadline applied.
     fn watch<T>(&mut self, cx: &mut Context<'_>, poll: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
         match poll {
             Poll::Ready(result) => {
-                self.progressed();
+                self.last_progress = Instant::now();
                 Poll::Ready(result)
             }
             Poll::Pending => self.poll_stalled(cx).map(Err),

@@ -32,6 +32,7 @@ use kenning_bzip2::{Bz2Decoder, Bz2Error};
 use memmap2::Mmap;
 
 use crate::input::CorruptInput;
+use crate::lines::{CappedLine, read_capped_line};
 
 /// `BZh` is followed by the level digit and then this block magic (π).
 const BLOCK_MAGIC: [u8; 6] = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59];
@@ -320,11 +321,18 @@ fn plan(
     }
 }
 
+/// Longest line of a multistream index, in bytes: `offset:page_id:title`,
+/// where a title is at most 255 bytes and each number at most 20 digits.
+const MAX_INDEX_LINE_BYTES: usize = 4 << 10;
+
 /// The stream offsets listed in a Wikipedia multistream index
-/// (`offset:page_id:title` lines; plain or bzip2).
+/// (`offset:page_id:title` lines; plain or bzip2). A line over
+/// [`MAX_INDEX_LINE_BYTES`] is an error (`file:line: line over N bytes`),
+/// found without reading more of it; the index is only a guide, so the
+/// caller then finds the stream starts by scanning the dump instead.
 fn read_index(path: &std::path::Path) -> io::Result<Vec<usize>> {
     let file = File::open(path)?;
-    let reader: Box<dyn BufRead> = if path.extension().is_some_and(|e| e == "bz2") {
+    let mut reader: Box<dyn BufRead> = if path.extension().is_some_and(|e| e == "bz2") {
         Box::new(BufReader::new(SequentialBz2Reader::new(
             file,
             Arc::default(),
@@ -333,12 +341,30 @@ fn read_index(path: &std::path::Path) -> io::Result<Vec<usize>> {
         Box::new(BufReader::new(file))
     };
     let mut offsets = Vec::new();
-    for line in reader.lines() {
-        let line = line?;
-        let Some((offset, _)) = line.split_once(':') else {
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    loop {
+        match read_capped_line(&mut reader, &mut line, MAX_INDEX_LINE_BYTES)? {
+            CappedLine::End => break,
+            CappedLine::TooLong => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "{}:{}: line over {MAX_INDEX_LINE_BYTES} bytes",
+                        path.display(),
+                        number + 1
+                    ),
+                ));
+            }
+            CappedLine::Line => number += 1,
+        }
+        let Some(colon) = memchr::memchr(b':', &line) else {
             continue;
         };
-        let Ok(offset) = offset.parse::<usize>() else {
+        let Some(offset) = std::str::from_utf8(&line[..colon])
+            .ok()
+            .and_then(|o| o.parse::<usize>().ok())
+        else {
             continue;
         };
         if offsets.last() != Some(&offset) {
@@ -525,6 +551,28 @@ mod tests {
             writeln!(f, "{o}:{i}:Title {i}").unwrap();
         }
         index
+    }
+
+    #[test]
+    fn an_index_line_over_the_cap_is_an_error_naming_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = dir.path().join("x-index.txt");
+        let long = "t".repeat(MAX_INDEX_LINE_BYTES);
+        std::fs::write(&index, format!("10:1:A\n20:2:{long}\n30:3:C\n")).unwrap();
+        let e = read_index(&index)
+            .map(|o| o.len())
+            .map_err(|e| e.to_string());
+        assert_eq!(
+            e,
+            Err(format!(
+                "{}:2: line over {MAX_INDEX_LINE_BYTES} bytes",
+                index.display()
+            ))
+        );
+        // A line of exactly the cap is read.
+        let title = "t".repeat(MAX_INDEX_LINE_BYTES - "20:2:".len());
+        std::fs::write(&index, format!("10:1:A\n20:2:{title}\r\n30:3:C")).unwrap();
+        assert_eq!(read_index(&index).unwrap(), vec![10, 20, 30]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::DumpError;
 use crate::input::{Input, read_error};
+use crate::lines::{CappedLine, read_capped_line};
 
 /// One line of a concepts JSONL file:
 /// `{"title", "text", "summary"?, "links"?, "aliases"?, "categories"?, "url"?, "id"?}`.
@@ -51,6 +52,14 @@ impl std::fmt::Debug for ConceptsReader {
 }
 
 impl ConceptsReader {
+    /// Longest line a concepts file may have, in bytes, without its line
+    /// end. A line holds one whole article as JSON (text, summary, links,
+    /// aliases, categories): English Wikipedia's longest articles are
+    /// about 1 MB of plain text and a few hundred KB of links, so 64 MiB
+    /// leaves room for any real concept base, while a file with no line
+    /// ends (or one hostile line) costs at most this much memory to refuse.
+    pub const MAX_LINE_BYTES: usize = 64 << 20;
+
     /// Reads records from an opened file (plain or gzip).
     pub fn new(input: Input) -> Self {
         ConceptsReader {
@@ -64,13 +73,19 @@ impl ConceptsReader {
     fn read_record(&mut self) -> Result<Option<ConceptRecord>, DumpError> {
         let mut bytes = Vec::new();
         loop {
-            bytes.clear();
-            match self.input.read_until(b'\n', &mut bytes) {
-                Ok(0) => return Ok(None),
-                Ok(_) => {}
-                Err(e) => return Err(read_error(&self.path, e)),
+            let found = read_capped_line(&mut self.input, &mut bytes, Self::MAX_LINE_BYTES)
+                .map_err(|e| read_error(&self.path, e))?;
+            if found == CappedLine::End {
+                return Ok(None);
             }
             self.line += 1;
+            if found == CappedLine::TooLong {
+                return Err(DumpError::LineTooLong {
+                    path: self.path.clone(),
+                    line: self.line,
+                    limit: Self::MAX_LINE_BYTES,
+                });
+            }
             if !bytes.iter().all(u8::is_ascii_whitespace) {
                 break;
             }
@@ -120,6 +135,43 @@ mod tests {
             path: "c.jsonl".into(),
         })
         .collect()
+    }
+
+    fn records_from(
+        input: impl std::io::Read + Send + 'static,
+    ) -> Vec<Result<ConceptRecord, DumpError>> {
+        ConceptsReader::new(Input {
+            reader: Box::new(std::io::BufReader::new(input)),
+            compression: Compression::None,
+            file_len: 0,
+            consumed: Arc::default(),
+            path: "c.jsonl".into(),
+        })
+        .collect()
+    }
+
+    #[test]
+    fn a_line_over_the_cap_is_refused_with_its_file_and_line() {
+        use std::io::Read;
+        let max = ConceptsReader::MAX_LINE_BYTES as u64;
+        let first = std::io::Cursor::new(b"{\"title\":\"A\",\"text\":\"t\"}\n".to_vec());
+        // `{"title":"B","text":"aaa…"}`: valid JSON, one byte over the cap.
+        let long = std::io::Cursor::new(b"{\"title\":\"B\",\"text\":\"".to_vec())
+            .chain(std::io::repeat(b'a').take(max - 22))
+            .chain(std::io::Cursor::new(b"\"}\n".to_vec()));
+        let r = records_from(first.chain(long));
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].as_ref().unwrap().title, "A");
+        assert_eq!(
+            r[1].as_ref().err().map(ToString::to_string),
+            Some(format!("c.jsonl:2: line over {max} bytes"))
+        );
+        // A line of exactly the cap is read.
+        let exact = std::io::Cursor::new(b"{\"title\":\"B\",\"text\":\"".to_vec())
+            .chain(std::io::repeat(b'a').take(max - 23))
+            .chain(std::io::Cursor::new(b"\"}\r\n".to_vec()));
+        let r = records_from(exact);
+        assert_eq!(r[0].as_ref().unwrap().text.len() as u64, max - 23);
     }
 
     #[test]

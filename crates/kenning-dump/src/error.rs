@@ -58,6 +58,18 @@ pub enum DumpError {
         /// What is wrong with the line.
         message: String,
     },
+    /// A line of a line-oriented source is longer than its reader reads
+    /// (see [`ConceptsReader::MAX_LINE_BYTES`](crate::ConceptsReader::MAX_LINE_BYTES)
+    /// and [`ExtractedReader::MAX_LINE_BYTES`](crate::ExtractedReader::MAX_LINE_BYTES)).
+    #[error("{path}:{line}: line over {limit} bytes")]
+    LineTooLong {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: u64,
+        /// The cap, in bytes (without the line end).
+        limit: usize,
+    },
 }
 
 impl DumpError {

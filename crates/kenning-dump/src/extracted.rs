@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::DumpError;
 use crate::input::{Input, read_error};
+use crate::lines::{CappedLine, read_capped_line};
 use crate::xml::unescape;
 
 /// One article of WikiExtractor output.
@@ -40,6 +41,18 @@ impl std::fmt::Debug for ExtractedReader {
 }
 
 impl ExtractedReader {
+    /// Longest line a WikiExtractor file may have, in bytes, without its
+    /// line end. WikiExtractor writes each paragraph on one line; the
+    /// longest paragraphs of Wikipedia are tens of KB, so 16 MiB (the
+    /// records reader's cap) refuses only files that are not paragraphs.
+    pub const MAX_LINE_BYTES: usize = 16 << 20;
+
+    /// Largest document (the text between `<doc>` and `</doc>`), in bytes:
+    /// one article, the same bound as a line of concepts JSONL
+    /// ([`ConceptsReader::MAX_LINE_BYTES`](crate::ConceptsReader::MAX_LINE_BYTES)),
+    /// so many long lines cannot add up to unbounded memory either.
+    pub const MAX_DOC_BYTES: usize = 64 << 20;
+
     /// Reads WikiExtractor `<doc>` blocks from an opened file.
     pub fn new(input: Input) -> Self {
         ExtractedReader {
@@ -51,24 +64,27 @@ impl ExtractedReader {
         }
     }
 
+    /// Reads the next line into `buf` (with its line end); false at the
+    /// end of the input. A line over [`Self::MAX_LINE_BYTES`] is an error,
+    /// found without reading more of it than that.
     fn read_line(&mut self) -> Result<bool, DumpError> {
-        self.buf.clear();
-        let mut bytes = Vec::new();
-        match self.input.read_until(b'\n', &mut bytes) {
-            Ok(0) => return Ok(false),
-            Ok(_) => {}
-            Err(e) => return Err(read_error(&self.path, e)),
+        let mut bytes = std::mem::take(&mut self.buf).into_bytes();
+        let found = read_capped_line(&mut self.input, &mut bytes, Self::MAX_LINE_BYTES)
+            .map_err(|e| read_error(&self.path, e))?;
+        if found == CappedLine::End {
+            return Ok(false);
         }
         self.line += 1;
+        if found == CappedLine::TooLong {
+            return Err(DumpError::LineTooLong {
+                path: self.path.clone(),
+                line: self.line,
+                limit: Self::MAX_LINE_BYTES,
+            });
+        }
         match String::from_utf8(bytes) {
             Ok(s) => self.buf = s,
-            Err(_) => {
-                return Err(DumpError::Line {
-                    path: self.path.clone(),
-                    line: self.line,
-                    message: "invalid UTF-8".into(),
-                });
-            }
+            Err(_) => return Err(self.line_error("invalid UTF-8")),
         }
         Ok(true)
     }
@@ -127,6 +143,13 @@ impl ExtractedReader {
                 if self.buf.trim() == doc.title {
                     continue;
                 }
+            }
+            if doc.text.len() + self.buf.len() > Self::MAX_DOC_BYTES {
+                return Err(DumpError::Line {
+                    path: self.path.clone(),
+                    line,
+                    message: format!("document over {} bytes", Self::MAX_DOC_BYTES),
+                });
             }
             doc.text.push_str(&self.buf);
         }
@@ -224,6 +247,68 @@ mod tests {
         assert_eq!(a.text, "AT&amp;T\nFirst line.\n\nSecond.");
         assert_eq!(d[1].as_ref().unwrap().text, "Text.");
         assert_eq!(d.len(), 2);
+    }
+
+    fn docs_from(
+        input: impl std::io::Read + Send + 'static,
+    ) -> Vec<Result<ExtractedDoc, DumpError>> {
+        ExtractedReader::new(Input {
+            reader: Box::new(std::io::BufReader::new(input)),
+            compression: Compression::None,
+            file_len: 0,
+            consumed: Arc::default(),
+            path: "wiki_00".into(),
+        })
+        .collect()
+    }
+
+    fn cursor(s: &str) -> std::io::Cursor<Vec<u8>> {
+        std::io::Cursor::new(s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn a_line_over_the_cap_is_refused_with_its_file_and_line() {
+        use std::io::Read;
+        let max = ExtractedReader::MAX_LINE_BYTES as u64;
+        let input = cursor("<doc id=\"1\" url=\"u\" title=\"A\">\nA\ntext\n</doc>\n<doc id=\"2\" url=\"u\" title=\"B\">\nB\n")
+            .chain(std::io::repeat(b'a').take(max + 1))
+            .chain(cursor("\n</doc>\n"));
+        let d = docs_from(input);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].as_ref().unwrap().text, "text");
+        assert_eq!(
+            d[1].as_ref().err().map(ToString::to_string),
+            Some(format!("wiki_00:7: line over {max} bytes"))
+        );
+        // A line of exactly the cap is read.
+        let input = cursor("<doc id=\"2\" url=\"u\" title=\"B\">\n")
+            .chain(std::io::repeat(b'a').take(max))
+            .chain(cursor("\r\n</doc>\n"));
+        assert_eq!(docs_from(input)[0].as_ref().unwrap().text.len() as u64, max);
+    }
+
+    #[test]
+    fn a_document_over_the_cap_is_refused_with_its_line() {
+        use std::io::Read;
+        let line = ExtractedReader::MAX_LINE_BYTES as u64;
+        let lines = ExtractedReader::MAX_DOC_BYTES as u64 / line + 1;
+        let mut input: Box<dyn Read + Send> =
+            Box::new(cursor("\n<doc id=\"2\" url=\"u\" title=\"B\">\nB\n"));
+        for _ in 0..lines {
+            input = Box::new(
+                input
+                    .chain(std::io::repeat(b'a').take(line))
+                    .chain(cursor("\n")),
+            );
+        }
+        let d = docs_from(input.chain(cursor("</doc>\n")));
+        assert_eq!(
+            d[0].as_ref().err().map(ToString::to_string),
+            Some(format!(
+                "wiki_00:2: document over {} bytes",
+                ExtractedReader::MAX_DOC_BYTES
+            ))
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod concepts;
 mod error;
 mod extracted;
 mod input;
+mod lines;
 mod xml;
 
 pub use concepts::{ConceptRecord, ConceptsReader};

@@ -50,8 +50,14 @@ fn is_stream_start(data: &[u8], at: usize) -> bool {
 
 /// Whether the file holds a second stream within its first 64 MiB.
 pub(crate) fn looks_multistream(file: &File) -> io::Result<bool> {
-    // SAFETY: the map is read-only and dropped before returning; a dump
-    // changed under us only yields wrong bytes, which decoding reports.
+    // SAFETY: the map is read-only and dropped before returning. Bytes of
+    // the dump that change while it is mapped are wrong bytes, which
+    // decoding reports (stream and block CRCs). A dump *truncated* while
+    // mapped is worse: touching a page past its new end raises SIGBUS,
+    // which kills the process. That is accepted because the file is the
+    // user's own input, and changing or truncating a dump during a build
+    // is documented as unsupported (README, `--dump`); nothing short of
+    // copying the file could guard against it.
     let map = unsafe { Mmap::map(file)? };
     let head = &map[..map.len().min(64 << 20)];
     Ok(memchr::memmem::find_iter(head, b"BZh").any(|at| at > 0 && is_stream_start(head, at)))
@@ -104,7 +110,9 @@ impl ParallelBz2Reader {
         consumed: Arc<AtomicU64>,
         piece_len: usize,
     ) -> io::Result<Self> {
-        // SAFETY: read-only map of a file we opened; see `looks_multistream`.
+        // SAFETY: read-only map of a file we opened; a dump truncated
+        // while mapped raises SIGBUS: see `looks_multistream` for why that
+        // is accepted.
         let map = Arc::new(unsafe { Mmap::map(&file)? });
         #[cfg(unix)]
         let _ = map.advise(memmap2::Advice::Sequential);

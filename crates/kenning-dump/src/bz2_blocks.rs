@@ -56,8 +56,12 @@ pub(crate) struct BlockParallelBz2Reader {
 
 impl BlockParallelBz2Reader {
     pub(crate) fn new(file: &File, threads: usize, consumed: Arc<AtomicU64>) -> io::Result<Self> {
-        // SAFETY: a read-only map of a file we opened; a dump changed under
-        // us only yields wrong bytes, which the CRCs report.
+        // SAFETY: a read-only map of a file we opened. Bytes changed under
+        // us are wrong bytes, which the CRCs report; a dump truncated while
+        // mapped raises SIGBUS when a page past its new end is touched,
+        // which kills the process. Accepted (the file is the user's input,
+        // and changing a dump during a build is documented as
+        // unsupported): see `bz2::looks_multistream`.
         let map = Arc::new(unsafe { Mmap::map(file)? });
         Ok(Self::over(map, threads, consumed, find_block_starts))
     }

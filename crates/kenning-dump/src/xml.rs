@@ -260,6 +260,16 @@ impl MediaWikiReader {
                 "not XML: expected a MediaWiki XML export (<mediawiki …>)",
             ));
         }
+        // Entity declarations (billion laughs, external entities) are never
+        // expanded: the reader knows only XML's five named references.
+        // Refusing the declaration says so instead of calling the file
+        // something it may be.
+        if self.starts_with(b"<!DOCTYPE")? || self.starts_with(b"<!doctype")? {
+            return Err(self.err(
+                self.pos(),
+                "DOCTYPE declarations are not supported (a MediaWiki export has none)",
+            ));
+        }
         if !self.starts_with(b"<mediawiki")? {
             return Err(self.err(
                 self.pos(),
@@ -360,32 +370,46 @@ impl Iterator for MediaWikiReader {
 }
 
 /// The content of the first `<name>…</name>` (or `<name attr…>…</name>`)
-/// in `block`, unescaped; `Some("")` for `<name/>`.
+/// in `block`, not unescaped; `Some("")` for `<name/>`. A start tag without
+/// its end tag counts as absent: see [`closed_element`] where that matters.
 fn element<'a>(block: &'a str, name: &str) -> Option<(&'a str, &'a str, usize)> {
+    closed_element(block, name).ok().flatten()
+}
+
+/// Like [`element`], but a start tag without its end tag (`<text>…</txet>`,
+/// or no `</text>` before the page ends) is an error: the content would
+/// otherwise be lost without a word.
+fn closed_element<'a>(
+    block: &'a str,
+    name: &str,
+) -> Result<Option<(&'a str, &'a str, usize)>, String> {
+    let unclosed = || format!("a <page> whose <{name}> is never closed by </{name}>");
     let mut from = 0;
     while let Some(i) = block[from..].find('<').map(|i| i + from) {
         let rest = &block[i + 1..];
         if let Some(after) = rest.strip_prefix(name) {
             let next = after.chars().next();
             if matches!(next, Some('>' | ' ' | '/' | '\t' | '\n' | '\r')) {
-                let tag_end = i + 1 + name.len() + after.find('>')?;
+                let tag_end = i + 1 + name.len() + after.find('>').ok_or_else(unclosed)?;
                 let tag = &block[i..=tag_end];
                 if tag.ends_with("/>") {
-                    return Some((tag, "", tag_end + 1));
+                    return Ok(Some((tag, "", tag_end + 1)));
                 }
                 let close = format!("</{name}>");
-                let content_end =
-                    memmem::find(&block.as_bytes()[tag_end + 1..], close.as_bytes())? + tag_end + 1;
-                return Some((
+                let content_end = memmem::find(&block.as_bytes()[tag_end + 1..], close.as_bytes())
+                    .ok_or_else(unclosed)?
+                    + tag_end
+                    + 1;
+                return Ok(Some((
                     tag,
                     &block[tag_end + 1..content_end],
                     content_end + close.len(),
-                ));
+                )));
             }
         }
         from = i + 1;
     }
-    None
+    Ok(None)
 }
 
 /// The value of `name="…"` in a start tag, unescaped.
@@ -518,7 +542,7 @@ fn parse_page(block: &str, offset: u64) -> Result<WikiPage, String> {
     let revision = &block[revision_at..];
     let revision_id = element(revision, "id").and_then(|(_, v, _)| v.trim().parse().ok());
     let timestamp = element(revision, "timestamp").map(|(_, v, _)| v.trim().to_owned());
-    let text = match element(revision, "text") {
+    let text = match closed_element(revision, "text")? {
         Some((_, content, _)) => unescape(content),
         None => String::new(),
     };
@@ -645,6 +669,48 @@ mod tests {
             "{e}"
         );
         assert!(matches!(reader("  \n"), Err(DumpError::Empty { .. })));
+    }
+
+    #[test]
+    fn a_text_that_is_never_closed_is_an_error_not_an_empty_page() {
+        let page = "<page><title>A</title><ns>0</ns><id>1</id><revision><id>5</id>";
+        let at = HEAD.len() + 2;
+        for text in ["<text>abc</txet>", "<text xml:space=\"preserve\">abc"] {
+            let xml = format!("{HEAD}  {page}{text}</revision></page>\n</mediawiki>\n");
+            let mut r = reader(&xml).unwrap();
+            let e = r.next().unwrap().map(|p| p.text).map_err(|e| e.to_string());
+            assert_eq!(
+                e,
+                Err(format!(
+                    "test.xml: a <page> whose <text> is never closed by </text> at byte {at}"
+                )),
+                "{text}"
+            );
+            assert!(r.next().is_none());
+        }
+        // An empty text is written `<text … />` and is no error.
+        let xml = format!("{HEAD}  {page}<text bytes=\"0\" /></revision></page>\n</mediawiki>\n");
+        assert_eq!(reader(&xml).unwrap().next().unwrap().unwrap().text, "");
+    }
+
+    #[test]
+    fn a_doctype_is_refused_as_such() {
+        for doctype in [
+            "<!DOCTYPE mediawiki [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;\">]>",
+            "<!DOCTYPE mediawiki SYSTEM \"file:///etc/passwd\">",
+            "<!doctype mediawiki>",
+        ] {
+            let xml = format!("<?xml version=\"1.0\"?>\n{doctype}\n{HEAD}</mediawiki>\n");
+            let e = reader(&xml).map(|_| ()).map_err(|e| e.to_string());
+            assert_eq!(
+                e,
+                Err(
+                    "test.xml: DOCTYPE declarations are not supported (a MediaWiki export has none) at byte 22"
+                        .to_owned()
+                ),
+                "{doctype}"
+            );
+        }
     }
 
     #[test]

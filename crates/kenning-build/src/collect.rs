@@ -29,13 +29,16 @@ const BATCH_ITEMS: usize = 64;
 /// Text bytes per batch.
 const BATCH_BYTES: usize = 2 << 20;
 
+/// Items read from one file, numbered in reading order.
 struct Batch {
     seq: u64,
+    file: Arc<Path>,
     items: Vec<Item>,
 }
 
 struct RowBatch {
     seq: u64,
+    file: Arc<Path>,
     rows: Vec<Row>,
 }
 
@@ -78,6 +81,7 @@ pub(crate) fn run(
                     if row_tx
                         .send(RowBatch {
                             seq: batch.seq,
+                            file: batch.file,
                             rows,
                         })
                         .is_err()
@@ -193,6 +197,7 @@ fn read_sources(
     let mut batcher = Batcher {
         tx,
         seq: 0,
+        file: Arc::from(Path::new("")),
         items: Vec::new(),
         bytes: 0,
     };
@@ -212,6 +217,7 @@ fn read_sources(
                 let consumed = input.consumed.clone();
                 start_source(progress, &mut meta, &input);
                 let mut reader = MediaWikiReader::new(input)?;
+                let file: Arc<Path> = Arc::from(path.as_path());
                 let site = Arc::new(reader.siteinfo().clone());
                 if first_site.is_none() {
                     first_site = Some(site.clone());
@@ -220,7 +226,8 @@ fn read_sources(
                     let page = page?;
                     meta.pages += 1;
                     let size = page.text.len();
-                    if !batcher.push(Item::Wiki(page, site.clone()), size, progress, &consumed) {
+                    let item = Item::Wiki(page, site.clone());
+                    if !batcher.push(&file, item, size, progress, &consumed) {
                         return Err(BuildError::Internal("the pipeline stopped".into()));
                     }
                 }
@@ -232,6 +239,7 @@ fn read_sources(
                     let input = open_input(&file, threads)?;
                     meta.bytes += input.file_len;
                     let consumed = input.consumed.clone();
+                    let file: Arc<Path> = Arc::from(file.as_path());
                     progress.bytes.store(0, Ordering::Relaxed);
                     progress
                         .total_bytes
@@ -240,7 +248,7 @@ fn read_sources(
                         let doc = doc?;
                         meta.pages += 1;
                         let size = doc.text.len();
-                        if !batcher.push(Item::Extracted(doc), size, progress, &consumed) {
+                        if !batcher.push(&file, Item::Extracted(doc), size, progress, &consumed) {
                             return Err(BuildError::Internal("the pipeline stopped".into()));
                         }
                     }
@@ -257,11 +265,13 @@ fn read_sources(
                         .map(|s| s.namespaces.clone())
                         .unwrap_or_default(),
                 );
+                let file: Arc<Path> = Arc::from(path.as_path());
                 for record in ConceptsReader::new(input) {
                     let record = record?;
                     meta.pages += 1;
                     let size = record.text.len();
-                    if !batcher.push(Item::Concept(record, ns.clone()), size, progress, &consumed) {
+                    let item = Item::Concept(record, ns.clone());
+                    if !batcher.push(&file, item, size, progress, &consumed) {
                         return Err(BuildError::Internal("the pipeline stopped".into()));
                     }
                 }
@@ -285,19 +295,28 @@ fn start_source(progress: &BuildProgress, meta: &mut SourceMeta, input: &kenning
 struct Batcher {
     tx: Sender<Batch>,
     seq: u64,
+    /// The file the queued items come from (a batch holds one file's).
+    file: Arc<Path>,
     items: Vec<Item>,
     bytes: usize,
 }
 
 impl Batcher {
-    /// Queues an item; false if the workers are gone.
+    /// Queues an item read from `file`; false if the workers are gone.
     fn push(
         &mut self,
+        file: &Arc<Path>,
         item: Item,
         size: usize,
         progress: &BuildProgress,
         consumed: &AtomicU64,
     ) -> bool {
+        if !Arc::ptr_eq(file, &self.file) {
+            if !self.flush(progress) {
+                return false;
+            }
+            self.file = file.clone();
+        }
         self.items.push(item);
         self.bytes += size;
         if self.items.len() >= BATCH_ITEMS || self.bytes >= BATCH_BYTES {
@@ -320,6 +339,7 @@ impl Batcher {
         self.tx
             .send(Batch {
                 seq: self.seq - 1,
+                file: self.file.clone(),
                 items,
             })
             .is_ok()
@@ -370,8 +390,16 @@ struct Collector {
     /// See [`BuildOptions::holdout_percent`].
     holdout_percent: u32,
     stats: Stats,
+    /// The file the rows being applied come from.
+    file: Arc<Path>,
+    /// The first few concepts that came with an id already used:
+    /// `id N "title" (file)`, for one warning after the last row.
+    duplicate_ids: Vec<String>,
     warnings: Vec<String>,
 }
+
+/// Concepts with a reused id named in the warning.
+const DUPLICATE_IDS_NAMED: usize = 5;
 
 /// The phrases a title is known by: itself and, when it has one, itself
 /// without its qualifier (`Mercury (planet)` → `Mercury`).
@@ -459,6 +487,8 @@ impl Collector {
             texts_path,
             holdout_percent,
             stats: Stats::default(),
+            file: Arc::from(Path::new("")),
+            duplicate_ids: Vec::new(),
             warnings: Vec::new(),
         })
     }
@@ -470,12 +500,13 @@ impl Collector {
         progress: &BuildProgress,
     ) -> Result<(), BuildError> {
         let mut next = 0u64;
-        let mut early: HashMap<u64, Vec<Row>> = HashMap::new();
+        let mut early: HashMap<u64, RowBatch> = HashMap::new();
         let mut last_flush = Instant::now();
         for batch in rx.iter() {
-            early.insert(batch.seq, batch.rows);
-            while let Some(rows) = early.remove(&next) {
-                for row in rows {
+            early.insert(batch.seq, batch);
+            while let Some(batch) = early.remove(&next) {
+                self.file = batch.file;
+                for row in batch.rows {
                     self.apply(row)?;
                 }
                 next += 1;
@@ -486,6 +517,19 @@ impl Collector {
                 }
                 last_flush = Instant::now();
             }
+        }
+        if self.stats.duplicate_ids > 0 {
+            let n = self.stats.duplicate_ids;
+            let more = if n as usize > self.duplicate_ids.len() {
+                ", …"
+            } else {
+                ""
+            };
+            self.warnings.push(format!(
+                "{n} page{} had a page id that an earlier page already had and got a new one: {}{more}",
+                if n == 1 { "" } else { "s" },
+                self.duplicate_ids.join(", ")
+            ));
         }
         Ok(())
     }
@@ -521,6 +565,13 @@ impl Collector {
                 self.category(&name)?;
             }
             Row::Skipped => self.stats.pages_skipped += 1,
+            Row::InvalidTitle { title, id } => {
+                self.stats.pages_skipped += 1;
+                let id = id.map(|i| format!(" (id {i})")).unwrap_or_default();
+                self.warnings.push(format!(
+                    "page {title:?}{id} skipped: the title is not a valid title"
+                ));
+            }
             Row::Failed { title, id, message } => {
                 self.stats.pages_failed += 1;
                 let id = id.map(|i| format!(" (id {i})")).unwrap_or_default();
@@ -547,6 +598,16 @@ impl Collector {
         match c.id {
             Some(id) if self.used_ids.insert(id, ()).is_none() => self.ids.push(id),
             _ => {
+                if let Some(id) = c.id {
+                    self.stats.duplicate_ids += 1;
+                    if self.duplicate_ids.len() < DUPLICATE_IDS_NAMED {
+                        self.duplicate_ids.push(format!(
+                            "id {id} {:?} ({})",
+                            c.title,
+                            self.file.display()
+                        ));
+                    }
+                }
                 self.ids.push(0);
                 self.pending_ids.push((idx, key));
             }

@@ -29,6 +29,12 @@ pub(crate) enum Row {
         name: String,
     },
     Skipped,
+    /// A page whose title is not a valid title: skipped, with a warning.
+    InvalidTitle {
+        title: String,
+        id: Option<u32>,
+    },
+    /// Extraction panicked.
     Failed {
         title: String,
         id: Option<u32>,
@@ -124,10 +130,9 @@ fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
         return Row::Skipped;
     }
     let Some(title) = ns.normalize_in(NS_MAIN, bare_title) else {
-        return Row::Failed {
+        return Row::InvalidTitle {
             title: page.title,
             id: Some(page.id),
-            message: "the title is not a valid title".into(),
         };
     };
     // A redirect: `<redirect title=…>` (0.5+) or the `#REDIRECT` text.
@@ -207,10 +212,9 @@ fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
         .normalize_in(NS_MAIN, &record.title)
         .or_else(|| free_title(&record.title))
     else {
-        return Row::Failed {
+        return Row::InvalidTitle {
             title: record.title,
             id: record.id,
-            message: "the title is not a valid title".into(),
         };
     };
     let summary = match record.summary {

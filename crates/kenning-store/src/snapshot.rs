@@ -155,12 +155,18 @@ pub struct Stats {
     pub categories: u64,
     /// Pages read from all sources.
     pub pages_read: u64,
-    /// Pages of other namespaces (talk, user, template, …) skipped.
+    /// Pages skipped: pages of other namespaces (talk, user, template, …)
+    /// and pages whose title is not a valid title (logged).
     pub pages_skipped: u64,
     /// Pages whose extraction failed; logged and counted, never fatal.
     pub pages_failed: u64,
     /// Pages whose title duplicated an earlier one; the first was kept.
     pub duplicate_titles: u64,
+    /// Concepts whose page id an earlier concept already had; they were
+    /// kept under a new id (derived from the title, as for sources
+    /// without ids).
+    #[serde(default)]
+    pub duplicate_ids: u64,
     /// The largest in-degree of any concept (normalises popularity).
     #[serde(default)]
     pub max_in_degree: u64,

@@ -54,6 +54,12 @@ pub(crate) fn build_summary(meta: &Meta, out: &Path) -> String {
             grouped(s.duplicate_titles)
         ));
     }
+    if s.duplicate_ids > 0 {
+        text.push_str(&format!(
+            "; {} duplicate page ids given new ids",
+            grouped(s.duplicate_ids)
+        ));
+    }
     if s.records > 0 {
         text.push_str(&format!(
             "; {} records with {} links ({} to records that do not exist) and {} concepts detected",
@@ -80,6 +86,7 @@ pub(crate) fn stats_json(snapshot: &Snapshot) -> String {
         "pages_skipped": s.pages_skipped,
         "pages_failed": s.pages_failed,
         "duplicate_titles": s.duplicate_titles,
+        "duplicate_ids": s.duplicate_ids,
         "mention_phrases": s.mention_phrases,
         "mention_documents": s.mention_documents,
         "mention_phrases_pruned": s.mention_phrases_pruned,
@@ -125,6 +132,7 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
         ("pages skipped", s.pages_skipped),
         ("pages failed", s.pages_failed),
         ("duplicate titles", s.duplicate_titles),
+        ("duplicate ids", s.duplicate_ids),
         ("mention phrases", s.mention_phrases),
         ("mention phrases left out", s.mention_phrases_pruned),
         ("detected links", s.detected_links),

@@ -987,11 +987,17 @@ impl Collector {
                 }
             }
         }
-        let (bytes, stats) = dictionary.finish();
+        let path = self.dir.join(files::MENTIONS);
+        let (bytes, stats) = dictionary
+            .finish()
+            .map_err(|source| BuildError::Dictionary {
+                path: path.clone(),
+                source,
+            })?;
         self.stats.mention_phrases = stats.phrases;
         self.stats.mention_documents = stats.documents;
         self.stats.mention_phrases_pruned = stats.pruned_phrases;
-        write_synced(&self.dir.join(files::MENTIONS), &bytes)
+        write_synced(&path, &bytes)
     }
 
     /// Resolves the spilled summary links; unresolved ones are dropped (the

@@ -358,11 +358,16 @@ impl DictionaryBuilder {
 
     /// Writes the dictionary.
     ///
-    /// # Panics
-    ///
-    /// When the payload exceeds 4 GiB (offsets are 32-bit; English
-    /// Wikipedia needs a few hundred MB).
-    pub fn finish(self) -> (Vec<u8>, DictionaryStats) {
+    /// Fails with [`LinkerError::TooLarge`] when a phrase's payload would
+    /// start past 4 GiB: offsets are 32-bit (English Wikipedia needs a few
+    /// hundred MB).
+    pub fn finish(self) -> Result<(Vec<u8>, DictionaryStats), LinkerError> {
+        self.finish_within(u64::from(u32::MAX))
+    }
+
+    /// [`finish`](Self::finish) with the largest payload offset as a
+    /// parameter, so the limit can be tested without 4 GiB of phrases.
+    fn finish_within(self, max_offset: u64) -> Result<(Vec<u8>, DictionaryStats), LinkerError> {
         let mut stats = DictionaryStats {
             documents: self.documents,
             ..DictionaryStats::default()
@@ -413,7 +418,9 @@ impl DictionaryBuilder {
         let mut cands: Vec<(u32, u32)> = Vec::new();
         for &key in &keys {
             let offset = u32::try_from(payload.len())
-                .expect("mention dictionary payload over 4 GiB: offsets are 32-bit");
+                .ok()
+                .filter(|&o| u64::from(o) <= max_offset)
+                .ok_or(LinkerError::TooLarge { limit: max_offset })?;
             entries.push((key, offset));
             let prefix = u64::from(needed.contains(&key));
             let Some(e) = self
@@ -488,7 +495,7 @@ impl DictionaryBuilder {
         }
         out.extend_from_slice(&payload);
         stats.bytes = out.len() as u64;
-        (out, stats)
+        Ok((out, stats))
     }
 }
 
@@ -805,7 +812,7 @@ mod tests {
         b.add_occurrences(&found);
         b.add_occurrences(&[key("mercury").key]);
         b.add_occurrences(&[]);
-        b.finish().0
+        b.finish().unwrap().0
     }
 
     #[test]
@@ -880,7 +887,7 @@ mod tests {
             b.phrases_in("the planet mars", &mut found);
             b.add_occurrences(&found);
         }
-        let (bytes, stats) = b.finish();
+        let (bytes, stats) = b.finish().unwrap();
         let d = MentionDictionary::from_bytes(&bytes).unwrap();
         assert_eq!(d.floors(), (0.03, 0.02));
         assert!(d.get_text("the planet").is_none());
@@ -931,8 +938,28 @@ mod tests {
     }
 
     #[test]
+    fn a_payload_past_its_offsets_is_an_error_not_a_panic() {
+        let build = |max_offset| {
+            let mut b = DictionaryBuilder::with_floors(0.0, 0.0);
+            for (i, name) in ["alpha", "beta", "gamma", "delta"].iter().enumerate() {
+                b.add_name(&key(name), i as u32);
+            }
+            b.finish_within(max_offset)
+        };
+        // Each phrase's payload is 5 bytes here: the fourth starts at 15.
+        assert!(build(15).is_ok());
+        match build(14) {
+            Err(e @ LinkerError::TooLarge { limit: 14 }) => assert_eq!(
+                e.to_string(),
+                "the mention dictionary is too large: its payload passes 14 bytes, the most its 32-bit offsets address"
+            ),
+            other => panic!("{:?}", other.map(|(bytes, _)| bytes.len())),
+        }
+    }
+
+    #[test]
     fn empty_builder_gives_an_empty_dictionary() {
-        let (bytes, stats) = DictionaryBuilder::new().finish();
+        let (bytes, stats) = DictionaryBuilder::new().finish().unwrap();
         let d = MentionDictionary::from_bytes(&bytes).unwrap();
         assert_eq!(stats.phrases, 0);
         assert!(d.get_text("anything").is_none());
@@ -945,7 +972,7 @@ mod tests {
         for i in 0..5000 {
             b.add_name(&key(&format!("p{i} q{i}")), i);
         }
-        let (bytes, stats) = b.finish();
+        let (bytes, stats) = b.finish().unwrap();
         assert_eq!(stats.prefix_keys, 5000);
         let d = MentionDictionary::from_bytes(&bytes).unwrap();
         for i in 0..5000 {
@@ -991,7 +1018,7 @@ mod tests {
                 let e = model.entry(p.key).or_insert_with(|| (p.clone(), Vec::new()));
                 add_count(&mut e.1, *concept, *count);
             }
-            let (bytes, stats) = b.finish();
+            let (bytes, stats) = b.finish().unwrap();
             let d = MentionDictionary::from_bytes(&bytes).unwrap();
             proptest::prop_assert_eq!(stats.phrases, model.len() as u64);
             let prefixes: HashSet<u64> =

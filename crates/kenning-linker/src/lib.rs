@@ -34,7 +34,7 @@ pub use linker::{
 };
 pub use phrase::{MAX_PHRASE_TOKENS, PhraseKey, Token, Tokens, phrase_key};
 
-/// Why a dictionary buffer could not be read.
+/// Why a mention dictionary could not be read or built.
 #[derive(Debug, thiserror::Error)]
 pub enum LinkerError {
     /// The buffer is not a mention dictionary of this version.
@@ -48,4 +48,13 @@ pub enum LinkerError {
     /// The buffer is shorter than its header says, or its sizes disagree.
     #[error("mention dictionary is damaged: {0}")]
     Corrupt(&'static str),
+    /// The dictionary being built has more payload than its offsets
+    /// address.
+    #[error(
+        "the mention dictionary is too large: its payload passes {limit} bytes, the most its 32-bit offsets address"
+    )]
+    TooLarge {
+        /// The largest payload offset, in bytes.
+        limit: u64,
+    },
 }

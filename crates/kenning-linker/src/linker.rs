@@ -791,7 +791,7 @@ mod tests {
             b.phrases_in("the planet", &mut found);
             b.add_occurrences(&found);
         }
-        b.finish().0
+        b.finish().unwrap().0
     }
 
     #[test]

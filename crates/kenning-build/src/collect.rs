@@ -20,26 +20,46 @@ use kenning_store::{
 
 use kenning_linker::{DictionaryBuilder, PhraseKey, phrase_key};
 
+use crate::budget::{Budget, CloseOnDrop};
 use crate::process::{ConceptRow, Item, Row, process, unqualified};
 use crate::progress::Phase;
 use crate::{BuildError, BuildOptions, BuildProgress, BuildReport, Source};
 
 /// Items per batch sent to the workers (fewer when pages are large).
 const BATCH_ITEMS: usize = 64;
-/// Text bytes per batch.
-const BATCH_BYTES: usize = 2 << 20;
+/// Bytes per batch (see [`item_bytes`]).
+const BATCH_BYTES: u64 = 2 << 20;
+/// Bytes of pages in flight between the reader and the collector, per
+/// worker thread (see [`Budget`]): 8 batches of [`BATCH_BYTES`], enough to
+/// keep every worker busy on ordinary pages. A page larger than the whole
+/// budget goes through alone, so the pages in flight hold at most
+/// `max(threads × 16 MiB, largest page)` bytes of text.
+const IN_FLIGHT_BYTES_PER_THREAD: u64 = 16 << 20;
+/// What an item counts for beyond its text: its title and the fixed
+/// fields of its row.
+const ITEM_OVERHEAD: u64 = 1 << 10;
+
+/// The bytes an item with `text` bytes of text counts for in a batch and
+/// in the pipeline's budget.
+fn item_bytes(text: usize) -> u64 {
+    text as u64 + ITEM_OVERHEAD
+}
 
 /// Items read from one file, numbered in reading order.
 struct Batch {
     seq: u64,
     file: Arc<Path>,
     items: Vec<Item>,
+    /// What the items count for in the budget.
+    bytes: u64,
 }
 
 struct RowBatch {
     seq: u64,
     file: Arc<Path>,
     rows: Vec<Row>,
+    /// The bytes of the batch the rows come from, given back once applied.
+    bytes: u64,
 }
 
 pub(crate) fn run(
@@ -69,9 +89,11 @@ pub(crate) fn run(
     let (item_tx, item_rx) = bounded::<Batch>(threads * 4);
     let (row_tx, row_rx) = bounded::<RowBatch>(threads * 4);
     let mut collector = Collector::new(&dir, options.holdout_percent)?;
+    let budget = Budget::new(threads as u64 * IN_FLIGHT_BYTES_PER_THREAD);
 
     let (read_result, collect_result) = std::thread::scope(|scope| {
-        let reader = scope.spawn(|| read_sources(&options.sources, threads, item_tx, progress));
+        let reader =
+            scope.spawn(|| read_sources(&options.sources, threads, item_tx, &budget, progress));
         for _ in 0..threads {
             let item_rx = item_rx.clone();
             let row_tx = row_tx.clone();
@@ -83,6 +105,7 @@ pub(crate) fn run(
                             seq: batch.seq,
                             file: batch.file,
                             rows,
+                            bytes: batch.bytes,
                         })
                         .is_err()
                     {
@@ -93,7 +116,12 @@ pub(crate) fn run(
         }
         drop(item_rx);
         drop(row_tx);
-        let collected = collector.consume(row_rx, progress);
+        let collected = {
+            // However the collector stops, a reader waiting for room must
+            // not wait for ever.
+            let _close = CloseOnDrop(&budget);
+            collector.consume(row_rx, &budget, progress)
+        };
         let read = reader
             .join()
             .unwrap_or_else(|_| Err(BuildError::Internal("the reader thread panicked".into())));
@@ -153,7 +181,11 @@ pub(crate) fn run(
     write_synced(&meta_path, meta.to_json().as_bytes())?;
     let generation = publisher.publish()?;
     progress.set_phase(Phase::Done);
-    Ok(BuildReport { generation, meta })
+    Ok(BuildReport {
+        generation,
+        meta,
+        pages_in_flight_peak: budget.peak(),
+    })
 }
 
 fn source_path(source: &Source) -> &Path {
@@ -192,10 +224,12 @@ fn read_sources(
     sources: &[Source],
     threads: usize,
     tx: Sender<Batch>,
+    budget: &Budget,
     progress: &BuildProgress,
 ) -> Result<(Vec<SourceMeta>, Option<Arc<SiteInfo>>), BuildError> {
     let mut batcher = Batcher {
         tx,
+        budget,
         seq: 0,
         file: Arc::from(Path::new("")),
         items: Vec::new(),
@@ -292,16 +326,18 @@ fn start_source(progress: &BuildProgress, meta: &mut SourceMeta, input: &kenning
         .store(input.file_len, Ordering::Relaxed);
 }
 
-struct Batcher {
+struct Batcher<'a> {
     tx: Sender<Batch>,
+    /// Every queued item's bytes are taken from it first.
+    budget: &'a Budget,
     seq: u64,
     /// The file the queued items come from (a batch holds one file's).
     file: Arc<Path>,
     items: Vec<Item>,
-    bytes: usize,
+    bytes: u64,
 }
 
-impl Batcher {
+impl Batcher<'_> {
     /// Queues an item read from `file`; false if the workers are gone.
     fn push(
         &mut self,
@@ -317,8 +353,16 @@ impl Batcher {
             }
             self.file = file.clone();
         }
+        let bytes = item_bytes(size);
+        if !self.budget.try_take(bytes) {
+            // Send what is queued, so that it can be given back, then
+            // wait for room.
+            if !self.flush(progress) || !self.budget.take_or_wait(bytes) {
+                return false;
+            }
+        }
         self.items.push(item);
-        self.bytes += size;
+        self.bytes += bytes;
         if self.items.len() >= BATCH_ITEMS || self.bytes >= BATCH_BYTES {
             progress
                 .bytes
@@ -334,13 +378,14 @@ impl Batcher {
         }
         let items = std::mem::take(&mut self.items);
         progress.add_pages(items.len() as u64);
-        self.bytes = 0;
+        let bytes = std::mem::take(&mut self.bytes);
         self.seq += 1;
         self.tx
             .send(Batch {
                 seq: self.seq - 1,
                 file: self.file.clone(),
                 items,
+                bytes,
             })
             .is_ok()
     }
@@ -493,10 +538,12 @@ impl Collector {
         })
     }
 
-    /// Applies row batches in sequence order.
+    /// Applies row batches in sequence order, giving each batch's bytes
+    /// back to `budget` once applied.
     fn consume(
         &mut self,
         rx: Receiver<RowBatch>,
+        budget: &Budget,
         progress: &BuildProgress,
     ) -> Result<(), BuildError> {
         let mut next = 0u64;
@@ -509,6 +556,7 @@ impl Collector {
                 for row in batch.rows {
                     self.apply(row)?;
                 }
+                budget.give_back(batch.bytes);
                 next += 1;
             }
             if last_flush.elapsed() > Duration::from_millis(500) {

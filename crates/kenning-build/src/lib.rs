@@ -14,6 +14,7 @@
 //! markup (`kenning-wikitext`) or define the file layout (`kenning-store`);
 //! and it never touches the live snapshot until the new one is complete.
 
+mod budget;
 mod collect;
 mod detect;
 mod error;
@@ -73,6 +74,9 @@ pub struct BuildReport {
     pub generation: PathBuf,
     /// The manifest written with it.
     pub meta: kenning_store::Meta,
+    /// The most bytes of pages (their text, plus a small allowance per
+    /// page) that were between the reader and the collector at once.
+    pub pages_in_flight_peak: u64,
 }
 
 /// Builds a snapshot from `options.sources` and publishes it in

@@ -119,3 +119,72 @@ fn invalid_titles_are_counted_as_skipped_not_failed() {
         "{warnings:?}"
     );
 }
+
+/// About `bytes` of wikitext: paragraphs of plain text, each with a link.
+fn big_text(bytes: usize) -> String {
+    let paragraph = "The ferry crosses the lake to [[Alpha]] twice a day, and the harbour keeps a log of every crossing since the pier was rebuilt.\n\n";
+    paragraph.repeat(bytes / paragraph.len() + 1)
+}
+
+#[test]
+fn pages_larger_than_the_budget_go_through_one_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    // Larger than the budget of one thread (16 MiB).
+    let size = 24 << 20;
+    let text = big_text(size);
+    let mut pages = vec![page("Alpha", 1, "Alpha is small.")];
+    for i in 0..3 {
+        pages.push(page(&format!("Big {i}"), 10 + i, &text));
+    }
+    let dump = write_dump(dir.path(), "big.xml", &pages);
+    let progress = Arc::new(BuildProgress::default());
+    let options = BuildOptions {
+        out: dir.path().join("snap"),
+        sources: vec![Source::Dump(dump)],
+        threads: 1,
+        records: Vec::new(),
+        holdout_percent: 0,
+    };
+    let report = build(&options, &progress).unwrap_or_else(|e| panic!("build failed: {e}"));
+    assert_eq!(report.meta.stats.concepts, 4);
+    // One big page at a time: never two of them in flight.
+    let peak = report.pages_in_flight_peak;
+    assert!(
+        peak >= text.len() as u64 && peak < 2 * text.len() as u64,
+        "peak {peak} bytes in flight, pages of {} bytes",
+        text.len()
+    );
+}
+
+#[test]
+fn output_is_the_same_whatever_the_thread_count_with_large_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pages = vec![page("Alpha", 1, "Alpha is small.")];
+    for i in 0..40 {
+        // Mostly small pages, every tenth one larger than a thread's budget.
+        let size = if i % 10 == 3 {
+            17 << 20
+        } else {
+            300 + 97 * i as usize
+        };
+        pages.push(page(&format!("Page {i}"), 10 + i, &big_text(size)));
+    }
+    let dump = write_dump(dir.path(), "mixed.xml", &pages);
+    let (one, _, one_dir) = build_dump(dir.path(), "one", &dump, 1);
+    let (three, _, three_dir) = build_dump(dir.path(), "three", &dump, 3);
+    assert_eq!(one.meta().stats, three.meta().stats);
+    assert_eq!(one.meta().stats.concepts, 41);
+    for name in [
+        "ids.u32",
+        "titles.dat",
+        "summaries.dat",
+        "out_links.u32",
+        "in_links.u32",
+        "name_keys.u64",
+        "mentions.dict",
+    ] {
+        let a = std::fs::read(one_dir.join(name)).unwrap();
+        let b = std::fs::read(three_dir.join(name)).unwrap();
+        assert!(a == b, "{name} differs between 1 and 3 threads");
+    }
+}

@@ -171,9 +171,13 @@ fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
         .map(|l| phrase_key(extract.anchor(l)))
         .collect();
     let body = truncate(&extract.text, BODY_BYTES).to_owned();
-    // The text itself, cut in place: no copy of a whole page.
+    // The text itself, cut in place (no copy of a whole page), and its
+    // memory given back: the row may wait in the pipeline a while.
     let mut text = extract.text;
-    text.truncate(text.floor_char_boundary(TEXT_BYTES));
+    if text.len() > TEXT_BYTES {
+        text.truncate(text.floor_char_boundary(TEXT_BYTES));
+        text.shrink_to_fit();
+    }
     Row::Concept(ConceptRow {
         id: Some(page.id),
         anchors,
@@ -246,4 +250,32 @@ fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
         body: truncate(&record.text, BODY_BYTES).to_owned(),
         title,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_concept_row_keeps_only_the_memory_of_its_cut_text() {
+        let paragraph = "Plain words with a [[Link]] in them.\n\n";
+        let text = paragraph.repeat(8 * TEXT_BYTES / paragraph.len());
+        let page = WikiPage {
+            title: "Big".into(),
+            ns: NS_MAIN,
+            id: 1,
+            text,
+            ..WikiPage::default()
+        };
+        let site = Arc::new(SiteInfo::default());
+        let Row::Concept(row) = process(Item::Wiki(page, site)) else {
+            panic!("not a concept");
+        };
+        assert!(
+            row.text.capacity() <= TEXT_BYTES,
+            "{} bytes held for {} bytes of text",
+            row.text.capacity(),
+            row.text.len()
+        );
+    }
 }

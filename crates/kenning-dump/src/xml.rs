@@ -121,6 +121,10 @@ impl std::fmt::Debug for MediaWikiReader {
 /// A page larger than this is refused, so memory stays bounded.
 const MAX_PAGE_BYTES: usize = 512 << 20;
 
+/// The read buffer keeps at most this much memory between pages: a larger
+/// page grows it, and it shrinks back once the page is parsed.
+const KEEP_BUFFER_BYTES: usize = 16 << 20;
+
 impl MediaWikiReader {
     /// Reads the root element and `<siteinfo>`; fails if the input is not a
     /// MediaWiki export.
@@ -358,7 +362,21 @@ impl MediaWikiReader {
         };
         let page = parse_page(block, offset).map_err(|m| self.err(offset, m))?;
         self.start = end + "</page>".len();
+        self.shrink_buffer();
         Ok(Some(page))
+    }
+
+    /// Gives back the memory a page larger than [`KEEP_BUFFER_BYTES`] made
+    /// the buffer grow to (keeping the bytes not read yet), so that one
+    /// huge page does not hold its size for the rest of the dump.
+    fn shrink_buffer(&mut self) {
+        if self.buf.capacity() <= KEEP_BUFFER_BYTES {
+            return;
+        }
+        self.buf.drain(..self.start);
+        self.buf_offset += self.start as u64;
+        self.start = 0;
+        self.buf.shrink_to(KEEP_BUFFER_BYTES.max(self.buf.len()));
     }
 }
 
@@ -691,6 +709,24 @@ mod tests {
         // An empty text is written `<text … />` and is no error.
         let xml = format!("{HEAD}  {page}<text bytes=\"0\" /></revision></page>\n</mediawiki>\n");
         assert_eq!(reader(&xml).unwrap().next().unwrap().unwrap().text, "");
+    }
+
+    #[test]
+    fn a_huge_page_does_not_pin_its_size_in_the_read_buffer() {
+        let big = "x".repeat(3 * KEEP_BUFFER_BYTES);
+        let xml = format!(
+            "{HEAD}  <page><title>A</title><ns>0</ns><id>1</id><revision><text>{big}</text></revision></page>\n  <page><title>B</title><ns>0</ns><id>2</id><revision><text>small</text></revision></page>\n</mediawiki>\n"
+        );
+        let mut r = reader(&xml).unwrap();
+        assert_eq!(r.next().unwrap().unwrap().text.len(), big.len());
+        assert!(
+            r.buf.capacity() <= KEEP_BUFFER_BYTES,
+            "{} bytes kept after the page",
+            r.buf.capacity()
+        );
+        let b = r.next().unwrap().unwrap();
+        assert_eq!((b.title.as_str(), b.text.as_str()), ("B", "small"));
+        assert!(r.next().is_none());
     }
 
     #[test]

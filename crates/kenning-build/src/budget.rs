@@ -10,12 +10,16 @@ use std::sync::{Condvar, Mutex, PoisonError};
 /// A page waits while the pages in flight and it would pass the limit; a
 /// page larger than the limit goes through alone, once nothing else is in
 /// flight. So the bytes in flight never pass `max(limit, largest page)`.
+/// While such a page is in flight the reader reads nothing more
+/// ([`wait_within_limit`](Self::wait_within_limit)), so a page larger than
+/// the limit is never held in memory beside another one.
 #[derive(Debug)]
 pub(crate) struct Budget {
     limit: u64,
     state: Mutex<State>,
     freed: Condvar,
-    /// The most bytes ever in flight at once.
+    /// The most bytes of pages read and not yet applied at once: those in
+    /// flight, and a page the reader holds while it waits for room.
     peak: AtomicU64,
 }
 
@@ -59,6 +63,9 @@ impl Budget {
     /// the budget was closed.
     pub(crate) fn take_or_wait(&self, bytes: u64) -> bool {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        // The reader holds the page while it waits.
+        self.peak
+            .fetch_max(state.in_flight + bytes, Ordering::Relaxed);
         while !state.closed && !self.fits(&state, bytes) {
             state = self
                 .freed
@@ -70,6 +77,26 @@ impl Budget {
         }
         self.take(&mut state, bytes);
         true
+    }
+
+    /// Whether the bytes in flight are within the limit (they pass it only
+    /// while a page larger than the limit is in flight alone).
+    pub(crate) fn within_limit(&self) -> bool {
+        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.in_flight <= self.limit
+    }
+
+    /// Waits until the bytes in flight are within the limit; false if the
+    /// budget was closed.
+    pub(crate) fn wait_within_limit(&self) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while !state.closed && state.in_flight > self.limit {
+            state = self
+                .freed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        !state.closed
     }
 
     /// Gives `bytes` back.
@@ -87,7 +114,7 @@ impl Budget {
         self.freed.notify_all();
     }
 
-    /// The most bytes that were in flight at once.
+    /// The most bytes of pages that were read and not yet applied at once.
     pub(crate) fn peak(&self) -> u64 {
         self.peak.load(Ordering::Relaxed)
     }
@@ -119,9 +146,16 @@ mod tests {
         assert!(budget.try_take(10));
         assert!(!budget.try_take(500));
         budget.give_back(10);
+        assert!(budget.within_limit());
         assert!(budget.try_take(500));
         assert!(!budget.try_take(1));
         assert_eq!(budget.peak(), 500);
+        // While it is in flight, the reader reads nothing more.
+        assert!(!budget.within_limit());
+        budget.give_back(500);
+        assert!(budget.within_limit() && budget.wait_within_limit());
+        budget.close();
+        assert!(!budget.wait_within_limit());
     }
 
     #[test]
@@ -133,6 +167,12 @@ mod tests {
             let (tx, rx) = channel();
             scope.spawn(move || tx.send(budget.take_or_wait(50)).unwrap());
             assert!(rx.recv_timeout(Duration::from_millis(100)).is_err());
+            // The page the reader holds while it waits counts.
+            let waited = std::time::Instant::now();
+            while budget.peak() != 130 && waited.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            assert_eq!(budget.peak(), 130);
             budget.give_back(80);
             assert_eq!(rx.recv_timeout(Duration::from_secs(10)), Ok(true));
 

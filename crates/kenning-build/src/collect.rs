@@ -256,8 +256,7 @@ fn read_sources(
                 if first_site.is_none() {
                     first_site = Some(site.clone());
                 }
-                for page in &mut reader {
-                    let page = page?;
+                while let Some(page) = batcher.next_within_budget(&mut reader, progress)? {
                     meta.pages += 1;
                     let size = page.text.len();
                     let item = Item::Wiki(page, site.clone());
@@ -278,8 +277,8 @@ fn read_sources(
                     progress
                         .total_bytes
                         .store(input.file_len, Ordering::Relaxed);
-                    for doc in ExtractedReader::new(input) {
-                        let doc = doc?;
+                    let mut docs = ExtractedReader::new(input);
+                    while let Some(doc) = batcher.next_within_budget(&mut docs, progress)? {
                         meta.pages += 1;
                         let size = doc.text.len();
                         if !batcher.push(&file, Item::Extracted(doc), size, progress, &consumed) {
@@ -300,8 +299,8 @@ fn read_sources(
                         .unwrap_or_default(),
                 );
                 let file: Arc<Path> = Arc::from(path.as_path());
-                for record in ConceptsReader::new(input) {
-                    let record = record?;
+                let mut records = ConceptsReader::new(input);
+                while let Some(record) = batcher.next_within_budget(&mut records, progress)? {
                     meta.pages += 1;
                     let size = record.text.len();
                     let item = Item::Concept(record, ns.clone());
@@ -338,6 +337,22 @@ struct Batcher<'a> {
 }
 
 impl Batcher<'_> {
+    /// The next item of `items`, read only while the pages in flight are
+    /// within the budget: they pass it only when a page larger than the
+    /// whole budget is in flight alone, and then the next page is not
+    /// read (held beside it) before that one is applied.
+    fn next_within_budget<T>(
+        &mut self,
+        items: &mut impl Iterator<Item = Result<T, kenning_dump::DumpError>>,
+        progress: &BuildProgress,
+    ) -> Result<Option<T>, BuildError> {
+        if !self.budget.within_limit() && !(self.flush(progress) && self.budget.wait_within_limit())
+        {
+            return Err(BuildError::Internal("the pipeline stopped".into()));
+        }
+        Ok(items.next().transpose()?)
+    }
+
     /// Queues an item read from `file`; false if the workers are gone.
     fn push(
         &mut self,

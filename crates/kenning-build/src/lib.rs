@@ -75,7 +75,9 @@ pub struct BuildReport {
     /// The manifest written with it.
     pub meta: kenning_store::Meta,
     /// The most bytes of pages (their text, plus a small allowance per
-    /// page) that were between the reader and the collector at once.
+    /// page) that were read and not yet applied at once: in flight between
+    /// the reader and the collector, or held by the reader while it waited
+    /// for room.
     pub pages_in_flight_peak: u64,
 }
 

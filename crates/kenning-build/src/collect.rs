@@ -32,8 +32,14 @@ const BATCH_BYTES: u64 = 2 << 20;
 /// Bytes of pages in flight between the reader and the collector, per
 /// worker thread (see [`Budget`]): 8 batches of [`BATCH_BYTES`], enough to
 /// keep every worker busy on ordinary pages. A page larger than the whole
-/// budget goes through alone, so the pages in flight hold at most
-/// `max(threads × 16 MiB, largest page)` bytes of text.
+/// budget goes through alone, and the reader reads nothing more until it
+/// is applied: the pages in flight hold at most
+/// `max(threads × 16 MiB, largest page)` bytes of text, and no two pages
+/// larger than the budget are ever in memory at once. Reading then peaks
+/// at about 4–5 × the largest page above the baseline: the reader's XML
+/// and decoded text, then the worker's page, cleaned text, plain text and
+/// (for a page without headings) a lead as long as the page
+/// (`bench/hostile.sh`).
 const IN_FLIGHT_BYTES_PER_THREAD: u64 = 16 << 20;
 /// What an item counts for beyond its text: its title and the fixed
 /// fields of its row.

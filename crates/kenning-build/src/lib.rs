@@ -4,7 +4,9 @@
 //! from `kenning-dump` on one reader thread, are turned into concept rows
 //! by `kenning-wikitext` on worker threads, and are written by one
 //! collector in source order (so a build is deterministic whatever the
-//! thread count). Everything per concept goes straight to disk; what stays
+//! thread count); the reader queues pages within a byte budget, so the
+//! pages in flight never pass `max(threads × 16 MiB, largest page)` bytes.
+//! Everything per concept goes straight to disk; what stays
 //! in memory is one 12-byte entry per title and redirect, one per category,
 //! and a few integers per concept. Links are spilled to a temporary file and
 //! resolved through redirects after the last page, then laid out as

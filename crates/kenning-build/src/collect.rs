@@ -352,8 +352,9 @@ impl Batcher<'_> {
         items: &mut impl Iterator<Item = Result<T, kenning_dump::DumpError>>,
         progress: &BuildProgress,
     ) -> Result<Option<T>, BuildError> {
-        if !self.budget.within_limit() && !(self.flush(progress) && self.budget.wait_within_limit())
-        {
+        let room =
+            self.budget.within_limit() || (self.flush(progress) && self.budget.wait_within_limit());
+        if !room {
             return Err(BuildError::Internal("the pipeline stopped".into()));
         }
         Ok(items.next().transpose()?)

@@ -255,6 +255,17 @@ pub(crate) struct Records {
     pub(crate) note: Option<String>,
 }
 
+impl Drop for Records {
+    /// Closes the live store at once: the refresh thread may still hold the
+    /// shared state for a moment, and the store's file lock must not
+    /// outlive the engine (the next process to open the folder needs it).
+    fn drop(&mut self) {
+        if let Ok(mut live) = self.inner.write.lock() {
+            live.take();
+        }
+    }
+}
+
 fn store_error(e: kenning_records::RecordsError) -> EngineError {
     EngineError::Records(e.to_string())
 }

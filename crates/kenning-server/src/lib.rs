@@ -357,7 +357,7 @@ async fn method_not_allowed(uri: Uri) -> Response {
 /// before it reads the body: a client without them learns nothing more
 /// than 401.
 async fn refuse_large_bodies(request: Request, next: Next) -> Response {
-    if request.uri().path().starts_with(RECORD_WRITES) {
+    if is_record_write(request.method(), request.uri().path()) {
         return next.run(request).await;
     }
     let wikify = WIKIFY_ROUTES.contains(&request.uri().path());
@@ -414,8 +414,12 @@ async fn refuse_large_heads(request: Request, next: Next) -> Response {
 /// Whether a request is heavy work: wikify of a submitted text, or a
 /// record write.
 fn is_heavy(method: &Method, path: &str) -> bool {
-    (method == Method::POST && WIKIFY_ROUTES.contains(&path))
-        || ((method == Method::PUT || method == Method::DELETE) && path.starts_with(RECORD_WRITES))
+    (method == Method::POST && WIKIFY_ROUTES.contains(&path)) || is_record_write(method, path)
+}
+
+/// Whether a request writes a record (`PUT` or `DELETE` of one).
+fn is_record_write(method: &Method, path: &str) -> bool {
+    (method == Method::PUT || method == Method::DELETE) && path.starts_with(RECORD_WRITES)
 }
 
 /// Carries out at most [`ServerConfig::max_heavy_requests`] heavy requests

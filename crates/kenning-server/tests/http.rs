@@ -1322,11 +1322,16 @@ async fn openapi_document_matches_every_response() {
     );
 
     // Every documented path is served, and every documented status but 500
-    // was seen.
+    // was seen. A record write's 503 (past the bound on heavy requests)
+    // and 507 (a full disk) need a held request and a full file system:
+    // tests/hardening.rs sees them, over a real socket and on a tmpfs.
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
             for (status, _) in operation["responses"].as_object().unwrap() {
-                if status != "500" {
+                let elsewhere = path == "/api/v1/records/{type}/{id}"
+                    && (method == "put" || method == "delete")
+                    && (status == "503" || status == "507");
+                if status != "500" && !elsewhere {
                     assert!(
                         exercised.contains(&(path.clone(), method.as_str(), status.clone())),
                         "{method} {path} {status} was not exercised"

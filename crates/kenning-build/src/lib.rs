@@ -16,6 +16,8 @@
 //! markup (`kenning-wikitext`) or define the file layout (`kenning-store`);
 //! and it never touches the live snapshot until the new one is complete.
 
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 mod budget;
 mod collect;
 mod detect;

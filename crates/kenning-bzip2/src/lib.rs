@@ -20,6 +20,8 @@
 //! Blocks written with the "randomised" flag (bzip2 0.9.0 and older, before
 //! 1998) are reported as unsupported rather than decoded.
 
+#![forbid(unsafe_code)]
+
 mod bits;
 mod block;
 mod crc;

@@ -278,6 +278,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.bz2");
         std::fs::write(&path, bytes).unwrap();
+        // SAFETY: a read-only map of a file this test just wrote in its own
+        // temporary folder; nothing else writes or truncates it.
         Arc::new(unsafe { Mmap::map(&File::open(&path).unwrap()).unwrap() })
     }
 

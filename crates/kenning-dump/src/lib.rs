@@ -13,6 +13,8 @@
 //! Every error names the file and the position (byte offset in the
 //! decompressed stream, or line number) where reading stopped.
 
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 mod bz2;
 mod bz2_blocks;
 mod concepts;

@@ -17,6 +17,8 @@
 //! through an engine opened with [`Engine::open_writable`]. It deliberately
 //! does no rendering, no HTTP and no authentication.
 
+#![forbid(unsafe_code)]
+
 mod engine;
 mod error;
 mod live_store;

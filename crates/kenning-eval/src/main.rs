@@ -13,6 +13,8 @@
 //! (for tuning). Each reports the full linker beside the prior-only baseline (each
 //! mention's most common concept) measured in the same run.
 
+#![forbid(unsafe_code)]
+
 mod metrics;
 
 use std::path::{Path, PathBuf};

@@ -9,6 +9,8 @@
 //! does not read snapshots, spawn threads or know about titles; the build
 //! pipeline feeds it and parallelises over concepts.
 
+#![forbid(unsafe_code)]
+
 mod related;
 
 pub use related::{DegreeLogs, Related, RelatedFinder, RelatedWeights, milne_witten};

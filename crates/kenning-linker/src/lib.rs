@@ -24,6 +24,8 @@
 //! does not read files, know about snapshots or titles, or spawn threads;
 //! the graph it needs comes through the [`ConceptGraph`] trait.
 
+#![forbid(unsafe_code)]
+
 mod dictionary;
 mod linker;
 mod phrase;

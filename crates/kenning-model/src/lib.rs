@@ -8,6 +8,8 @@
 //! It deliberately does no IO, holds no graph and knows nothing about markup
 //! beyond a link target: it is the vocabulary the other crates speak.
 
+#![forbid(unsafe_code)]
+
 mod namespaces;
 mod title;
 

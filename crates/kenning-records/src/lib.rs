@@ -34,6 +34,8 @@
 //! pages. It takes records and edges in and gives plain data out; only the
 //! reader and the store do IO.
 
+#![forbid(unsafe_code)]
+
 mod detected;
 mod error;
 mod reader;

@@ -51,6 +51,8 @@
 //! and does not update an index in place: an index is written once, by one
 //! `IndexWriter`, and read by any number of threads.
 
+#![forbid(unsafe_code)]
+
 mod analysis;
 mod error;
 mod read_only;

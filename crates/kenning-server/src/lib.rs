@@ -51,6 +51,8 @@
 //! (`insufficient_storage`), and `/healthz` reports the live records
 //! store's state (`live_records`).
 
+#![forbid(unsafe_code)]
+
 mod api;
 mod concept_page;
 mod connections;

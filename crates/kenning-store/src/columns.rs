@@ -153,7 +153,12 @@ impl Mapped {
             return Ok(Mapped { map: None });
         }
         // SAFETY: snapshot files are immutable once published: a build
-        // writes a new generation and never modifies a published one.
+        // writes a new generation and never modifies a published one. While
+        // a build runs, it maps a file of the generation it is writing only
+        // after that file is written, and does not write it again while the
+        // map lives. (A file changed by another program under the map gives
+        // wrong bytes, or SIGBUS if truncated; that is outside what kenning
+        // supports, as for the dumps.)
         let map = unsafe { Mmap::map(&file) }.map_err(|e| StoreError::io(path, e))?;
         Ok(Mapped { map: Some(map) })
     }

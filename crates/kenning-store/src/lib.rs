@@ -16,6 +16,8 @@
 //! build pipeline's job) nor answer queries beyond direct look-ups by id and
 //! exact title.
 
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 mod columns;
 mod error;
 mod publish;

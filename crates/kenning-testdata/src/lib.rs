@@ -6,6 +6,8 @@
 //! deliberately reads nothing and parses nothing; each test opens its own
 //! files.
 
+#![forbid(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 
 /// The shared data folder when every path of `needed` (relative to it;

@@ -25,6 +25,8 @@
 //! normalises their titles with [`kenning_model::Namespaces`] only), does no
 //! IO and knows nothing of dumps.
 
+#![forbid(unsafe_code)]
+
 mod emit;
 mod preprocess;
 mod redirect;

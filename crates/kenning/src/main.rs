@@ -2,6 +2,8 @@
 //! crates. It parses arguments, draws progress, prints results, and turns
 //! errors into one line and a non-zero exit; it holds no logic of its own.
 
+#![forbid(unsafe_code)]
+
 mod cli;
 mod output;
 mod progress;

@@ -170,7 +170,9 @@ fn build_into(out: &Path, sources: Vec<Source>, records: Vec<PathBuf>, threads: 
     match rx.recv_timeout(Duration::from_secs(60)) {
         Ok(Ok(generation)) => generation,
         Ok(Err(e)) => panic!("build failed: {e}"),
-        Err(_) => panic!("the build did not finish within 60 s (a redirect loop followed forever?)"),
+        Err(_) => {
+            panic!("the build did not finish within 60 s (a redirect loop followed forever?)")
+        }
     }
 }
 
@@ -179,11 +181,7 @@ fn build_dump(dump: &Dump, concepts: Option<&str>, threads: usize) -> Built {
     let dir = tempfile::tempdir().unwrap();
     let mut sources = vec![Source::Dump(write(dir.path(), "dump.xml", &dump.xml()))];
     if let Some(lines) = concepts {
-        sources.push(Source::Concepts(write(
-            dir.path(),
-            "concepts.jsonl",
-            lines,
-        )));
+        sources.push(Source::Concepts(write(dir.path(), "concepts.jsonl", lines)));
     }
     let out = dir.path().join("snap");
     let generation = build_into(&out, sources, Vec::new(), threads);
@@ -273,11 +271,23 @@ fn redirect_chains_resolve_to_the_article_and_loops_break() {
 #[test]
 fn the_first_of_duplicate_titles_wins_within_and_across_sources() {
     let mut dump = Dump::default();
-    dump.article("Harbour", 1, "'''Harbour''' first text, from the dump. See [[Pier]].")
-        .article("Pier", 2, "'''Pier''' is part of the [[Harbour]].")
-        // The same title again, and once more as the wiki normalises it.
-        .article("Harbour", 3, "'''Harbour''' second text, also from the dump. See [[Pier]].")
-        .article("harbour", 4, "'''harbour''' third text, lower case. See [[Pier]].");
+    dump.article(
+        "Harbour",
+        1,
+        "'''Harbour''' first text, from the dump. See [[Pier]].",
+    )
+    .article("Pier", 2, "'''Pier''' is part of the [[Harbour]].")
+    // The same title again, and once more as the wiki normalises it.
+    .article(
+        "Harbour",
+        3,
+        "'''Harbour''' second text, also from the dump. See [[Pier]].",
+    )
+    .article(
+        "harbour",
+        4,
+        "'''harbour''' third text, lower case. See [[Pier]].",
+    );
     let concepts = concept_line(
         "Harbour",
         "Harbour fourth text, from the concepts file.",
@@ -300,7 +310,11 @@ fn the_first_of_duplicate_titles_wins_within_and_across_sources() {
     let built = build_dump(&dump, Some(&concepts), 1);
     let s = Snapshot::open(&built.out).unwrap();
     let stats = &s.meta().stats;
-    assert_eq!((stats.concepts, stats.duplicate_titles), (3, 4), "{stats:?}");
+    assert_eq!(
+        (stats.concepts, stats.duplicate_titles),
+        (3, 4),
+        "{stats:?}"
+    );
     let harbour = s.concept(s.lookup("Harbour").unwrap());
     assert!(
         harbour.summary().contains("first text"),
@@ -309,7 +323,11 @@ fn the_first_of_duplicate_titles_wins_within_and_across_sources() {
     );
     assert_eq!(harbour.id(), 1);
     let pier = s.concept(s.lookup("Pier").unwrap());
-    assert!(pier.summary().contains("part of the Harbour"), "{:?}", pier.summary());
+    assert!(
+        pier.summary().contains("part of the Harbour"),
+        "{:?}",
+        pier.summary()
+    );
     assert_eq!(pier.id(), 2);
     // The later duplicates' links were dropped with them: Harbour links
     // to Pier once, from its first text.
@@ -352,7 +370,11 @@ fn counted_sources() -> (Dump, String) {
         "'''Elder''' is a shrub near the [[Apple]] trees.",
     ) // Elder→Apple.
     // Another page with Banana's title: a duplicate title, ignored.
-    .article("Banana", 40, "A second Banana that links to [[Elder (plant)]].")
+    .article(
+        "Banana",
+        40,
+        "A second Banana that links to [[Elder (plant)]].",
+    )
     // Apple's page id again: kept under a new id.
     .article("Fig", 1, "'''Fig''' grows beside the [[Apple]].") // Fig→Apple.
     // Redirects: one good, five broken.
@@ -369,7 +391,11 @@ fn counted_sources() -> (Dump, String) {
     .page(1, "Talk:Apple", 50, "Is an apple a [[Banana]]?")
     .page(2, "User:Gardener", 51, "I grow [[Apple]]s.")
     .page(10, "Template:Infobox fruit", 52, "{{{name}}}")
-    .article("Bad [title]", 53, "Square brackets are not allowed in titles.");
+    .article(
+        "Bad [title]",
+        53,
+        "Square brackets are not allowed in titles.",
+    );
     // One concept, one alias (a redirect), one link and one red link, a
     // new category and one in use; then a duplicate of a dump title.
     let concepts = concept_line(
@@ -453,4 +479,364 @@ fn every_published_count_is_the_one_computed_by_hand() {
         .map(|i| s.concept(i).out_links().len())
         .sum();
     assert_eq!(total_links as u64, stats.links);
+}
+
+// ---------------------------------------------------------------------------
+// A larger generated wiki: many batches, every kind of source
+// ---------------------------------------------------------------------------
+
+/// Writes into `dir` a wiki of `articles` articles (links, red links,
+/// redirects and chains of them, categories, pages of other namespaces),
+/// a concepts JSONL file (some concepts with links, some without, so
+/// concept detection runs) and a records JSONL file (courses taught by
+/// people, some links to people who do not exist).
+fn generated_wiki(dir: &Path, articles: usize, seed: u64) -> (Vec<Source>, Vec<PathBuf>) {
+    let mut rng = Rng::new(seed);
+    let topic = |i: usize| format!("Topic {i}");
+    let words = [
+        "river", "harbour", "lantern", "ferry", "granite", "orchard", "weir", "market",
+    ];
+    let mut dump = Dump::default();
+    for i in 0..articles {
+        let mut text = format!("'''{}''' is a {} place", topic(i), words[i % words.len()]);
+        // Links: mostly to articles, some to missing pages (red links)
+        // and some through redirects.
+        for _ in 0..1 + rng.below(6) {
+            let target = match rng.below(10) {
+                0 => format!("Missing {}", rng.below(articles)),
+                1 => format!("Alias {}", rng.below(articles / 10 + 1) * 10),
+                _ => topic(rng.below(articles)),
+            };
+            if rng.below(3) == 0 {
+                text += &format!(" near the [[{target}|{}]]", words[rng.below(words.len())]);
+            } else {
+                text += &format!(" near [[{target}]]");
+            }
+        }
+        text += &format!(
+            ".\n\nIn {} the {} was rebuilt.\n\n== History ==\nMore about the {}.\n\n[[Category:Group {}]]",
+            1800 + rng.below(200),
+            words[rng.below(words.len())],
+            words[rng.below(words.len())],
+            rng.below(40)
+        );
+        dump.article(&topic(i), 1 + i as u32, &text);
+        let id = 1_000_000 + i as u32;
+        if i % 10 == 0 {
+            // Alias i → Topic, and a chain Alias chain i → Alias i.
+            dump.redirect(&format!("Alias {i}"), id, &topic(rng.below(articles)));
+            dump.redirect(
+                &format!("Alias chain {i}"),
+                id + 500_000,
+                &format!("Alias {i}"),
+            );
+        }
+        if i % 97 == 0 {
+            dump.redirect(
+                &format!("Loop {i}"),
+                id + 600_000,
+                &format!("Loop {i} back"),
+            );
+            dump.redirect(
+                &format!("Loop {i} back"),
+                id + 700_000,
+                &format!("Loop {i}"),
+            );
+            dump.page(
+                1,
+                &format!("Talk:{}", topic(i)),
+                id + 800_000,
+                "Talk about [[Topic 1]].",
+            );
+        }
+        if i % 50 == 0 {
+            dump.page(
+                14,
+                &format!("Category:Group {}", i / 50),
+                id + 900_000,
+                "A group.",
+            );
+        }
+    }
+    let mut concepts = String::new();
+    for i in 0..articles / 10 {
+        let text = format!(
+            "Entry {i} is about the {} of {} and {}. It was written in {}.",
+            words[i % words.len()],
+            topic(rng.below(articles)),
+            topic(rng.below(articles)),
+            1900 + rng.below(100)
+        );
+        let (a, b) = (topic(rng.below(articles)), topic(rng.below(articles)));
+        let links: Vec<&str> = if i % 2 == 0 { vec![&a, &b] } else { vec![] };
+        let alias = format!("Entry alias {i}");
+        concepts += &concept_line(
+            &format!("Entry {i}"),
+            &text,
+            &links,
+            &[&alias],
+            &[&format!("Group {}", i % 7)],
+        );
+    }
+    let mut records = String::new();
+    let people = articles / 40 + 1;
+    for p in 0..people {
+        records += &serde_json::json!({
+            "type": "person", "id": format!("{}", 100 + p),
+            "title": format!("Person {p}"), "text": "",
+        })
+        .to_string();
+        records.push('\n');
+    }
+    for c in 0..articles / 20 {
+        records += &serde_json::json!({
+            "type": "course", "id": format!("C-{c}"),
+            "title": format!("Course {c}"),
+            "text": format!("A course on {} and the {} of {}.", topic(rng.below(articles)),
+                words[c % words.len()], topic(rng.below(articles))),
+            "fields": {"credits": 1 + c % 5},
+            "links": [
+                {"rel": "taught_by", "type": "person", "id": format!("{}", 100 + rng.below(people + 2))}
+            ],
+        })
+        .to_string();
+        records.push('\n');
+    }
+    (
+        vec![
+            Source::Dump(write(dir, "wiki.xml", &dump.xml())),
+            Source::Concepts(write(dir, "concepts.jsonl", &concepts)),
+        ],
+        vec![write(dir, "records.jsonl", &records)],
+    )
+}
+
+/// Every file under `dir`, as paths relative to it, sorted.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(path.strip_prefix(root).unwrap().to_owned());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// `meta.json` without what measures the build's run rather than its
+/// output: when it finished and how long it and each phase took.
+fn meta_without_times(path: &Path) -> serde_json::Value {
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let object = meta.as_object_mut().unwrap();
+    for field in ["built_at", "build_seconds", "phase_seconds"] {
+        assert!(object.remove(field).is_some(), "meta.json has no {field}");
+    }
+    meta
+}
+
+// ---------------------------------------------------------------------------
+// Byte-identical generations with 1 and 4 threads
+// ---------------------------------------------------------------------------
+
+#[test]
+fn generations_are_byte_identical_with_one_and_four_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sources, records) = generated_wiki(dir.path(), 3000, 7);
+    let one = build_into(&dir.path().join("one"), sources.clone(), records.clone(), 1);
+    let four = build_into(&dir.path().join("four"), sources, records, 4);
+    let s = Snapshot::open(&dir.path().join("four")).unwrap();
+    let stats = &s.meta().stats;
+    // The wiki is what it should be: many batches, every kind of row.
+    assert_eq!(stats.concepts, 3000 + 300, "{stats:?}");
+    assert!(
+        stats.redirects > 600 && stats.broken_redirects >= 62,
+        "{stats:?}"
+    );
+    assert!(
+        stats.red_links > 500 && stats.detected_concepts > 50,
+        "{stats:?}"
+    );
+    assert!(
+        stats.records > 100 && stats.record_missing_links > 0,
+        "{stats:?}"
+    );
+    drop(s);
+
+    // All of kenning's own files must be identical, `search/` included.
+    // Tantivy's segment files cannot be: each indexing thread of tantivy's
+    // writer (one per build thread) takes documents from a shared queue
+    // into a segment of its own, so with 4 threads which documents share a
+    // segment depends on scheduling, and the segments are merged into one
+    // in an order that depends on their sizes and on their random ids
+    // (`SegmentId` is a `Uuid::new_v4`, which also names the files). The
+    // merged segment holds the same documents under other doc ids, so its
+    // files differ. For those files the test compares what the index
+    // answers instead: the same hits, in the same order, with the same
+    // scores, for every title and some words.
+    let (one_ids, four_ids) = (segment_ids(&one), segment_ids(&four));
+    assert_eq!((one_ids.len(), four_ids.len()), (1, 1), "one segment each");
+    let files = canonical_files(&one, &one_ids);
+    let four_files = canonical_files(&four, &four_ids);
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        four_files.keys().collect::<Vec<_>>(),
+        "the generations hold different files"
+    );
+    let mut differ = Vec::new();
+    let mut segment_files = 0;
+    for (name, file) in &files {
+        let other = &four_files[name];
+        let same = match name.as_str() {
+            "meta.json" => {
+                meta_without_times(&one.join(file)) == meta_without_times(&four.join(other))
+            }
+            "search/meta.json" => {
+                index_meta(&one.join(file), &one_ids) == index_meta(&four.join(other), &four_ids)
+            }
+            "search/.managed.json" => {
+                canonical_json(&one.join(file), &one_ids)
+                    == canonical_json(&four.join(other), &four_ids)
+            }
+            _ if name.starts_with("search/segment0.") => {
+                segment_files += 1;
+                true
+            }
+            _ => std::fs::read(one.join(file)).unwrap() == std::fs::read(four.join(other)).unwrap(),
+        };
+        if !same {
+            differ.push(name.clone());
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "differ between 1 and 4 threads: {differ:?}"
+    );
+    assert!(segment_files >= 5, "{files:?}");
+    let (a, b) = (
+        Engine::open(&dir.path().join("one")).unwrap(),
+        Engine::open(&dir.path().join("four")).unwrap(),
+    );
+    let snapshot = a.snapshot();
+    let mut queries: Vec<String> = (0..snapshot.len() as u32)
+        .step_by(7)
+        .map(|i| snapshot.concept(i).title().to_owned())
+        .collect();
+    queries.extend(
+        [
+            "harbour",
+            "lantern ferry",
+            "granit",
+            "course",
+            "topic 12",
+            "entry",
+        ]
+        .map(String::from),
+    );
+    for query in &queries {
+        let request = kenning_engine::SearchRequest {
+            query: query.clone(),
+            limit: 20,
+            ..Default::default()
+        };
+        let hits = |e: &Engine| -> Vec<(String, String, u32)> {
+            let page = e.search(&request).unwrap();
+            page.items
+                .into_iter()
+                .map(|h| (h.kind, h.id, h.score.to_bits()))
+                .collect()
+        };
+        assert_eq!(
+            hits(&a),
+            hits(&b),
+            "search {query:?} differs between 1 and 4 threads"
+        );
+        let suggest = |e: &Engine| -> Vec<String> {
+            e.suggest(query, 10)
+                .unwrap()
+                .into_iter()
+                .map(|h| h.id)
+                .collect()
+        };
+        assert_eq!(suggest(&a), suggest(&b), "suggest {query:?}");
+    }
+}
+
+/// The search index's `meta.json` without the segment ids and the
+/// operation stamps (one per commit and merge: more segments to merge
+/// with more threads).
+fn index_meta(path: &Path, ids: &[String]) -> serde_json::Value {
+    let mut meta = canonical_json(path, ids);
+    meta.as_object_mut().unwrap().remove("opstamp");
+    for segment in meta["segments"].as_array_mut().unwrap() {
+        segment.as_object_mut().unwrap().remove("opstamp");
+    }
+    meta
+}
+
+/// The segment ids of the search index of `generation`, in the order its
+/// `meta.json` lists them (without hyphens, as in file names).
+fn segment_ids(generation: &Path) -> Vec<String> {
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(generation.join("search/meta.json")).unwrap(),
+    )
+    .unwrap();
+    meta["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["segment_id"].as_str().unwrap().replace('-', ""))
+        .collect()
+}
+
+/// `id` written as in file names and with hyphens, as in `meta.json`.
+fn id_forms(id: &str) -> [String; 2] {
+    let h = format!(
+        "{}-{}-{}-{}-{}",
+        &id[..8],
+        &id[8..12],
+        &id[12..16],
+        &id[16..20],
+        &id[20..]
+    );
+    [id.to_owned(), h]
+}
+
+/// `text` with each segment id replaced by `segment<position>`.
+fn without_segment_ids(text: &str, ids: &[String]) -> String {
+    let mut text = text.to_owned();
+    for (i, id) in ids.iter().enumerate() {
+        for form in id_forms(id) {
+            text = text.replace(&form, &format!("segment{i}"));
+        }
+    }
+    text
+}
+
+/// Every file of `generation`, keyed by its path with segment ids replaced.
+fn canonical_files(
+    generation: &Path,
+    ids: &[String],
+) -> std::collections::BTreeMap<String, PathBuf> {
+    files_under(generation)
+        .into_iter()
+        .map(|f| (without_segment_ids(&f.display().to_string(), ids), f))
+        .collect()
+}
+
+/// A JSON file of the search index with segment ids replaced; arrays of
+/// strings (the file list of `.managed.json`) sorted.
+fn canonical_json(path: &Path, ids: &[String]) -> serde_json::Value {
+    let text = without_segment_ids(&std::fs::read_to_string(path).unwrap(), ids);
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    if let Some(list) = value.as_array_mut() {
+        list.sort_by_key(|v| v.to_string());
+    }
+    value
 }

@@ -52,7 +52,7 @@ pub(crate) fn write_search_index(
             aliases: &aliases,
             summary: &summary,
             body: &body,
-            popularity: kenning_graph::popularity(c.in_links().len() as u64, max_in),
+            popularity: kenning_graph::popularity(c.in_link_count() as u64, max_in),
         };
         writer.add(&doc).map_err(BuildError::search)?;
     }

@@ -476,7 +476,7 @@ fn every_published_count_is_the_one_computed_by_hand() {
     assert_eq!(s.concept(apple).id(), 1);
     assert_ne!(s.concept(s.lookup("Fig").unwrap()).id(), 1);
     let total_links: usize = (0..s.len() as u32)
-        .map(|i| s.concept(i).out_links().len())
+        .map(|i| s.concept(i).out_links().count())
         .sum();
     assert_eq!(total_links as u64, stats.links);
 }
@@ -839,4 +839,176 @@ fn canonical_json(path: &Path, ids: &[String]) -> serde_json::Value {
         list.sort_by_key(|v| v.to_string());
     }
     value
+}
+
+// ---------------------------------------------------------------------------
+// Damaged snapshots: an error naming the file, or answers; never a panic
+// ---------------------------------------------------------------------------
+
+/// What is done to one file.
+#[derive(Clone, Copy, Debug)]
+enum Damage {
+    /// Cut to this many bytes.
+    Truncate(usize),
+    /// Every bit of the byte at this offset flipped.
+    Flip(usize),
+}
+
+/// The damages tried on a file of `len` bytes.
+fn damages(len: usize) -> Vec<Damage> {
+    let mut v = Vec::new();
+    if len > 0 {
+        v.extend([
+            Damage::Truncate(0),
+            Damage::Truncate(len / 2),
+            Damage::Truncate(len - 1),
+        ]);
+        v.extend([0, len / 3, len / 2, len - 1].map(Damage::Flip));
+    }
+    v.dedup_by_key(|d| format!("{d:?}"));
+    v
+}
+
+/// Reads everything a page or an API answer reads, over every concept.
+fn read_all(s: &Snapshot) {
+    for i in 0..s.len() as u32 {
+        let c = s.concept(i);
+        let (title, summary) = (c.title(), c.summary());
+        let _ = (c.url(), c.timestamp(), c.id());
+        let _ = s.find_id(c.id());
+        let _ = s.lookup(title);
+        for alias in c.aliases() {
+            let _ = s.lookup(alias);
+        }
+        let _ = c.categories().count();
+        for t in c.out_links().chain(c.in_links()) {
+            let _ = s.concept(t).title();
+        }
+        for (start, end, t) in c.summary_links() {
+            let _ = summary.get(start..end);
+            let _ = s.concept(t).title();
+        }
+        for (r, _) in c.related() {
+            let _ = s.concept(r).title();
+        }
+    }
+}
+
+/// Asks the engine what the server would, over every concept.
+fn ask_all(e: &Engine) {
+    let s = e.snapshot();
+    for i in 0..s.len() as u32 {
+        let id = s.concept(i).id();
+        let _ = e.concept(id);
+        let _ = e.related(id);
+    }
+    for query in ["Topic 3", "harbour", "entr"] {
+        let request = kenning_engine::SearchRequest {
+            query: query.into(),
+            limit: 10,
+            ..Default::default()
+        };
+        let _ = e.search(&request);
+        let _ = e.suggest(query, 10);
+    }
+    let _ = e.wikify(
+        "The harbour of Topic 1 and Topic 2, near Topic 3.",
+        kenning_engine::WikifyOptions::default(),
+    );
+    let _ = e.stats();
+    for c in 0..5 {
+        let _ = e.record("course", &format!("C-{c}"));
+        let _ = e.record("person", &format!("{}", 100 + c));
+    }
+}
+
+#[test]
+fn damaged_snapshots_fail_naming_the_file_or_answer_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sources, records) = generated_wiki(dir.path(), 120, 11);
+    let out = dir.path().join("snap");
+    let generation = build_into(&out, sources, records, 2);
+    // The undamaged snapshot reads through.
+    read_all(&Snapshot::open(&out).unwrap());
+    ask_all(&Engine::open(&out).unwrap());
+
+    let mut panics = Vec::new();
+    let mut outcomes = Vec::new();
+    for file in files_under(&generation) {
+        let path = generation.join(&file);
+        let original = std::fs::read(&path).unwrap();
+        for damage in damages(original.len()) {
+            let mut bytes = original.clone();
+            match damage {
+                Damage::Truncate(n) => bytes.truncate(n),
+                Damage::Flip(at) => bytes[at] ^= 0xff,
+            }
+            std::fs::write(&path, &bytes).unwrap();
+            // The error of opening the snapshot and of opening an engine
+            // on it, `None` where it opened (and answered).
+            let result = std::panic::catch_unwind(|| {
+                let snapshot = match Snapshot::open(&out) {
+                    Ok(s) => {
+                        read_all(&s);
+                        None
+                    }
+                    Err(e) => Some(e.to_string()),
+                };
+                let engine = match Engine::open(&out) {
+                    Ok(e) => {
+                        ask_all(&e);
+                        None
+                    }
+                    Err(e) => Some(e.to_string()),
+                };
+                (snapshot, engine)
+            });
+            match result {
+                Ok(errors) => outcomes.push((file.clone(), damage, errors)),
+                Err(_) => panics.push(format!("{} {damage:?}", file.display())),
+            }
+            std::fs::write(&path, &original).unwrap();
+        }
+    }
+    assert!(panics.is_empty(), "panicked: {panics:#?}");
+    // An error names the damaged file, or the file that disagrees with it
+    // (a column cut short is found as the others' lengths disagree with
+    // `ids.u32`); tantivy's errors name the index's folder.
+    let mut unclear = Vec::new();
+    for (file, damage, errors) in &outcomes {
+        let name = file.file_name().unwrap().to_str().unwrap();
+        let stem = name.split('.').next().unwrap();
+        for error in [&errors.0, &errors.1].into_iter().flatten() {
+            let named = if file.starts_with("search") {
+                error.contains("/search")
+            } else {
+                error.contains(stem) || error.contains("ids.u32")
+            };
+            if !named {
+                unclear.push(format!("{} {damage:?}: {error}", file.display()));
+            }
+        }
+    }
+    assert!(
+        unclear.is_empty(),
+        "errors that do not name the file: {unclear:#?}"
+    );
+    // Damage the format can see is refused: cutting any fixed-size column
+    // or table (all but the JSON files and the dictionary) by half fails.
+    let opened_half: Vec<_> = outcomes
+        .iter()
+        .filter(|(f, d, e)| {
+            matches!(d, Damage::Truncate(n) if *n > 0)
+                && e.0.is_none()
+                && [".u32", ".u64", ".off", ".dat"]
+                    .iter()
+                    .any(|x| f.display().to_string().ends_with(x))
+                && !f.starts_with("search")
+        })
+        .map(|(f, d, _)| format!("{} {d:?}", f.display()))
+        .collect();
+    assert!(
+        opened_half.is_empty(),
+        "opened although cut short: {opened_half:#?}"
+    );
 }

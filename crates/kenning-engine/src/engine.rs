@@ -201,7 +201,7 @@ impl Engine {
         let search = if search_dir.is_dir() {
             Some(
                 kenning_search::SearchIndex::open(&search_dir)
-                    .map_err(|e| EngineError::Search(e.to_string()))?,
+                    .map_err(|e| EngineError::Search(format!("{}: {e}", search_dir.display())))?,
             )
         } else {
             None
@@ -223,7 +223,7 @@ impl Engine {
     /// The popularity prior of a concept in `[0, 1]` (normalised log in-degree).
     pub fn popularity(&self, idx: ConceptIdx) -> f32 {
         kenning_graph::popularity(
-            self.snapshot.concept(idx).in_links().len() as u64,
+            self.snapshot.concept(idx).in_link_count() as u64,
             self.max_in_degree,
         )
     }
@@ -327,7 +327,7 @@ impl Engine {
         // The most linked-to first: the entries a reader most likely knows.
         // Only the top entries are shown, so they are selected (linear)
         // and only they are sorted: a hub has hundreds of thousands.
-        let key = |&i: &ConceptIdx| (std::cmp::Reverse(s.concept(i).in_links().len()), i);
+        let key = |&i: &ConceptIdx| (std::cmp::Reverse(s.concept(i).in_link_count()), i);
         if in_links.len() > TOP_LINKS {
             in_links.select_nth_unstable_by_key(TOP_LINKS, key);
         }
@@ -371,7 +371,7 @@ impl Engine {
                     title: s.concept(i).title().to_owned(),
                 })
                 .collect(),
-            out_link_count: c.out_links().len(),
+            out_link_count: c.out_link_count(),
             revision_timestamp: c.timestamp().map(str::to_owned),
             generated_fields: vec!["summary", "timeline", "related", "summary_links", "records"],
             records: self.records.of_concept(c.idx()),

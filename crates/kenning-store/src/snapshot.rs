@@ -239,30 +239,54 @@ fn hold_generation(generation: &Path) -> Option<std::fs::File> {
 }
 
 /// Compressed-sparse-row adjacency: row `i` is `values[off[i]..off[i+1]]`.
+///
+/// Opening checks only the sizes (it must not read every page of a large
+/// file), so a damaged file is caught as it is read: a row whose offsets
+/// are out of order or past the values is empty, and a value that is not
+/// below `limit` (the number of concepts, aliases or categories the values
+/// point into) is left out, so nothing out of range is ever handed out.
 #[derive(Debug)]
 struct Adjacency {
     offsets: U64Column,
     values: U32Column,
+    limit: u32,
 }
 
 impl Adjacency {
-    fn open(dir: &Path, name: &str, rows: usize) -> Result<Self, StoreError> {
+    fn open(dir: &Path, name: &str, rows: usize, limit: usize) -> Result<Self, StoreError> {
         let offsets = U64Column::open(&dir.join(format!("{name}.off")))?;
         let values = U32Column::open(&dir.join(format!("{name}.u32")))?;
         let ok = offsets.len() == rows + 1 && offsets.get(rows) == values.len() as u64;
         if !ok {
             return Err(StoreError::Corrupt {
                 path: dir.join(format!("{name}.off")),
-                message: "adjacency offsets do not match".into(),
+                message: format!(
+                    "adjacency offsets do not match {name}.u32 and the {rows} concepts of {}",
+                    files::IDS
+                ),
             });
         }
-        Ok(Adjacency { offsets, values })
+        let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+        Ok(Adjacency {
+            offsets,
+            values,
+            limit,
+        })
     }
+    /// The positions of row `i` in the values; empty where damaged.
     fn range(&self, i: usize) -> std::ops::Range<usize> {
-        self.offsets.get(i) as usize..self.offsets.get(i + 1) as usize
+        let (a, b) = (self.offsets.get(i), self.offsets.get(i + 1));
+        if a <= b && b <= self.values.len() as u64 {
+            a as usize..b as usize
+        } else {
+            0..0
+        }
     }
-    fn row(&self, i: usize) -> impl ExactSizeIterator<Item = u32> + '_ {
-        self.range(i).map(|j| self.values.get(j))
+    /// The values of row `i` below the limit.
+    fn row(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
+        self.range(i)
+            .map(|j| self.values.get(j))
+            .filter(|&v| v < self.limit)
     }
 }
 
@@ -304,6 +328,8 @@ impl Snapshot {
         let g = generation.as_path();
         let ids = U32Column::open(&g.join(files::IDS))?;
         let n = ids.len();
+        let aliases = StrTable::open(g, files::ALIASES)?;
+        let categories = StrTable::open(g, files::CATEGORIES)?;
         let snapshot = Snapshot {
             namespaces: namespaces_of(&meta.site),
             id_order: U32Column::open(&g.join(files::ID_ORDER))?,
@@ -313,14 +339,15 @@ impl Snapshot {
             timestamps: StrTable::open(g, files::TIMESTAMPS)?,
             name_keys: U64Column::open(&g.join(files::NAME_KEYS))?,
             name_targets: U32Column::open(&g.join(files::NAME_TARGETS))?,
-            aliases: StrTable::open(g, files::ALIASES)?,
-            concept_aliases: Adjacency::open(g, files::CONCEPT_ALIASES, n)?,
-            categories: StrTable::open(g, files::CATEGORIES)?,
-            concept_categories: Adjacency::open(g, files::CONCEPT_CATEGORIES, n)?,
-            out_links: Adjacency::open(g, files::OUT_LINKS, n)?,
-            in_links: Adjacency::open(g, files::IN_LINKS, n)?,
-            summary_links: Adjacency::open(g, files::SUMMARY_LINKS, n)?,
-            related: Adjacency::open(g, files::RELATED, n)?,
+            concept_aliases: Adjacency::open(g, files::CONCEPT_ALIASES, n, aliases.len())?,
+            aliases,
+            concept_categories: Adjacency::open(g, files::CONCEPT_CATEGORIES, n, categories.len())?,
+            categories,
+            out_links: Adjacency::open(g, files::OUT_LINKS, n, n)?,
+            in_links: Adjacency::open(g, files::IN_LINKS, n, n)?,
+            // Offsets and targets; both are checked as triples are read.
+            summary_links: Adjacency::open(g, files::SUMMARY_LINKS, n, usize::MAX)?,
+            related: Adjacency::open(g, files::RELATED, n, n)?,
             related_scores: U32Column::open(&g.join(files::RELATED_SCORES))?,
             mentions: Mapped::open(&g.join(files::MENTIONS))?,
             ids,
@@ -328,22 +355,50 @@ impl Snapshot {
             dir: generation,
             _hold: hold,
         };
-        let consistent = [
-            snapshot.titles.len(),
-            snapshot.summaries.len(),
-            snapshot.urls.len(),
-            snapshot.timestamps.len(),
-            snapshot.id_order.len(),
-        ]
-        .iter()
-        .all(|&len| len == n)
-            && snapshot.name_keys.len() == snapshot.name_targets.len()
-            && snapshot.related_scores.len() == snapshot.related.values.len()
-            && snapshot.summary_links.values.len().is_multiple_of(3);
-        if !consistent {
+        // Every column's length against the one it must equal, so the
+        // error names the file that disagrees.
+        let lengths = [
+            (format!("{}.off", files::TITLES), snapshot.titles.len(), n),
+            (
+                format!("{}.off", files::SUMMARIES),
+                snapshot.summaries.len(),
+                n,
+            ),
+            (format!("{}.off", files::URLS), snapshot.urls.len(), n),
+            (
+                format!("{}.off", files::TIMESTAMPS),
+                snapshot.timestamps.len(),
+                n,
+            ),
+            (files::ID_ORDER.to_owned(), snapshot.id_order.len(), n),
+            (
+                files::NAME_TARGETS.to_owned(),
+                snapshot.name_targets.len(),
+                snapshot.name_keys.len(),
+            ),
+            (
+                files::RELATED_SCORES.to_owned(),
+                snapshot.related_scores.len(),
+                snapshot.related.values.len(),
+            ),
+        ];
+        for (file, len, expected) in lengths {
+            if len != expected {
+                return Err(StoreError::Corrupt {
+                    path: snapshot.dir.join(file),
+                    message: format!(
+                        "{len} entries where {expected} were expected ({} has {n} concepts, {} {} names)",
+                        files::IDS,
+                        files::NAME_KEYS,
+                        snapshot.name_keys.len()
+                    ),
+                });
+            }
+        }
+        if !snapshot.summary_links.values.len().is_multiple_of(3) {
             return Err(StoreError::Corrupt {
-                path: snapshot.dir.clone(),
-                message: "columns have different lengths".into(),
+                path: snapshot.dir.join(format!("{}.u32", files::SUMMARY_LINKS)),
+                message: "not a whole number of (start, end, target) triples".into(),
             });
         }
         Ok(snapshot)
@@ -395,6 +450,10 @@ impl Snapshot {
         while lo < hi {
             let mid = (lo + hi) / 2;
             let idx = self.id_order.get(mid);
+            if idx as usize >= self.ids.len() {
+                // A damaged id order: no answer rather than a wrong one.
+                return None;
+            }
             match self.ids.get(idx as usize).cmp(&id) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
@@ -412,6 +471,7 @@ impl Snapshot {
         (first..self.name_keys.len())
             .take_while(|&i| self.name_keys.get(i) == key)
             .map(|i| self.name_targets.get(i))
+            .filter(|&idx| (idx as usize) < self.len())
             .find(|&idx| {
                 let c = self.concept(idx);
                 c.title() == title || c.aliases().any(|a| a == title)
@@ -491,48 +551,74 @@ impl<'a> ConceptView<'a> {
         Some(self.snapshot.timestamps.get(self.idx as usize)).filter(|s| !s.is_empty())
     }
     /// Other titles that lead here (redirects).
-    pub fn aliases(&self) -> impl ExactSizeIterator<Item = &'a str> + 'a {
+    pub fn aliases(&self) -> impl Iterator<Item = &'a str> + 'a {
         let s = self.snapshot;
         s.concept_aliases
             .row(self.idx as usize)
             .map(move |a| s.aliases.get(a as usize))
     }
     /// Its categories.
-    pub fn categories(&self) -> impl ExactSizeIterator<Item = &'a str> + 'a {
+    pub fn categories(&self) -> impl Iterator<Item = &'a str> + 'a {
         let s = self.snapshot;
         s.concept_categories
             .row(self.idx as usize)
             .map(move |c| s.categories.get(c as usize))
     }
     /// Concepts it links to.
-    pub fn out_links(&self) -> impl ExactSizeIterator<Item = ConceptIdx> + 'a {
+    pub fn out_links(&self) -> impl Iterator<Item = ConceptIdx> + 'a {
         self.snapshot.out_links.row(self.idx as usize)
     }
     /// Concepts that link to it.
-    pub fn in_links(&self) -> impl ExactSizeIterator<Item = ConceptIdx> + 'a {
+    pub fn in_links(&self) -> impl Iterator<Item = ConceptIdx> + 'a {
         self.snapshot.in_links.row(self.idx as usize)
     }
+    /// How many concepts link to it, without reading them (for a damaged
+    /// file, the row's length: it may count links [`in_links`](Self::in_links)
+    /// leaves out).
+    pub fn in_link_count(&self) -> usize {
+        self.snapshot.in_links.range(self.idx as usize).len()
+    }
+    /// How many concepts it links to, without reading them (as
+    /// [`in_link_count`](Self::in_link_count)).
+    pub fn out_link_count(&self) -> usize {
+        self.snapshot.out_links.range(self.idx as usize).len()
+    }
     /// Links in its summary: `(start, end, target)`, byte offsets into
-    /// [`ConceptView::summary`], in order, not overlapping.
+    /// [`ConceptView::summary`], in order, not overlapping. (In a damaged
+    /// file, links that are not ranges of the summary or whose target is
+    /// not a concept are left out.)
     pub fn summary_links(&self) -> impl Iterator<Item = (usize, usize, ConceptIdx)> + 'a {
         let s = self.snapshot;
+        let summary = self.summary();
         let range = s.summary_links.range(self.idx as usize);
-        (range.start..range.end).step_by(3).map(move |j| {
-            (
-                s.summary_links.values.get(j) as usize,
-                s.summary_links.values.get(j + 1) as usize,
-                s.summary_links.values.get(j + 2),
-            )
-        })
+        let whole = range.start..range.end - (range.end - range.start) % 3;
+        whole
+            .step_by(3)
+            .map(move |j| {
+                (
+                    s.summary_links.values.get(j) as usize,
+                    s.summary_links.values.get(j + 1) as usize,
+                    s.summary_links.values.get(j + 2),
+                )
+            })
+            .filter(move |&(a, b, t)| {
+                a <= b
+                    && summary.is_char_boundary(a)
+                    && summary.is_char_boundary(b)
+                    && (t as usize) < s.len()
+            })
     }
     /// Its most related concepts with their scores, best first.
-    pub fn related(&self) -> impl ExactSizeIterator<Item = (ConceptIdx, f32)> + 'a {
+    pub fn related(&self) -> impl Iterator<Item = (ConceptIdx, f32)> + 'a {
         let s = self.snapshot;
-        s.related.range(self.idx as usize).map(move |j| {
-            (
-                s.related.values.get(j),
-                f32::from_bits(s.related_scores.get(j)),
-            )
-        })
+        s.related
+            .range(self.idx as usize)
+            .map(move |j| {
+                (
+                    s.related.values.get(j),
+                    f32::from_bits(s.related_scores.get(j)),
+                )
+            })
+            .filter(move |&(r, _)| r < s.related.limit)
     }
 }

@@ -137,12 +137,11 @@ mod generate {
 
 use generate::{Dump, Rng, concept_line};
 
-/// A build's result: the folder holding the snapshot (kept alive), the
-/// snapshot folder and the published generation.
+/// A build's result: the folder holding the snapshot (kept alive) and the
+/// snapshot folder.
 struct Built {
     _dir: tempfile::TempDir,
     out: PathBuf,
-    generation: PathBuf,
 }
 
 fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
@@ -184,15 +183,11 @@ fn build_dump(dump: &Dump, concepts: Option<&str>, threads: usize) -> Built {
         sources.push(Source::Concepts(write(dir.path(), "concepts.jsonl", lines)));
     }
     let out = dir.path().join("snap");
-    let generation = build_into(&out, sources, Vec::new(), threads);
-    Built {
-        _dir: dir,
-        out,
-        generation,
-    }
+    build_into(&out, sources, Vec::new(), threads);
+    Built { _dir: dir, out }
 }
 
-fn titles<'a>(s: &'a Snapshot, idx: impl Iterator<Item = u32>) -> Vec<&'a str> {
+fn titles(s: &Snapshot, idx: impl Iterator<Item = u32>) -> Vec<&str> {
     let mut v: Vec<&str> = idx.map(|i| s.concept(i).title()).collect();
     v.sort_unstable();
     v

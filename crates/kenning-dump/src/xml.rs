@@ -777,4 +777,64 @@ mod tests {
             "a &nbsp; AB &bogus; & b"
         );
     }
+
+    /// Reads every page of `bytes` as the `xml_dump` fuzz target does: the
+    /// reader either refuses the input or hands out pages until the end or
+    /// an error naming the file, without panicking.
+    fn read_everything(bytes: &[u8]) {
+        let input = Input {
+            reader: Box::new(std::io::Cursor::new(bytes.to_vec())),
+            compression: Compression::None,
+            file_len: bytes.len() as u64,
+            consumed: Arc::default(),
+            path: "test.xml".into(),
+        };
+        let Ok(reader) = MediaWikiReader::new(input) else {
+            return;
+        };
+        let _ = reader.siteinfo().article_url("Main Page");
+        for page in reader {
+            if let Err(e) = page {
+                assert!(e.to_string().contains("test.xml"), "{e}");
+                break;
+            }
+        }
+    }
+
+    fn valid_dump() -> String {
+        format!(
+            "{HEAD}  <page>\n    <title>Daugpiļs</title>\n    <ns>0</ns>\n    <id>7</id>\n    <revision>\n      <id>99</id>\n      <timestamp>2017-08-01T10:00:00Z</timestamp>\n      <text xml:space=\"preserve\">'''D''' &amp;amp; [[R&#363;ga]]</text>\n    </revision>\n  </page>\n  <page><title>Kategoreja:X</title><ns>14</ns><id>8</id><redirect title=\"Kategoreja:Y\" /><revision><id>1</id><text bytes=\"0\" /></revision></page>\n</mediawiki>\n"
+        )
+    }
+
+    proptest::proptest! {
+        /// Damaged dumps (bytes flipped, cut short, pieces of markup
+        /// inserted) and arbitrary bytes never make the reader panic.
+        #[test]
+        fn damaged_dumps_never_panic(
+            flips in proptest::collection::vec((proptest::num::usize::ANY, 1u8..=255), 0..6),
+            cut in proptest::option::of(proptest::num::usize::ANY),
+            insert in proptest::option::of((proptest::num::usize::ANY, 0usize..8)),
+            noise in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+        ) {
+            let mut bytes = valid_dump().into_bytes();
+            for &(at, x) in &flips {
+                let at = at % bytes.len();
+                bytes[at] ^= x;
+            }
+            if let Some((at, piece)) = insert {
+                let pieces = ["<page>", "</page>", "<text>", "</text>", "&#", "<title/>", "<![CDATA[", "</mediawiki>"];
+                let at = at % (bytes.len() + 1);
+                bytes.splice(at..at, pieces[piece].bytes());
+            }
+            if let Some(cut) = cut {
+                bytes.truncate(cut % (bytes.len() + 1));
+            }
+            read_everything(&bytes);
+            read_everything(&noise);
+            let mut headed = HEAD.as_bytes().to_vec();
+            headed.extend_from_slice(&noise);
+            read_everything(&headed);
+        }
+    }
 }

@@ -1045,4 +1045,55 @@ mod tests {
             }
         }
     }
+
+    /// Reads `bytes` as a dictionary and, if they are one, looks up every
+    /// key they hold and a few words: what the `mentions` fuzz target does.
+    fn read_and_look_up(bytes: &[u8]) {
+        let Ok(d) = MentionDictionary::from_bytes(bytes) else {
+            return;
+        };
+        let _ = (d.documents(), d.phrase_count(), d.floors());
+        for c in bytes.chunks_exact(8) {
+            let key = u64::from_le_bytes(c.try_into().unwrap());
+            if let Some(p) = d.get(key) {
+                let _ = (p.link_probability(), p.total(), p.candidates().count());
+            }
+            let _ = d.probe(key);
+        }
+        for text in ["Mercury", "Mercury (planet)", "the planet", "x"] {
+            if let Some(p) = d.get_text(text) {
+                let _ = p.candidates().count();
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Damaged dictionaries (bytes flipped, cut short, inserted) and
+        /// arbitrary bytes are refused or answer; nothing panics.
+        #[test]
+        fn damaged_dictionaries_never_panic(
+            flips in proptest::collection::vec((proptest::num::usize::ANY, 1u8..=255), 0..8),
+            cut in proptest::option::of(proptest::num::usize::ANY),
+            insert in proptest::option::of((proptest::num::usize::ANY, proptest::num::u8::ANY)),
+            noise in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+        ) {
+            let mut bytes = sample();
+            for &(at, x) in &flips {
+                let at = at % bytes.len();
+                bytes[at] ^= x;
+            }
+            if let Some((at, b)) = insert {
+                bytes.insert(at % (bytes.len() + 1), b);
+            }
+            if let Some(cut) = cut {
+                bytes.truncate(cut % (bytes.len() + 1));
+            }
+            read_and_look_up(&bytes);
+            read_and_look_up(&noise);
+            // The header of a real dictionary over arbitrary bytes.
+            let mut forged = sample()[..HEADER].to_vec();
+            forged.extend_from_slice(&noise);
+            read_and_look_up(&forged);
+        }
+    }
 }

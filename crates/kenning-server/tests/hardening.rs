@@ -342,13 +342,17 @@ fn heavy_requests_past_the_bound_get_503() {
     };
     let server = Server::start(engine, config);
     // Holds the one permit: its body never finishes arriving.
-    let mut holder = server.connect();
-    holder
-        .write_all(
-            b"POST /api/v1/wikify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
-              Content-Length: 100000\r\n\r\n{\"text\": \"",
-        )
-        .unwrap();
+    let hold = || {
+        let mut holder = server.connect();
+        holder
+            .write_all(
+                b"POST /api/v1/wikify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+                  Content-Length: 100000\r\n\r\n{\"text\": \"",
+            )
+            .unwrap();
+        holder.set_nonblocking(true).unwrap();
+        holder
+    };
     let body = br#"{"text": "The ferry crosses Lake Tessel."}"#;
     let wikify = || {
         server.request(
@@ -360,13 +364,19 @@ fn heavy_requests_past_the_bound_get_503() {
             body,
         )
     };
-    // Until the holder's request has reached the server, a wikify may
-    // still take the permit (and give it back at once).
-    let deadline = Instant::now() + Duration::from_secs(10);
+    // A probe may still find the permit free until the holder's request
+    // has reached the server; and a holder that came while a probe held
+    // the permit was itself refused (it has an answer): take another.
+    let mut holder = hold();
+    let deadline = Instant::now() + Duration::from_secs(20);
     let (status, head, answer) = loop {
         let answer = wikify();
         if answer.0 != 200 || Instant::now() > deadline {
             break answer;
+        }
+        let mut byte = [0u8; 1];
+        if holder.read(&mut byte).is_ok() {
+            holder = hold();
         }
         std::thread::sleep(Duration::from_millis(50));
     };

@@ -109,7 +109,7 @@ pub const MAX_URI_BYTES: usize = 8 << 10;
 pub const MAX_HEADER_BYTES: usize = 32 << 10;
 
 /// Most headers in a request; more get a 431. hyper parses up to
-/// [`HYPER_MAX_HEADERS`], so the refusal is ours, with a body.
+/// 256, so the refusal is ours, with a body.
 pub const MAX_HEADERS: usize = 100;
 
 /// Headers hyper parses before it refuses a request itself (empty 431).

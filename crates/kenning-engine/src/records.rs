@@ -272,9 +272,9 @@ fn store_error(e: kenning_records::RecordsError) -> EngineError {
 
 impl Records {
     /// Loads the snapshot's records and lays the live store of `dir` over
-    /// them. With [`LiveAccess::Hold`], keeps the store open for writes (creating it)
-    /// and starts the background refresh; otherwise reads the store if it
-    /// exists and no one else has it open.
+    /// them. Holding the store ([`LiveAccess`]) keeps it open for writes
+    /// (creating it) and starts the background refresh; peeking reads it
+    /// if it exists and no one else has it open.
     pub(crate) fn load(
         snapshot: &Snapshot,
         dir: &Path,

@@ -59,6 +59,7 @@ mod connections;
 mod error;
 mod html;
 mod metrics;
+mod page_parts;
 mod pages;
 mod params;
 mod record_page;

@@ -15,39 +15,13 @@ use kenning_engine::{RecordPage, RecordRelation};
 use kenning_records::FieldValue;
 
 use crate::ServerConfig;
-use crate::concept_page::{self, TextLink, join, scored_item};
 use crate::html::{self, Shell, escape, is_web_url};
+use crate::page_parts::{
+    TextLink, capitalised, join, linked_paragraphs, notice, plural_label, scored_item, type_label,
+};
 
 /// Entries shown per type under "Related".
 const TOP_RELATED: usize = 10;
-
-/// A record type for people, in the singular: `course` → `Course`,
-/// `research_group` → `Research group`.
-pub(crate) fn type_label(kind: &str) -> String {
-    capitalised(&kind.replace(['_', '-'], " "))
-}
-
-/// A record type for people, in the plural: `course` → `Courses`,
-/// `person` → `People`; any other type its label and an `s`.
-pub(crate) fn plural_label(kind: &str) -> String {
-    match kind {
-        "concept" => "Concepts".to_owned(),
-        "course" => "Courses".to_owned(),
-        "person" => "People".to_owned(),
-        "publication" => "Publications".to_owned(),
-        "unit" => "Units".to_owned(),
-        other => format!("{}s", type_label(other)),
-    }
-}
-
-/// `text` with its first letter in upper case.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
 
 /// A score for people: two decimals, or a dash when it is not a number.
 fn shown(score: f32) -> String {
@@ -93,7 +67,7 @@ pub(crate) fn render(record: &RecordPage, config: &ServerConfig) -> String {
     source_section(&mut b, record, &label);
 
     b.push_str("<section id=\"about\" class=\"about\">\n<h2>About this result</h2>\n");
-    let _ = writeln!(b, "<p>{}</p>", escape(&concept_page::notice(config)));
+    let _ = writeln!(b, "<p>{}</p>", escape(&notice(config)));
     if !record.generated_fields.is_empty() {
         b.push_str(
             "<p class=\"generated\">Generated automatically from the record's text and the wiki: ",
@@ -134,7 +108,7 @@ fn text_section(b: &mut String, record: &RecordPage) {
                 title: Cow::Owned(format!("{} (score {})", a.concept.title, shown(a.score))),
             })
             .collect();
-        let paragraphs = concept_page::linked_paragraphs(&record.text, links);
+        let paragraphs = linked_paragraphs(&record.text, links);
         match record.lang.as_deref().filter(|l| usable_lang(l)) {
             Some(lang) => {
                 let _ = write!(b, "<div lang=\"{}\">\n{paragraphs}</div>\n", escape(lang));

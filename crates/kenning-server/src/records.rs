@@ -23,7 +23,7 @@ use kenning_records::{RESERVED_KINDS, Record, record_path};
 use serde_json::Value;
 
 use crate::error::{ApiError, HttpError, PageError};
-use crate::{AppState, MAX_BODY_BYTES, record_page};
+use crate::{AppState, MAX_BODY_BYTES, page_parts, record_page};
 
 /// Why writes are off, and how to turn them on.
 const WRITES_OFF: &str = "record writes are turned off on this server: start `kenning serve` with \
@@ -64,7 +64,7 @@ pub(crate) async fn page(
         .ok_or_else(|| {
             HttpError::NotFound(format!(
                 "There is no {} record with id “{id}”.",
-                record_page::type_label(&kind).to_lowercase()
+                page_parts::type_label(&kind).to_lowercase()
             ))
         })?;
     Ok(Html(record_page::render(&record, &state.config)).into_response())

@@ -11,8 +11,8 @@ use serde::Serialize;
 use crate::AppState;
 use crate::error::{ApiError, HttpError, PageError};
 use crate::html::{self, Shell, escape, is_web_url, url_encode};
+use crate::page_parts;
 use crate::params::{MAX_OFFSET, Params};
-use crate::record_page;
 
 /// Results per page on `/search`, and the API's default `limit`.
 const PAGE_SIZE: usize = 10;
@@ -203,7 +203,7 @@ fn type_filter(
     }
     let offered: Vec<(String, String)> = offered
         .into_iter()
-        .map(|t| (t.to_owned(), record_page::plural_label(t)))
+        .map(|t| (t.to_owned(), page_parts::plural_label(t)))
         .collect();
     b.push_str("<ul class=\"type-filter\" aria-label=\"Filter by type\">\n");
     let all_current = selected.is_empty();
@@ -248,7 +248,7 @@ fn result_item(b: &mut String, hit: &SearchHit) {
     let _ = writeln!(
         b,
         "<p class=\"result-type\">{}</p>",
-        escape(&record_page::type_label(&hit.kind))
+        escape(&page_parts::type_label(&hit.kind))
     );
     let _ = writeln!(
         b,

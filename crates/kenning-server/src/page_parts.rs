@@ -1,0 +1,184 @@
+//! Pieces the concept page and the record page share: the "About this
+//! result" notice, scored lists, text with concept links, comma-separated
+//! lists, and the labels of record types.
+//!
+//! Both page modules build on these; neither imports the other.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use crate::ServerConfig;
+use crate::html::escape;
+
+/// The default notice, before the institution sentence.
+pub(crate) const DEFAULT_NOTICE: &str = "This page is automatically generated and may contain information that is \
+     not correct, complete, up-to-date, or relevant to your search query. The same applies to every other page \
+     on this website.";
+
+/// The "About this result" notice for `config`.
+pub(crate) fn notice(config: &ServerConfig) -> String {
+    if let Some(notice) = &config.notice {
+        return notice.clone();
+    }
+    match &config.institution {
+        Some(institution) => format!(
+            "{DEFAULT_NOTICE} Please make sure to verify the information with {institution}'s official sources."
+        ),
+        None => DEFAULT_NOTICE.to_owned(),
+    }
+}
+
+/// A record type for people, in the singular: `course` → `Course`,
+/// `research_group` → `Research group`.
+pub(crate) fn type_label(kind: &str) -> String {
+    capitalised(&kind.replace(['_', '-'], " "))
+}
+
+/// A record type for people, in the plural: `course` → `Courses`,
+/// `person` → `People`; any other type its label and an `s`.
+pub(crate) fn plural_label(kind: &str) -> String {
+    match kind {
+        "concept" => "Concepts".to_owned(),
+        "course" => "Courses".to_owned(),
+        "person" => "People".to_owned(),
+        "publication" => "Publications".to_owned(),
+        "unit" => "Units".to_owned(),
+        other => format!("{}s", type_label(other)),
+    }
+}
+
+/// `text` with its first letter in upper case.
+pub(crate) fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A score in `[0, 1]` (anything else shown as 0).
+pub(crate) fn unit_score(score: f32) -> f32 {
+    if score.is_finite() {
+        score.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// One entry of a scored list (`<ol class="related">`): a link to `href`
+/// (a path on this site, or `#` when it is not one), a meter and the score
+/// in percent; `what` names the score on hover.
+pub(crate) fn scored_item(b: &mut String, href: &str, title: &str, what: &str, score: f32) {
+    let href = if href.starts_with('/') && !href.starts_with("//") {
+        href
+    } else {
+        "#"
+    };
+    let score = unit_score(score);
+    let percent = (score * 100.0).round();
+    let _ = writeln!(
+        b,
+        "<li><a href=\"{href}\">{title}</a>\
+         <meter min=\"0\" max=\"1\" value=\"{score:.3}\" title=\"{what} {percent}%\">{percent}%</meter>\
+         <span class=\"score\">{percent}%</span></li>",
+        href = escape(href),
+        title = escape(title),
+        what = escape(what),
+    );
+}
+
+/// Writes `items` separated by commas.
+pub(crate) fn join<T>(b: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            b.push_str(", ");
+        }
+        each(b, item);
+    }
+}
+
+/// A link in a text: `text[start..end]` links to concept `id`, and `title`
+/// is shown on hover.
+#[derive(Debug)]
+pub(crate) struct TextLink<'a> {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) id: u32,
+    pub(crate) title: Cow<'a, str>,
+}
+
+/// `text` as paragraphs (split at line breaks), its links as links to
+/// concept pages. Links that overlap an earlier one or do not fall on
+/// character boundaries are left out; the text is kept.
+pub(crate) fn linked_paragraphs(summary: &str, links: Vec<TextLink<'_>>) -> String {
+    let mut links: Vec<TextLink<'_>> = links
+        .into_iter()
+        .filter(|l| {
+            l.start < l.end
+                && l.end <= summary.len()
+                && summary.is_char_boundary(l.start)
+                && summary.is_char_boundary(l.end)
+        })
+        .collect();
+    links.sort_by_key(|l| (l.start, l.end));
+
+    let mut paragraphs: Vec<String> = vec![String::new()];
+    let text = |paragraphs: &mut Vec<String>, piece: &str| {
+        for (i, line) in piece.split('\n').enumerate() {
+            if i > 0 {
+                paragraphs.push(String::new());
+            }
+            let _ = write!(
+                paragraphs.last_mut().expect("never empty"),
+                "{}",
+                escape(line)
+            );
+        }
+    };
+    let mut at = 0;
+    for link in links {
+        if link.start < at {
+            continue;
+        }
+        text(&mut paragraphs, &summary[at..link.start]);
+        let anchor = summary[link.start..link.end].replace('\n', " ");
+        let _ = write!(
+            paragraphs.last_mut().expect("never empty"),
+            "<a href=\"/concept/{}\" title=\"{}\">{}</a>",
+            link.id,
+            escape(&link.title),
+            escape(&anchor)
+        );
+        at = link.end;
+    }
+    text(&mut paragraphs, &summary[at..]);
+
+    let mut out = String::with_capacity(summary.len() * 2);
+    for p in paragraphs
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+    {
+        let _ = writeln!(out, "<p>{p}</p>");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notice_wording() {
+        let mut config = ServerConfig::default();
+        assert_eq!(notice(&config), DEFAULT_NOTICE);
+        config.institution = Some("EPFL".to_owned());
+        assert!(
+            notice(&config).ends_with(
+                "Please make sure to verify the information with EPFL's official sources."
+            )
+        );
+        config.notice = Some("Custom.".to_owned());
+        assert_eq!(notice(&config), "Custom.");
+    }
+}

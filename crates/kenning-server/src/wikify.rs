@@ -24,6 +24,7 @@ use serde::Deserialize;
 
 use crate::error::{ApiError, HttpError, PageError};
 use crate::html::{self, Shell, escape};
+use crate::page_parts::capitalised;
 use crate::{AppState, MAX_WIKIFY_BODY_BYTES};
 
 /// What `POST /api/v1/wikify` takes.
@@ -371,6 +372,7 @@ fn render(form: &Form, outcome: &Outcome) -> String {
                 b,
                 "<div class=\"wikify-error\" role=\"alert\">\n<p class=\"heading\">{}</p>\n<p>{}</p>\n</div>",
                 escape(error.heading()),
+                // Error messages are written for the JSON API, in lower case.
                 escape(&capitalised(&error.message())),
             );
         }
@@ -426,16 +428,6 @@ fn render(form: &Form, outcome: &Outcome) -> String {
         },
         &b,
     )
-}
-
-/// `message` with its first letter in upper case (error messages are
-/// written for the JSON API, in lower case).
-fn capitalised(message: &str) -> String {
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

@@ -1008,9 +1008,17 @@ fn peek(path: &Path, note: &mut Option<String>) -> Option<RecordStore> {
     });
     match opened {
         Ok(store) => Some(store),
+        Err(e) if e.is_store_in_use() => {
+            *note = Some(format!(
+                "records written through the API are not shown: {} is held by a running \
+                 `kenning serve` (ask that server, e.g. GET /api/v1/records/{{type}}/{{id}})",
+                path.display()
+            ));
+            None
+        }
         Err(e) => {
             *note = Some(format!(
-                "records written through the API are not shown: {e} (is `kenning serve` running on this folder?)"
+                "records written through the API are not shown: {e}"
             ));
             None
         }

@@ -14,7 +14,7 @@ mod namespaces;
 mod title;
 
 pub use namespaces::{Case, NS_CATEGORY, NS_FILE, NS_MAIN, NS_TEMPLATE, Namespaces};
-pub use title::{LinkTarget, decode_html_entities, is_interwiki_prefix};
+pub use title::{LinkTarget, SISTER_PROJECTS, decode_html_entities, is_interwiki_prefix};
 
 /// A page id as the dump gives it (`<page><id>`); concept ids are page ids.
 pub type PageId = u32;

@@ -201,11 +201,35 @@ fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
 /// code or a sister project. Such links point outside the wiki.
 pub fn is_interwiki_prefix(prefix: &str) -> bool {
     let p = prefix.trim().to_ascii_lowercase();
-    INTERWIKI.binary_search(&p.as_str()).is_ok()
+    LANGUAGES.binary_search(&p.as_str()).is_ok()
+        || SISTER_PROJECTS.binary_search(&p.as_str()).is_ok()
 }
 
-/// Language codes of Wikipedia editions and the sister-project prefixes, sorted.
-const INTERWIKI: &[&str] = &[
+/// Interwiki prefixes of Wikimedia's sister projects (Wiktionary,
+/// Wikibooks, Commons, … and their short forms), sorted. Their links point
+/// outside the wiki like language links ([`is_interwiki_prefix`]), but
+/// `kenning-wikitext` keeps their text inline where it drops language links.
+pub const SISTER_PROJECTS: &[&str] = &[
+    "commons",
+    "meta",
+    "mw",
+    "species",
+    "wikibooks",
+    "wikidata",
+    "wikimedia",
+    "wikinews",
+    "wikiquote",
+    "wikisource",
+    "wikispecies",
+    "wikiversity",
+    "wikivoyage",
+    "wikt",
+    "wiktionary",
+];
+
+/// Language codes of Wikipedia editions, and `w` (Wikipedia itself),
+/// sorted: the interwiki prefixes that are not [`SISTER_PROJECTS`].
+const LANGUAGES: &[&str] = &[
     "aa",
     "ab",
     "ace",
@@ -253,7 +277,6 @@ const INTERWIKI: &[&str] = &[
     "chy",
     "ckb",
     "co",
-    "commons",
     "cr",
     "crh",
     "cs",
@@ -361,7 +384,6 @@ const INTERWIKI: &[&str] = &[
     "lv",
     "map-bms",
     "mdf",
-    "meta",
     "mg",
     "mh",
     "mhr",
@@ -375,7 +397,6 @@ const INTERWIKI: &[&str] = &[
     "ms",
     "mt",
     "mus",
-    "mw",
     "mwl",
     "my",
     "myv",
@@ -441,7 +462,6 @@ const INTERWIKI: &[&str] = &[
     "sm",
     "sn",
     "so",
-    "species",
     "sq",
     "sr",
     "srn",
@@ -483,17 +503,6 @@ const INTERWIKI: &[&str] = &[
     "w",
     "wa",
     "war",
-    "wikibooks",
-    "wikidata",
-    "wikimedia",
-    "wikinews",
-    "wikiquote",
-    "wikisource",
-    "wikispecies",
-    "wikiversity",
-    "wikivoyage",
-    "wikt",
-    "wiktionary",
     "wo",
     "wuu",
     "xal",
@@ -866,7 +875,9 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        assert!(INTERWIKI.windows(2).all(|w| w[0] < w[1]));
+        assert!(LANGUAGES.windows(2).all(|w| w[0] < w[1]));
+        assert!(SISTER_PROJECTS.windows(2).all(|w| w[0] < w[1]));
+        assert!(!LANGUAGES.iter().any(|l| SISTER_PROJECTS.contains(l)));
         assert!(ENTITIES.windows(2).all(|w| w[0].0 < w[1].0));
     }
 

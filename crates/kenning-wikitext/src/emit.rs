@@ -5,7 +5,9 @@
 
 use std::collections::HashSet;
 
-use kenning_model::{LinkTarget, NS_CATEGORY, NS_FILE, Namespaces, decode_html_entities};
+use kenning_model::{
+    LinkTarget, NS_CATEGORY, NS_FILE, Namespaces, SISTER_PROJECTS, decode_html_entities,
+};
 
 use crate::scan::{Kind, NONE, Token};
 use crate::sink::Sink;
@@ -13,26 +15,6 @@ use crate::templates::{Inline, convert_text, inline_rule, normalize_name};
 
 /// Namespace -2: `[[Media:x.ogg]]` links straight to a file.
 const NS_MEDIA: i32 = -2;
-
-/// Interwiki prefixes of sister projects: their links stay inline (only
-/// language prefixes make language links).
-const SISTER_PROJECTS: &[&str] = &[
-    "commons",
-    "meta",
-    "mw",
-    "species",
-    "wikibooks",
-    "wikidata",
-    "wikimedia",
-    "wikinews",
-    "wikiquote",
-    "wikisource",
-    "wikispecies",
-    "wikiversity",
-    "wikivoyage",
-    "wikt",
-    "wiktionary",
-];
 
 /// A link found while writing, offsets in the text.
 #[derive(Debug)]
@@ -425,6 +407,7 @@ impl<'a> Emitter<'a> {
                 prefix,
                 ..
             }) if !SISTER_PROJECTS.contains(&prefix.as_str()) => {
+                // A language link: dropped. Sister-project links stay inline.
                 self.sink.mark_removed();
                 return close + 1;
             }

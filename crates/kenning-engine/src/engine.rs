@@ -87,7 +87,7 @@ pub struct SearchRequest {
     pub query: String,
     /// Types to keep (`concept`, `course`, …); empty keeps all.
     pub types: Vec<String>,
-    /// Results per page (at most 100).
+    /// Results per page (at most [`crate::MAX_LIMIT`]).
     pub limit: usize,
     /// Results to skip.
     pub offset: usize,

@@ -32,6 +32,12 @@ pub use engine::{
     StatsPage, SummaryLink,
 };
 pub use error::EngineError;
+/// The query limits, defined once by the full-text index
+/// (`kenning-search`) and re-exported for the front ends above the
+/// engine: the server refuses a query over [`MAX_QUERY_BYTES`] and an
+/// offset over [`MAX_OFFSET`], and clamps `limit` to [`MAX_LIMIT`], the
+/// same bounds the engine and the index apply.
+pub use kenning_search::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES};
 pub use live_store::LiveStoreHealth;
 pub use records::{
     ConceptRecords, RecordAnnotation, RecordConceptScore, RecordPage, RecordRef, RecordRelation,

@@ -1,13 +1,10 @@
 //! Search and suggestions through the snapshot's full-text index.
 
-use kenning_search::{Hit, Query, SearchIndex};
+use kenning_search::{Hit, MAX_LIMIT, Query, SearchIndex};
 
 use crate::engine::{SearchHit, SearchPage, SearchRequest};
 use crate::records::Derived;
 use crate::{Engine, EngineError};
-
-/// Results per page at most.
-pub(crate) const MAX_LIMIT: usize = 100;
 
 /// Ranking factor of each type: concepts first, then the institution's
 /// records, the way Graph Search ranks its result types (courses, then
@@ -172,9 +169,7 @@ fn fetch_hits<'q>(
     let mut at = offset;
     let mut refused = 0;
     loop {
-        let want = n
-            .saturating_sub(kept.len())
-            .clamp(1, kenning_search::MAX_LIMIT);
+        let want = n.saturating_sub(kept.len()).clamp(1, MAX_LIMIT);
         let page = index
             .search(&query(at, want))
             .map_err(|e| EngineError::Search(e.to_string()))?;

@@ -9,6 +9,8 @@
 
 use std::fmt::{self, Display, Write as _};
 
+use crate::params::MAX_QUERY_BYTES;
+
 /// `text` made safe for HTML text and for quoted attribute values.
 ///
 /// Use it with `write!`/`format!`: `write!(out, "<p>{}</p>", escape(title))`.
@@ -133,7 +135,7 @@ pub(crate) fn search_form(query: &str, class: &str, autofocus: bool) -> String {
         "<form class=\"search-form {class}\" action=\"/search\" method=\"get\" role=\"search\">\
          <div class=\"search-box\">\
          <input type=\"search\" name=\"q\" value=\"{query}\" placeholder=\"Search concepts\" \
-         aria-label=\"Search\" autocomplete=\"off\" spellcheck=\"false\" maxlength=\"512\" data-suggest{autofocus}>\
+         aria-label=\"Search\" autocomplete=\"off\" spellcheck=\"false\" maxlength=\"{MAX_QUERY_BYTES}\" data-suggest{autofocus}>\
          </div>\
          <button type=\"submit\">Search</button>\
          </form>\n",

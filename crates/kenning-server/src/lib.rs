@@ -39,8 +39,10 @@
 //! path segments (`api`, `concept`, `search`, `static`, `wiki`:
 //! [`kenning_records::RESERVED_KINDS`]) are never record types, and static
 //! routes take priority over `/{type}/{id}`. Limits: queries of at most
-//! 512 bytes (longer ones are refused with 400), at most 100 results per
-//! answer (larger `limit`s are clamped), results no deeper than 10 000,
+//! [`MAX_QUERY_BYTES`](kenning_engine::MAX_QUERY_BYTES) bytes (longer ones
+//! are refused with 400), at most [`MAX_LIMIT`](kenning_engine::MAX_LIMIT)
+//! results per answer (larger `limit`s are clamped), results no deeper than
+//! [`MAX_OFFSET`](kenning_engine::MAX_OFFSET),
 //! request bodies of at most 1 MiB (413), except on the wikify routes:
 //! bodies of at most 4 MiB there (a text grows when JSON-escaped or
 //! form-encoded) holding a text of at most 1 MiB (413 with a message saying

@@ -10,12 +10,11 @@
 
 use crate::error::HttpError;
 
-/// Longest accepted query, in bytes.
-pub(crate) const MAX_QUERY_BYTES: usize = 512;
-/// Most results in one answer.
-pub(crate) const MAX_LIMIT: usize = 100;
-/// Deepest result that can be asked for.
-pub(crate) const MAX_OFFSET: usize = 10_000;
+/// Longest accepted query in bytes, most results in one answer, deepest
+/// result that can be asked for: the search index's own limits
+/// (`kenning-search`, re-exported by the engine), so the server refuses
+/// exactly what the index would cut.
+pub(crate) use kenning_engine::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES};
 /// Most types in a type filter.
 pub(crate) const MAX_TYPES: usize = 16;
 

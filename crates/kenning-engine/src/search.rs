@@ -1,5 +1,6 @@
 //! Search and suggestions through the snapshot's full-text index.
 
+use kenning_records::{COURSE, PERSON, PUBLICATION, UNIT};
 use kenning_search::{Hit, MAX_LIMIT, Query, SearchIndex};
 
 use crate::engine::{SearchHit, SearchPage, SearchRequest};
@@ -9,13 +10,14 @@ use crate::{Engine, EngineError};
 /// Ranking factor of each type: concepts first, then the institution's
 /// records, the way Graph Search ranks its result types (courses, then
 /// units and people, then publications, whose texts are long and match
-/// many queries). A type not listed gets [`OTHER_RECORD_FACTOR`].
+/// many queries). Every type of [`kenning_records::RECORD_TYPES`] has
+/// one; a type not listed gets [`OTHER_RECORD_FACTOR`].
 pub const KIND_FACTORS: &[(&str, f32)] = &[
     ("concept", 1.0),
-    ("course", 0.9),
-    ("unit", 0.85),
-    ("person", 0.8),
-    ("publication", 0.7),
+    (COURSE, 0.9),
+    (UNIT, 0.85),
+    (PERSON, 0.8),
+    (PUBLICATION, 0.7),
 ];
 
 /// Ranking factor of a record type not in [`KIND_FACTORS`].
@@ -183,6 +185,18 @@ fn fetch_hits<'q>(
         }
         if got < want || kept.len() >= n || at >= page.total {
             return Ok((page.total.saturating_sub(refused), kept));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KIND_FACTORS;
+
+    #[test]
+    fn every_usual_record_type_has_a_factor() {
+        for kind in kenning_records::RECORD_TYPES {
+            assert!(KIND_FACTORS.iter().any(|(k, _)| k == kind), "{kind}");
         }
     }
 }

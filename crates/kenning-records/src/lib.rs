@@ -47,7 +47,10 @@ mod store;
 pub use detected::DetectedConcepts;
 pub use error::RecordsError;
 pub use reader::{MAX_LINE_BYTES, RecordsReader, read_records};
-pub use record::{FieldValue, Fields, Link, RESERVED_KINDS, Record, record_path};
+pub use record::{
+    COURSE, FieldValue, Fields, Link, PERSON, PUBLICATION, RECORD_TYPES, RESERVED_KINDS, Record,
+    UNIT, record_path,
+};
 pub use related::{
     DEFAULT_MAX_FAN_OUT, INHERITED_WEIGHT, MAX_INHERITED, RecordConcept, RelatedOfKind,
     ScoredRecord, SharedConcepts, inherit_concepts,

@@ -21,6 +21,22 @@ const MAX_REL_BYTES: usize = 64;
 /// so `/{type}/{id}` could not address them.
 pub const RESERVED_KINDS: &[&str] = &["api", "concept", "search", "static", "wiki"];
 
+/// The `course` record type.
+pub const COURSE: &str = "course";
+/// The `person` record type.
+pub const PERSON: &str = "person";
+/// The `publication` record type.
+pub const PUBLICATION: &str = "publication";
+/// The `unit` record type.
+pub const UNIT: &str = "unit";
+
+/// The record types an institution's records usually hold (Graph
+/// Search's), in alphabetical order; any other type is accepted too. The
+/// server's search filter offers these whenever the snapshot has records,
+/// and the engine gives each its own search ranking factor
+/// (`kenning_engine::KIND_FACTORS`).
+pub const RECORD_TYPES: &[&str] = &[COURSE, PERSON, PUBLICATION, UNIT];
+
 /// One of the institution's records: a course, a person, a publication, a
 /// unit, or any other type the institution has.
 ///

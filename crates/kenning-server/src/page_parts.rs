@@ -35,14 +35,12 @@ pub(crate) fn type_label(kind: &str) -> String {
 }
 
 /// A record type for people, in the plural: `course` → `Courses`,
-/// `person` → `People`; any other type its label and an `s`.
+/// `person` → `People`; any other type its label and an `s`
+/// (`publication` → `Publications`).
 pub(crate) fn plural_label(kind: &str) -> String {
     match kind {
         "concept" => "Concepts".to_owned(),
-        "course" => "Courses".to_owned(),
-        "person" => "People".to_owned(),
-        "publication" => "Publications".to_owned(),
-        "unit" => "Units".to_owned(),
+        kenning_records::PERSON => "People".to_owned(),
         other => format!("{}s", type_label(other)),
     }
 }

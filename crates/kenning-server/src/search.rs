@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::response::Html;
 use kenning_engine::{SearchHit, SearchPage, SearchRequest};
+use kenning_records::RECORD_TYPES;
 use serde::Serialize;
 
 use crate::AppState;
@@ -18,10 +19,6 @@ use crate::params::{MAX_OFFSET, Params};
 const PAGE_SIZE: usize = 10;
 /// Suggestions by default.
 const SUGGEST_LIMIT: usize = 8;
-/// The record types the filter offers when the snapshot has records (the
-/// engine does not list the types it holds; any other type shows in the
-/// filter once a result or the filter itself names it).
-const RECORD_TYPES: &[&str] = &["course", "person", "publication", "unit"];
 
 /// Asks the engine, or answers an empty page for an empty query.
 fn run_search(state: &AppState, request: SearchRequest) -> Result<SearchPage, HttpError> {
@@ -189,6 +186,8 @@ fn type_filter(
     found: &[&str],
 ) {
     let mut offered: Vec<&str> = vec!["concept"];
+    // The engine does not list the types it holds: the usual record types
+    // are offered, and any other once a result or the filter names it.
     if has_records {
         offered.extend(RECORD_TYPES);
     }

@@ -98,10 +98,10 @@ pub(crate) async fn serve_connections(
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => stream,
+                // A connection reset before it was accepted: the next one.
+                Err(e) if is_per_connection(&e) => continue,
                 Err(e) => {
-                    if !is_per_connection(&e) {
-                        eprintln!("kenning-server: cannot accept a connection: {e}; retrying");
-                    }
+                    eprintln!("kenning-server: cannot accept a connection: {e}; retrying");
                     tokio::time::sleep(ACCEPT_RETRY).await;
                     continue;
                 }

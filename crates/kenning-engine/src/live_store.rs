@@ -70,7 +70,6 @@ impl LiveStore {
             }
             Err(e) if e.is_store_failure() => {
                 self.failure = Some(e.to_string());
-                self.store = None;
                 // If this fails, the next write tries again.
                 let _ = self.reopen();
                 Err(write_error(e))

@@ -132,19 +132,15 @@ impl Publisher {
     /// Removes the generations that are neither live, nor the one just
     /// replaced (`previous`), nor open in a reader. Best effort: what
     /// cannot be removed now is tried again after the next build.
+    /// `CURRENT` names this generation: only builds change it, and this
+    /// one holds the build lock.
     fn remove_old_generations(&self, previous: Option<&str>) {
-        // Read again: only builds change it, and this one holds the lock.
-        let current = fs::read_to_string(self.root.join(CURRENT))
-            .ok()
-            .map(|s| s.trim().to_owned());
         let Ok(entries) = fs::read_dir(&self.root) else {
             return;
         };
         for entry in entries.filter_map(Result::ok) {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let keep = name == self.name
-                || Some(name.as_str()) == previous
-                || Some(&name) == current.as_ref();
+            let keep = name == self.name || Some(name.as_str()) == previous;
             if !name.starts_with("gen-") || keep {
                 continue;
             }

@@ -282,6 +282,14 @@ impl<'q> Matcher<'q> {
     }
 }
 
+/// The error of an index whose reading panicked inside tantivy.
+fn damaged(dir: &Path) -> SearchError {
+    SearchError::NotAnIndex {
+        path: dir.to_path_buf(),
+        reason: "the index is damaged: reading it failed".into(),
+    }
+}
+
 /// The bit of [`Matcher::lengths`] for a word of `len` bytes.
 fn length_bit(len: usize) -> u128 {
     1u128 << len.min(127)
@@ -291,6 +299,12 @@ impl SearchIndex {
     /// Opens the index in `dir` (written by [`IndexWriter`](crate::IndexWriter)).
     /// Memory-maps the files; takes a few milliseconds whatever the size.
     pub fn open(dir: &Path) -> Result<Self, SearchError> {
+        // tantivy may panic on a damaged file as it loads it (see
+        // `guarded`): that is an index this crate cannot open.
+        std::panic::catch_unwind(|| Self::open_unguarded(dir)).unwrap_or_else(|_| Err(damaged(dir)))
+    }
+
+    fn open_unguarded(dir: &Path) -> Result<Self, SearchError> {
         let manifest = Manifest::read(dir)?;
         let files = crate::read_only::ReadOnlyDirectory::open(dir).map_err(|e| {
             SearchError::NotAnIndex {
@@ -379,8 +393,23 @@ impl SearchIndex {
     /// whole query with a title, then with an alias, first.
     ///
     /// Never fails for the query's content: an empty or punctuation-only
-    /// query gives no hits and a total of 0.
+    /// query gives no hits and a total of 0. A damaged index is an error
+    /// ([`SearchError::NotAnIndex`]), never a panic.
     pub fn search(&self, q: &Query<'_>) -> Result<SearchResults, SearchError> {
+        self.guarded(|| self.search_unguarded(q))
+    }
+
+    /// Runs `read` over the index, turning a panic inside tantivy into an
+    /// error. tantivy checks the files' footers when it opens them, not
+    /// every block it reads later: a damaged block (a flipped byte in a
+    /// document store) can make it index out of bounds. Nothing is shared
+    /// across the unwind but the read-only index, so it stays usable.
+    fn guarded<T>(&self, read: impl FnOnce() -> Result<T, SearchError>) -> Result<T, SearchError> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+            .unwrap_or_else(|_| Err(damaged(&self.dir)))
+    }
+
+    fn search_unguarded(&self, q: &Query<'_>) -> Result<SearchResults, SearchError> {
         let mut analyzer = self.analyzer.clone();
         let text = truncate(q.text, MAX_QUERY_BYTES);
         let all = analysis::words(&mut analyzer, text);
@@ -487,6 +516,10 @@ impl SearchIndex {
     /// first: an exact match, then names that start with the typed text,
     /// then by name match and popularity. `limit` is at most [`MAX_LIMIT`].
     pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        self.guarded(|| self.suggest_unguarded(prefix, limit))
+    }
+
+    fn suggest_unguarded(&self, prefix: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
         let limit = limit.min(MAX_LIMIT);
         let mut analyzer = self.analyzer.clone();
         let text = truncate(prefix, MAX_QUERY_BYTES);

@@ -588,3 +588,47 @@ fn the_last_segment_of_a_path_names_the_topic() {
     // A slash at either end is no path.
     assert_eq!(first("/archaeology"), 0);
 }
+
+/// A damaged block inside tantivy's files (a flipped byte that the
+/// footers checked at opening do not cover) is an error or a plain
+/// answer, never a panic: every byte of every segment file flipped in
+/// turn, each time searched and suggested.
+#[test]
+fn damaged_segment_files_never_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("search");
+    drop(build(&dir));
+    let segment_files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            !name.starts_with('.') && !name.ends_with(".json") && !name.starts_with("kenning-")
+        })
+        .collect();
+    assert!(!segment_files.is_empty());
+    // The default panic hook would print every caught panic.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut panicked = Vec::new();
+    for path in &segment_files {
+        let original = std::fs::read(path).unwrap();
+        for at in 0..original.len() {
+            let mut bytes = original.clone();
+            bytes[at] ^= 0xff;
+            std::fs::write(path, &bytes).unwrap();
+            let outcome = std::panic::catch_unwind(|| {
+                if let Ok(idx) = SearchIndex::open(&dir) {
+                    let _ = idx.search(&Query::new("soviet union"));
+                    let _ = idx.suggest("pho", 5);
+                }
+            });
+            if outcome.is_err() {
+                panicked.push(format!("{} byte {at}", path.display()));
+            }
+        }
+        std::fs::write(path, &original).unwrap();
+    }
+    std::panic::set_hook(hook);
+    assert!(panicked.is_empty(), "panicked: {panicked:#?}");
+}

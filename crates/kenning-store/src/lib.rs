@@ -21,11 +21,13 @@
 mod columns;
 mod error;
 mod publish;
+mod report;
 mod snapshot;
 
 pub use columns::{ColumnWriter, StrTable, StrTableStream, StrTableWriter, title_key};
 pub use error::StoreError;
 pub use publish::Publisher;
+pub use report::StatsReport;
 pub use snapshot::{
     ConceptIdx, ConceptView, FORMAT_VERSION, Meta, SiteMeta, Snapshot, SourceMeta, Stats, files,
 };

@@ -4,7 +4,6 @@ use std::path::Path;
 
 use kenning_engine::{ConceptPage, SearchPage, WikifyResult};
 use kenning_store::{Meta, Snapshot};
-use serde_json::{Value, json};
 
 /// Digits grouped by thousands: 1234567 → "1,234,567".
 fn grouped(n: u64) -> String {
@@ -72,49 +71,11 @@ pub(crate) fn build_summary(meta: &Meta, out: &Path) -> String {
     text
 }
 
+/// `kenning stats --json`: the store's own report of the generation's
+/// figures, so every count it records is printed.
 pub(crate) fn stats_json(snapshot: &Snapshot) -> String {
-    let meta = snapshot.meta();
-    let s = &meta.stats;
-    let value = json!({
-        "concepts": s.concepts,
-        "redirects": s.redirects,
-        "links": s.links,
-        "categories": s.categories,
-        "red_links": s.red_links,
-        "broken_redirects": s.broken_redirects,
-        "pages_read": s.pages_read,
-        "pages_skipped": s.pages_skipped,
-        "pages_failed": s.pages_failed,
-        "duplicate_titles": s.duplicate_titles,
-        "duplicate_ids": s.duplicate_ids,
-        "mention_phrases": s.mention_phrases,
-        "mention_documents": s.mention_documents,
-        "mention_phrases_pruned": s.mention_phrases_pruned,
-        "detected_concepts": s.detected_concepts,
-        "detected_links": s.detected_links,
-        "records": s.records,
-        "record_links": s.record_links,
-        "record_missing_links": s.record_missing_links,
-        "record_concepts": s.record_concepts,
-        "site": {
-            "name": meta.site.sitename,
-            "dbname": meta.site.dbname,
-            "base": meta.site.base,
-        },
-        "sources": meta.sources.iter().map(|src| json!({
-            "kind": src.kind,
-            "path": src.path,
-            "pages": src.pages,
-            "compression": src.compression,
-            "bytes": src.bytes,
-        })).collect::<Vec<_>>(),
-        "built_at": meta.built_at,
-        "build_seconds": meta.build_seconds,
-        "phase_seconds": meta.phase_seconds.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
-        "format": meta.format,
-        "kenning_version": meta.kenning_version,
-    });
-    pretty(&value)
+    // Plain data with string keys: serialising cannot fail.
+    serde_json::to_string_pretty(&snapshot.meta().report()).unwrap_or_default()
 }
 
 pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
@@ -295,10 +256,6 @@ pub(crate) fn concept_text(c: &ConceptPage) -> String {
         "\n\nAbout this result\nThis page is automatically generated and may contain information that is not correct, complete, up-to-date, or relevant to your search query.",
     );
     out
-}
-
-fn pretty(v: &Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
 #[cfg(test)]

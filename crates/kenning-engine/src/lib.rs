@@ -22,6 +22,7 @@
 mod engine;
 mod error;
 mod live_store;
+mod long_text;
 mod records;
 mod search;
 mod timeline;
@@ -39,6 +40,7 @@ pub use error::EngineError;
 /// same bounds the engine and the index apply.
 pub use kenning_search::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES};
 pub use live_store::LiveStoreHealth;
+pub use long_text::{ConceptTally, piece_end};
 pub use records::{
     ConceptRecords, RecordAnnotation, RecordConceptScore, RecordPage, RecordRef, RecordRelation,
     RecordWrite,

@@ -12,6 +12,7 @@ use kenning_store::Snapshot;
 
 use crate::output;
 use crate::progress::ProgressReporter;
+use crate::wikify_input;
 
 /// kenning turns a wiki dump into a knowledge graph: concept pages with
 /// clean summaries, links in both directions, categories and aliases.
@@ -146,14 +147,36 @@ enum Command {
     /// coherence (relatedness to the text's other concepts) and context
     /// (the concept's summary words found in the text).
     ///
-    /// Example: echo "Turing worked on the Enigma machine." | kenning wikify snap
+    /// Input of any size is read piece by piece (cut after paragraphs,
+    /// at most 1 MiB each) in bounded memory; offsets count over the
+    /// whole input, and a concept's score merges its mentions in every
+    /// piece. An input of one piece is linked as one text, exactly as the
+    /// HTTP API links it.
+    ///
+    /// With --jsonl, every stdin line is one text, {"id", "text",
+    /// "lang"?}, and every output line its result, {"id", "lang"?,
+    /// "annotations", "concepts"}, in input order, computed on all cores.
+    /// A line that cannot be read gets {"line", "id"?, "error"} in its
+    /// place, and the command ends with an error naming the first.
+    /// "lang" is copied to the result; the snapshot's language is used.
+    ///
+    /// Examples:
+    ///   echo "Turing worked on the Enigma machine." | kenning wikify snap
+    ///   kenning wikify snap --json < book.txt > book.json
+    ///   kenning wikify snap --jsonl < abstracts.jsonl > concepts.jsonl
     #[command(verbatim_doc_comment)]
     Wikify {
         /// The snapshot folder.
         dir: PathBuf,
         /// Print JSON (the API's wikify shape) instead of text.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "jsonl")]
         json: bool,
+        /// Read one JSON text per line, write one JSON result per line.
+        #[arg(long)]
+        jsonl: bool,
+        /// Worker threads for --jsonl (default: all cores).
+        #[arg(long, value_name = "N", requires = "jsonl")]
+        threads: Option<usize>,
         /// Drop annotations scoring below this (0 to 1).
         #[arg(long, default_value_t = WikifyOptions::default().min_score)]
         min_score: f32,
@@ -314,12 +337,16 @@ pub(crate) fn run() -> Result<ExitCode> {
         Command::Wikify {
             dir,
             json,
+            jsonl,
+            threads,
             min_score,
             prior_only,
         } => {
-            use std::io::Read;
             if !(0.0..=1.0).contains(&min_score) {
                 anyhow::bail!("--min-score must be between 0 and 1, not {min_score}");
+            }
+            if threads == Some(0) {
+                anyhow::bail!("--threads must be at least 1");
             }
             let engine = Engine::open(&dir)?;
             if !engine.can_wikify() {
@@ -328,35 +355,35 @@ pub(crate) fn run() -> Result<ExitCode> {
                     dir.display()
                 );
             }
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .take(MAX_WIKIFY_BYTES as u64 + 1)
-                .read_to_end(&mut bytes)
-                .context("cannot read the text from stdin")?;
-            if bytes.len() > MAX_WIKIFY_BYTES {
-                anyhow::bail!(
-                    "the text on stdin is over {} MiB; split it into smaller pieces",
-                    MAX_WIKIFY_BYTES >> 20
-                );
-            }
-            let text = String::from_utf8(bytes).map_err(|e| {
-                anyhow::anyhow!(
-                    "the text on stdin is not UTF-8 (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                )
-            })?;
-            let result = engine.wikify(
-                &text,
-                WikifyOptions {
-                    min_score,
-                    prior_only,
-                },
-            );
-            print_out(&if json {
-                output::to_json(&result)
+            let options = WikifyOptions {
+                min_score,
+                prior_only,
+            };
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let done = if jsonl {
+                let threads = threads
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+                let mut input = std::io::stdin().lock();
+                wikify_input::wikify_jsonl(&engine, options, threads, &mut input, &mut out)
             } else {
-                output::wikify_text(&text, &result)
-            })
+                let input = std::io::stdin().lock();
+                wikify_input::wikify_stream(
+                    &engine,
+                    options,
+                    json,
+                    MAX_WIKIFY_BYTES,
+                    input,
+                    &mut out,
+                )
+            };
+            match done
+                .and_then(|()| std::io::Write::flush(&mut out).context("cannot write to stdout"))
+            {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+                Err(e) => Err(e),
+            }
         }
         Command::Concept { dir, title, json } => {
             let engine = open_reader(&dir)?;
@@ -385,6 +412,16 @@ pub(crate) fn run() -> Result<ExitCode> {
 
 /// Prints a command's result; a closed stdout (`kenning … | head`) ends
 /// the command quietly instead of failing.
+/// Whether the error is stdout closed by its reader (`kenning … | head`):
+/// not a failure.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 fn print_out(text: &str) -> Result<ExitCode> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();

@@ -7,6 +7,7 @@
 mod cli;
 mod output;
 mod progress;
+mod wikify_input;
 
 use std::process::ExitCode;
 

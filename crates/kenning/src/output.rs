@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use kenning_engine::{ConceptPage, SearchPage, WikifyResult};
+use kenning_engine::{ConceptPage, SearchPage, WikifyAnnotation, WikifyConcept, WikifyResult};
 use kenning_store::{Meta, Snapshot};
 
 /// Digits grouped by thousands: 1234567 → "1,234,567".
@@ -144,20 +144,38 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
 /// Wikify results as text: the text with `[[mention|concept]]` marks, then
 /// the concepts and each annotation's score parts.
 pub(crate) fn wikify_text(text: &str, result: &WikifyResult) -> String {
-    let mut out = String::new();
-    let mut at = 0;
+    let mut out = wikify_marked(text, &result.annotations, 0);
+    out.push_str(&wikify_concepts(&result.concepts));
+    out.push_str(WIKIFY_ANNOTATIONS_HEADING);
     for a in &result.annotations {
-        out.push_str(&text[at..a.byte_start]);
+        out.push_str(&wikify_annotation(a));
+    }
+    out.trim_end().to_owned()
+}
+
+/// `text` with its annotations marked `[[concept|mention]]` (or
+/// `[[mention]]` when they are the same); `offset` is the byte offset of
+/// `text` in the whole input, which the annotations' offsets count from.
+pub(crate) fn wikify_marked(text: &str, annotations: &[WikifyAnnotation], offset: usize) -> String {
+    let mut out = String::with_capacity(text.len() + annotations.len() * 16);
+    let mut at = 0;
+    for a in annotations {
+        out.push_str(&text[at..a.byte_start - offset]);
         if a.text == a.concept.title {
             out.push_str(&format!("[[{}]]", a.text));
         } else {
             out.push_str(&format!("[[{}|{}]]", a.concept.title, a.text));
         }
-        at = a.byte_end;
+        at = a.byte_end - offset;
     }
     out.push_str(&text[at..]);
-    out.push_str("\n\nConcepts\n");
-    for c in &result.concepts {
+    out
+}
+
+/// The "Concepts" part of the text form, after the marked text.
+pub(crate) fn wikify_concepts(concepts: &[WikifyConcept]) -> String {
+    let mut out = String::from("\n\nConcepts\n");
+    for c in concepts {
         out.push_str(&format!(
             "  {:.2}  {} ({} mention{})\n",
             c.score,
@@ -166,26 +184,31 @@ pub(crate) fn wikify_text(text: &str, result: &WikifyResult) -> String {
             if c.mentions == 1 { "" } else { "s" }
         ));
     }
-    out.push_str("\nAnnotations (score = link probability, commonness, coherence, context)\n");
-    for a in &result.annotations {
-        out.push_str(&format!(
-            "  {:>6}..{:<6} {:.2}  {:?} → {}  (lp {:.2}, commonness {:.2}, coherence {:.2}, context {:.2}{})\n",
-            a.start,
-            a.end,
-            a.score,
-            a.text,
-            a.concept.title,
-            a.parts.link_probability,
-            a.parts.commonness,
-            a.parts.coherence,
-            a.parts.context,
-            a.runner_up
-                .as_ref()
-                .map(|r| format!("; runner-up {} {:.2}", r.title, r.score))
-                .unwrap_or_default()
-        ));
-    }
-    out.trim_end().to_owned()
+    out
+}
+
+/// The heading of the text form's list of annotations.
+pub(crate) const WIKIFY_ANNOTATIONS_HEADING: &str =
+    "\nAnnotations (score = link probability, commonness, coherence, context)\n";
+
+/// One line of the text form's list of annotations.
+pub(crate) fn wikify_annotation(a: &WikifyAnnotation) -> String {
+    format!(
+        "  {:>6}..{:<6} {:.2}  {:?} → {}  (lp {:.2}, commonness {:.2}, coherence {:.2}, context {:.2}{})\n",
+        a.start,
+        a.end,
+        a.score,
+        a.text,
+        a.concept.title,
+        a.parts.link_probability,
+        a.parts.commonness,
+        a.parts.coherence,
+        a.parts.context,
+        a.runner_up
+            .as_ref()
+            .map(|r| format!("; runner-up {} {:.2}", r.title, r.score))
+            .unwrap_or_default()
+    )
 }
 
 /// Any API shape as pretty JSON, exactly as the HTTP API serialises it.

@@ -329,15 +329,93 @@ fn wikify_links_text_and_explains_scores() {
     let o = wikify(&snap, &[], &garbage);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("not UTF-8"), "{}", stderr(&o));
+    // Over the HTTP API's 1 MiB: read piece by piece, never refused.
     let huge = vec![b'a'; (1 << 20) + 1];
     let o = wikify(&snap, &[], &huge);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("over 1 MiB"), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr(&o));
     let one_token = vec![b'x'; 1 << 20];
     assert!(wikify(&snap, &["--json"], &one_token).status.success());
     let o = wikify(&snap, &["--min-score", "2"], b"Merrowby");
     assert_eq!(o.status.code(), Some(1));
     assert!(!stderr(&o).contains("panicked"));
+}
+
+#[test]
+fn wikify_reads_any_size_and_jsonl() {
+    let tmp = tempfile::tempdir().unwrap();
+    let snap = tmp.path().join("snap");
+    assert!(build(&snap, &example()).status.success());
+    let paragraph = "Ünïcode — the Merrowby lighthouse stands above the harbour of Merrowby.\n\n";
+    let one = wikify(&snap, &["--json"], paragraph.as_bytes());
+    let per_paragraph =
+        serde_json::from_slice::<serde_json::Value>(&one.stdout).unwrap()["annotations"]
+            .as_array()
+            .unwrap()
+            .len();
+    assert!(per_paragraph >= 2);
+    // 3.4 MB: four pieces, each cut after a paragraph.
+    let copies = 45_000;
+    let text = paragraph.repeat(copies);
+    let o = wikify(&snap, &["--json"], text.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let annotations = v["annotations"].as_array().unwrap();
+    assert!(annotations.len() >= copies * 2, "{}", annotations.len());
+    // Offsets over the whole input, bytes and code points alike.
+    let (mut last, mut chars) = (0, 0);
+    for a in annotations {
+        let (bs, be) = (
+            a["byte_start"].as_u64().unwrap() as usize,
+            a["byte_end"].as_u64().unwrap() as usize,
+        );
+        assert!(bs >= last);
+        assert_eq!(a["text"].as_str().unwrap(), &text[bs..be]);
+        chars += text[last..bs].chars().count();
+        assert_eq!(a["start"].as_u64().unwrap() as usize, chars);
+        chars += text[bs..be].chars().count();
+        assert_eq!(a["end"].as_u64().unwrap() as usize, chars);
+        last = be;
+    }
+    let mentions: u64 = v["concepts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["mentions"].as_u64().unwrap())
+        .sum();
+    assert_eq!(mentions as usize, annotations.len());
+
+    // --jsonl: one result per line, in order, ids and lang kept.
+    let mut lines = String::new();
+    for i in 0..30 {
+        lines.push_str(&format!(
+            "{{\"id\": \"t{i}\", \"text\": {paragraph:?}, \"lang\": \"en\"}}\n"
+        ));
+    }
+    let o = wikify(&snap, &["--jsonl", "--threads", "2"], lines.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(out.len(), 30);
+    for (i, line) in out.iter().enumerate() {
+        assert_eq!(line["id"], format!("t{i}"));
+        assert_eq!(line["lang"], "en");
+        assert_eq!(line["annotations"].as_array().unwrap().len(), per_paragraph);
+    }
+    // A bad line: reported in place and named on stderr, with a failure exit.
+    lines.push_str("{\"id\": 7, \"text\": 12}\n");
+    let o = wikify(&snap, &["--jsonl"], lines.as_bytes());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("line 31: field \"text\": expected a string"),
+        "{err}"
+    );
+    assert_eq!(stdout(&o).lines().count(), 31);
+    // --threads only with --jsonl.
+    assert!(!wikify(&snap, &["--threads", "2"], b"x").status.success());
 }
 
 fn examples_file(name: &str) -> PathBuf {

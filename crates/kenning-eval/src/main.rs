@@ -329,7 +329,7 @@ fn elevant(snapshot_dir: &Path, files: &[PathBuf]) -> Result<()> {
                     .annotations
                     .iter()
                     .filter(|a| eval_span.is_none_or(|(s, e)| a.start >= s && a.end <= e))
-                    .filter(|a| !ignored.iter().any(|&(s, e)| a.start < e && s < a.end))
+                    .filter(|a| metrics::is_judged((a.start, a.end), &gold, &ignored))
                     .filter_map(|a| Some((a.start, a.end, snapshot.find_id(a.concept.id)?)))
                     .collect();
                 counts[i].add(metrics::exact_counts(&predicted, &gold));

@@ -68,6 +68,21 @@ pub(crate) fn mention_counts(
     c
 }
 
+/// Whether a prediction at `span` is judged: it is, unless it overlaps a
+/// label the benchmark asks to ignore (NIL, optional, outside the
+/// snapshot) and is not on a gold mention's exact span. A prediction of
+/// "Russia" in "Nizhny Novgorod, Russia" is judged when "Russia" is a gold
+/// mention, even though the whole phrase is an ignored label.
+pub(crate) fn is_judged(
+    span: (usize, usize),
+    gold: &[(usize, usize, u32)],
+    ignored: &[(usize, usize)],
+) -> bool {
+    let (start, end) = span;
+    gold.iter().any(|&(s, e, _)| (s, e) == span)
+        || !ignored.iter().any(|&(s, e)| start < e && s < end)
+}
+
 /// Exact spans and concepts.
 pub(crate) fn exact_counts(
     predicted: &[(usize, usize, u32)],
@@ -110,6 +125,26 @@ pub(crate) fn overlaps(ours: &[u32], theirs: &[Option<u32>], k: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn predictions_on_gold_spans_are_judged_inside_ignored_labels() {
+        // "Nizhny Novgorod, Russia": the whole phrase is ignored, "Russia"
+        // (17..23) is gold.
+        let gold = [(17, 23, 5)];
+        let ignored = [(0, 23)];
+        assert!(is_judged((17, 23), &gold, &ignored));
+        assert!(!is_judged((0, 15), &gold, &ignored));
+        assert!(!is_judged((7, 23), &gold, &ignored));
+        assert!(is_judged((30, 35), &gold, &ignored));
+        // Right and wrong concepts on the gold span both count.
+        let predicted = [(17, 23, 5), (0, 15, 9)];
+        let judged: Vec<_> = predicted
+            .into_iter()
+            .filter(|p| is_judged((p.0, p.1), &gold, &ignored))
+            .collect();
+        let c = exact_counts(&judged, &gold);
+        assert_eq!((c.tp, c.fp, c.fn_), (1, 0, 0));
+    }
 
     #[test]
     fn counting() {

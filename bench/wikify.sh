@@ -15,18 +15,20 @@ DATA=${KENNING_DATA:-$ROOT/../shared/data}
 OUT=${BENCH_OUT:-$ROOT/bench/out/wikify}
 mkdir -p "$OUT"
 
-cargo build --release --locked -p kenning -p kenning-eval
+cargo build --release --locked --workspace
 KENNING=$ROOT/target/release/kenning
 EVAL=$ROOT/target/release/kenning-eval
 
 echo "# machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{print $2/1048576 " GiB"}'), $(uname -sr); date: $(date -u +%F)"
 
 echo
-echo "# snapshot from ../shared/data (Wikispeedia + WikiExtractor articles), with peak memory"
+echo "# snapshot from ../shared/data (Wikispeedia + WikiExtractor articles + EPFL's 2019 courses), with peak memory"
+COURSES=$DATA/institution/records/epfl-courses-2019.jsonl
 rm -rf "$OUT/snap"
 /usr/bin/time -v "$KENNING" build -q --out "$OUT/snap" \
     --concepts "$DATA/wikispeedia/concepts.jsonl.gz" \
-    --extracted "$DATA/enwiki-2015-extracted" 2> "$OUT/build-time.txt"
+    --extracted "$DATA/enwiki-2015-extracted" \
+    --records "$COURSES" 2> "$OUT/build-time.txt"
 grep -E "Maximum resident|Elapsed" "$OUT/build-time.txt"
 "$KENNING" stats "$OUT/snap" | grep -E "concepts|links|mention|phases"
 ls -l "$OUT"/snap/gen-*/mentions.dict | awk '{print "mentions.dict bytes: " $5}'
@@ -47,6 +49,11 @@ echo "# b. ELEVANT benchmarks (InKB, gold restricted to entities in the snapshot
 echo
 echo "# c. Overlap with EPFL Graph's own wikify output"
 "$EVAL" graphai --snapshot "$OUT/snap" --data "$DATA/linking/graphai"
+
+echo
+echo "# d. EPFL courses: coverage, a sample to hand-check, related courses against prerequisite pairs"
+"$EVAL" courses --snapshot "$OUT/snap" --records "$COURSES" \
+    --dependencies "$DATA/institution/epfl-courses/injac-2019/course_dependencies.csv"
 
 echo
 echo "# speed (one thread)"

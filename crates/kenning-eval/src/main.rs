@@ -8,6 +8,8 @@
 //!   restricted to gold entities the snapshot has.
 //! - `graphai`: overlap of the top concepts with EPFL Graph's own output.
 //! - `speed`: throughput and latency.
+//! - `courses`: an institution's courses: coverage, a sample to
+//!   hand-check, related courses against labelled prerequisite pairs.
 //!
 //! `KENNING_EVAL_MIN_SCORE` overrides the full linker's score threshold
 //! (for tuning). Each reports the full linker beside the prior-only baseline (each
@@ -15,6 +17,7 @@
 
 #![forbid(unsafe_code)]
 
+mod courses;
 mod metrics;
 
 use std::path::{Path, PathBuf};
@@ -85,6 +88,25 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         megabytes: usize,
     },
+    /// Courses: coverage, top concepts of a sample, related courses
+    /// against labelled prerequisite pairs.
+    Courses {
+        /// The snapshot folder (built with the courses as records).
+        #[arg(long)]
+        snapshot: PathBuf,
+        /// The records JSONL the courses came from.
+        #[arg(long)]
+        records: PathBuf,
+        /// The course dependencies CSV (`CourseCode1`, `CourseCode2`).
+        #[arg(long)]
+        dependencies: PathBuf,
+        /// Courses in the hand-checking sample.
+        #[arg(long, default_value_t = 30)]
+        sample: usize,
+        /// Seed of the sample.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
 }
 
 fn main() -> Result<()> {
@@ -102,6 +124,19 @@ fn main() -> Result<()> {
             extracted,
             megabytes,
         } => speed(&snapshot, &extracted, megabytes),
+        Command::Courses {
+            snapshot,
+            records,
+            dependencies,
+            sample,
+            seed,
+        } => courses::courses(&courses::CoursesRun {
+            snapshot: &snapshot,
+            records: &records,
+            dependencies: &dependencies,
+            sample,
+            seed,
+        }),
     }
 }
 

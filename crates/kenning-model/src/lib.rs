@@ -10,11 +10,15 @@
 
 #![forbid(unsafe_code)]
 
+mod entities;
+mod interwiki;
 mod namespaces;
 mod title;
 
+pub use entities::decode_html_entities;
+pub use interwiki::{SISTER_PROJECTS, is_interwiki_prefix};
 pub use namespaces::{Case, NS_CATEGORY, NS_FILE, NS_MAIN, NS_TEMPLATE, Namespaces};
-pub use title::{LinkTarget, SISTER_PROJECTS, decode_html_entities, is_interwiki_prefix};
+pub use title::LinkTarget;
 
 /// A page id as the dump gives it (`<page><id>`); concept ids are page ids.
 pub type PageId = u32;

@@ -3,8 +3,8 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::dictionary::{MentionDictionary, Phrase, for_each_ngram};
-use crate::phrase::{PhraseHasher, Token, Tokens, token_hash};
+use crate::dictionary::{MentionDictionary, Phrase};
+use crate::phrase::{PhraseHasher, Token, Tokens, for_each_ngram, token_hash};
 
 /// A hasher for integer keys (concept indices, phrase keys): one
 /// multiply, no per-call seed. Keys come from our own data, and every map

@@ -240,6 +240,31 @@ pub fn phrase_key(text: &str) -> Option<PhraseKey> {
     })
 }
 
+/// Calls `found(first token, last token + 1, key, entry)` for every n-gram of
+/// the tokens (given by their [`token_hash`]es) that `lookup` says is a
+/// phrase, extending each start only while `lookup` says some phrase
+/// continues.
+pub(crate) fn for_each_ngram<T>(
+    hashes: &[u64],
+    mut lookup: impl FnMut(u64) -> (Option<T>, bool),
+    mut found: impl FnMut(usize, usize, u64, T),
+) {
+    for i in 0..hashes.len() {
+        let mut hasher = PhraseHasher::new();
+        for (j, &h) in hashes.iter().enumerate().skip(i).take(MAX_PHRASE_TOKENS) {
+            hasher.push_hash(h);
+            let key = hasher.key();
+            let (phrase, prefix) = lookup(key);
+            if let Some(p) = phrase {
+                found(i, j + 1, key, p);
+            }
+            if !prefix {
+                break;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -221,6 +221,12 @@ pub(crate) fn exact_key(words: &[Word]) -> String {
     key
 }
 
+/// `s` cut to at most `max` bytes at a character boundary (a query before
+/// it is analysed, a text before it is stored for snippets).
+pub(crate) fn truncate(s: &str, max: usize) -> &str {
+    &s[..s.floor_char_boundary(max)]
+}
+
 /// Splits text into words; see the module documentation.
 #[derive(Clone)]
 pub(crate) struct WordTokenizer {
@@ -425,6 +431,14 @@ impl TokenStream for WordStream<'_> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn truncation_respects_char_boundaries() {
+        let s = "é".repeat(300);
+        let t = truncate(&s, crate::MAX_QUERY_BYTES);
+        assert!(t.len() <= crate::MAX_QUERY_BYTES && t.len().is_multiple_of(2));
+        assert_eq!(truncate("abc", 10), "abc");
+    }
 
     proptest! {
         /// The ASCII byte loops find exactly the words the general path finds.

@@ -10,7 +10,7 @@
 //! with [`Hit`]s that carry a highlighted snippet.
 //!
 //! Ranking (measured with `bench/search_quality.py`; the weights and why
-//! are in `search.rs`):
+//! are in `weight.rs`):
 //!
 //! - BM25 over names (title and aliases, one field, weighted up), summary
 //!   and body, the best field of each query word counting most, plus a
@@ -55,18 +55,25 @@
 
 mod analysis;
 mod error;
+mod hits;
+mod query;
+mod ranking;
 mod read_only;
 mod schema;
 mod search;
 mod snippet;
+mod suggest;
 mod texts;
+mod typo;
+mod weight;
 mod writer;
 
 #[cfg(test)]
 mod tests;
 
 pub use error::SearchError;
-pub use search::{
-    Hit, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, MAX_QUERY_WORDS, Query, SearchIndex, SearchResults,
+pub use query::{
+    Hit, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, MAX_QUERY_WORDS, Query, SearchResults,
 };
+pub use search::SearchIndex;
 pub use writer::{Document, IndexWriter, MAX_THREADS, MIN_MEMORY_PER_THREAD, TEXT_SUMMARY_CHARS};

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use tantivy::Term;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -107,6 +108,11 @@ impl Fields {
             text_at: get("text_at")?,
         })
     }
+}
+
+/// The term `text` of `field`.
+pub(crate) fn term(field: Field, text: &str) -> Term {
+    Term::from_field_text(field, text)
 }
 
 /// `kenning-search.json`: what tantivy's files do not say.

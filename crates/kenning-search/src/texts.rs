@@ -15,8 +15,8 @@
 
 use std::io::{self, Write};
 
+use crate::analysis::truncate;
 use crate::schema::SNIPPET_TEXT_BYTES;
-use crate::search::truncate;
 
 /// Bytes before a record's compressed block.
 const HEADER: usize = 12;

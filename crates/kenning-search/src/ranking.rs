@@ -1,0 +1,144 @@
+//! Scoring: what a match is worth. The sort key of a hit ([`Rank`]: exact
+//! tier, then score, then key), the weighted term queries every clause is
+//! made of, the weight of each fuzzy alternative of a query word, and the
+//! name-coverage clause. The numbers are in `weight`; which alternatives a
+//! word has is `typo`'s business; the popularity prior and the kind factor
+//! are applied as the index collects hits (`SearchIndex::run`).
+
+use std::cmp::Reverse;
+
+use tantivy::query::{
+    BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Query as TQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
+
+use crate::error::{SearchError, engine};
+use crate::schema::term;
+use crate::typo::{QWord, is_variant};
+use crate::weight;
+
+/// Sort key of a hit: exact tier (2 title, 1 alias, 0 none), final score,
+/// then smaller key first, then smaller kind first (keys are the caller's
+/// and may repeat across kinds).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub(crate) struct Rank(
+    pub(crate) u8,
+    pub(crate) f32,
+    pub(crate) Reverse<u64>,
+    pub(crate) Reverse<u64>,
+);
+
+pub(crate) fn boosted(t: Term, boost: f32) -> Box<dyn TQuery> {
+    let q = Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs));
+    if boost == 1.0 {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+/// Sorted documents of one segment holding `term` (few: exact-match keys).
+pub(crate) fn postings(seg: &SegmentReader, field: Field, term: &Term) -> Vec<DocId> {
+    let mut docs = Vec::new();
+    let Ok(inv) = seg.inverted_index(field) else {
+        return docs;
+    };
+    if let Ok(Some(mut p)) = inv.read_postings(term, IndexRecordOption::Basic) {
+        let mut d = p.doc();
+        while d != TERMINATED {
+            docs.push(d);
+            d = p.advance();
+        }
+    }
+    docs
+}
+
+/// Pushes the fuzzy alternatives of `w` (name field): each term is scored
+/// by BM25 scaled so that it earns about `FUZZY_d` of what the query word
+/// itself would earn in the same place.
+pub(crate) fn push_fuzzy(
+    searcher: &Searcher,
+    name: Field,
+    alts: &mut Vec<Box<dyn TQuery>>,
+    w: &QWord,
+) {
+    let n = searcher.num_docs() as f32;
+    let idf = |df: u32| {
+        let df = df as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    };
+    for ((t, d), &df) in w.fuzzy.iter().zip(&w.fuzzy_df) {
+        // A known word is probably meant as typed, unless the name term
+        // is the same word with another ending.
+        let known = if w.known && !is_variant(&w.text, t) {
+            weight::FUZZY_KNOWN
+        } else {
+            1.0
+        };
+        // Scale to the query word's idf; an unknown word gets the term's own.
+        let scale = if w.name_df > 0 {
+            (idf(w.name_df) / idf(df)).min(1.0) * known
+        } else {
+            known
+        };
+        let base = if *d <= 1 {
+            weight::FUZZY_1
+        } else {
+            weight::FUZZY_2
+        };
+        alts.push(boosted(term(name, t), weight::NAME * base * scale));
+    }
+}
+
+/// The name-coverage clause of one query word (or part): see `search`.
+pub(crate) fn cover_clause(
+    searcher: &Searcher,
+    name: Field,
+    text: &str,
+    factor: f32,
+    word: Option<&QWord>,
+) -> Result<Option<Box<dyn TQuery>>, SearchError> {
+    let f = name;
+    let n = searcher.num_docs() as f32;
+    let idf = |df: u32| {
+        let df = df as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    };
+    let name_df = match word {
+        Some(w) => w.name_df,
+        None => searcher.doc_freq(&term(f, text)).map_err(engine)? as u32,
+    };
+    let mut alts: Vec<Box<dyn TQuery>> = Vec::new();
+    let constant = |t: &str, value: f32| -> Box<dyn TQuery> {
+        Box::new(ConstScoreQuery::new(
+            Box::new(TermQuery::new(term(f, t), IndexRecordOption::Basic)),
+            value,
+        ))
+    };
+    if name_df > 0 {
+        alts.push(constant(text, weight::COVER * factor * idf(name_df)));
+    }
+    if let Some(w) = word {
+        for ((t, d), &df) in w.fuzzy.iter().zip(&w.fuzzy_df) {
+            let by_distance = if *d <= 1 { 1.0 } else { weight::FUZZY_COVER_2 };
+            // A word found as typed (in names or texts) gets less
+            // coverage from names that merely resemble it.
+            let known = if w.known && !is_variant(&w.text, t) {
+                weight::COVER_KNOWN
+            } else {
+                1.0
+            };
+            let i = by_distance * known * idf(df);
+            alts.push(constant(
+                t,
+                weight::COVER * weight::FUZZY_COVER * factor * i,
+            ));
+        }
+    }
+    Ok(match alts.len() {
+        0 => None,
+        1 => alts.pop(),
+        _ => Some(Box::new(DisjunctionMaxQuery::new(alts))),
+    })
+}

@@ -1,0 +1,179 @@
+//! The records in memory: one vector of entries whose positions never
+//! change, the keys and relations over them, and the concepts each record
+//! is about (detected in its text, read from the snapshot, or inherited
+//! from the records it is linked with).
+//!
+//! It holds no lock and starts no thread: `refresh` keeps a [`State`]
+//! behind a lock, the parent module changes it, `derived` computes from it.
+
+use std::collections::HashMap;
+
+use kenning_linker::{Linker, LinkerOptions, MentionDictionary};
+use kenning_records::{DetectedConcepts, Record, Relations, inherit_concepts};
+use kenning_store::{ConceptIdx, Snapshot};
+
+use super::types::RecordRef;
+use crate::wikify::SnapshotGraph;
+
+/// Concepts of a record, by concept index.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Linked {
+    pub(super) concepts: Vec<(ConceptIdx, f32)>,
+    /// `(byte_start, byte_end, concept, score)`.
+    pub(super) annotations: Vec<(u32, u32, ConceptIdx, f32)>,
+    pub(super) inherited: bool,
+}
+
+#[derive(Debug)]
+pub(super) struct Entry {
+    pub(super) record: Record,
+    pub(super) linked: Linked,
+    /// From the live store.
+    pub(super) live: bool,
+    pub(super) deleted: bool,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct State {
+    pub(super) entries: Vec<Entry>,
+    pub(super) by_key: HashMap<(String, String), u32>,
+    pub(super) relations: Relations,
+    /// Entries `0..base` came from `records.jsonl` (search keys of the
+    /// snapshot's index).
+    pub(super) base: u32,
+    pub(super) version: u64,
+}
+
+impl State {
+    /// Appends a record or replaces the one with its type and id (which
+    /// keeps its position). Its position.
+    pub(super) fn upsert(&mut self, record: Record, linked: Linked) -> u32 {
+        let key = (record.kind.clone(), record.id.clone());
+        match self.by_key.get(&key) {
+            Some(&i) => {
+                self.entries[i as usize] = Entry {
+                    record,
+                    linked,
+                    live: true,
+                    deleted: false,
+                };
+                i
+            }
+            None => self.push(record, linked, true),
+        }
+    }
+
+    pub(super) fn push(&mut self, record: Record, linked: Linked, live: bool) -> u32 {
+        let at = self.entries.len() as u32;
+        self.by_key
+            .insert((record.kind.clone(), record.id.clone()), at);
+        self.entries.push(Entry {
+            record,
+            linked,
+            live,
+            deleted: false,
+        });
+        at
+    }
+
+    pub(super) fn delete(&mut self, kind: &str, id: &str) {
+        if let Some(&i) = self.by_key.get(&(kind.to_owned(), id.to_owned())) {
+            let e = &mut self.entries[i as usize];
+            e.deleted = true;
+            e.live = true;
+        }
+    }
+
+    /// Positions of the records linked with `kind`/`id`, either way.
+    pub(super) fn neighbours(&self, kind: &str, id: &str) -> Vec<u32> {
+        self.relations
+            .outgoing(kind, id)
+            .chain(self.relations.incoming(kind, id))
+            .filter_map(|rel| {
+                self.by_key
+                    .get(&(rel.kind.to_owned(), rel.id.to_owned()))
+                    .copied()
+            })
+            .collect()
+    }
+
+    /// Recomputes the inherited concepts of those of `entries` that have
+    /// no concepts of their own (a write changed what they inherit from).
+    pub(super) fn reinherit(&mut self, entries: &[u32]) {
+        for &j in entries {
+            let e = &self.entries[j as usize];
+            if !e.deleted && (e.linked.inherited || e.linked.concepts.is_empty()) {
+                self.inherit(j);
+            }
+        }
+    }
+
+    /// Gives entry `at` the concepts of the records it is linked with.
+    pub(super) fn inherit(&mut self, at: u32) {
+        let r = &self.entries[at as usize].record;
+        let neighbours: Vec<Vec<(u32, f32)>> = self
+            .relations
+            .outgoing(&r.kind, &r.id)
+            .chain(self.relations.incoming(&r.kind, &r.id))
+            .filter_map(|rel| self.by_key.get(&(rel.kind.to_owned(), rel.id.to_owned())))
+            .map(|&j| &self.entries[j as usize])
+            .filter(|e| !e.deleted && !e.linked.inherited)
+            .map(|e| e.linked.concepts.clone())
+            .collect();
+        let concepts = inherit_concepts(neighbours.iter().map(Vec::as_slice));
+        let linked = &mut self.entries[at as usize].linked;
+        linked.inherited = !concepts.is_empty();
+        linked.concepts = concepts;
+    }
+
+    pub(super) fn reference(&self, at: u32, score: f32) -> Option<RecordRef> {
+        let e = self.entries.get(at as usize).filter(|e| !e.deleted)?;
+        Some(RecordRef {
+            kind: e.record.kind.clone(),
+            id: e.record.id.clone(),
+            title: e.record.title.clone(),
+            url: e.record.path(),
+            score,
+        })
+    }
+}
+
+/// Detects the concepts of a text with the snapshot's dictionary.
+pub(super) fn link_text(snapshot: &Snapshot, text: &str) -> Linked {
+    let Ok(dictionary) = MentionDictionary::from_bytes(snapshot.mention_bytes()) else {
+        return Linked::default();
+    };
+    let text = &text[..text.floor_char_boundary(crate::MAX_WIKIFY_BYTES)];
+    let graph = SnapshotGraph(snapshot);
+    let found = Linker::new(dictionary, &graph, LinkerOptions::default()).link(text);
+    Linked {
+        concepts: found
+            .concepts
+            .iter()
+            .map(|c| (c.concept, c.score))
+            .collect(),
+        annotations: found
+            .annotations
+            .iter()
+            .map(|a| (a.byte_start as u32, a.byte_end as u32, a.concept, a.score))
+            .collect(),
+        inherited: false,
+    }
+}
+
+/// Concept ids as stored → concept indices (ids the snapshot lacks dropped).
+pub(super) fn by_index(snapshot: &Snapshot, stored: DetectedConcepts) -> Linked {
+    Linked {
+        concepts: stored
+            .concepts
+            .into_iter()
+            .filter_map(|(id, s)| Some((snapshot.find_id(id)?, s)))
+            .collect(),
+        annotations: stored
+            .annotations
+            .into_iter()
+            .filter_map(|(a, b, id, s)| Some((a, b, snapshot.find_id(id)?, s)))
+            .collect(),
+        inherited: stored.inherited,
+    }
+}

@@ -1,6 +1,7 @@
 //! The JSON API (besides search): concepts, related concepts, health, and
 //! the OpenAPI document that describes it all.
 
+use std::sync::LazyLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Json;
@@ -14,10 +15,35 @@ use serde::Serialize;
 use crate::AppState;
 use crate::error::{ApiError, HttpError};
 use crate::pages::path_value;
-use crate::params::{self, MAX_QUERY_BYTES, Params};
+use crate::params::{self, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, Params};
+use crate::search::LAST_PAGE;
 
-/// The OpenAPI 3.0 description of the JSON API.
-pub(crate) const OPENAPI: &str = include_str!("openapi.json");
+/// The OpenAPI 3.0 description of the JSON API as written: the limits a
+/// request is held to stand as placeholders (`{{MAX_QUERY_BYTES}}`,
+/// `{{MAX_LIMIT}}`, `{{MAX_OFFSET}}`, `{{LAST_PAGE}}`), so that the
+/// document cannot disagree with the constants the server applies.
+const OPENAPI_TEMPLATE: &str = include_str!("openapi.json");
+
+/// The OpenAPI document served: [`OPENAPI_TEMPLATE`] filled (once, at the
+/// first request for it).
+static OPENAPI: LazyLock<String> = LazyLock::new(|| {
+    let limits = [
+        ("MAX_QUERY_BYTES", MAX_QUERY_BYTES),
+        ("MAX_LIMIT", MAX_LIMIT),
+        ("MAX_OFFSET", MAX_OFFSET),
+        ("LAST_PAGE", LAST_PAGE),
+    ];
+    let mut doc = OPENAPI_TEMPLATE.to_owned();
+    for (name, value) in limits {
+        // A quoted placeholder is a schema bound (`"maximum": "{{..}}"`)
+        // and becomes a number; one within a text, the number written out.
+        let placeholder = format!("{{{{{name}}}}}");
+        doc = doc
+            .replace(&format!("\"{placeholder}\""), &value.to_string())
+            .replace(&placeholder, &value.to_string());
+    }
+    doc
+});
 
 /// `GET /api/v1/concepts/{id}`.
 pub(crate) async fn concept(
@@ -114,5 +140,9 @@ pub(crate) async fn health(State(state): State<AppState>) -> Result<Json<Health>
 
 /// `GET /api/openapi.json`.
 pub(crate) async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        OPENAPI.as_str(),
+    )
+        .into_response()
 }

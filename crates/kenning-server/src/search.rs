@@ -17,6 +17,9 @@ use crate::params::{MAX_OFFSET, Params};
 
 /// Results per page on `/search`, and the API's default `limit`.
 const PAGE_SIZE: usize = 10;
+/// The last page of `/search`: the one that starts at [`MAX_OFFSET`] at
+/// the latest (what [`Params::page`] accepts).
+pub(crate) const LAST_PAGE: usize = MAX_OFFSET / PAGE_SIZE + 1;
 /// Suggestions by default.
 const SUGGEST_LIMIT: usize = 8;
 
@@ -301,7 +304,7 @@ pub(crate) fn highlighted(snippet: &str, highlights: &[(usize, usize)]) -> Strin
 
 /// Previous, a window of page numbers with the first and last, next.
 fn pagination(b: &mut String, query: &str, types: &[String], page: usize, total: usize) {
-    let last = total.div_ceil(PAGE_SIZE).min(MAX_OFFSET / PAGE_SIZE + 1);
+    let last = total.div_ceil(PAGE_SIZE).min(LAST_PAGE);
     if last <= 1 {
         return;
     }

@@ -494,3 +494,75 @@ async fn openapi_document_matches_every_response() {
     let errors = validate(&spec, &wikify_schema, &result, "$");
     assert_eq!(errors.len(), 5, "{errors:?}");
 }
+
+/// The limits the served document states are the ones the server applies:
+/// the constants of `kenning-search` (re-exported by the engine), filled
+/// into the document's placeholders, and the last `/search` page the
+/// server accepts.
+#[tokio::test]
+async fn openapi_limits_are_the_constants() {
+    use kenning_engine::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES};
+
+    let app = tiny_app();
+    let reply = get(&app, "/api/openapi.json").await;
+    assert!(!reply.body.contains("{{"), "a placeholder is left unfilled");
+    let spec = reply.json();
+    let param = |path: &str, name: &str| -> Value {
+        spec["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| resolve(&spec, p))
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{path}: no parameter {name}"))
+            .clone()
+    };
+    let description = |p: &Value| p["description"].as_str().unwrap().to_owned();
+
+    for (path, name) in [
+        ("/api/v1/search", "q"),
+        ("/api/v1/suggest", "q"),
+        ("/api/v1/concepts", "title"),
+        ("/search", "q"),
+    ] {
+        let p = param(path, name);
+        assert_eq!(p["schema"]["maxLength"], MAX_QUERY_BYTES, "{path} {name}");
+        assert!(
+            description(&p).contains(&format!("at most {MAX_QUERY_BYTES} bytes")),
+            "{path} {name}: {p}"
+        );
+    }
+    for path in ["/api/v1/search", "/api/v1/suggest"] {
+        let limit = param(path, "limit");
+        assert!(
+            description(&limit).contains(&format!("clamped to 1..{MAX_LIMIT}.")),
+            "{path}: {limit}"
+        );
+    }
+    let offset = param("/api/v1/search", "offset");
+    assert_eq!(offset["schema"]["maximum"], MAX_OFFSET);
+    assert!(description(&offset).contains(&format!("at most {MAX_OFFSET}.")));
+    let info = spec["info"]["description"].as_str().unwrap();
+    for limit in [
+        format!("q at most {MAX_QUERY_BYTES} bytes"),
+        format!("limit clamped to 1..{MAX_LIMIT},"),
+        format!("offset at most {MAX_OFFSET},"),
+    ] {
+        assert!(info.contains(&limit), "{limit:?} not in {info:?}");
+    }
+
+    // The last page of `/search` the document gives is the last one served.
+    let page = param("/search", "page");
+    let last = page["schema"]["maximum"].as_u64().unwrap();
+    assert!(description(&page).contains(&format!("from 1 to {last}.")));
+    let status = |page: u64| {
+        let app = app.clone();
+        async move {
+            get(&app, &format!("/search?q=merrowby&page={page}"))
+                .await
+                .status
+        }
+    };
+    assert_eq!(status(last).await, StatusCode::OK);
+    assert_eq!(status(last + 1).await, StatusCode::BAD_REQUEST);
+}

@@ -155,8 +155,8 @@ mod tests {
     #[test]
     fn cuts_after_the_last_paragraph_that_fits() {
         let text = b"one two.\n\nthree four.\n\nfive six seven";
-        assert_eq!(piece_end(text, 30, false), 22);
-        assert_eq!(&text[..22], b"one two.\n\nthree four.\n\n");
+        assert_eq!(piece_end(text, 30, false), 23);
+        assert_eq!(&text[..23], b"one two.\n\nthree four.\n\n");
         // All of it when it fits and nothing follows; a cut when more follows.
         assert_eq!(piece_end(text, 100, true), text.len());
         assert_eq!(piece_end(b"a b.\n\nc", 100, false), 6);

@@ -14,8 +14,8 @@ use kenning_dump::{
 };
 use kenning_model::Case;
 use kenning_store::{
-    ColumnWriter, FORMAT_VERSION, Meta, Publisher, SiteMeta, SourceMeta, Stats, StrTableWriter,
-    files, title_key,
+    AdjacencyWriter, ConceptStrings, ConceptsWriter, FORMAT_VERSION, GenerationWriter, Meta,
+    OutLinksWriter, Publisher, SiteMeta, SourceMeta, Stats, StrTableWriter, title_key,
 };
 
 use kenning_linker::{DictionaryBuilder, PhraseKey, phrase_key};
@@ -90,11 +90,11 @@ pub(crate) fn run(
     // are read, not hours later.
     let records = crate::records::read_all(&options.records)?;
     let publisher = Publisher::begin(&options.out)?;
-    let dir = publisher.dir().to_owned();
+    let generation = publisher.generation();
     let threads = options.threads.max(1);
     let (item_tx, item_rx) = bounded::<Batch>(threads * 4);
     let (row_tx, row_rx) = bounded::<RowBatch>(threads * 4);
-    let mut collector = Collector::new(&dir, options.holdout_percent)?;
+    let mut collector = Collector::new(generation, options.holdout_percent)?;
     let budget = Budget::new(threads as u64 * IN_FLIGHT_BYTES_PER_THREAD);
 
     let (read_result, collect_result) = std::thread::scope(|scope| {
@@ -148,13 +148,13 @@ pub(crate) fn run(
         lap = Instant::now();
     };
     progress.set_phase(Phase::Linking);
-    let mut stats = collector.finish(threads)?;
+    let mut stats = collector.finish(generation, threads)?;
     phase_done("linking", &mut phases);
     progress.set_phase(Phase::Detecting);
-    crate::detect::detect_missing_links(&dir, threads, &mut stats)?;
+    crate::detect::detect_missing_links(generation, threads, &mut stats)?;
     phase_done("detecting", &mut phases);
     progress.set_phase(Phase::Relating);
-    write_related(&dir, threads)?;
+    write_related(generation, threads)?;
     phase_done("relating", &mut phases);
     stats.pages_read = progress.pages.load(Ordering::Relaxed);
 
@@ -168,23 +168,22 @@ pub(crate) fn run(
         sources,
         stats,
     };
-    let meta_path = dir.join(files::META);
     // Written once so the generation can be read back for records and
     // indexing, and again with the final figures.
-    write_synced(&meta_path, meta.to_json().as_bytes())?;
+    generation.write_meta(&meta)?;
     if !records.is_empty() {
         progress.set_phase(Phase::Records);
-        crate::records::link_records(&dir, &records, threads, &mut meta.stats)?;
+        crate::records::link_records(generation, &records, threads, &mut meta.stats)?;
         phase_done("records", &mut phases);
     }
     progress.set_phase(Phase::Indexing);
-    crate::index::write_search_index(&dir, &records, threads)?;
+    crate::index::write_search_index(generation, &records, threads)?;
     phase_done("indexing", &mut phases);
     meta.phase_seconds = phases;
     progress.set_phase(Phase::Publishing);
     meta.built_at = rfc3339_now();
     meta.build_seconds = started.elapsed().as_secs_f64();
-    write_synced(&meta_path, meta.to_json().as_bytes())?;
+    generation.write_meta(&meta)?;
     let generation = publisher.publish()?;
     progress.set_phase(Phase::Done);
     Ok(BuildReport {
@@ -198,13 +197,6 @@ fn source_path(source: &Source) -> &Path {
     match source {
         Source::Dump(p) | Source::Extracted(p) | Source::Concepts(p) => p,
     }
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
-    let mut f = File::create(path).map_err(|e| BuildError::io(path, e))?;
-    f.write_all(bytes)
-        .and_then(|_| f.sync_all())
-        .map_err(|e| BuildError::io(path, e))
 }
 
 fn site_meta(site: Option<&SiteInfo>) -> SiteMeta {
@@ -415,15 +407,14 @@ impl Batcher<'_> {
 
 /// Writes rows in source order and keeps the little that linking needs.
 struct Collector {
-    dir: PathBuf,
+    /// Where the build's temporary files go.
+    scratch_dir: PathBuf,
     ids: Vec<u32>,
-    titles: StrTableWriter,
-    summaries: StrTableWriter,
+    /// Titles, summaries, URLs and timestamps.
+    concepts: ConceptsWriter,
     /// Start of each article's text, for the full-text index (removed
     /// after indexing).
     bodies: StrTableWriter,
-    urls: StrTableWriter,
-    timestamps: StrTableWriter,
     /// Title key → concept index.
     title_map: HashMap<u64, u32>,
     used_ids: HashMap<u32, ()>,
@@ -479,45 +470,12 @@ fn name_phrases(title: &str) -> impl Iterator<Item = PhraseKey> + '_ {
     full.into_iter().chain(short)
 }
 
-/// Writes one adjacency (`NAME.off` + `NAME.u32`) row by row.
-pub(crate) struct AdjacencyWriter {
-    offsets: ColumnWriter,
-    values: ColumnWriter,
-}
-
-impl AdjacencyWriter {
-    pub(crate) fn create(dir: &Path, name: &str) -> Result<Self, BuildError> {
-        let mut offsets = ColumnWriter::create(&dir.join(format!("{name}.off")))?;
-        offsets.push_u64(0)?;
-        Ok(AdjacencyWriter {
-            offsets,
-            values: ColumnWriter::create(&dir.join(format!("{name}.u32")))?,
-        })
-    }
-
-    pub(crate) fn push_row(
-        &mut self,
-        row: impl IntoIterator<Item = u32>,
-    ) -> Result<(), BuildError> {
-        for v in row {
-            self.values.push_u32(v)?;
-        }
-        self.offsets.push_u64(self.values.len())?;
-        Ok(())
-    }
-
-    pub(crate) fn finish(self) -> Result<(), BuildError> {
-        self.offsets.finish()?;
-        self.values.finish()?;
-        Ok(())
-    }
-}
-
 /// Redirect chains longer than this are treated as broken.
 const MAX_REDIRECT_HOPS: usize = 8;
 
 impl Collector {
-    fn new(dir: &Path, holdout_percent: u32) -> Result<Self, BuildError> {
+    fn new(generation: &GenerationWriter, holdout_percent: u32) -> Result<Self, BuildError> {
+        let dir = generation.scratch_dir();
         let links_path = dir.join("links.tmp");
         let links = File::create(&links_path).map_err(|e| BuildError::io(&links_path, e))?;
         let summary_links_path = dir.join("summary_links.tmp");
@@ -526,20 +484,17 @@ impl Collector {
         let texts_path = dir.join(TEXTS_TMP);
         let texts = File::create(&texts_path).map_err(|e| BuildError::io(&texts_path, e))?;
         Ok(Collector {
-            dir: dir.to_owned(),
+            scratch_dir: dir.to_owned(),
             ids: Vec::new(),
-            titles: StrTableWriter::create(dir, files::TITLES)?,
-            summaries: StrTableWriter::create(dir, files::SUMMARIES)?,
+            concepts: generation.concepts()?,
             bodies: StrTableWriter::create(dir, crate::index::BODIES)?,
-            urls: StrTableWriter::create(dir, files::URLS)?,
-            timestamps: StrTableWriter::create(dir, files::TIMESTAMPS)?,
             title_map: HashMap::new(),
             used_ids: HashMap::new(),
             pending_ids: Vec::new(),
-            categories: StrTableWriter::create(dir, files::CATEGORIES)?,
+            categories: generation.categories()?,
             category_map: HashMap::new(),
-            concept_categories: AdjacencyWriter::create(dir, files::CONCEPT_CATEGORIES)?,
-            aliases: StrTableWriter::create(dir, files::ALIASES)?,
+            concept_categories: generation.concept_categories()?,
+            aliases: generation.aliases()?,
             redirects: Vec::new(),
             links: BufWriter::with_capacity(1 << 20, links),
             links_path,
@@ -683,11 +638,13 @@ impl Collector {
             }
         }
         self.title_map.insert(key, idx);
-        self.titles.push(&c.title)?;
-        self.summaries.push(&c.summary)?;
+        self.concepts.push(&ConceptStrings {
+            title: &c.title,
+            summary: &c.summary,
+            url: &c.url,
+            timestamp: &c.timestamp,
+        })?;
         self.bodies.push(&c.body)?;
-        self.urls.push(&c.url)?;
-        self.timestamps.push(&c.timestamp)?;
         let mut cats: Vec<u32> = Vec::with_capacity(c.categories.len());
         for name in &c.categories {
             let i = self.category(name)?;
@@ -765,7 +722,11 @@ impl Collector {
     }
 
     /// Resolves redirects and links and writes the remaining files.
-    fn finish(mut self, threads: usize) -> Result<Stats, BuildError> {
+    fn finish(
+        mut self,
+        generation: &GenerationWriter,
+        threads: usize,
+    ) -> Result<Stats, BuildError> {
         let n = self.ids.len();
         // Stable ids for rows that had none (or a duplicate): derived from
         // the title so they survive rebuilds, probed past collisions.
@@ -776,18 +737,7 @@ impl Collector {
             }
             self.ids[idx as usize] = id;
         }
-        let mut ids_col = ColumnWriter::create(&self.dir.join(files::IDS))?;
-        for &id in &self.ids {
-            ids_col.push_u32(id)?;
-        }
-        ids_col.finish()?;
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_unstable_by_key(|&i| self.ids[i as usize]);
-        let mut order_col = ColumnWriter::create(&self.dir.join(files::ID_ORDER))?;
-        for i in order {
-            order_col.push_u32(i)?;
-        }
-        order_col.finish()?;
+        generation.write_ids(&self.ids)?;
         drop(std::mem::take(&mut self.used_ids));
 
         // Redirects: follow chains to a concept; loops and dead ends break.
@@ -826,21 +776,12 @@ impl Collector {
         // Names: every title and alias, by key.
         let mut names: Vec<(u64, u32)> = self.title_map.iter().map(|(&k, &v)| (k, v)).collect();
         names.extend(alias_targets.iter().map(|(&k, &v)| (k, v)));
-        names.sort_unstable();
-        let mut keys = ColumnWriter::create(&self.dir.join(files::NAME_KEYS))?;
-        let mut targets = ColumnWriter::create(&self.dir.join(files::NAME_TARGETS))?;
-        for &(k, v) in &names {
-            keys.push_u64(k)?;
-            targets.push_u32(v)?;
-        }
-        keys.finish()?;
-        targets.finish()?;
-        drop(names);
+        generation.write_names(names)?;
 
-        self.write_dictionary(&alias_targets, threads)?;
+        self.write_dictionary(generation, &alias_targets, threads)?;
 
         alias_rows.sort_unstable();
-        let mut concept_aliases = AdjacencyWriter::create(&self.dir, files::CONCEPT_ALIASES)?;
+        let mut concept_aliases = generation.concept_aliases()?;
         let mut rows = alias_rows.iter().peekable();
         for idx in 0..n as u32 {
             let mut row = Vec::new();
@@ -863,23 +804,20 @@ impl Collector {
         let links_file =
             File::open(&self.links_path).map_err(|e| BuildError::io(&self.links_path, e))?;
         let mut reader = BufReader::with_capacity(1 << 20, links_file);
-        let mut out_links = AdjacencyWriter::create(&self.dir, files::OUT_LINKS)?;
-        let mut in_degree = vec![0u32; n];
+        let mut out_links = generation.out_links(n)?;
         let mut current: u32 = 0;
         let mut row: Vec<u32> = Vec::new();
         let mut rec = [0u8; 12];
-        let mut flush_rows = |upto: u32,
-                              row: &mut Vec<u32>,
-                              current: &mut u32,
-                              out: &mut AdjacencyWriter|
+        let flush_rows = |upto: u32,
+                          row: &mut Vec<u32>,
+                          current: &mut u32,
+                          out: &mut OutLinksWriter|
          -> Result<(), BuildError> {
             while *current < upto {
                 row.sort_unstable();
                 row.dedup();
-                for &t in row.iter() {
-                    in_degree[t as usize] += 1;
-                }
-                out.push_row(row.drain(..))?;
+                out.push_row(row)?;
+                row.clear();
                 *current += 1;
             }
             Ok(())
@@ -898,25 +836,17 @@ impl Collector {
             }
         }
         flush_rows(n as u32, &mut row, &mut current, &mut out_links)?;
-        out_links.finish()?;
         drop(reader);
+        let counts = out_links.finish()?;
         let _ = std::fs::remove_file(&self.links_path);
-        self.stats.links = in_degree.iter().map(|&d| u64::from(d)).sum();
-        self.stats.max_in_degree = in_degree.iter().copied().max().map_or(0, u64::from);
+        self.stats.links = counts.links;
+        self.stats.max_in_degree = counts.max_in_degree;
 
-        write_in_links(&self.dir, &in_degree)?;
-        self.write_summary_links(&alias_targets)?;
+        self.write_summary_links(generation, &alias_targets)?;
         self.stats.concepts = n as u64;
         self.stats.categories = self.categories.len();
-        for table in [
-            self.titles,
-            self.summaries,
-            self.bodies,
-            self.urls,
-            self.timestamps,
-            self.categories,
-            self.aliases,
-        ] {
+        self.concepts.finish()?;
+        for table in [self.bodies, self.categories, self.aliases] {
             table.finish()?;
         }
         self.concept_categories.finish()?;
@@ -1013,6 +943,7 @@ impl Collector {
     /// link probabilities.
     fn write_dictionary(
         &mut self,
+        generation: &GenerationWriter,
         alias_targets: &HashMap<u64, u32>,
         threads: usize,
     ) -> Result<(), BuildError> {
@@ -1037,7 +968,7 @@ impl Collector {
         self.texts
             .flush()
             .map_err(|e| BuildError::io(&self.texts_path, e))?;
-        let mut spill = TextSpill::open(&self.dir)?;
+        let mut spill = TextSpill::open(&self.scratch_dir)?;
         loop {
             let batch = spill.next_batch(8 << 20)?;
             if batch.is_empty() {
@@ -1057,29 +988,28 @@ impl Collector {
                 }
             }
         }
-        let path = self.dir.join(files::MENTIONS);
-        let (bytes, stats) = dictionary
-            .finish()
-            .map_err(|source| BuildError::Dictionary {
-                path: path.clone(),
-                source,
-            })?;
+        let (bytes, stats) = dictionary.finish()?;
         self.stats.mention_phrases = stats.phrases;
         self.stats.mention_documents = stats.documents;
         self.stats.mention_phrases_pruned = stats.pruned_phrases;
-        write_synced(&path, &bytes)
+        generation.write_mentions(&bytes)?;
+        Ok(())
     }
 
     /// Resolves the spilled summary links; unresolved ones are dropped (the
     /// text stays, without a link).
-    fn write_summary_links(&mut self, alias_targets: &HashMap<u64, u32>) -> Result<(), BuildError> {
+    fn write_summary_links(
+        &mut self,
+        generation: &GenerationWriter,
+        alias_targets: &HashMap<u64, u32>,
+    ) -> Result<(), BuildError> {
         let path = self.summary_links_path.clone();
         self.summary_links
             .flush()
             .map_err(|e| BuildError::io(&path, e))?;
         let file = File::open(&path).map_err(|e| BuildError::io(&path, e))?;
         let mut reader = BufReader::with_capacity(1 << 16, file);
-        let mut out = AdjacencyWriter::create(&self.dir, files::SUMMARY_LINKS)?;
+        let mut out = generation.summary_links()?;
         let mut current = 0u32;
         let mut row: Vec<u32> = Vec::new();
         let mut rec = [0u8; 20];
@@ -1112,14 +1042,13 @@ impl Collector {
 /// Computes the top related concepts of every concept on `threads`
 /// threads and writes them with their scores, in blocks written in order
 /// as they are done (memory: a few blocks, not every concept's answer).
-fn write_related(dir: &Path, threads: usize) -> Result<(), BuildError> {
-    let out = read_csr(dir, files::OUT_LINKS)?;
-    let inn = read_csr(dir, files::IN_LINKS)?;
+fn write_related(generation: &GenerationWriter, threads: usize) -> Result<(), BuildError> {
+    let out = generation.read_out_links()?;
+    let inn = generation.read_in_links()?;
     let n = out.len();
     let blocks = n.div_ceil(RELATED_BLOCK);
     let threads = threads.clamp(1, blocks.max(1));
-    let mut related = AdjacencyWriter::create(dir, files::RELATED)?;
-    let mut scores = ColumnWriter::create(&dir.join(files::RELATED_SCORES))?;
+    let mut related = generation.related()?;
     let logs = kenning_graph::DegreeLogs::new(&out, &inn);
     let (job_tx, job_rx) = bounded::<usize>(threads);
     let (row_tx, row_rx) = bounded::<(usize, Vec<Vec<kenning_graph::Related>>)>(threads);
@@ -1164,12 +1093,7 @@ fn write_related(dir: &Path, threads: usize) -> Result<(), BuildError> {
             waiting.insert(block, rows);
             while let Some(rows) = waiting.remove(&next) {
                 for row in rows {
-                    result = result.and_then(|()| {
-                        for r in &row {
-                            scores.push_u32(r.score.to_bits())?;
-                        }
-                        related.push_row(row.iter().map(|r| r.idx))
-                    });
+                    result = result.and_then(|()| related.push_row(&row).map_err(BuildError::from));
                     written += 1;
                 }
                 next += 1;
@@ -1192,7 +1116,6 @@ fn write_related(dir: &Path, threads: usize) -> Result<(), BuildError> {
         ));
     }
     related.finish()?;
-    scores.finish()?;
     Ok(())
 }
 
@@ -1201,93 +1124,6 @@ const RELATED_BLOCK: usize = 2048;
 
 /// Related concepts stored per concept.
 const RELATED_PER_CONCEPT: usize = 10;
-
-/// Reads an adjacency written by [`AdjacencyWriter`] back into memory.
-pub(crate) fn read_csr(dir: &Path, name: &str) -> Result<kenning_graph::Csr, BuildError> {
-    let offsets = read_u64s(&dir.join(format!("{name}.off")))?;
-    let path = dir.join(format!("{name}.u32"));
-    let targets = read_le_words(&path, u32::from_le_bytes)?;
-    Ok(kenning_graph::Csr { offsets, targets })
-}
-
-/// Inverts the out-link adjacency just written into in-links: offsets from
-/// the in-degrees, values filled through a writable map of the final file.
-pub(crate) fn write_in_links(dir: &Path, in_degree: &[u32]) -> Result<(), BuildError> {
-    let n = in_degree.len();
-    let mut offsets = Vec::with_capacity(n + 1);
-    let mut total = 0u64;
-    offsets.push(0u64);
-    for &d in in_degree {
-        total += u64::from(d);
-        offsets.push(total);
-    }
-    let values_path = dir.join(format!("{}.u32", files::IN_LINKS));
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&values_path)
-        .map_err(|e| BuildError::io(&values_path, e))?;
-    file.set_len(total * 4)
-        .map_err(|e| BuildError::io(&values_path, e))?;
-    if total > 0 {
-        // SAFETY: the file was just created by us and nobody else maps it.
-        let mut map = unsafe { memmap2::MmapMut::map_mut(&file) }
-            .map_err(|e| BuildError::io(&values_path, e))?;
-        let out_off = read_u64s(&dir.join(format!("{}.off", files::OUT_LINKS)))?;
-        let out_vals_path = dir.join(format!("{}.u32", files::OUT_LINKS));
-        let out_file = File::open(&out_vals_path).map_err(|e| BuildError::io(&out_vals_path, e))?;
-        let mut out_vals = BufReader::with_capacity(1 << 20, out_file);
-        let mut fill: Vec<u64> = offsets[..n].to_vec();
-        let mut buf = [0u8; 4];
-        for src in 0..n {
-            for _ in out_off[src]..out_off[src + 1] {
-                out_vals
-                    .read_exact(&mut buf)
-                    .map_err(|e| BuildError::io(&out_vals_path, e))?;
-                let dst = u32::from_le_bytes(buf) as usize;
-                let at = fill[dst] as usize * 4;
-                map[at..at + 4].copy_from_slice(&(src as u32).to_le_bytes());
-                fill[dst] += 1;
-            }
-        }
-        map.flush().map_err(|e| BuildError::io(&values_path, e))?;
-    }
-    file.sync_all()
-        .map_err(|e| BuildError::io(&values_path, e))?;
-    let mut off_col = ColumnWriter::create(&dir.join(format!("{}.off", files::IN_LINKS)))?;
-    for o in offsets {
-        off_col.push_u64(o)?;
-    }
-    off_col.finish()?;
-    Ok(())
-}
-
-fn read_u64s(path: &Path) -> Result<Vec<u64>, BuildError> {
-    read_le_words(path, u64::from_le_bytes)
-}
-
-/// A file of little-endian words, read into memory through a small buffer
-/// (the file's bytes are never held whole beside the words: at English
-/// Wikipedia's size an adjacency is 800 MB).
-fn read_le_words<const N: usize, T>(
-    path: &Path,
-    word: impl Fn([u8; N]) -> T,
-) -> Result<Vec<T>, BuildError> {
-    let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
-    let len = file.metadata().map_err(|e| BuildError::io(path, e))?.len();
-    let mut out = Vec::with_capacity(usize::try_from(len).unwrap_or(0) / N);
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    let mut buf = [0u8; N];
-    loop {
-        match reader.read_exact(&mut buf) {
-            Ok(()) => out.push(word(buf)),
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(out),
-            Err(e) => return Err(BuildError::io(path, e)),
-        }
-    }
-}
 
 /// The current time as RFC 3339 UTC, without a date library.
 fn rfc3339_now() -> String {

@@ -4,16 +4,12 @@
 //! become their out-links (so related concepts and what-links-here work
 //! for them too), and the mentions in their summary become summary links.
 
-use std::path::Path;
-
 use kenning_graph::Csr;
 use kenning_linker::{ConceptGraph, Linker, LinkerOptions, MentionDictionary};
-use kenning_store::{Stats, StrTable, files};
+use kenning_store::{GenerationWriter, Stats, StrTable};
 
 use crate::BuildError;
-use crate::collect::{
-    AdjacencyWriter, HAS_LINKS, TextSpill, parallel_map, read_csr, write_in_links,
-};
+use crate::collect::{HAS_LINKS, TextSpill, parallel_map};
 
 /// The graph as the build has it: in-links in memory, summaries mapped.
 pub(crate) struct BuildGraph<'a> {
@@ -46,23 +42,21 @@ struct Detected {
 /// in-links and summary links with what was found, and removes the text
 /// spill.
 pub(crate) fn detect_missing_links(
-    dir: &Path,
+    generation: &GenerationWriter,
     threads: usize,
     stats: &mut Stats,
 ) -> Result<(), BuildError> {
-    let dict_path = dir.join(files::MENTIONS);
-    let bytes = std::fs::read(&dict_path).map_err(|e| BuildError::io(&dict_path, e))?;
-    let dictionary = MentionDictionary::from_bytes(&bytes)
-        .map_err(|e| BuildError::Internal(format!("{}: {e}", dict_path.display())))?;
-    let in_links = read_csr(dir, files::IN_LINKS)?;
-    let summaries = StrTable::open(dir, files::SUMMARIES)?;
+    let bytes = generation.read_mentions()?;
+    let dictionary = MentionDictionary::from_bytes(&bytes)?;
+    let in_links = generation.read_in_links()?;
+    let summaries = generation.summaries()?;
     let graph = BuildGraph {
         in_links: &in_links,
         summaries: &summaries,
     };
     let linker = Linker::new(dictionary, &graph, LinkerOptions::default());
     let mut detected: Vec<Detected> = Vec::new();
-    let mut spill = TextSpill::open(dir)?;
+    let mut spill = TextSpill::open(generation.scratch_dir())?;
     loop {
         let batch = spill.next_batch(4 << 20)?;
         if batch.is_empty() {
@@ -97,7 +91,7 @@ pub(crate) fn detect_missing_links(
         detected.extend(found.into_iter().flatten());
     }
     drop(spill);
-    let _ = std::fs::remove_file(dir.join(crate::collect::TEXTS_TMP));
+    let _ = std::fs::remove_file(generation.scratch_dir().join(crate::collect::TEXTS_TMP));
     detected.retain(|d| !d.links.is_empty() || !d.summary_links.is_empty());
     if detected.is_empty() {
         return Ok(());
@@ -105,10 +99,9 @@ pub(crate) fn detect_missing_links(
     detected.sort_unstable_by_key(|d| d.concept);
     drop(summaries);
 
-    let out = read_csr(dir, files::OUT_LINKS)?;
+    let out = generation.read_out_links()?;
     let n = out.len();
-    let mut writer = AdjacencyWriter::create(dir, files::OUT_LINKS)?;
-    let mut in_degree = vec![0u32; n];
+    let mut writer = generation.out_links(n)?;
     let mut next = detected.iter().peekable();
     let mut row: Vec<u32> = Vec::new();
     for idx in 0..n as u32 {
@@ -122,19 +115,15 @@ pub(crate) fn detect_missing_links(
             stats.detected_concepts += u64::from(!d.links.is_empty());
             stats.detected_links += (row.len() - before) as u64;
         }
-        for &t in &row {
-            in_degree[t as usize] += 1;
-        }
-        writer.push_row(row.iter().copied())?;
+        writer.push_row(&row)?;
     }
-    writer.finish()?;
     drop(out);
-    write_in_links(dir, &in_degree)?;
-    stats.links = in_degree.iter().map(|&d| u64::from(d)).sum();
-    stats.max_in_degree = in_degree.iter().copied().max().map_or(0, u64::from);
+    let counts = writer.finish()?;
+    stats.links = counts.links;
+    stats.max_in_degree = counts.max_in_degree;
 
-    let summary_links = read_csr(dir, files::SUMMARY_LINKS)?;
-    let mut writer = AdjacencyWriter::create(dir, files::SUMMARY_LINKS)?;
+    let summary_links = generation.read_summary_links()?;
+    let mut writer = generation.summary_links()?;
     let mut next = detected.iter().peekable();
     for idx in 0..n as u32 {
         let existing = summary_links.row(idx);
@@ -143,5 +132,6 @@ pub(crate) fn detect_missing_links(
             _ => writer.push_row(existing.iter().copied())?,
         }
     }
-    writer.finish()
+    writer.finish()?;
+    Ok(())
 }

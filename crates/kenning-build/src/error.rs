@@ -24,14 +24,10 @@ pub enum BuildError {
     /// The sources hold no concept at all.
     #[error("the sources hold no article (no page in namespace 0, no document, no record)")]
     NoConcepts,
-    /// The mention dictionary could not be built (it is too large).
-    #[error("{path}: {source}")]
-    Dictionary {
-        /// The dictionary file being written.
-        path: std::path::PathBuf,
-        /// What the linker said.
-        source: kenning_linker::LinkerError,
-    },
+    /// The mention dictionary could not be built (it is too large), or
+    /// the one just written could not be read back.
+    #[error(transparent)]
+    Dictionary(#[from] kenning_linker::LinkerError),
     /// The full-text index could not be written.
     #[error("search index: {0}")]
     Search(String),

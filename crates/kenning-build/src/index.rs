@@ -1,11 +1,9 @@
 //! The full-text index, written after the graph so that aliases and
 //! popularity are known.
 
-use std::path::Path;
-
 use kenning_records::Record;
 use kenning_search::{Document, IndexWriter};
-use kenning_store::{Snapshot, StrTableStream, files};
+use kenning_store::{GenerationWriter, StrTable, StrTableStream};
 
 use crate::BuildError;
 
@@ -15,25 +13,24 @@ pub(crate) const BODIES: &str = "bodies.tmp";
 /// Memory the index writer may use, whatever the snapshot's size.
 const INDEX_MEMORY: usize = 256 << 20;
 
-/// Indexes every concept of the generation in `dir` (its files and
-/// `meta.json` written) into `dir/search`, then drops the text table.
+/// Indexes every concept of `generation` (its files and manifest
+/// written) into its search index folder, then drops the text table.
 /// Records follow the concepts, keyed by their line in `records.jsonl`
 /// (their kind tells the two key spaces apart).
 pub(crate) fn write_search_index(
-    dir: &Path,
+    generation: &GenerationWriter,
     records: &[Record],
     threads: usize,
 ) -> Result<(), BuildError> {
-    let snapshot = Snapshot::open_generation(dir)?;
+    let snapshot = generation.snapshot()?;
     // Summaries and bodies are read in one pass through buffers, not
     // through the snapshot's maps: mapped pages of every string would
     // count in the build's memory (gigabytes for English Wikipedia).
-    let mut summaries = StrTableStream::open(dir, files::SUMMARIES)?;
-    let mut bodies = StrTableStream::open(dir, BODIES)?;
+    let mut summaries = generation.stream_summaries()?;
+    let mut bodies = StrTableStream::open(generation.scratch_dir(), BODIES)?;
     let (mut summary, mut body) = (String::new(), String::new());
     let max_in = snapshot.meta().stats.max_in_degree;
-    let search_dir = dir.join(files::SEARCH);
-    std::fs::create_dir_all(&search_dir).map_err(|e| BuildError::io(&search_dir, e))?;
+    let search_dir = generation.search_index_dir()?;
     let mut writer =
         IndexWriter::create(&search_dir, INDEX_MEMORY, threads).map_err(BuildError::search)?;
     for idx in 0..snapshot.len() as u32 {
@@ -41,7 +38,7 @@ pub(crate) fn write_search_index(
         if !summaries.next_into(&mut summary)? || !bodies.next_into(&mut body)? {
             return Err(BuildError::Internal(format!(
                 "{}: fewer summaries or bodies than concepts",
-                dir.display()
+                generation.path().display()
             )));
         }
         let aliases: Vec<&str> = c.aliases().collect();
@@ -63,9 +60,7 @@ pub(crate) fn write_search_index(
     }
     writer.finish().map_err(BuildError::search)?;
     drop((summaries, bodies));
-    for ext in ["dat", "off"] {
-        let _ = std::fs::remove_file(dir.join(format!("{BODIES}.{ext}")));
-    }
+    StrTable::remove(generation.scratch_dir(), BODIES);
     Ok(())
 }
 

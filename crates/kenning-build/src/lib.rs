@@ -13,10 +13,12 @@
 //! compressed-sparse-row adjacency in both directions.
 //!
 //! It deliberately does not parse formats (`kenning-dump`), interpret
-//! markup (`kenning-wikitext`) or define the file layout (`kenning-store`);
-//! and it never touches the live snapshot until the new one is complete.
+//! markup (`kenning-wikitext`) or define or name the snapshot's files
+//! (everything goes through `kenning-store`'s `GenerationWriter`, and
+//! later phases read what earlier ones wrote through it); and it never
+//! touches the live snapshot until the new one is complete.
 
-#![deny(clippy::undocumented_unsafe_blocks)]
+#![forbid(unsafe_code)]
 
 mod budget;
 mod collect;

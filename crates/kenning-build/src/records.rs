@@ -4,16 +4,14 @@
 //! with the concepts.
 
 use std::collections::HashMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use kenning_graph::Csr;
 use kenning_linker::{Linker, LinkerOptions, MentionDictionary};
 use kenning_records::{DetectedConcepts, Record, Relations, inherit_concepts};
-use kenning_store::{Snapshot, Stats, StrTable, files};
+use kenning_store::{GenerationWriter, Stats};
 
 use crate::BuildError;
-use crate::collect::{parallel_map, read_csr};
+use crate::collect::parallel_map;
 use crate::detect::BuildGraph;
 
 /// Reads every records file, in order; a later record with the same type
@@ -38,21 +36,20 @@ pub(crate) fn read_all(paths: &[PathBuf]) -> Result<Vec<Record>, BuildError> {
     Ok(records)
 }
 
-/// Links every record's text to the concepts of the generation in `dir`
-/// (written up to its related concepts), lets records without text
+/// Links every record's text to the concepts of `generation` (written up
+/// to its related concepts), lets records without text
 /// inherit the concepts of the records they are linked with, and writes
 /// `records.jsonl` and `record_concepts.jsonl`.
 pub(crate) fn link_records(
-    dir: &Path,
+    generation: &GenerationWriter,
     records: &[Record],
     threads: usize,
     stats: &mut Stats,
 ) -> Result<(), BuildError> {
-    let snapshot = Snapshot::open_generation(dir)?;
-    let dictionary = MentionDictionary::from_bytes(snapshot.mention_bytes())
-        .map_err(|e| BuildError::Internal(format!("mention dictionary: {e}")))?;
-    let in_links: Csr = read_csr(dir, files::IN_LINKS)?;
-    let summaries = StrTable::open(dir, files::SUMMARIES)?;
+    let snapshot = generation.snapshot()?;
+    let dictionary = MentionDictionary::from_bytes(snapshot.mention_bytes())?;
+    let in_links = generation.read_in_links()?;
+    let summaries = generation.summaries()?;
     let graph = BuildGraph {
         in_links: &in_links,
         summaries: &summaries,
@@ -109,31 +106,11 @@ pub(crate) fn link_records(
         }
     }
 
-    write_lines(
-        &dir.join(files::RECORDS),
-        records.iter().map(Record::to_json),
-    )?;
-    write_lines(
-        &dir.join(files::RECORD_CONCEPTS),
-        edges.iter().map(DetectedConcepts::to_json),
-    )?;
+    generation.write_records(records.iter().map(Record::to_json))?;
+    generation.write_record_concepts(edges.iter().map(DetectedConcepts::to_json))?;
     stats.records = records.len() as u64;
     stats.record_links = relations.link_count() as u64;
     stats.record_missing_links = relations.missing_link_count() as u64;
     stats.record_concepts = edges.iter().map(|e| e.concepts.len() as u64).sum();
     Ok(())
-}
-
-fn write_lines(path: &Path, lines: impl Iterator<Item = String>) -> Result<(), BuildError> {
-    let io = |e| BuildError::io(path, e);
-    let file = std::fs::File::create(path).map_err(io)?;
-    let mut out = std::io::BufWriter::new(file);
-    for line in lines {
-        out.write_all(line.as_bytes()).map_err(io)?;
-        out.write_all(b"\n").map_err(io)?;
-    }
-    out.into_inner()
-        .map_err(|e| io(e.into_error()))?
-        .sync_all()
-        .map_err(io)
 }

@@ -11,7 +11,7 @@ use crate::StoreError;
 
 /// Appends little-endian integers to a column file.
 #[derive(Debug)]
-pub struct ColumnWriter {
+pub(crate) struct ColumnWriter {
     out: BufWriter<File>,
     path: PathBuf,
     len: u64,
@@ -19,7 +19,7 @@ pub struct ColumnWriter {
 
 impl ColumnWriter {
     /// Creates (truncates) the column file.
-    pub fn create(path: &Path) -> Result<Self, StoreError> {
+    pub(crate) fn create(path: &Path) -> Result<Self, StoreError> {
         let file = File::create(path).map_err(|e| StoreError::io(path, e))?;
         Ok(ColumnWriter {
             out: BufWriter::with_capacity(1 << 20, file),
@@ -29,7 +29,7 @@ impl ColumnWriter {
     }
 
     /// Appends one `u32`.
-    pub fn push_u32(&mut self, v: u32) -> Result<(), StoreError> {
+    pub(crate) fn push_u32(&mut self, v: u32) -> Result<(), StoreError> {
         self.len += 1;
         self.out
             .write_all(&v.to_le_bytes())
@@ -37,7 +37,7 @@ impl ColumnWriter {
     }
 
     /// Appends one `u64`.
-    pub fn push_u64(&mut self, v: u64) -> Result<(), StoreError> {
+    pub(crate) fn push_u64(&mut self, v: u64) -> Result<(), StoreError> {
         self.len += 1;
         self.out
             .write_all(&v.to_le_bytes())
@@ -45,17 +45,12 @@ impl ColumnWriter {
     }
 
     /// Values written so far.
-    pub fn len(&self) -> u64 {
+    pub(crate) fn len(&self) -> u64 {
         self.len
     }
 
-    /// Whether nothing was written.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Flushes and syncs the file to disk.
-    pub fn finish(self) -> Result<(), StoreError> {
+    pub(crate) fn finish(self) -> Result<(), StoreError> {
         let path = self.path;
         let file = self
             .out
@@ -247,6 +242,13 @@ impl StrTable {
     /// Whether the table holds no string.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+    /// Removes the table `dir/name.{dat,off}` (best effort: a file that
+    /// cannot be removed stays).
+    pub fn remove(dir: &Path, name: &str) {
+        for ext in ["dat", "off"] {
+            let _ = std::fs::remove_file(dir.join(format!("{name}.{ext}")));
+        }
     }
     /// String `i`; empty when the file is damaged there (offsets out of
     /// order or past the end, bytes that are not UTF-8). Panics if

@@ -51,6 +51,15 @@ pub enum StoreError {
         /// The lock file.
         lock: String,
     },
+    /// A writer was handed something the format cannot hold (a link to a
+    /// concept that does not exist, a page id given twice).
+    #[error("{path}: cannot be written: {message}")]
+    Invalid {
+        /// The file being written.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// A file of the snapshot is damaged (wrong size, bad manifest).
     #[error("{path}: damaged snapshot: {message}")]
     Corrupt {

@@ -13,11 +13,11 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::StoreError;
 use crate::snapshot::CURRENT;
+use crate::{GenerationWriter, StoreError};
 
-/// A generation being written. [`Publisher::publish`] makes it the live
-/// snapshot with one atomic rename; dropping the publisher without
+/// A generation being written (through [`Publisher::generation`]).
+/// [`Publisher::publish`] makes it the live snapshot with one atomic rename; dropping the publisher without
 /// publishing removes the half-written generation and leaves the live
 /// snapshot as it was.
 #[derive(Debug)]
@@ -25,6 +25,7 @@ pub struct Publisher {
     root: PathBuf,
     name: String,
     dir: PathBuf,
+    generation: GenerationWriter,
     published: bool,
     /// The build lock, held while the publisher lives.
     _lock: fs::File,
@@ -95,15 +96,21 @@ impl Publisher {
         Ok(Publisher {
             root: root.to_owned(),
             name,
+            generation: GenerationWriter::new(dir.clone()),
             dir,
             published: false,
             _lock: lock,
         })
     }
 
-    /// The folder to write the generation's files into.
+    /// The folder the generation is written into.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The generation's files, to write (and read back) before publishing.
+    pub fn generation(&self) -> &GenerationWriter {
+        &self.generation
     }
 
     /// Makes the generation live: syncs it, atomically replaces `CURRENT`,

@@ -6,6 +6,7 @@ use kenning_model::{Case, Namespaces, PageId};
 use serde::{Deserialize, Serialize};
 
 use crate::StoreError;
+use crate::adjacency::MappedAdjacency;
 use crate::columns::{Mapped, StrTable, U32Column, U64Column, title_key};
 
 /// The version of the on-disk format this build writes and reads.
@@ -215,13 +216,13 @@ pub struct Snapshot {
     name_keys: U64Column,
     name_targets: U32Column,
     aliases: StrTable,
-    concept_aliases: Adjacency,
+    concept_aliases: MappedAdjacency,
     categories: StrTable,
-    concept_categories: Adjacency,
-    out_links: Adjacency,
-    in_links: Adjacency,
-    summary_links: Adjacency,
-    related: Adjacency,
+    concept_categories: MappedAdjacency,
+    out_links: MappedAdjacency,
+    in_links: MappedAdjacency,
+    summary_links: MappedAdjacency,
+    related: MappedAdjacency,
     related_scores: U32Column,
     mentions: Mapped,
     /// The generation's folder, with a shared lock on it while this is
@@ -236,58 +237,6 @@ fn hold_generation(generation: &Path) -> Option<std::fs::File> {
     let folder = std::fs::File::open(generation).ok()?;
     folder.lock_shared().ok()?;
     Some(folder)
-}
-
-/// Compressed-sparse-row adjacency: row `i` is `values[off[i]..off[i+1]]`.
-///
-/// Opening checks only the sizes (it must not read every page of a large
-/// file), so a damaged file is caught as it is read: a row whose offsets
-/// are out of order or past the values is empty, and a value that is not
-/// below `limit` (the number of concepts, aliases or categories the values
-/// point into) is left out, so nothing out of range is ever handed out.
-#[derive(Debug)]
-struct Adjacency {
-    offsets: U64Column,
-    values: U32Column,
-    limit: u32,
-}
-
-impl Adjacency {
-    fn open(dir: &Path, name: &str, rows: usize, limit: usize) -> Result<Self, StoreError> {
-        let offsets = U64Column::open(&dir.join(format!("{name}.off")))?;
-        let values = U32Column::open(&dir.join(format!("{name}.u32")))?;
-        let ok = offsets.len() == rows + 1 && offsets.get(rows) == values.len() as u64;
-        if !ok {
-            return Err(StoreError::Corrupt {
-                path: dir.join(format!("{name}.off")),
-                message: format!(
-                    "adjacency offsets do not match {name}.u32 and the {rows} concepts of {}",
-                    files::IDS
-                ),
-            });
-        }
-        let limit = u32::try_from(limit).unwrap_or(u32::MAX);
-        Ok(Adjacency {
-            offsets,
-            values,
-            limit,
-        })
-    }
-    /// The positions of row `i` in the values; empty where damaged.
-    fn range(&self, i: usize) -> std::ops::Range<usize> {
-        let (a, b) = (self.offsets.get(i), self.offsets.get(i + 1));
-        if a <= b && b <= self.values.len() as u64 {
-            a as usize..b as usize
-        } else {
-            0..0
-        }
-    }
-    /// The values of row `i` below the limit.
-    fn row(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
-        self.range(i)
-            .map(|j| self.values.get(j))
-            .filter(|&v| v < self.limit)
-    }
 }
 
 impl Snapshot {
@@ -339,15 +288,20 @@ impl Snapshot {
             timestamps: StrTable::open(g, files::TIMESTAMPS)?,
             name_keys: U64Column::open(&g.join(files::NAME_KEYS))?,
             name_targets: U32Column::open(&g.join(files::NAME_TARGETS))?,
-            concept_aliases: Adjacency::open(g, files::CONCEPT_ALIASES, n, aliases.len())?,
+            concept_aliases: MappedAdjacency::open(g, files::CONCEPT_ALIASES, n, aliases.len())?,
             aliases,
-            concept_categories: Adjacency::open(g, files::CONCEPT_CATEGORIES, n, categories.len())?,
+            concept_categories: MappedAdjacency::open(
+                g,
+                files::CONCEPT_CATEGORIES,
+                n,
+                categories.len(),
+            )?,
             categories,
-            out_links: Adjacency::open(g, files::OUT_LINKS, n, n)?,
-            in_links: Adjacency::open(g, files::IN_LINKS, n, n)?,
+            out_links: MappedAdjacency::open(g, files::OUT_LINKS, n, n)?,
+            in_links: MappedAdjacency::open(g, files::IN_LINKS, n, n)?,
             // Offsets and targets; both are checked as triples are read.
-            summary_links: Adjacency::open(g, files::SUMMARY_LINKS, n, usize::MAX)?,
-            related: Adjacency::open(g, files::RELATED, n, n)?,
+            summary_links: MappedAdjacency::open(g, files::SUMMARY_LINKS, n, usize::MAX)?,
+            related: MappedAdjacency::open(g, files::RELATED, n, n)?,
             related_scores: U32Column::open(&g.join(files::RELATED_SCORES))?,
             mentions: Mapped::open(&g.join(files::MENTIONS))?,
             ids,

@@ -4,30 +4,13 @@
 //! become their out-links (so related concepts and what-links-here work
 //! for them too), and the mentions in their summary become summary links.
 
-use kenning_graph::Csr;
 use kenning_linker::{ConceptGraph, Linker, LinkerOptions, MentionDictionary};
-use kenning_store::{GenerationWriter, Stats, StrTable};
+use kenning_store::{GenerationWriter, Stats};
 
 use crate::BuildError;
-use crate::collect::{HAS_LINKS, TextSpill, parallel_map};
-
-/// The graph as the build has it: in-links in memory, summaries mapped.
-pub(crate) struct BuildGraph<'a> {
-    pub(crate) in_links: &'a Csr,
-    pub(crate) summaries: &'a StrTable,
-}
-
-impl ConceptGraph for BuildGraph<'_> {
-    fn concept_count(&self) -> usize {
-        self.in_links.len()
-    }
-    fn in_links(&self, concept: u32, out: &mut Vec<u32>) {
-        out.extend_from_slice(self.in_links.row(concept));
-    }
-    fn description(&self, concept: u32) -> &str {
-        self.summaries.get(concept as usize)
-    }
-}
+use crate::concept_graph::BuildGraph;
+use crate::parallel::parallel_map;
+use crate::text_spill::{TextSpill, TextSpillReader};
 
 /// What detection found for one concept.
 struct Detected {
@@ -56,19 +39,19 @@ pub(crate) fn detect_missing_links(
     };
     let linker = Linker::new(dictionary, &graph, LinkerOptions::default());
     let mut detected: Vec<Detected> = Vec::new();
-    let mut spill = TextSpill::open(generation.scratch_dir())?;
+    let mut texts = TextSpillReader::open(generation.scratch_dir())?;
     loop {
-        let batch = spill.next_batch(4 << 20)?;
+        let batch = texts.next_batch(4 << 20)?;
         if batch.is_empty() {
             break;
         }
-        let found = parallel_map(&batch, threads, |(concept, flags, text)| {
-            if flags & HAS_LINKS != 0 {
+        let found = parallel_map(&batch, threads, |t| {
+            if t.has_links {
                 return None;
             }
-            let concept = *concept;
+            let concept = t.concept;
             let mut links: Vec<u32> = linker
-                .link(text)
+                .link(&t.text)
                 .concepts
                 .iter()
                 .map(|c| c.concept)
@@ -90,8 +73,8 @@ pub(crate) fn detect_missing_links(
         });
         detected.extend(found.into_iter().flatten());
     }
-    drop(spill);
-    let _ = std::fs::remove_file(generation.scratch_dir().join(crate::collect::TEXTS_TMP));
+    drop(texts);
+    TextSpill::remove(generation.scratch_dir());
     detected.retain(|d| !d.links.is_empty() || !d.summary_links.is_empty());
     if detected.is_empty() {
         return Ok(());

@@ -21,14 +21,25 @@
 #![forbid(unsafe_code)]
 
 mod budget;
-mod collect;
+mod collector;
+mod concept_graph;
 mod detect;
 mod error;
 mod index;
+mod linking;
+mod mentions;
+mod parallel;
+mod pipeline;
 mod plain;
 mod process;
 mod progress;
 mod records;
+mod redirects;
+mod related;
+mod sources;
+mod spill;
+mod text_spill;
+mod timestamp;
 
 pub use error::BuildError;
 pub use progress::{BuildProgress, Phase};
@@ -45,6 +56,15 @@ pub enum Source {
     Extracted(PathBuf),
     /// A concepts JSONL file (plain or `.gz`).
     Concepts(PathBuf),
+}
+
+impl Source {
+    /// The file or folder to read.
+    pub(crate) fn path(&self) -> &std::path::Path {
+        match self {
+            Source::Dump(p) | Source::Extracted(p) | Source::Concepts(p) => p,
+        }
+    }
 }
 
 /// What to build and where.
@@ -95,5 +115,5 @@ pub fn build(
     options: &BuildOptions,
     progress: &Arc<BuildProgress>,
 ) -> Result<BuildReport, BuildError> {
-    collect::run(options, progress)
+    pipeline::run(options, progress)
 }

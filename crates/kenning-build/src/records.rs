@@ -11,8 +11,8 @@ use kenning_records::{DetectedConcepts, Record, Relations, inherit_concepts};
 use kenning_store::{GenerationWriter, Stats};
 
 use crate::BuildError;
-use crate::collect::parallel_map;
-use crate::detect::BuildGraph;
+use crate::concept_graph::BuildGraph;
+use crate::parallel::parallel_map;
 
 /// Reads every records file, in order; a later record with the same type
 /// and id replaces an earlier one (within one file a duplicate is an

@@ -1,0 +1,326 @@
+//! The collector: applies the workers' rows in source order, writing every
+//! per-concept value straight into the generation and spilling links and
+//! texts, and keeps the little that linking needs (a hash-map entry per
+//! title and per redirect, a few integers per concept).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Receiver;
+use kenning_store::{
+    AdjacencyWriter, ConceptStrings, ConceptsWriter, GenerationWriter, Stats, StrTableWriter,
+    title_key,
+};
+
+use crate::budget::Budget;
+use crate::mentions::Mentions;
+use crate::process::{ConceptRow, Row};
+use crate::spill::{LinkRecord, Spill, SpillReader, SummaryLinkRecord};
+use crate::text_spill::TextSpill;
+use crate::{BuildError, BuildProgress};
+
+/// Rows made from one batch of items, numbered as the batch was.
+#[derive(Debug)]
+pub(crate) struct RowBatch {
+    pub(crate) seq: u64,
+    pub(crate) file: Arc<Path>,
+    pub(crate) rows: Vec<Row>,
+    /// The bytes of the batch the rows come from, given back once applied.
+    pub(crate) bytes: u64,
+}
+
+/// Writes rows in source order and keeps the little that linking needs.
+pub(crate) struct Collector {
+    ids: Vec<u32>,
+    /// Titles, summaries, URLs and timestamps.
+    concepts: ConceptsWriter,
+    /// Start of each article's text, for the full-text index (removed
+    /// after indexing).
+    bodies: StrTableWriter,
+    /// Title key → concept index.
+    title_map: HashMap<u64, u32>,
+    used_ids: HashMap<u32, ()>,
+    /// Rows without an id, resolved after all sources (`(concept, title)`).
+    pending_ids: Vec<(u32, u64)>,
+    categories: StrTableWriter,
+    category_map: HashMap<String, u32>,
+    concept_categories: AdjacencyWriter,
+    /// Alias strings, in redirect order.
+    aliases: StrTableWriter,
+    /// `(alias key, target key)` per alias, same order as `aliases`.
+    redirects: Vec<(u64, u64)>,
+    /// Every link occurrence, in concept order.
+    links: Spill<LinkRecord>,
+    /// Every summary link, in concept order.
+    summary_links: Spill<SummaryLinkRecord>,
+    /// Names and anchors for the mention dictionary.
+    mentions: Mentions,
+    /// Every concept's plain text, for link probabilities and for concept
+    /// detection.
+    texts: TextSpill,
+    /// See [`BuildOptions::holdout_percent`](crate::BuildOptions::holdout_percent).
+    holdout_percent: u32,
+    stats: Stats,
+    /// The file the rows being applied come from.
+    file: Arc<Path>,
+    /// The first few concepts that came with an id already used:
+    /// `id N "title" (file)`, for one warning after the last row.
+    duplicate_ids: Vec<String>,
+    warnings: Vec<String>,
+}
+
+/// What reading leaves for linking.
+pub(crate) struct Collected {
+    /// Page id of each concept; 0 for those in `pending_ids`.
+    pub(crate) ids: Vec<u32>,
+    /// Every page id given out.
+    pub(crate) used_ids: HashMap<u32, ()>,
+    /// `(concept, title key)` of the concepts that came without an id or
+    /// with one already used.
+    pub(crate) pending_ids: Vec<(u32, u64)>,
+    /// Title key → concept index.
+    pub(crate) title_map: HashMap<u64, u32>,
+    /// `(alias key, target key)` per alias, in the alias table's order.
+    pub(crate) redirects: Vec<(u64, u64)>,
+    pub(crate) links: SpillReader<LinkRecord>,
+    pub(crate) summary_links: SpillReader<SummaryLinkRecord>,
+    pub(crate) mentions: Mentions,
+    pub(crate) stats: Stats,
+}
+
+/// Concepts with a reused id named in the warning.
+const DUPLICATE_IDS_NAMED: usize = 5;
+
+impl Collector {
+    pub(crate) fn new(
+        generation: &GenerationWriter,
+        holdout_percent: u32,
+    ) -> Result<Self, BuildError> {
+        let scratch = generation.scratch_dir();
+        Ok(Collector {
+            ids: Vec::new(),
+            concepts: generation.concepts()?,
+            bodies: StrTableWriter::create(scratch, crate::index::BODIES)?,
+            title_map: HashMap::new(),
+            used_ids: HashMap::new(),
+            pending_ids: Vec::new(),
+            categories: generation.categories()?,
+            category_map: HashMap::new(),
+            concept_categories: generation.concept_categories()?,
+            aliases: generation.aliases()?,
+            redirects: Vec::new(),
+            links: Spill::create(scratch)?,
+            summary_links: Spill::create(scratch)?,
+            mentions: Mentions::default(),
+            texts: TextSpill::create(scratch)?,
+            holdout_percent,
+            stats: Stats::default(),
+            file: Arc::from(Path::new("")),
+            duplicate_ids: Vec::new(),
+            warnings: Vec::new(),
+        })
+    }
+
+    /// Concepts collected so far.
+    pub(crate) fn concept_count(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The warnings not handed out yet.
+    pub(crate) fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// Applies row batches in sequence order, giving each batch's bytes
+    /// back to `budget` once applied.
+    pub(crate) fn consume(
+        &mut self,
+        rx: Receiver<RowBatch>,
+        budget: &Budget,
+        progress: &BuildProgress,
+    ) -> Result<(), BuildError> {
+        let mut next = 0u64;
+        let mut early: HashMap<u64, RowBatch> = HashMap::new();
+        let mut last_flush = Instant::now();
+        for batch in rx.iter() {
+            early.insert(batch.seq, batch);
+            while let Some(batch) = early.remove(&next) {
+                self.file = batch.file;
+                for row in batch.rows {
+                    self.apply(row)?;
+                }
+                budget.give_back(batch.bytes);
+                next += 1;
+            }
+            if last_flush.elapsed() > Duration::from_millis(500) {
+                for w in self.warnings.drain(..) {
+                    progress.warn(w);
+                }
+                last_flush = Instant::now();
+            }
+        }
+        if self.stats.duplicate_ids > 0 {
+            let n = self.stats.duplicate_ids;
+            let more = if n as usize > self.duplicate_ids.len() {
+                ", …"
+            } else {
+                ""
+            };
+            self.warnings.push(format!(
+                "{n} page{} had a page id that an earlier page already had and got a new one: {}{more}",
+                if n == 1 { "" } else { "s" },
+                self.duplicate_ids.join(", ")
+            ));
+        }
+        Ok(())
+    }
+
+    fn category(&mut self, name: &str) -> Result<u32, BuildError> {
+        if let Some(&i) = self.category_map.get(name) {
+            return Ok(i);
+        }
+        let i = self.categories.push(name)? as u32;
+        self.category_map.insert(name.to_owned(), i);
+        Ok(i)
+    }
+
+    fn apply(&mut self, row: Row) -> Result<(), BuildError> {
+        match row {
+            Row::Concept(c) => self.add_concept(c)?,
+            Row::Redirect {
+                title,
+                target: Some(target),
+            } => {
+                self.aliases.push(&title)?;
+                let key = title_key(&title);
+                self.redirects.push((key, title_key(&target)));
+                self.mentions.add_alias(&title, key);
+            }
+            Row::Redirect { target: None, .. } => {
+                // Points outside the articles (a category, another wiki).
+                self.stats.redirects += 1;
+                self.stats.broken_redirects += 1;
+            }
+            Row::CategoryPage { name } => {
+                self.category(&name)?;
+            }
+            Row::Skipped => self.stats.pages_skipped += 1,
+            Row::InvalidTitle { title, id } => {
+                self.stats.pages_skipped += 1;
+                let id = id.map(|i| format!(" (id {i})")).unwrap_or_default();
+                self.warnings.push(format!(
+                    "page {title:?}{id} skipped: the title is not a valid title"
+                ));
+            }
+            Row::Failed { title, id, message } => {
+                self.stats.pages_failed += 1;
+                let id = id.map(|i| format!(" (id {i})")).unwrap_or_default();
+                self.warnings
+                    .push(format!("page {title:?}{id} skipped: {message}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn add_concept(&mut self, c: ConceptRow) -> Result<(), BuildError> {
+        let key = title_key(&c.title);
+        if self.title_map.contains_key(&key) {
+            self.stats.duplicate_titles += 1;
+            if self.stats.duplicate_titles <= 20 {
+                self.warnings.push(format!(
+                    "duplicate title {:?}: the first one was kept",
+                    c.title
+                ));
+            }
+            return Ok(());
+        }
+        let idx = self.ids.len() as u32;
+        match c.id {
+            Some(id) if self.used_ids.insert(id, ()).is_none() => self.ids.push(id),
+            _ => {
+                if let Some(id) = c.id {
+                    self.stats.duplicate_ids += 1;
+                    if self.duplicate_ids.len() < DUPLICATE_IDS_NAMED {
+                        self.duplicate_ids.push(format!(
+                            "id {id} {:?} ({})",
+                            c.title,
+                            self.file.display()
+                        ));
+                    }
+                }
+                self.ids.push(0);
+                self.pending_ids.push((idx, key));
+            }
+        }
+        self.title_map.insert(key, idx);
+        self.concepts.push(&ConceptStrings {
+            title: &c.title,
+            summary: &c.summary,
+            url: &c.url,
+            timestamp: &c.timestamp,
+        })?;
+        self.bodies.push(&c.body)?;
+        let mut cats: Vec<u32> = Vec::with_capacity(c.categories.len());
+        for name in &c.categories {
+            let i = self.category(name)?;
+            if !cats.contains(&i) {
+                cats.push(i);
+            }
+        }
+        self.concept_categories.push_row(cats)?;
+        let link_keys: Vec<u64> = c.links.iter().map(|t| title_key(t)).collect();
+        for &target in &link_keys {
+            self.links.push(&LinkRecord {
+                concept: idx,
+                target,
+            })?;
+        }
+        for (start, end, target) in &c.summary_links {
+            self.summary_links.push(&SummaryLinkRecord {
+                concept: idx,
+                start: *start,
+                end: *end,
+                target: title_key(target),
+            })?;
+        }
+        for alias in &c.aliases {
+            self.aliases.push(alias)?;
+            self.redirects.push((title_key(alias), key));
+            self.mentions.add_alias(alias, title_key(alias));
+        }
+        self.mentions.add_title(&c.title, idx);
+        // Anchors, counted once per document.
+        let held_out = crate::held_out(&c.title, self.holdout_percent);
+        if !held_out {
+            self.mentions.add_anchors(&link_keys, &c.anchors);
+        }
+        self.texts
+            .push(idx, !c.links.is_empty(), held_out, &c.text)?;
+        Ok(())
+    }
+
+    /// Finishes the files written while reading and hands over what
+    /// linking needs.
+    pub(crate) fn finish(mut self) -> Result<Collected, BuildError> {
+        self.stats.categories = self.categories.len();
+        self.concepts.finish()?;
+        for table in [self.bodies, self.categories, self.aliases] {
+            table.finish()?;
+        }
+        self.concept_categories.finish()?;
+        self.texts.finish()?;
+        Ok(Collected {
+            ids: self.ids,
+            used_ids: self.used_ids,
+            pending_ids: self.pending_ids,
+            title_map: self.title_map,
+            redirects: self.redirects,
+            links: self.links.into_reader()?,
+            summary_links: self.summary_links.into_reader()?,
+            mentions: self.mentions,
+            stats: self.stats,
+        })
+    }
+}

@@ -37,6 +37,8 @@ mod adjacency;
 mod columns;
 mod error;
 mod generation;
+mod layout;
+mod meta;
 mod publish;
 mod report;
 mod snapshot;
@@ -45,8 +47,8 @@ pub use adjacency::{AdjacencyWriter, LinkCounts, OutLinksWriter};
 pub use columns::{StrTable, StrTableStream, StrTableWriter, title_key};
 pub use error::StoreError;
 pub use generation::{ConceptStrings, ConceptsWriter, GenerationWriter, RelatedWriter};
+pub use layout::{ConceptIdx, FORMAT_VERSION, files};
+pub use meta::{Meta, SiteMeta, SourceMeta, Stats};
 pub use publish::Publisher;
 pub use report::StatsReport;
-pub use snapshot::{
-    ConceptIdx, ConceptView, FORMAT_VERSION, Meta, SiteMeta, Snapshot, SourceMeta, Stats, files,
-};
+pub use snapshot::{ConceptView, Snapshot};

@@ -13,7 +13,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::snapshot::CURRENT;
+use crate::layout::CURRENT;
 use crate::{GenerationWriter, StoreError};
 
 /// A generation being written (through [`Publisher::generation`]).

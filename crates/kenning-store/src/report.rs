@@ -8,7 +8,7 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::snapshot::{Meta, SourceMeta, Stats};
+use crate::meta::{Meta, SourceMeta, Stats};
 
 /// [`Meta`] as `kenning stats --json` shows it; see [`Meta::report`].
 #[derive(Debug, Serialize)]
@@ -69,7 +69,7 @@ impl Meta {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snapshot::SiteMeta;
+    use crate::meta::SiteMeta;
     use serde_json::Value;
 
     fn meta() -> Meta {

@@ -1,0 +1,70 @@
+//! The layout of a generation: the format's version, the names of its
+//! files, and what indexes them (a concept's index).
+
+/// The version of the on-disk format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 5;
+
+/// The file in a snapshot folder that names the live generation.
+pub(crate) const CURRENT: &str = "CURRENT";
+
+/// Names of the files of a generation. Tables are `NAME.dat` + `NAME.off`;
+/// adjacency is `NAME.off` (`u64`, one per concept plus one) + `NAME.u32`.
+pub mod files {
+    /// The manifest.
+    pub const META: &str = "meta.json";
+    /// Page id of each concept, in concept order.
+    pub const IDS: &str = "ids.u32";
+    /// Concept indices sorted by page id.
+    pub const ID_ORDER: &str = "id_order.u32";
+    /// Title of each concept (string table).
+    pub const TITLES: &str = "titles";
+    /// Lead summary of each concept (string table).
+    pub const SUMMARIES: &str = "summaries";
+    /// Source URL of each concept (string table, empty when unknown).
+    pub const URLS: &str = "urls";
+    /// Revision timestamp of each concept (string table, empty when unknown).
+    pub const TIMESTAMPS: &str = "timestamps";
+    /// Title keys of every name (titles and aliases), sorted.
+    pub const NAME_KEYS: &str = "name_keys.u64";
+    /// Concept of each entry of `NAME_KEYS`.
+    pub const NAME_TARGETS: &str = "name_targets.u32";
+    /// Alias strings (string table).
+    pub const ALIASES: &str = "aliases";
+    /// Aliases of each concept (adjacency into `ALIASES`).
+    pub const CONCEPT_ALIASES: &str = "concept_aliases";
+    /// Category names (string table).
+    pub const CATEGORIES: &str = "categories";
+    /// Categories of each concept (adjacency into `CATEGORIES`).
+    pub const CONCEPT_CATEGORIES: &str = "concept_categories";
+    /// Concepts each concept links to (adjacency).
+    pub const OUT_LINKS: &str = "out_links";
+    /// Concepts that link to each concept (adjacency).
+    pub const IN_LINKS: &str = "in_links";
+    /// Links in each summary (adjacency of `start, end, target` triples:
+    /// byte offsets in the summary and the target concept index).
+    pub const SUMMARY_LINKS: &str = "summary_links";
+    /// Top related concepts of each concept, best first (adjacency).
+    pub const RELATED: &str = "related";
+    /// Scores of `RELATED`, as `f32` bits, parallel to `related.u32`.
+    pub const RELATED_SCORES: &str = "related_scores.u32";
+    /// The full-text index (a folder).
+    pub const SEARCH: &str = "search";
+    /// The mention dictionary (`kenning-linker`'s format), read in place.
+    pub const MENTIONS: &str = "mentions.dict";
+    /// The institution's records imported by the build, as records JSONL
+    /// (a later record of the same type and id already applied). Absent
+    /// when the build had no records.
+    pub const RECORDS: &str = "records.jsonl";
+    /// Per line of [`RECORDS`], the record's concepts:
+    /// `{"concepts": [[id, score], …], "annotations": [[byte_start,
+    /// byte_end, id, score], …], "inherited": true?}`; `inherited` when the
+    /// concepts come from linked records rather than the record's text.
+    pub const RECORD_CONCEPTS: &str = "record_concepts.jsonl";
+    /// The live records store beside the generations (not inside one): the
+    /// records written through the API since the builds, and deletions.
+    /// Every build leaves it alone, so live writes outlast rebuilds.
+    pub const LIVE_RECORDS: &str = "live-records.redb";
+}
+
+/// The index of a concept in the snapshot (0..len), not its page id.
+pub type ConceptIdx = u32;

@@ -1,0 +1,128 @@
+//! The manifest (`meta.json`): what a generation was built from, by which
+//! version, and its figures.
+
+use serde::{Deserialize, Serialize};
+
+/// The manifest of a generation: what was built from what, and its figures.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Meta {
+    /// [`FORMAT_VERSION`](crate::FORMAT_VERSION) of the writer.
+    pub format: u32,
+    /// The kenning version that wrote it.
+    pub kenning_version: String,
+    /// When the build finished (RFC 3339, UTC).
+    pub built_at: String,
+    /// Wall time of the build.
+    pub build_seconds: f64,
+    /// Wall time of each phase (`reading` includes extraction), in order.
+    #[serde(default)]
+    pub phase_seconds: Vec<(String, f64)>,
+    /// The wiki the concepts come from.
+    pub site: SiteMeta,
+    /// Every source read.
+    pub sources: Vec<SourceMeta>,
+    /// Counts.
+    pub stats: Stats,
+}
+
+impl Meta {
+    /// The manifest as pretty-printed JSON, as written to `meta.json`.
+    pub fn to_json(&self) -> String {
+        // Plain data with string keys: serialising cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// The wiki: name, URL base and namespaces (for normalising titles).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SiteMeta {
+    /// `<sitename>`.
+    pub sitename: String,
+    /// `<dbname>`.
+    pub dbname: String,
+    /// `<base>`.
+    pub base: Option<String>,
+    /// Whether titles are case-sensitive in their first letter.
+    pub case_sensitive: bool,
+    /// `(id, local name)` of each namespace.
+    pub namespaces: Vec<(i32, String)>,
+}
+
+/// One source of the build.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SourceMeta {
+    /// `mediawiki`, `extracted` or `concepts`.
+    pub kind: String,
+    /// The path as given.
+    pub path: String,
+    /// Pages or records read from it.
+    pub pages: u64,
+    /// Its compression.
+    pub compression: String,
+    /// Its size on disk.
+    pub bytes: u64,
+}
+
+/// The figures `kenning stats` shows.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Stats {
+    /// Concepts (articles).
+    pub concepts: u64,
+    /// Redirect pages among the articles (and JSONL aliases); those that
+    /// resolve to a concept became its aliases.
+    pub redirects: u64,
+    /// Redirects that resolve to no concept: a missing target, a loop, a
+    /// target outside the articles, or a title that is also an article.
+    pub broken_redirects: u64,
+    /// Distinct article-to-article links that resolved (after redirects).
+    pub links: u64,
+    /// Link occurrences to titles that name no concept.
+    pub red_links: u64,
+    /// Distinct categories (category pages and categories in use).
+    pub categories: u64,
+    /// Pages read from all sources.
+    pub pages_read: u64,
+    /// Pages skipped: pages of other namespaces (talk, user, template, …)
+    /// and pages whose title is not a valid title (logged).
+    pub pages_skipped: u64,
+    /// Pages whose extraction failed; logged and counted, never fatal.
+    pub pages_failed: u64,
+    /// Pages whose title duplicated an earlier one; the first was kept.
+    pub duplicate_titles: u64,
+    /// Concepts whose page id an earlier concept already had; they were
+    /// kept under a new id (derived from the title, as for sources
+    /// without ids).
+    #[serde(default)]
+    pub duplicate_ids: u64,
+    /// The largest in-degree of any concept (normalises popularity).
+    #[serde(default)]
+    pub max_in_degree: u64,
+    /// Phrases in the mention dictionary.
+    #[serde(default)]
+    pub mention_phrases: u64,
+    /// Documents over which link probabilities were counted.
+    #[serde(default)]
+    pub mention_documents: u64,
+    /// Phrases left out of the mention dictionary: their link probability
+    /// is below the linker's floor, so they could never be spotted.
+    #[serde(default)]
+    pub mention_phrases_pruned: u64,
+    /// Concepts whose source gave no links, linked by concept detection.
+    #[serde(default)]
+    pub detected_concepts: u64,
+    /// Links found by concept detection for them (included in `links`).
+    #[serde(default)]
+    pub detected_links: u64,
+    /// Records imported from records files (after replacements).
+    #[serde(default)]
+    pub records: u64,
+    /// Explicit links between records (`taught_by`, …).
+    #[serde(default)]
+    pub record_links: u64,
+    /// Explicit links to records that do not exist; counted, never fatal.
+    #[serde(default)]
+    pub record_missing_links: u64,
+    /// Record→concept edges found by concept detection in record texts.
+    #[serde(default)]
+    pub record_concepts: u64,
+}

@@ -33,6 +33,8 @@ pub use engine::{
     StatsPage, SummaryLink,
 };
 pub use error::EngineError;
+/// The linker's thresholds and weights, for [`Engine::wikify_tuned`].
+pub use kenning_linker::{LinkerOptions, Strategy};
 /// The query limits, defined once by the full-text index
 /// (`kenning-search`) and re-exported for the front ends above the
 /// engine: the server refuses a query over [`MAX_QUERY_BYTES`] and an

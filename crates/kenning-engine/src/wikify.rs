@@ -73,6 +73,13 @@ pub struct WikifyScoreParts {
     pub coherence: f32,
     /// Share of the concept's summary words found in the text.
     pub context: f32,
+    /// The link probability is the title-match prior: the phrase is a
+    /// title or redirect that no document of the wiki uses as a link (its
+    /// concept came from a source without links).
+    pub title_prior: bool,
+    /// Only one concept fits the phrase (or one nearly always), so its
+    /// link probability stood in for coherence in the score.
+    pub unambiguous: bool,
 }
 
 /// A candidate that lost.
@@ -123,12 +130,6 @@ impl Engine {
     /// Detects the concepts `text` talks about. Texts over
     /// [`MAX_WIKIFY_BYTES`] are cut there (front ends refuse them first).
     pub fn wikify(&self, text: &str, options: WikifyOptions) -> WikifyResult {
-        let snapshot = self.snapshot();
-        let Ok(dictionary) = MentionDictionary::from_bytes(snapshot.mention_bytes()) else {
-            return WikifyResult::default();
-        };
-        let text = &text[..text.floor_char_boundary(MAX_WIKIFY_BYTES)];
-        let graph = SnapshotGraph(snapshot);
         let linker_options = LinkerOptions {
             min_score: options.min_score,
             strategy: if options.prior_only {
@@ -138,6 +139,18 @@ impl Engine {
             },
             ..LinkerOptions::default()
         };
+        self.wikify_tuned(text, linker_options)
+    }
+
+    /// [`Engine::wikify`] with every threshold and weight of the linker
+    /// given: for measuring and tuning (`kenning-eval`).
+    pub fn wikify_tuned(&self, text: &str, linker_options: LinkerOptions) -> WikifyResult {
+        let snapshot = self.snapshot();
+        let Ok(dictionary) = MentionDictionary::from_bytes(snapshot.mention_bytes()) else {
+            return WikifyResult::default();
+        };
+        let text = &text[..text.floor_char_boundary(MAX_WIKIFY_BYTES)];
+        let graph = SnapshotGraph(snapshot);
         let linked = Linker::new(dictionary, &graph, linker_options).link(text);
         let concept = |idx: u32| {
             let view = snapshot.concept(idx);
@@ -163,6 +176,8 @@ impl Engine {
                         commonness: a.parts.commonness,
                         coherence: a.parts.coherence,
                         context: a.parts.context,
+                        title_prior: a.parts.title_prior,
+                        unambiguous: a.parts.unambiguous,
                     },
                     candidates: a.candidates,
                     runner_up: a.runner_up.map(|(idx, score)| {

@@ -11,8 +11,9 @@
 //! - `courses`: an institution's courses: coverage, a sample to
 //!   hand-check, related courses against labelled prerequisite pairs.
 //!
-//! `KENNING_EVAL_MIN_SCORE` overrides the full linker's score threshold
-//! (for tuning). Each reports the full linker beside the prior-only baseline (each
+//! `KENNING_EVAL_MIN_SCORE`, `KENNING_EVAL_TITLE_PRIOR` and
+//! `KENNING_EVAL_UNAMBIGUOUS` override the full linker's score threshold,
+//! title-match prior and unambiguous commonness (for tuning). Each reports the full linker beside the prior-only baseline (each
 //! mention's most common concept) measured in the same run.
 
 #![forbid(unsafe_code)]
@@ -28,7 +29,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use kenning_build::{BuildOptions, BuildProgress, Source, held_out};
 use kenning_dump::{ConceptsReader, ExtractedReader, MediaWikiReader, extracted_files, open_input};
-use kenning_engine::{Engine, WikifyOptions, WikifyResult};
+use kenning_engine::{Engine, LinkerOptions, Strategy, WikifyOptions, WikifyResult};
 use kenning_model::NS_MAIN;
 use serde_json::Value;
 
@@ -140,21 +141,29 @@ fn main() -> Result<()> {
     }
 }
 
-fn strategies() -> [(&'static str, WikifyOptions); 2] {
-    let full = WikifyOptions {
-        min_score: std::env::var("KENNING_EVAL_MIN_SCORE")
+/// The full linker (with the thresholds the environment may override,
+/// for tuning) and the prior-only baseline.
+fn strategies() -> [(&'static str, LinkerOptions); 2] {
+    let default = LinkerOptions::default();
+    let knob = |name: &str, value: f32| {
+        std::env::var(name)
             .ok()
             .and_then(|s| s.parse().ok())
-            .unwrap_or(WikifyOptions::default().min_score),
-        ..WikifyOptions::default()
+            .unwrap_or(value)
+    };
+    let full = LinkerOptions {
+        min_score: knob("KENNING_EVAL_MIN_SCORE", default.min_score),
+        title_prior: knob("KENNING_EVAL_TITLE_PRIOR", default.title_prior),
+        unambiguous_commonness: knob("KENNING_EVAL_UNAMBIGUOUS", default.unambiguous_commonness),
+        ..default
     };
     [
         ("kenning", full),
         (
             "prior-only",
-            WikifyOptions {
-                prior_only: true,
-                ..WikifyOptions::default()
+            LinkerOptions {
+                strategy: Strategy::PriorOnly,
+                ..default
             },
         ),
     ]
@@ -195,7 +204,7 @@ fn holdout(
         articles += 1;
         gold_mentions += gold.len();
         for (i, (_, options)) in strategies().iter().enumerate() {
-            let result = engine.wikify(text, *options);
+            let result = engine.wikify_tuned(text, *options);
             let predicted: Vec<(usize, usize, u32)> = result
                 .annotations
                 .iter()
@@ -359,7 +368,7 @@ fn elevant(snapshot_dir: &Path, files: &[PathBuf]) -> Result<()> {
             }
             kept += gold.len();
             for (i, (_, options)) in strategies().iter().enumerate() {
-                let result: WikifyResult = engine.wikify(body, *options);
+                let result: WikifyResult = engine.wikify_tuned(body, *options);
                 let predicted: Vec<(usize, usize, u32)> = result
                     .annotations
                     .iter()

@@ -1,6 +1,6 @@
 //! Concept detection ("wikify"): which concepts does a text talk about?
 //!
-//! This crate owns three things:
+//! This crate owns four things:
 //!
 //! - **Phrases** ([`phrase_key`], [`Tokens`]): how text is cut into
 //!   tokens and how a run of tokens becomes a 64-bit phrase key
@@ -18,7 +18,13 @@
 //!   drop those rarely linked, choose among candidates by commonness,
 //!   coherence with the other mentions (Milne–Witten relatedness of
 //!   in-link sets) and similarity to the context, and report every
-//!   annotation with its offsets, its score and the score's parts.
+//!   annotation with its offsets, its score and the score's parts. A
+//!   phrase that is a name (title or redirect) but that no document uses
+//!   as a link gets a title-match prior instead of its (unknown) link
+//!   probability, and the explanation says so.
+//! - **Record fields** ([`link_fields`]): a record's title, keywords and
+//!   text linked with a weight per field, short fields also matched whole
+//!   against the names (plural or not).
 //!
 //! It is pure: slices and iterators in, plain data out. It deliberately
 //! does not read files, know about snapshots or titles, or spawn threads;
@@ -27,10 +33,12 @@
 #![forbid(unsafe_code)]
 
 mod dictionary;
+mod fields;
 mod linker;
 mod phrase;
 
 pub use dictionary::{DictionaryBuilder, DictionaryStats, MentionDictionary, Phrase};
+pub use fields::{FieldConcept, FieldLinks, RecordField, link_fields, singular};
 pub use linker::{
     Annotation, ConceptGraph, ConceptWeight, Linker, LinkerOptions, ScoreParts, Strategy, Wikified,
 };

@@ -84,6 +84,19 @@ pub struct LinkerOptions {
     pub weight_coherence: f32,
     /// Weight of context similarity.
     pub weight_context: f32,
+    /// The link probability given to a name (a title or redirect) that no
+    /// document ever used as a link: its concept came from a source
+    /// without links, so how often the phrase is a link is unknown. Only
+    /// for a mention of several words, or of one written with a capital
+    /// letter inside a sentence (or in capitals: "NBC"), so that a
+    /// common word that happens to be a title is not linked everywhere.
+    pub title_prior: f32,
+    /// A spot whose most common candidate has at least this commonness
+    /// (or that has one candidate) is unambiguous: its chosen concept
+    /// needs no support from the other mentions, and its link
+    /// probability stands in for coherence (a measured one only, not the
+    /// title-match prior).
+    pub unambiguous_commonness: f32,
 }
 
 impl Default for LinkerOptions {
@@ -100,6 +113,8 @@ impl Default for LinkerOptions {
             weight_commonness: 0.3,
             weight_coherence: 0.3,
             weight_context: 0.15,
+            title_prior: 0.3,
+            unambiguous_commonness: 0.9,
         }
     }
 }
@@ -115,6 +130,13 @@ pub struct ScoreParts {
     pub coherence: f32,
     /// Share of the concept's description words found in the text.
     pub context: f32,
+    /// The link probability is the title-match prior
+    /// ([`LinkerOptions::title_prior`]): the phrase is a name never used
+    /// as a link.
+    pub title_prior: bool,
+    /// The spot is unambiguous and this is its most common candidate, so
+    /// the link probability stood in for coherence in the score.
+    pub unambiguous: bool,
 }
 
 /// One linked mention.
@@ -173,6 +195,8 @@ struct Spot {
     first: usize,
     last: usize,
     link_probability: f32,
+    /// `link_probability` is the title-match prior.
+    title_prior: bool,
     /// `(concept, commonness)`, most common first.
     candidates: Vec<(u32, f32)>,
 }
@@ -227,6 +251,11 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
         &self.options
     }
 
+    /// The mention dictionary in use.
+    pub fn dictionary(&self) -> MentionDictionary<'a> {
+        self.dictionary
+    }
+
     /// Finds the concepts `text` talks about.
     pub fn link(&self, text: &str) -> Wikified {
         let tokens: Vec<Token> = Tokens::new(text).collect();
@@ -279,7 +308,7 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
             &hashes,
             |key| d.probe(key),
             |first, end, _, p: Phrase<'a>| {
-                if p.link_probability() < o.min_link_probability {
+                if link_probability(p, o, text, tokens, first, end).0 < o.min_link_probability {
                     return;
                 }
                 if end - first == 1
@@ -305,10 +334,12 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
                 .take(o.max_candidates.max(1))
                 .collect();
             if !candidates.is_empty() {
+                let (link_probability, title_prior) = link_probability(p, o, text, tokens, i, end);
                 spots.push(Spot {
                     first: i,
                     last: end - 1,
-                    link_probability: p.link_probability(),
+                    link_probability,
+                    title_prior,
                     candidates,
                 });
             }
@@ -420,10 +451,16 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
     ) -> Option<Annotation> {
         let o = &self.options;
         let mut scored: Vec<(u32, f32, ScoreParts)> = Vec::with_capacity(spot.candidates.len());
-        for &(concept, commonness) in &spot.candidates {
+        // A title-match prior is a guess, not a measure: it does not
+        // stand in for coherence.
+        let unambiguous = !spot.title_prior
+            && (spot.candidates.len() == 1 || spot.candidates[0].1 >= o.unambiguous_commonness);
+        for (rank, &(concept, commonness)) in spot.candidates.iter().enumerate() {
             let mut parts = ScoreParts {
                 link_probability: spot.link_probability,
                 commonness,
+                title_prior: spot.title_prior,
+                unambiguous: unambiguous && rank == 0,
                 ..ScoreParts::default()
             };
             let score = match o.strategy {
@@ -435,9 +472,14 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
                     if o.weight_context > 0.0 {
                         parts.context = self.context_similarity(concept, terms, memo);
                     }
+                    let coherence = if parts.unambiguous {
+                        parts.coherence.max(parts.link_probability)
+                    } else {
+                        parts.coherence
+                    };
                     o.weight_link_probability * parts.link_probability
                         + o.weight_commonness * parts.commonness
-                        + o.weight_coherence * parts.coherence
+                        + o.weight_coherence * coherence
                         + o.weight_context * parts.context
                 }
             };
@@ -522,6 +564,39 @@ fn coherence(
 
 /// A single token worth spotting on its own: not one character and not
 /// only digits of one or two.
+/// The link probability the linker uses for a spot of tokens
+/// `first..end`, and whether it is the title-match prior (see
+/// [`LinkerOptions::title_prior`]).
+fn link_probability(
+    p: Phrase<'_>,
+    o: &LinkerOptions,
+    text: &str,
+    tokens: &[Token],
+    first: usize,
+    end: usize,
+) -> (f32, bool) {
+    let measured = p.link_probability();
+    if p.is_anchored() || !p.is_name() || measured >= o.title_prior {
+        return (measured, false);
+    }
+    let written_as_name = end - first > 1 || {
+        let word = &text[tokens[first].start..tokens[first].end];
+        let capital = word.chars().next().is_some_and(char::is_uppercase);
+        let all_capitals = word.chars().count() >= 2 && word.chars().all(|c| !c.is_lowercase());
+        let sentence_start = text[..tokens[first].start]
+            .trim_end()
+            .chars()
+            .last()
+            .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | '"' | '\n'));
+        all_capitals || (capital && !sentence_start)
+    };
+    if written_as_name {
+        (o.title_prior, true)
+    } else {
+        (measured, false)
+    }
+}
+
 fn worth_spotting(token: &str) -> bool {
     let chars = token.chars().count();
     chars > 1 && !(chars <= 2 && token.bytes().all(|b| b.is_ascii_digit()))

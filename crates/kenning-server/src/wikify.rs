@@ -263,6 +263,12 @@ fn hover(a: &WikifyAnnotation) -> String {
         shown(p.coherence),
         shown(p.context),
     );
+    if p.title_prior {
+        out.push_str("\nlink probability: the title-match prior (the phrase is a title never used as a link)");
+    }
+    if p.unambiguous {
+        out.push_str("\nunambiguous: its link probability stands in for coherence");
+    }
     let _ = write!(
         out,
         "\n{} candidate{}",
@@ -452,6 +458,8 @@ mod tests {
                 commonness: 1.0,
                 coherence: 0.25,
                 context: f32::NAN,
+                title_prior: false,
+                unambiguous: false,
             },
             candidates: 2,
             runner_up: Some(WikifyRunnerUp {

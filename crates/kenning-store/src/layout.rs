@@ -1,8 +1,9 @@
 //! The layout of a generation: the format's version, the names of its
 //! files, and what indexes them (a concept's index).
 
-/// The version of the on-disk format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 5;
+/// The version of the on-disk format this build writes and reads (6: the
+/// mention dictionary keeps names and marks them, version 4).
+pub const FORMAT_VERSION: u32 = 6;
 
 /// The file in a snapshot folder that names the live generation.
 pub(crate) const CURRENT: &str = "CURRENT";

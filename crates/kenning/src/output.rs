@@ -194,15 +194,25 @@ pub(crate) const WIKIFY_ANNOTATIONS_HEADING: &str =
 /// One line of the text form's list of annotations.
 pub(crate) fn wikify_annotation(a: &WikifyAnnotation) -> String {
     format!(
-        "  {:>6}..{:<6} {:.2}  {:?} → {}  (lp {:.2}, commonness {:.2}, coherence {:.2}, context {:.2}{})\n",
+        "  {:>6}..{:<6} {:.2}  {:?} → {}  (lp {:.2}{}, commonness {:.2}, coherence {:.2}{}, context {:.2}{})\n",
         a.start,
         a.end,
         a.score,
         a.text,
         a.concept.title,
         a.parts.link_probability,
+        if a.parts.title_prior {
+            " title prior"
+        } else {
+            ""
+        },
         a.parts.commonness,
         a.parts.coherence,
+        if a.parts.unambiguous {
+            " unambiguous"
+        } else {
+            ""
+        },
         a.parts.context,
         a.runner_up
             .as_ref()

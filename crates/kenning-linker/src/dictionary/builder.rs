@@ -18,6 +18,9 @@ use crate::phrase::{KeyMap, MAX_PHRASE_TOKENS, PhraseKey, for_each_ngram, token_
 struct Entry {
     linked_docs: u32,
     docs: u32,
+    /// How many of `linked_docs` are names ([`DictionaryBuilder::add_name`]):
+    /// a phrase whose linked documents are all names was never an anchor.
+    names: u32,
     candidates: Vec<(u32, u32)>,
 }
 
@@ -233,6 +236,7 @@ impl DictionaryBuilder {
     pub fn add_name(&mut self, phrase: &PhraseKey, concept: u32) {
         let e = self.entry(phrase);
         e.linked_docs = e.linked_docs.saturating_add(1);
+        e.names = e.names.saturating_add(1);
         let first = e.candidates.is_empty();
         add_count(&mut e.candidates, concept, 1);
         if first {
@@ -332,7 +336,10 @@ impl DictionaryBuilder {
             if e.candidates.is_empty() {
                 continue;
             }
-            if link_probability(e.linked_docs, e.docs) < self.min_link_probability {
+            // A name is kept whatever its link probability: the linker
+            // may match it whole (a record's keyword) or, when it was
+            // never an anchor, by its title-match prior.
+            if e.names == 0 && link_probability(e.linked_docs, e.docs) < self.min_link_probability {
                 stats.pruned_phrases += 1;
                 continue;
             }
@@ -393,9 +400,15 @@ impl DictionaryBuilder {
             cands.retain(|&(_, n)| std::mem::take(&mut first) || n as f32 / denominator >= floor);
             let stored: u64 = cands.iter().map(|&(_, n)| u64::from(n)).sum();
             let explicit = total != stored;
+            let name = u64::from(e.names > 0);
+            let anchored = u64::from(e.linked_docs > e.names);
             put_varint(
                 &mut payload,
-                (cands.len() as u64) << 2 | u64::from(explicit) << 1 | prefix,
+                (cands.len() as u64) << 4
+                    | anchored << 3
+                    | name << 2
+                    | u64::from(explicit) << 1
+                    | prefix,
             );
             put_varint(&mut payload, u64::from(e.linked_docs));
             put_varint(&mut payload, u64::from(e.docs));

@@ -15,11 +15,13 @@
 //!          and the last slot is always empty
 //! filter   filter words × u64: a blocked Bloom filter (one word per key,
 //!          4 bits) of the prefix keys that are not phrases
-//! payload  per phrase, LEB128 varints: n << 2 | total flag << 1 | prefix
-//!          flag (prefix: some longer phrase starts with this one), linked
-//!          docs, docs, the total count when the total flag is set (else
-//!          it is the sum of the counts stored), n × (concept, count),
-//!          candidates by count, most common first
+//! payload  per phrase, LEB128 varints: n << 4 | anchored flag << 3 |
+//!          name flag << 2 | total flag << 1 | prefix flag (prefix: some
+//!          longer phrase starts with this one; name: it is a title or
+//!          redirect; anchored: some document links it, not only names),
+//!          linked docs, docs, the total count when the total flag is set
+//!          (else it is the sum of the counts stored), n × (concept,
+//!          count), candidates by count, most common first
 //! ```
 //!
 //! "Does a longer phrase continue this one?" is answered exactly for a
@@ -35,13 +37,13 @@
 //!
 //! What is not stored, because the linker would never use it: phrases
 //! whose link probability is below the floor (the linker drops such
-//! spots), candidates less common than the commonness floor (the linker
+//! spots) unless they are names, candidates less common than the commonness floor (the linker
 //! ignores them; the total count stored keeps the others' commonness
 //! exact), candidates past the 16 most common, and prefix keys that lead
 //! only to phrases not stored. Both floors are in the header.
 
 pub(super) const MAGIC: &[u8; 4] = b"KNMD";
-pub(super) const VERSION: u32 = 3;
+pub(super) const VERSION: u32 = 4;
 pub(super) const HEADER: usize = 64;
 /// Filter bits per prefix key.
 pub(super) const FILTER_BITS_PER_KEY: usize = 10;

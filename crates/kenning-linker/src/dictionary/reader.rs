@@ -26,6 +26,8 @@ pub struct MentionDictionary<'a> {
 /// One phrase's entry.
 #[derive(Clone, Copy, Debug)]
 pub struct Phrase<'a> {
+    name: bool,
+    anchored: bool,
     linked_docs: u32,
     docs: u32,
     total: u64,
@@ -46,6 +48,17 @@ impl<'a> Phrase<'a> {
     /// How often the phrase is a link where it occurs, in `[0, 1]`.
     pub fn link_probability(&self) -> f32 {
         link_probability(self.linked_docs, self.docs)
+    }
+    /// Whether the phrase is a name: a title or a redirect (its own
+    /// concept's, or the unqualified form of one).
+    pub fn is_name(&self) -> bool {
+        self.name
+    }
+    /// Whether some document links the phrase (as anchor text), beyond
+    /// its being a name. A name that is not anchored has no measured link
+    /// probability: only names' own count of one each.
+    pub fn is_anchored(&self) -> bool {
+        self.anchored
     }
     /// Number of candidates stored.
     pub fn len(&self) -> usize {
@@ -158,7 +171,9 @@ impl<'a> MentionDictionary<'a> {
         };
         let prefix = head & 1 == 1;
         let explicit = head & 2 == 2;
-        let len = usize::try_from(head >> 2).unwrap_or(0).min(MAX_CANDIDATES);
+        let name = head & 4 == 4;
+        let anchored = head & 8 == 8;
+        let len = usize::try_from(head >> 4).unwrap_or(0).min(MAX_CANDIDATES);
         let phrase = (|| {
             let linked_docs = get_u32(bytes, &mut pos)?;
             let docs = get_u32(bytes, &mut pos)?;
@@ -174,6 +189,8 @@ impl<'a> MentionDictionary<'a> {
                 sum
             };
             Some(Phrase {
+                name,
+                anchored,
                 linked_docs,
                 docs,
                 total,

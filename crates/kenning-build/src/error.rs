@@ -29,18 +29,14 @@ pub enum BuildError {
     #[error(transparent)]
     Dictionary(#[from] kenning_linker::LinkerError),
     /// The full-text index could not be written.
-    #[error("search index: {0}")]
-    Search(String),
+    #[error(transparent)]
+    Search(#[from] kenning_search::SearchError),
     /// A thread of the pipeline died unexpectedly.
     #[error("internal error: {0}")]
     Internal(String),
 }
 
 impl BuildError {
-    pub(crate) fn search(e: impl std::fmt::Display) -> Self {
-        BuildError::Search(e.to_string())
-    }
-
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         BuildError::Io {
             path: path.to_owned(),

@@ -31,8 +31,7 @@ pub(crate) fn write_search_index(
     let (mut summary, mut body) = (String::new(), String::new());
     let max_in = snapshot.meta().stats.max_in_degree;
     let search_dir = generation.search_index_dir()?;
-    let mut writer =
-        IndexWriter::create(&search_dir, INDEX_MEMORY, threads).map_err(BuildError::search)?;
+    let mut writer = IndexWriter::create(&search_dir, INDEX_MEMORY, threads)?;
     for idx in 0..snapshot.len() as u32 {
         let c = snapshot.concept(idx);
         if !summaries.next_into(&mut summary)? || !bodies.next_into(&mut body)? {
@@ -51,14 +50,12 @@ pub(crate) fn write_search_index(
             body: &body,
             popularity: kenning_graph::popularity(c.in_link_count() as u64, max_in),
         };
-        writer.add(&doc).map_err(BuildError::search)?;
+        writer.add(&doc)?;
     }
     for (line, r) in records.iter().enumerate() {
-        writer
-            .add(&record_document(line as u64, r))
-            .map_err(BuildError::search)?;
+        writer.add(&record_document(line as u64, r))?;
     }
-    writer.finish().map_err(BuildError::search)?;
+    writer.finish()?;
     drop((summaries, bodies));
     StrTable::remove(generation.scratch_dir(), BODIES);
     Ok(())

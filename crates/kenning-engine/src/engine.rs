@@ -199,10 +199,11 @@ impl Engine {
         let max_in_degree = snapshot.meta().stats.max_in_degree;
         let search_dir = snapshot.generation_dir().join(kenning_store::files::SEARCH);
         let search = if search_dir.is_dir() {
-            Some(
-                kenning_search::SearchIndex::open(&search_dir)
-                    .map_err(|e| EngineError::Search(format!("{}: {e}", search_dir.display())))?,
-            )
+            let open = kenning_search::SearchIndex::open(&search_dir);
+            Some(open.map_err(|source| EngineError::SearchIndex {
+                path: search_dir.clone(),
+                source,
+            })?)
         } else {
             None
         };

@@ -4,11 +4,32 @@ pub enum EngineError {
     /// The snapshot could not be opened.
     #[error(transparent)]
     Store(#[from] kenning_store::StoreError),
-    /// The search index could not be opened or queried.
-    #[error("search index: {0}")]
-    Search(String),
-    /// The records (the snapshot's or the live store) could not be read
-    /// or written.
+    /// The snapshot's search index could not be opened.
+    #[error("{path}: {source}")]
+    SearchIndex {
+        /// The index's folder.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: kenning_search::SearchError,
+    },
+    /// The search index could not be queried.
+    #[error(transparent)]
+    Search(#[from] kenning_search::SearchError),
+    /// The snapshot's records file could not be read.
+    #[error(transparent)]
+    SnapshotRecords(kenning_records::RecordsError),
+    /// A file of the snapshot could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The records could not be loaded or written for another reason (the
+    /// message says which).
     #[error("records: {0}")]
     Records(String),
     /// The live records store could not be opened, read or written.

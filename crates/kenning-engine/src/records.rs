@@ -81,10 +81,6 @@ impl Drop for Records {
     }
 }
 
-fn store_error(e: kenning_records::RecordsError) -> EngineError {
-    EngineError::Records(e.to_string())
-}
-
 impl Records {
     /// Loads the snapshot's records and lays the live store of `dir` over
     /// them. Holding the store ([`LiveAccess`]) keeps it open for writes
@@ -100,15 +96,22 @@ impl Records {
         let records_path = generation.join(files::RECORDS);
         if records_path.is_file() {
             let concepts_path = generation.join(files::RECORD_CONCEPTS);
-            let file = std::fs::File::open(&concepts_path)
-                .map_err(|e| EngineError::Records(format!("{}: {e}", concepts_path.display())))?;
+            let file = std::fs::File::open(&concepts_path).map_err(|source| EngineError::Io {
+                path: concepts_path.clone(),
+                source,
+            })?;
             let mut concept_lines = std::io::BufReader::new(file).lines();
-            for record in RecordsReader::open(&records_path).map_err(store_error)? {
-                let record = record.map_err(store_error)?;
+            for record in
+                RecordsReader::open(&records_path).map_err(EngineError::SnapshotRecords)?
+            {
+                let record = record.map_err(EngineError::SnapshotRecords)?;
                 let line = concept_lines
                     .next()
                     .transpose()
-                    .map_err(|e| EngineError::Records(format!("{}: {e}", concepts_path.display())))?
+                    .map_err(|source| EngineError::Io {
+                        path: concepts_path.clone(),
+                        source,
+                    })?
                     .unwrap_or_default();
                 let stored = DetectedConcepts::from_json(&line).map_err(|e| {
                     EngineError::Records(format!(
@@ -148,14 +151,14 @@ impl Records {
         if let Some(store) = &store {
             let live: Vec<Record> = store
                 .iter()
-                .map_err(store_error)?
+                .map_err(EngineError::LiveStore)?
                 .collect::<Result<_, _>>()
-                .map_err(store_error)?;
+                .map_err(EngineError::LiveStore)?;
             for record in live {
                 let linked = link_text(snapshot, &record.text);
                 state.upsert(record, linked);
             }
-            for (kind, id) in store.deleted().map_err(store_error)? {
+            for (kind, id) in store.deleted().map_err(EngineError::LiveStore)? {
                 state.delete(&kind, &id);
             }
         }

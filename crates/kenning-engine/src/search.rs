@@ -87,15 +87,12 @@ impl Engine {
         let limit = limit.clamp(1, MAX_LIMIT);
         let view = self.records.search_view();
         let mut hits: Vec<SearchHit> = index
-            .suggest(prefix, limit)
-            .map_err(|e| EngineError::Search(e.to_string()))?
+            .suggest(prefix, limit)?
             .into_iter()
             .filter_map(|h| self.hit(h, true, &view))
             .collect();
         if let Some(live) = view.live_index() {
-            let extra = live
-                .suggest(prefix, limit)
-                .map_err(|e| EngineError::Search(e.to_string()))?;
+            let extra = live.suggest(prefix, limit)?;
             hits.extend(extra.into_iter().filter_map(|h| self.hit(h, false, &view)));
             hits.sort_by(|a, b| b.score.total_cmp(&a.score));
             hits.truncate(limit);
@@ -172,9 +169,7 @@ fn fetch_hits<'q>(
     let mut refused = 0;
     loop {
         let want = n.saturating_sub(kept.len()).clamp(1, MAX_LIMIT);
-        let page = index
-            .search(&query(at, want))
-            .map_err(|e| EngineError::Search(e.to_string()))?;
+        let page = index.search(&query(at, want))?;
         let got = page.hits.len();
         at += got;
         for h in page.hits {

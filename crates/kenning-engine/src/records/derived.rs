@@ -98,12 +98,9 @@ pub(super) fn derive(input: DeriveInput) -> Result<Derived, EngineError> {
     let live_index = if input.live.is_empty() {
         None
     } else {
-        Some(
-            SearchIndex::in_memory(input.live.iter().map(|(i, kind, title, text)| {
-                Document::from_text(u64::from(*i), kind, title, text)
-            }))
-            .map_err(|e| EngineError::Search(e.to_string()))?,
-        )
+        Some(SearchIndex::in_memory(input.live.iter().map(
+            |(i, kind, title, text)| Document::from_text(u64::from(*i), kind, title, text),
+        ))?)
     };
     Ok(Derived {
         version: input.version,

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
+use kenning_model::PageId;
 use kenning_store::{
     AdjacencyWriter, ConceptStrings, ConceptsWriter, GenerationWriter, Stats, StrTableWriter,
     title_key,
@@ -33,7 +34,7 @@ pub(crate) struct RowBatch {
 
 /// Writes rows in source order and keeps the little that linking needs.
 pub(crate) struct Collector {
-    ids: Vec<u32>,
+    ids: Vec<PageId>,
     /// Titles, summaries, URLs and timestamps.
     concepts: ConceptsWriter,
     /// Start of each article's text, for the full-text index (removed
@@ -41,7 +42,7 @@ pub(crate) struct Collector {
     bodies: StrTableWriter,
     /// Title key → concept index.
     title_map: HashMap<u64, u32>,
-    used_ids: HashMap<u32, ()>,
+    used_ids: HashMap<PageId, ()>,
     /// Rows without an id, resolved after all sources (`(concept, title)`).
     pending_ids: Vec<(u32, u64)>,
     categories: StrTableWriter,
@@ -74,9 +75,9 @@ pub(crate) struct Collector {
 /// What reading leaves for linking.
 pub(crate) struct Collected {
     /// Page id of each concept; 0 for those in `pending_ids`.
-    pub(crate) ids: Vec<u32>,
+    pub(crate) ids: Vec<PageId>,
     /// Every page id given out.
-    pub(crate) used_ids: HashMap<u32, ()>,
+    pub(crate) used_ids: HashMap<PageId, ()>,
     /// `(concept, title key)` of the concepts that came without an id or
     /// with one already used.
     pub(crate) pending_ids: Vec<(u32, u64)>,
@@ -250,7 +251,7 @@ impl Collector {
                         ));
                     }
                 }
-                self.ids.push(0);
+                self.ids.push(PageId::default());
                 self.pending_ids.push((idx, key));
             }
         }

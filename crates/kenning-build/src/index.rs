@@ -3,7 +3,7 @@
 
 use kenning_records::Record;
 use kenning_search::{Document, IndexWriter};
-use kenning_store::{GenerationWriter, StrTable, StrTableStream};
+use kenning_store::{ConceptIdx, GenerationWriter, StrTable, StrTableStream};
 
 use crate::BuildError;
 
@@ -33,7 +33,7 @@ pub(crate) fn write_search_index(
     let search_dir = generation.search_index_dir()?;
     let mut writer = IndexWriter::create(&search_dir, INDEX_MEMORY, threads)?;
     for idx in 0..snapshot.len() as u32 {
-        let c = snapshot.concept(idx);
+        let c = snapshot.concept(ConceptIdx::new(idx));
         if !summaries.next_into(&mut summary)? || !bodies.next_into(&mut body)? {
             return Err(BuildError::Internal(format!(
                 "{}: fewer summaries or bodies than concepts",

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use kenning_dump::{ConceptRecord, ExtractedDoc, SiteInfo, WikiPage};
 use kenning_linker::{PhraseKey, phrase_key};
-use kenning_model::{LinkTarget, NS_CATEGORY, NS_MAIN, Namespaces};
+use kenning_model::{LinkTarget, NS_CATEGORY, NS_MAIN, Namespaces, PageId};
 
 use crate::plain::{self, Layout};
 
@@ -32,19 +32,19 @@ pub(crate) enum Row {
     /// A page whose title is not a valid title: skipped, with a warning.
     InvalidTitle {
         title: String,
-        id: Option<u32>,
+        id: Option<PageId>,
     },
     /// Extraction panicked.
     Failed {
         title: String,
-        id: Option<u32>,
+        id: Option<PageId>,
         message: String,
     },
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct ConceptRow {
-    pub(crate) id: Option<u32>,
+    pub(crate) id: Option<PageId>,
     pub(crate) title: String,
     pub(crate) summary: String,
     pub(crate) url: String,
@@ -85,8 +85,8 @@ pub(crate) fn unqualified(title: &str) -> &str {
 pub(crate) fn process(item: Item) -> Row {
     let (title, id) = match &item {
         Item::Wiki(p, _) => (p.title.clone(), Some(p.id)),
-        Item::Extracted(d) => (d.title.clone(), d.id),
-        Item::Concept(c, _) => (c.title.clone(), c.id),
+        Item::Extracted(d) => (d.title.clone(), d.id.map(PageId::new)),
+        Item::Concept(c, _) => (c.title.clone(), c.id.map(PageId::new)),
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_item(item))) {
         Ok(row) => row,
@@ -105,7 +105,7 @@ fn process_item(item: Item) -> Row {
     match item {
         Item::Wiki(page, site) => wiki_row(page, &site),
         Item::Extracted(doc) => Row::Concept(ConceptRow {
-            id: doc.id,
+            id: doc.id.map(PageId::new),
             body: truncate(&doc.text, BODY_BYTES).to_owned(),
             text: truncate(&doc.text, TEXT_BYTES).to_owned(),
             summary: plain::lead(&doc.text, &doc.title, Layout::LinePerParagraph),
@@ -218,7 +218,7 @@ fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
     else {
         return Row::InvalidTitle {
             title: record.title,
-            id: record.id,
+            id: record.id.map(PageId::new),
         };
     };
     let summary = match record.summary {
@@ -233,7 +233,7 @@ fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
     let links = normalize_all(record.links.unwrap_or_default());
     let anchors = links.iter().map(|t| phrase_key(unqualified(t))).collect();
     Row::Concept(ConceptRow {
-        id: record.id,
+        id: record.id.map(PageId::new),
         anchors,
         text: truncate(&record.text, TEXT_BYTES).to_owned(),
         summary,
@@ -263,7 +263,7 @@ mod tests {
         let page = WikiPage {
             title: "Big".into(),
             ns: NS_MAIN,
-            id: 1,
+            id: PageId::new(1),
             text,
             ..WikiPage::default()
         };

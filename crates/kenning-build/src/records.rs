@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use kenning_linker::{Linker, LinkerOptions, MentionDictionary};
 use kenning_records::{DetectedConcepts, Record, Relations, inherit_concepts};
-use kenning_store::{GenerationWriter, Stats};
+use kenning_store::{ConceptIdx, GenerationWriter, Stats};
 
 use crate::BuildError;
 use crate::concept_graph::BuildGraph;
@@ -55,7 +55,9 @@ pub(crate) fn link_records(
         summaries: &summaries,
     };
     let linker = Linker::new(dictionary, &graph, LinkerOptions::default());
-    let id = |idx: u32| snapshot.concept(idx).id();
+    // The linker's concept (a plain index) → the page id the records
+    // files store.
+    let id = |idx: u32| snapshot.concept(ConceptIdx::new(idx)).id().get();
     let mut edges: Vec<DetectedConcepts> = parallel_map(records, threads, |record| {
         let found = linker.link(&record.text);
         DetectedConcepts {

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use kenning_store::Stats;
+use kenning_store::{ConceptIdx, Stats};
 
 /// Redirect chains longer than this are treated as broken.
 const MAX_REDIRECT_HOPS: usize = 8;
@@ -33,9 +33,10 @@ impl Names {
     }
 
     /// Every title and alias key with its concept, in no order.
-    pub(crate) fn entries(&self) -> Vec<(u64, u32)> {
-        let mut names: Vec<(u64, u32)> = self.titles.iter().map(|(&k, &v)| (k, v)).collect();
-        names.extend(self.aliases.iter().map(|(&k, &v)| (k, v)));
+    pub(crate) fn entries(&self) -> Vec<(u64, ConceptIdx)> {
+        let entry = |(&k, &v): (&u64, &u32)| (k, ConceptIdx::new(v));
+        let mut names: Vec<(u64, ConceptIdx)> = self.titles.iter().map(entry).collect();
+        names.extend(self.aliases.iter().map(entry));
         names
     }
 }
@@ -113,7 +114,11 @@ mod tests {
         assert_eq!(names.resolve(2), Some(1));
         assert_eq!((names.alias(14), names.alias(2)), (Some(1), None));
         assert_eq!(names.resolve(12), None);
-        let mut entries = names.entries();
+        let mut entries: Vec<(u64, u32)> = names
+            .entries()
+            .into_iter()
+            .map(|(key, idx)| (key, idx.get()))
+            .collect();
         entries.sort_unstable();
         assert_eq!(entries, [(1, 0), (2, 1), (10, 0), (11, 0), (14, 1)]);
     }

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use kenning_build::{BuildOptions, BuildProgress, Source, build};
 use kenning_engine::Engine;
-use kenning_store::{Snapshot, Stats};
+use kenning_model::PageId;
+use kenning_store::{ConceptIdx, Snapshot, Stats};
 
 /// Writing generated sources.
 mod generate {
@@ -187,7 +188,7 @@ fn build_dump(dump: &Dump, concepts: Option<&str>, threads: usize) -> Built {
     Built { _dir: dir, out }
 }
 
-fn titles(s: &Snapshot, idx: impl Iterator<Item = u32>) -> Vec<&str> {
+fn titles(s: &Snapshot, idx: impl Iterator<Item = ConceptIdx>) -> Vec<&str> {
     let mut v: Vec<&str> = idx.map(|i| s.concept(i).title()).collect();
     v.sort_unstable();
     v
@@ -249,7 +250,7 @@ fn redirect_chains_resolve_to_the_article_and_loops_break() {
     );
     // The engine answers the same through the redirects.
     let engine = Engine::open(&built.out).unwrap();
-    let id = s.concept(cedar).id();
+    let id = s.concept(cedar).id().get();
     assert_eq!(engine.find_title("Alder"), Some(id));
     assert_eq!(engine.find_title("Yew"), None);
     let page = engine.concept(id).unwrap();
@@ -316,14 +317,14 @@ fn the_first_of_duplicate_titles_wins_within_and_across_sources() {
         "{:?}",
         harbour.summary()
     );
-    assert_eq!(harbour.id(), 1);
+    assert_eq!(harbour.id(), PageId::new(1));
     let pier = s.concept(s.lookup("Pier").unwrap());
     assert!(
         pier.summary().contains("part of the Harbour"),
         "{:?}",
         pier.summary()
     );
-    assert_eq!(pier.id(), 2);
+    assert_eq!(pier.id(), PageId::new(2));
     // The later duplicates' links were dropped with them: Harbour links
     // to Pier once, from its first text.
     assert_eq!(titles(&s, harbour.in_links()), ["Pier"]);
@@ -468,10 +469,10 @@ fn every_published_count_is_the_one_computed_by_hand() {
     assert_eq!(categories, ["Fruit", "Red things"]);
     assert_eq!(s.lookup("Vine fruit"), s.lookup("Grape"));
     assert_eq!(s.lookup("Fruit salad"), Some(apple));
-    assert_eq!(s.concept(apple).id(), 1);
-    assert_ne!(s.concept(s.lookup("Fig").unwrap()).id(), 1);
+    assert_eq!(s.concept(apple).id(), PageId::new(1));
+    assert_ne!(s.concept(s.lookup("Fig").unwrap()).id(), PageId::new(1));
     let total_links: usize = (0..s.len() as u32)
-        .map(|i| s.concept(i).out_links().count())
+        .map(|i| s.concept(ConceptIdx::new(i)).out_links().count())
         .sum();
     assert_eq!(total_links as u64, stats.links);
 }
@@ -721,7 +722,7 @@ fn generations_are_byte_identical_with_one_and_four_threads() {
     let snapshot = a.snapshot();
     let mut queries: Vec<String> = (0..snapshot.len() as u32)
         .step_by(7)
-        .map(|i| snapshot.concept(i).title().to_owned())
+        .map(|i| snapshot.concept(ConceptIdx::new(i)).title().to_owned())
         .collect();
     queries.extend(
         [
@@ -867,7 +868,7 @@ fn damages(len: usize) -> Vec<Damage> {
 /// Reads everything a page or an API answer reads, over every concept.
 fn read_all(s: &Snapshot) {
     for i in 0..s.len() as u32 {
-        let c = s.concept(i);
+        let c = s.concept(ConceptIdx::new(i));
         let (title, summary) = (c.title(), c.summary());
         let _ = (c.url(), c.timestamp(), c.id());
         let _ = s.find_id(c.id());
@@ -893,7 +894,7 @@ fn read_all(s: &Snapshot) {
 fn ask_all(e: &Engine) {
     let s = e.snapshot();
     for i in 0..s.len() as u32 {
-        let id = s.concept(i).id();
+        let id = s.concept(ConceptIdx::new(i)).id().get();
         let _ = e.concept(id);
         let _ = e.related(id);
     }

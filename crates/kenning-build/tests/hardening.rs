@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use kenning_build::{BuildOptions, BuildProgress, Source, build};
-use kenning_store::Snapshot;
+use kenning_model::PageId;
+use kenning_store::{ConceptIdx, Snapshot};
 
 const HEAD: &str = r#"<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10" xml:lang="en">
   <siteinfo>
@@ -85,11 +86,15 @@ fn duplicate_page_ids_are_counted_and_named_in_one_warning() {
         assert!(w.contains(part), "{part:?} not in {w:?}");
     }
     // The first page keeps the id; the others get new, distinct ones.
-    let title_of = |id| snapshot.find_id(id).map(|i| snapshot.concept(i).title());
+    let title_of = |id| {
+        snapshot
+            .find_id(PageId::new(id))
+            .map(|i| snapshot.concept(i).title())
+    };
     assert_eq!(title_of(7), Some("Alpha"));
     assert_eq!(title_of(9), Some("Gamma"));
-    let mut ids: Vec<u32> = (0..snapshot.len() as u32)
-        .map(|i| snapshot.concept(i).id())
+    let mut ids: Vec<PageId> = (0..snapshot.len() as u32)
+        .map(|i| snapshot.concept(ConceptIdx::new(i)).id())
         .collect();
     ids.sort_unstable();
     ids.dedup();

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use kenning_build::{BuildOptions, BuildProgress, Source, build};
-use kenning_store::Snapshot;
+use kenning_model::PageId;
+use kenning_store::{ConceptIdx, Snapshot};
 
 fn data() -> Option<PathBuf> {
     kenning_testdata::shared_data(&[], "real-data tests")
@@ -34,7 +35,7 @@ const RESIDUE: &[&str] = &["{{", "}}", "[[", "]]", "<ref", "|", "&nbsp;", "'''"]
 
 fn assert_clean_summaries(name: &str, snapshot: &Snapshot) {
     for i in 0..snapshot.len() as u32 {
-        let c = snapshot.concept(i);
+        let c = snapshot.concept(ConceptIdx::new(i));
         for r in RESIDUE {
             assert!(
                 !c.summary().contains(r),
@@ -78,7 +79,7 @@ fn every_real_dump_matches_the_published_counts() {
         assert_clean_summaries(file, &snapshot);
         // Every concept's summary is non-empty unless its article is (nearly) empty.
         let empty = (0..snapshot.len() as u32)
-            .filter(|&i| snapshot.concept(i).summary().is_empty())
+            .filter(|&i| snapshot.concept(ConceptIdx::new(i)).summary().is_empty())
             .count();
         assert!(
             empty * 10 <= snapshot.len().max(10),
@@ -122,16 +123,16 @@ fn complete_wikis_link_up() {
     assert!(resolved > 0.9, "pico8 resolved share {resolved}");
     // In- and out-links are two views of the same edges.
     let out_total: usize = (0..pico.len() as u32)
-        .map(|i| pico.concept(i).out_links().count())
+        .map(|i| pico.concept(ConceptIdx::new(i)).out_links().count())
         .sum();
     let in_total: usize = (0..pico.len() as u32)
-        .map(|i| pico.concept(i).in_links().count())
+        .map(|i| pico.concept(ConceptIdx::new(i)).in_links().count())
         .sum();
     assert_eq!(out_total, in_total);
     assert_eq!(out_total as u64, s.links);
     for i in 0..pico.len() as u32 {
-        for j in pico.concept(i).out_links() {
-            assert!(pico.concept(j).in_links().any(|k| k == i));
+        for j in pico.concept(ConceptIdx::new(i)).out_links() {
+            assert!(pico.concept(j).in_links().any(|k| k.get() == i));
         }
     }
 }
@@ -195,7 +196,7 @@ fn extracted_and_concepts_sources() {
     );
     assert_eq!(s.meta().stats.concepts, 12_980);
     let anarchism = s.concept(s.find_title("Anarchism").unwrap());
-    assert_eq!(anarchism.id(), 12);
+    assert_eq!(anarchism.id(), PageId::new(12));
     assert!(
         anarchism
             .summary()
@@ -306,7 +307,10 @@ fn multistream_with_and_without_index_equals_plain() {
         );
         assert_eq!(s.meta().stats, plain.meta().stats, "{}", path.display());
         for i in 0..s.len() as u32 {
-            assert_eq!(s.concept(i).summary(), plain.concept(i).summary());
+            assert_eq!(
+                s.concept(ConceptIdx::new(i)).summary(),
+                plain.concept(ConceptIdx::new(i)).summary()
+            );
         }
     }
 }

@@ -621,7 +621,7 @@ mod tests {
         );
         let p = r.next().unwrap().unwrap();
         assert_eq!(p.title, "Daugpiļs");
-        assert_eq!((p.ns, p.id, p.revision_id), (0, 7, Some(99)));
+        assert_eq!((p.ns, p.id.get(), p.revision_id), (0, 7, Some(99)));
         assert_eq!(p.timestamp.as_deref(), Some("2017-08-01T10:00:00Z"));
         assert_eq!(p.text, "'''D''' &amp; [[Rūga]] <ref>x</ref>");
         let c = r.next().unwrap().unwrap();
@@ -648,12 +648,15 @@ mod tests {
         let mut r = reader(&xml).unwrap();
         let a = r.next().unwrap().unwrap();
         assert_eq!(
-            (a.id, a.revision_id, a.text.as_str()),
+            (a.id.get(), a.revision_id, a.text.as_str()),
             (1, Some(3), "third")
         );
         assert_eq!(a.timestamp.as_deref(), Some("2020-01-03T00:00:00Z"));
         let b = r.next().unwrap().unwrap();
-        assert_eq!((b.id, b.revision_id, b.text.as_str()), (2, Some(4), "only"));
+        assert_eq!(
+            (b.id.get(), b.revision_id, b.text.as_str()),
+            (2, Some(4), "only")
+        );
         assert!(r.next().is_none());
     }
 

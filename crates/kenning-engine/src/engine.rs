@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use kenning_model::PageId;
 use kenning_store::{ConceptIdx, ConceptView, Snapshot};
 use serde::Serialize;
 
@@ -155,6 +156,12 @@ pub struct StatsPage {
 const TOP_LINKS: usize = 10;
 
 /// One snapshot opened for answering.
+///
+/// Its questions and answers name concepts by page id as a plain `u32`,
+/// the number of their URL (`/concept/{id}`) and of the JSON API
+/// ([`kenning_model::PageId::get`]); concept indices
+/// ([`ConceptIdx`]) stay inside, except for [`Engine::popularity`] and
+/// [`Engine::snapshot`].
 #[derive(Debug)]
 pub struct Engine {
     snapshot: Snapshot,
@@ -234,18 +241,18 @@ impl Engine {
     pub fn find_title(&self, title: &str) -> Option<u32> {
         self.snapshot
             .lookup(title)
-            .map(|idx| self.snapshot.concept(idx).id())
+            .map(|idx| self.snapshot.concept(idx).id().get())
     }
 
     /// The page of concept `id`.
     pub fn concept(&self, id: u32) -> Option<ConceptPage> {
-        let idx = self.snapshot.find_id(id)?;
+        let idx = self.snapshot.find_id(PageId::new(id))?;
         Some(self.page(self.snapshot.concept(idx)))
     }
 
     /// The related concepts of concept `id`, best first.
     pub fn related(&self, id: u32) -> Option<Vec<RelatedConcept>> {
-        let idx = self.snapshot.find_id(id)?;
+        let idx = self.snapshot.find_id(PageId::new(id))?;
         Some(self.related_of(self.snapshot.concept(idx)))
     }
 
@@ -314,7 +321,7 @@ impl Engine {
             .map(|(idx, score)| {
                 let r = self.snapshot.concept(idx);
                 RelatedConcept {
-                    id: r.id(),
+                    id: r.id().get(),
                     title: r.title().to_owned(),
                     score,
                 }
@@ -336,7 +343,7 @@ impl Engine {
         in_links[..top].sort_unstable_by_key(key);
         let summary = c.summary();
         ConceptPage {
-            id: c.id(),
+            id: c.id().get(),
             title: c.title().to_owned(),
             summary: summary.to_owned(),
             url: c.url().map(str::to_owned),
@@ -357,7 +364,7 @@ impl Engine {
                     SummaryLink {
                         start,
                         end,
-                        id: t.id(),
+                        id: t.id().get(),
                         title: t.title().to_owned(),
                     }
                 })
@@ -368,7 +375,7 @@ impl Engine {
                 .iter()
                 .take(TOP_LINKS)
                 .map(|&i| LinkedConcept {
-                    id: s.concept(i).id(),
+                    id: s.concept(i).id().get(),
                     title: s.concept(i).title().to_owned(),
                 })
                 .collect(),

@@ -2,6 +2,7 @@
 
 use kenning_records::{COURSE, PERSON, PUBLICATION, UNIT};
 use kenning_search::{Hit, MAX_LIMIT, Query, SearchIndex};
+use kenning_store::ConceptIdx;
 
 use crate::engine::{SearchHit, SearchPage, SearchRequest};
 use crate::records::Derived;
@@ -136,7 +137,7 @@ impl Engine {
         if !from_snapshot || hit.key >= snapshot.len() as u64 {
             return None;
         }
-        let id = snapshot.concept(hit.key as u32).id();
+        let id = snapshot.concept(ConceptIdx::new(hit.key as u32)).id();
         Some(SearchHit {
             kind: hit.kind,
             id: id.to_string(),

@@ -2,7 +2,7 @@
 //! mention dictionary and in-links.
 
 use kenning_linker::{ConceptGraph, Linker, LinkerOptions, MentionDictionary, Strategy};
-use kenning_store::Snapshot;
+use kenning_store::{ConceptIdx, Snapshot};
 use serde::Serialize;
 
 use crate::engine::{Engine, LinkedConcept};
@@ -106,7 +106,9 @@ pub struct WikifyConcept {
     pub mentions: usize,
 }
 
-/// The snapshot as the linker sees it.
+/// The snapshot as the linker sees it: the linker numbers concepts with
+/// plain `u32` indices, the snapshot's [`ConceptIdx`] unwrapped (in with
+/// [`ConceptIdx::new`], out with [`ConceptIdx::get`]).
 pub(crate) struct SnapshotGraph<'a>(pub(crate) &'a Snapshot);
 
 impl ConceptGraph for SnapshotGraph<'_> {
@@ -114,10 +116,15 @@ impl ConceptGraph for SnapshotGraph<'_> {
         self.0.len()
     }
     fn in_links(&self, concept: u32, out: &mut Vec<u32>) {
-        out.extend(self.0.concept(concept).in_links());
+        out.extend(
+            self.0
+                .concept(ConceptIdx::new(concept))
+                .in_links()
+                .map(ConceptIdx::get),
+        );
     }
     fn description(&self, concept: u32) -> &str {
-        self.0.concept(concept).summary()
+        self.0.concept(ConceptIdx::new(concept)).summary()
     }
 }
 
@@ -153,9 +160,9 @@ impl Engine {
         let graph = SnapshotGraph(snapshot);
         let linked = Linker::new(dictionary, &graph, linker_options).link(text);
         let concept = |idx: u32| {
-            let view = snapshot.concept(idx);
+            let view = snapshot.concept(ConceptIdx::new(idx));
             LinkedConcept {
-                id: view.id(),
+                id: view.id().get(),
                 title: view.title().to_owned(),
             }
         };

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use kenning_build::{BuildOptions, BuildProgress, Source, build};
 use kenning_engine::{Engine, RecordWrite, SearchRequest};
 use kenning_records::Record;
+use kenning_store::ConceptIdx;
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
@@ -280,7 +281,7 @@ fn what_links_here_lists_the_most_linked_entries_of_hubs() {
     build(&options, &Arc::new(BuildProgress::default())).unwrap();
     let snapshot = kenning_store::Snapshot::open(dir.path()).unwrap();
     let engine = Engine::open(dir.path()).unwrap();
-    let mut hubs: Vec<u32> = (0..snapshot.len() as u32).collect();
+    let mut hubs: Vec<ConceptIdx> = (0..snapshot.len() as u32).map(ConceptIdx::new).collect();
     hubs.sort_by_key(|&i| std::cmp::Reverse(snapshot.concept(i).in_links().count()));
     hubs.truncate(5);
     assert!(
@@ -289,14 +290,14 @@ fn what_links_here_lists_the_most_linked_entries_of_hubs() {
     );
     for hub in hubs {
         let c = snapshot.concept(hub);
-        let mut expected: Vec<u32> = c.in_links().collect();
+        let mut expected: Vec<ConceptIdx> = c.in_links().collect();
         expected.sort_by_key(|&i| (std::cmp::Reverse(snapshot.concept(i).in_links().count()), i));
         let expected: Vec<u32> = expected
             .iter()
             .take(10)
-            .map(|&i| snapshot.concept(i).id())
+            .map(|&i| snapshot.concept(i).id().get())
             .collect();
-        let page = engine.concept(c.id()).unwrap();
+        let page = engine.concept(c.id().get()).unwrap();
         let shown: Vec<u32> = page.in_links_top.iter().map(|l| l.id).collect();
         assert_eq!(shown, expected, "{}", c.title());
         assert_eq!(page.in_link_count, c.in_links().count());

@@ -30,7 +30,8 @@ use clap::{Parser, Subcommand};
 use kenning_build::{BuildOptions, BuildProgress, Source, held_out};
 use kenning_dump::{ConceptsReader, ExtractedReader, MediaWikiReader, extracted_files, open_input};
 use kenning_engine::{Engine, LinkerOptions, Strategy, WikifyOptions, WikifyResult};
-use kenning_model::NS_MAIN;
+use kenning_model::{NS_MAIN, PageId};
+use kenning_store::ConceptIdx;
 use serde_json::Value;
 
 use crate::metrics::{Counts, overlaps};
@@ -196,42 +197,43 @@ fn holdout(
     let mut results: Vec<(Counts, Counts, f64, usize)> = vec![Default::default(); 2];
     let mut gold_mentions = 0usize;
     let mut articles = 0usize;
-    let mut judge = |text: &str, concept: u32, gold: &[(usize, usize, u32)], spans: bool| {
-        let gold_targets: Vec<u32> = sorted_unique(gold.iter().map(|g| g.2));
-        if gold_targets.is_empty() {
-            return;
-        }
-        articles += 1;
-        gold_mentions += gold.len();
-        for (i, (_, options)) in strategies().iter().enumerate() {
-            let result = engine.wikify_tuned(text, *options);
-            let predicted: Vec<(usize, usize, u32)> = result
-                .annotations
-                .iter()
-                .filter_map(|a| {
-                    let idx = snapshot.find_id(a.concept.id)?;
-                    (idx != concept).then_some((a.byte_start, a.byte_end, idx))
-                })
-                .collect();
-            let r = &mut results[i];
-            if spans {
-                // Wikipedia links a concept once, at its first mention:
-                // so are the predictions compared.
-                let mut seen = std::collections::HashSet::new();
-                let first: Vec<(usize, usize, u32)> = predicted
-                    .iter()
-                    .copied()
-                    .filter(|p| seen.insert(p.2))
-                    .collect();
-                r.0.add(metrics::mention_counts(&first, gold));
+    let mut judge =
+        |text: &str, concept: ConceptIdx, gold: &[(usize, usize, ConceptIdx)], spans: bool| {
+            let gold_targets: Vec<ConceptIdx> = sorted_unique(gold.iter().map(|g| g.2));
+            if gold_targets.is_empty() {
+                return;
             }
-            let targets = sorted_unique(predicted.iter().map(|p| p.2));
-            let c = metrics::set_counts(&targets, &gold_targets);
-            r.2 += c.f1();
-            r.1.add(c);
-            r.3 += 1;
-        }
-    };
+            articles += 1;
+            gold_mentions += gold.len();
+            for (i, (_, options)) in strategies().iter().enumerate() {
+                let result = engine.wikify_tuned(text, *options);
+                let predicted: Vec<(usize, usize, ConceptIdx)> = result
+                    .annotations
+                    .iter()
+                    .filter_map(|a| {
+                        let idx = snapshot.find_id(PageId::new(a.concept.id))?;
+                        (idx != concept).then_some((a.byte_start, a.byte_end, idx))
+                    })
+                    .collect();
+                let r = &mut results[i];
+                if spans {
+                    // Wikipedia links a concept once, at its first mention:
+                    // so are the predictions compared.
+                    let mut seen = std::collections::HashSet::new();
+                    let first: Vec<(usize, usize, ConceptIdx)> = predicted
+                        .iter()
+                        .copied()
+                        .filter(|p| seen.insert(p.2))
+                        .collect();
+                    r.0.add(metrics::mention_counts(&first, gold));
+                }
+                let targets = sorted_unique(predicted.iter().map(|p| p.2));
+                let c = metrics::set_counts(&targets, &gold_targets);
+                r.2 += c.f1();
+                r.1.add(c);
+                r.3 += 1;
+            }
+        };
     if let Some(path) = &dump {
         let mut reader = MediaWikiReader::new(open_input(path, 1)?)?;
         let ns = reader.siteinfo().namespaces.clone();
@@ -247,7 +249,7 @@ fn holdout(
                 continue;
             }
             let extract = kenning_wikitext::extract(&page.text, &ns);
-            let gold: Vec<(usize, usize, u32)> = extract
+            let gold: Vec<(usize, usize, ConceptIdx)> = extract
                 .links
                 .iter()
                 .filter_map(|l| Some((l.start, l.end, snapshot.lookup(&l.target)?)))
@@ -265,7 +267,7 @@ fn holdout(
             if !held_out(snapshot.concept(concept).title(), percent) {
                 continue;
             }
-            let gold: Vec<(usize, usize, u32)> = record
+            let gold: Vec<(usize, usize, ConceptIdx)> = record
                 .links
                 .iter()
                 .flatten()
@@ -306,8 +308,8 @@ fn holdout(
     Ok(())
 }
 
-fn sorted_unique(items: impl Iterator<Item = u32>) -> Vec<u32> {
-    let mut v: Vec<u32> = items.collect();
+fn sorted_unique(items: impl Iterator<Item = ConceptIdx>) -> Vec<ConceptIdx> {
+    let mut v: Vec<ConceptIdx> = items.collect();
     v.sort_unstable();
     v.dedup();
     v
@@ -339,7 +341,7 @@ fn elevant(snapshot_dir: &Path, files: &[PathBuf]) -> Result<()> {
                 .and_then(|a| Some((a.first()?.as_u64()? as usize, a.get(1)?.as_u64()? as usize)));
             // Gold in the snapshot, and spans to ignore (NIL, unknown,
             // not in the snapshot, optional).
-            let mut gold: Vec<(usize, usize, u32)> = Vec::new();
+            let mut gold: Vec<(usize, usize, ConceptIdx)> = Vec::new();
             let mut ignored: Vec<(usize, usize)> = Vec::new();
             for label in doc["labels"].as_array().into_iter().flatten() {
                 let span = label["span"].as_array();
@@ -369,12 +371,14 @@ fn elevant(snapshot_dir: &Path, files: &[PathBuf]) -> Result<()> {
             kept += gold.len();
             for (i, (_, options)) in strategies().iter().enumerate() {
                 let result: WikifyResult = engine.wikify_tuned(body, *options);
-                let predicted: Vec<(usize, usize, u32)> = result
+                let predicted: Vec<(usize, usize, ConceptIdx)> = result
                     .annotations
                     .iter()
                     .filter(|a| eval_span.is_none_or(|(s, e)| a.start >= s && a.end <= e))
                     .filter(|a| metrics::is_judged((a.start, a.end), &gold, &ignored))
-                    .filter_map(|a| Some((a.start, a.end, snapshot.find_id(a.concept.id)?)))
+                    .filter_map(|a| {
+                        Some((a.start, a.end, snapshot.find_id(PageId::new(a.concept.id))?))
+                    })
                     .collect();
                 counts[i].add(metrics::exact_counts(&predicted, &gold));
             }
@@ -445,15 +449,16 @@ fn graphai(snapshot_dir: &Path, data: &Path) -> Result<()> {
             .collect();
         theirs.sort_by(|a, b| b.0.total_cmp(&a.0));
         let theirs: Vec<String> = theirs.into_iter().map(|(_, t)| t).collect();
-        let theirs_idx: Vec<Option<u32>> = theirs.iter().map(|t| snapshot.lookup(t)).collect();
+        let theirs_idx: Vec<Option<ConceptIdx>> =
+            theirs.iter().map(|t| snapshot.lookup(t)).collect();
         let present = theirs_idx.iter().flatten().count();
-        let ours: Vec<u32> = engine
+        let ours: Vec<ConceptIdx> = engine
             .wikify(text, WikifyOptions::default())
             .concepts
             .iter()
-            .filter_map(|c| snapshot.find_id(c.id))
+            .filter_map(|c| snapshot.find_id(PageId::new(c.id)))
             .collect();
-        let present_top: Vec<u32> = theirs_idx.iter().flatten().copied().take(10).collect();
+        let present_top: Vec<ConceptIdx> = theirs_idx.iter().flatten().copied().take(10).collect();
         println!(
             "| {name} | {} | {present} | {} | {:.2} | {:.2} | {:.2} |",
             theirs.len(),
@@ -462,7 +467,7 @@ fn graphai(snapshot_dir: &Path, data: &Path) -> Result<()> {
             overlaps(&ours, &theirs_idx, 20),
             {
                 let k = present_top.len().max(1);
-                let top: Vec<u32> = ours.iter().copied().take(k).collect();
+                let top: Vec<ConceptIdx> = ours.iter().copied().take(k).collect();
                 present_top.iter().filter(|c| top.contains(c)).count() as f64 / k as f64
             }
         );

@@ -45,9 +45,9 @@ fn ratio(a: usize, b: usize) -> f64 {
 
 /// Mentions: a prediction is right when it overlaps a gold link to the
 /// same concept (each gold link counts once).
-pub(crate) fn mention_counts(
-    predicted: &[(usize, usize, u32)],
-    gold: &[(usize, usize, u32)],
+pub(crate) fn mention_counts<C: Copy + PartialEq>(
+    predicted: &[(usize, usize, C)],
+    gold: &[(usize, usize, C)],
 ) -> Counts {
     let mut used = vec![false; gold.len()];
     let mut c = Counts::default();
@@ -73,9 +73,9 @@ pub(crate) fn mention_counts(
 /// snapshot) and is not on a gold mention's exact span. A prediction of
 /// "Russia" in "Nizhny Novgorod, Russia" is judged when "Russia" is a gold
 /// mention, even though the whole phrase is an ignored label.
-pub(crate) fn is_judged(
+pub(crate) fn is_judged<C>(
     span: (usize, usize),
-    gold: &[(usize, usize, u32)],
+    gold: &[(usize, usize, C)],
     ignored: &[(usize, usize)],
 ) -> bool {
     let (start, end) = span;
@@ -84,9 +84,9 @@ pub(crate) fn is_judged(
 }
 
 /// Exact spans and concepts.
-pub(crate) fn exact_counts(
-    predicted: &[(usize, usize, u32)],
-    gold: &[(usize, usize, u32)],
+pub(crate) fn exact_counts<C: PartialEq>(
+    predicted: &[(usize, usize, C)],
+    gold: &[(usize, usize, C)],
 ) -> Counts {
     let tp = predicted.iter().filter(|p| gold.contains(p)).count();
     Counts {
@@ -97,7 +97,7 @@ pub(crate) fn exact_counts(
 }
 
 /// Sets of concepts (both sorted and unique).
-pub(crate) fn set_counts(predicted: &[u32], gold: &[u32]) -> Counts {
+pub(crate) fn set_counts<C: Ord>(predicted: &[C], gold: &[C]) -> Counts {
     let tp = predicted
         .iter()
         .filter(|c| gold.binary_search(c).is_ok())
@@ -111,8 +111,8 @@ pub(crate) fn set_counts(predicted: &[u32], gold: &[u32]) -> Counts {
 
 /// `|ours[..k] ∩ theirs[..k]| / k`, where `theirs` may name concepts the
 /// snapshot lacks (`None`, never matched).
-pub(crate) fn overlaps(ours: &[u32], theirs: &[Option<u32>], k: usize) -> f64 {
-    let top: Vec<u32> = ours.iter().copied().take(k).collect();
+pub(crate) fn overlaps<C: PartialEq>(ours: &[C], theirs: &[Option<C>], k: usize) -> f64 {
+    let top = &ours[..k.min(ours.len())];
     let hits = theirs
         .iter()
         .take(k)

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use kenning_graph::Csr;
 
 use crate::columns::{ColumnWriter, U32Column, U64Column};
-use crate::{ConceptIdx, StoreError, files};
+use crate::{StoreError, files};
 
 /// The offsets file of the adjacency `name` in `dir`.
 pub(crate) fn offsets_path(dir: &Path, name: &str) -> PathBuf {
@@ -91,9 +91,10 @@ impl OutLinksWriter {
         })
     }
 
-    /// Appends the next concept's out-links. A target that is not a
-    /// concept is refused.
-    pub fn push_row(&mut self, row: &[ConceptIdx]) -> Result<(), StoreError> {
+    /// Appends the next concept's out-links, as plain `u32` concept
+    /// indices (the graph crates' numbering, [`ConceptIdx::get`](crate::ConceptIdx::get)). A target
+    /// that is not a concept is refused.
+    pub fn push_row(&mut self, row: &[u32]) -> Result<(), StoreError> {
         for &t in row {
             let Some(d) = self.in_degree.get_mut(t as usize) else {
                 return Err(StoreError::Invalid {

@@ -59,7 +59,7 @@ impl ConceptsWriter {
         self.summaries.push(concept.summary)?;
         self.urls.push(concept.url)?;
         self.timestamps.push(concept.timestamp)?;
-        Ok(idx as ConceptIdx)
+        Ok(ConceptIdx::new(idx as u32))
     }
 
     /// Concepts written so far.
@@ -154,7 +154,7 @@ impl GenerationWriter {
     /// Writes every concept's page id, in concept order, and the concepts
     /// in page-id order (for look-ups by id). Refuses an id given twice.
     pub fn write_ids(&self, ids: &[PageId]) -> Result<(), StoreError> {
-        let mut order: Vec<ConceptIdx> = (0..ids.len() as ConceptIdx).collect();
+        let mut order: Vec<u32> = (0..ids.len() as u32).collect();
         order.sort_unstable_by_key(|&i| ids[i as usize]);
         if let Some(pair) = order
             .windows(2)
@@ -170,7 +170,7 @@ impl GenerationWriter {
         }
         let mut ids_column = ColumnWriter::create(&self.dir.join(files::IDS))?;
         for &id in ids {
-            ids_column.push_u32(id)?;
+            ids_column.push_u32(id.get())?;
         }
         ids_column.finish()?;
         let mut order_column = ColumnWriter::create(&self.dir.join(files::ID_ORDER))?;
@@ -188,7 +188,7 @@ impl GenerationWriter {
         let mut targets = ColumnWriter::create(&self.dir.join(files::NAME_TARGETS))?;
         for &(k, v) in &names {
             keys.push_u64(k)?;
-            targets.push_u32(v)?;
+            targets.push_u32(v.get())?;
         }
         keys.finish()?;
         targets.finish()
@@ -313,6 +313,10 @@ mod tests {
     use super::*;
     use crate::{FORMAT_VERSION, Publisher, Stats, title_key};
 
+    const fn idx(i: u32) -> ConceptIdx {
+        ConceptIdx::new(i)
+    }
+
     fn write_rows(mut w: AdjacencyWriter, rows: &[&[u32]]) {
         for row in rows {
             w.push_row(row.iter().copied()).unwrap();
@@ -340,7 +344,7 @@ mod tests {
         }
         assert_eq!(concepts.len(), 3);
         concepts.finish().unwrap();
-        g.write_ids(&[20, 10, 30]).unwrap();
+        g.write_ids(&[20, 10, 30].map(PageId::new)).unwrap();
         let mut categories = g.categories().unwrap();
         categories.push("Cities").unwrap();
         categories.finish().unwrap();
@@ -350,10 +354,10 @@ mod tests {
         aliases.finish().unwrap();
         write_rows(g.concept_aliases().unwrap(), &[&[0], &[], &[]]);
         g.write_names(vec![
-            (title_key("Seine"), 2),
-            (title_key("Paris"), 0),
-            (title_key("Lutetia"), 0),
-            (title_key("France"), 1),
+            (title_key("Seine"), idx(2)),
+            (title_key("Paris"), idx(0)),
+            (title_key("Lutetia"), idx(0)),
+            (title_key("France"), idx(1)),
         ])
         .unwrap();
         let mut out = g.out_links(3).unwrap();
@@ -406,18 +410,26 @@ mod tests {
 
         let snapshot = g.snapshot().unwrap();
         assert_eq!(snapshot.len(), 3);
-        assert_eq!(snapshot.find_id(10), Some(1));
-        assert_eq!(snapshot.find_id(30), Some(2));
-        assert_eq!(snapshot.find_title("Lutetia"), Some(0));
-        assert_eq!(snapshot.find_title("Seine"), Some(2));
-        let paris = snapshot.concept(0);
+        assert_eq!(snapshot.find_id(PageId::new(10)), Some(idx(1)));
+        assert_eq!(snapshot.find_id(PageId::new(30)), Some(idx(2)));
+        assert_eq!(snapshot.find_id(PageId::new(11)), None);
+        assert_eq!(snapshot.find_title("Lutetia"), Some(idx(0)));
+        assert_eq!(snapshot.find_title("Seine"), Some(idx(2)));
+        let paris = snapshot.concept(idx(0));
+        assert_eq!(paris.id(), PageId::new(20));
         assert_eq!(paris.aliases().collect::<Vec<_>>(), ["Lutetia"]);
         assert_eq!(paris.categories().collect::<Vec<_>>(), ["Cities"]);
-        assert_eq!(paris.in_links().collect::<Vec<_>>(), [1, 2]);
-        assert_eq!(paris.related().collect::<Vec<_>>(), [(1, 0.5), (2, 0.25)]);
-        assert_eq!(paris.summary_links().collect::<Vec<_>>(), [(24, 30, 1)]);
+        assert_eq!(paris.in_links().collect::<Vec<_>>(), [idx(1), idx(2)]);
         assert_eq!(
-            snapshot.concept(2).timestamp(),
+            paris.related().collect::<Vec<_>>(),
+            [(idx(1), 0.5), (idx(2), 0.25)]
+        );
+        assert_eq!(
+            paris.summary_links().collect::<Vec<_>>(),
+            [(24, 30, idx(1))]
+        );
+        assert_eq!(
+            snapshot.concept(idx(2)).timestamp(),
             Some("2025-01-01T00:00:00Z")
         );
         drop(snapshot);
@@ -443,7 +455,8 @@ mod tests {
     fn page_ids_must_be_unique() {
         let root = tempfile::tempdir().unwrap();
         let publisher = Publisher::begin(root.path()).unwrap();
-        let e = publisher.generation().write_ids(&[4, 9, 4]).unwrap_err();
+        let ids = [4, 9, 4].map(PageId::new);
+        let e = publisher.generation().write_ids(&ids).unwrap_err();
         assert!(e.to_string().contains("the same page id 4"), "{e}");
     }
 }

@@ -67,5 +67,37 @@ pub mod files {
     pub const LIVE_RECORDS: &str = "live-records.redb";
 }
 
-/// The index of a concept in the snapshot (0..len), not its page id.
-pub type ConceptIdx = u32;
+/// A concept's position in a snapshot (`0..len`): what the snapshot's
+/// columns and adjacency files are indexed by. It is never shown to users
+/// and means nothing outside one generation (the next build may number the
+/// concepts differently).
+///
+/// It is not the concept's page id ([`kenning_model::PageId`]), the id of
+/// its URL and of the JSON API: [`Snapshot::find_id`](crate::Snapshot::find_id)
+/// and [`ConceptView::id`](crate::ConceptView::id) go from one to the other.
+///
+/// The pure algorithm crates (`kenning-graph`, `kenning-linker`) number
+/// concepts with plain `u32` over `0..n`; cross that boundary with
+/// [`ConceptIdx::new`] (in) and [`ConceptIdx::get`] (out), or
+/// [`ConceptIdx::index`] to index a slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(transparent)]
+pub struct ConceptIdx(u32);
+
+impl ConceptIdx {
+    /// The concept at position `idx` (a plain `u32` concept index, as the
+    /// graph and linker crates and the snapshot's files hold them).
+    pub const fn new(idx: u32) -> ConceptIdx {
+        ConceptIdx(idx)
+    }
+
+    /// The plain `u32` index.
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+
+    /// The index as a `usize`, to index a slice or column.
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+}

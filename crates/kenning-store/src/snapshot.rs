@@ -200,7 +200,7 @@ impl Snapshot {
 
     /// A concept by index. Panics if `idx >= len()`.
     pub fn concept(&self, idx: ConceptIdx) -> ConceptView<'_> {
-        assert!((idx as usize) < self.len(), "concept index out of range");
+        assert!(idx.index() < self.len(), "concept index out of range");
         ConceptView {
             snapshot: self,
             idx,
@@ -217,10 +217,10 @@ impl Snapshot {
                 // A damaged id order: no answer rather than a wrong one.
                 return None;
             }
-            match self.ids.get(idx as usize).cmp(&id) {
+            match self.ids.get(idx as usize).cmp(&id.get()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(idx),
+                std::cmp::Ordering::Equal => return Some(ConceptIdx::new(idx)),
             }
         }
         None
@@ -235,6 +235,7 @@ impl Snapshot {
             .take_while(|&i| self.name_keys.get(i) == key)
             .map(|i| self.name_targets.get(i))
             .filter(|&idx| (idx as usize) < self.len())
+            .map(ConceptIdx::new)
             .find(|&idx| {
                 let c = self.concept(idx);
                 c.title() == title || c.aliases().any(|a| a == title)
@@ -295,56 +296,62 @@ impl<'a> ConceptView<'a> {
     }
     /// Its page id.
     pub fn id(&self) -> PageId {
-        self.snapshot.ids.get(self.idx as usize)
+        PageId::new(self.snapshot.ids.get(self.idx.index()))
     }
     /// Its title.
     pub fn title(&self) -> &'a str {
-        self.snapshot.titles.get(self.idx as usize)
+        self.snapshot.titles.get(self.idx.index())
     }
     /// Its lead summary.
     pub fn summary(&self) -> &'a str {
-        self.snapshot.summaries.get(self.idx as usize)
+        self.snapshot.summaries.get(self.idx.index())
     }
     /// The URL of the original article, when known.
     pub fn url(&self) -> Option<&'a str> {
-        Some(self.snapshot.urls.get(self.idx as usize)).filter(|s| !s.is_empty())
+        Some(self.snapshot.urls.get(self.idx.index())).filter(|s| !s.is_empty())
     }
     /// The revision timestamp of the article, when known.
     pub fn timestamp(&self) -> Option<&'a str> {
-        Some(self.snapshot.timestamps.get(self.idx as usize)).filter(|s| !s.is_empty())
+        Some(self.snapshot.timestamps.get(self.idx.index())).filter(|s| !s.is_empty())
     }
     /// Other titles that lead here (redirects).
     pub fn aliases(&self) -> impl Iterator<Item = &'a str> + 'a {
         let s = self.snapshot;
         s.concept_aliases
-            .row(self.idx as usize)
+            .row(self.idx.index())
             .map(move |a| s.aliases.get(a as usize))
     }
     /// Its categories.
     pub fn categories(&self) -> impl Iterator<Item = &'a str> + 'a {
         let s = self.snapshot;
         s.concept_categories
-            .row(self.idx as usize)
+            .row(self.idx.index())
             .map(move |c| s.categories.get(c as usize))
     }
     /// Concepts it links to.
     pub fn out_links(&self) -> impl Iterator<Item = ConceptIdx> + 'a {
-        self.snapshot.out_links.row(self.idx as usize)
+        self.snapshot
+            .out_links
+            .row(self.idx.index())
+            .map(ConceptIdx::new)
     }
     /// Concepts that link to it.
     pub fn in_links(&self) -> impl Iterator<Item = ConceptIdx> + 'a {
-        self.snapshot.in_links.row(self.idx as usize)
+        self.snapshot
+            .in_links
+            .row(self.idx.index())
+            .map(ConceptIdx::new)
     }
     /// How many concepts link to it, without reading them (for a damaged
     /// file, the row's length: it may count links [`in_links`](Self::in_links)
     /// leaves out).
     pub fn in_link_count(&self) -> usize {
-        self.snapshot.in_links.range(self.idx as usize).len()
+        self.snapshot.in_links.range(self.idx.index()).len()
     }
     /// How many concepts it links to, without reading them (as
     /// [`in_link_count`](Self::in_link_count)).
     pub fn out_link_count(&self) -> usize {
-        self.snapshot.out_links.range(self.idx as usize).len()
+        self.snapshot.out_links.range(self.idx.index()).len()
     }
     /// Links in its summary: `(start, end, target)`, byte offsets into
     /// [`ConceptView::summary`], in order, not overlapping. (In a damaged
@@ -353,7 +360,7 @@ impl<'a> ConceptView<'a> {
     pub fn summary_links(&self) -> impl Iterator<Item = (usize, usize, ConceptIdx)> + 'a {
         let s = self.snapshot;
         let summary = self.summary();
-        let range = s.summary_links.range(self.idx as usize);
+        let range = s.summary_links.range(self.idx.index());
         let whole = range.start..range.end - (range.end - range.start) % 3;
         whole
             .step_by(3)
@@ -370,12 +377,13 @@ impl<'a> ConceptView<'a> {
                     && summary.is_char_boundary(b)
                     && (t as usize) < s.len()
             })
+            .map(|(a, b, t)| (a, b, ConceptIdx::new(t)))
     }
     /// Its most related concepts with their scores, best first.
     pub fn related(&self) -> impl Iterator<Item = (ConceptIdx, f32)> + 'a {
         let s = self.snapshot;
         s.related
-            .range(self.idx as usize)
+            .range(self.idx.index())
             .map(move |j| {
                 (
                     s.related.values.get(j),
@@ -383,5 +391,6 @@ impl<'a> ConceptView<'a> {
                 )
             })
             .filter(move |&(r, _)| r < s.related.limit)
+            .map(|(r, score)| (ConceptIdx::new(r), score))
     }
 }

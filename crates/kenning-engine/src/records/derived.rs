@@ -72,7 +72,7 @@ pub(super) fn derive_input(state: &State) -> DeriveInput {
                     .iter()
                     .map(|&(concept, score)| RecordConcept {
                         record: i as u32,
-                        concept,
+                        concept: concept.get(),
                         score,
                     }),
             );

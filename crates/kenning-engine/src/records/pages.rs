@@ -36,7 +36,7 @@ pub(super) fn page(
     let concept = |idx: ConceptIdx| {
         let c = snapshot.concept(idx);
         LinkedConcept {
-            id: c.id(),
+            id: c.id().get(),
             title: c.title().to_owned(),
         }
     };
@@ -144,7 +144,7 @@ pub(super) fn of_concept(
             items: Vec::new(),
         })
         .collect();
-    for s in shared.records_of(idx) {
+    for s in shared.records_of(idx.get()) {
         let Some(&kind) = derived.kinds.get(s.record as usize) else {
             continue;
         };

@@ -9,13 +9,16 @@
 use std::collections::HashMap;
 
 use kenning_linker::{Linker, LinkerOptions, MentionDictionary};
+use kenning_model::PageId;
 use kenning_records::{DetectedConcepts, Record, Relations, inherit_concepts};
 use kenning_store::{ConceptIdx, Snapshot};
 
 use super::types::RecordRef;
 use crate::wikify::SnapshotGraph;
 
-/// Concepts of a record, by concept index.
+/// Concepts of a record, by concept index (the page ids stored in the
+/// records files and the live store are turned into indices when loaded,
+/// [`by_index`]).
 #[derive(Clone, Debug, Default)]
 pub(super) struct Linked {
     pub(super) concepts: Vec<(ConceptIdx, f32)>,
@@ -118,9 +121,13 @@ impl State {
             .filter_map(|rel| self.by_key.get(&(rel.kind.to_owned(), rel.id.to_owned())))
             .map(|&j| &self.entries[j as usize])
             .filter(|e| !e.deleted && !e.linked.inherited)
-            .map(|e| e.linked.concepts.clone())
+            .map(|e| plain(&e.linked.concepts))
             .collect();
-        let concepts = inherit_concepts(neighbours.iter().map(Vec::as_slice));
+        let concepts: Vec<(ConceptIdx, f32)> =
+            inherit_concepts(neighbours.iter().map(Vec::as_slice))
+                .into_iter()
+                .map(|(c, score)| (ConceptIdx::new(c), score))
+                .collect();
         let linked = &mut self.entries[at as usize].linked;
         linked.inherited = !concepts.is_empty();
         linked.concepts = concepts;
@@ -150,30 +157,44 @@ pub(super) fn link_text(snapshot: &Snapshot, text: &str) -> Linked {
         concepts: found
             .concepts
             .iter()
-            .map(|c| (c.concept, c.score))
+            .map(|c| (ConceptIdx::new(c.concept), c.score))
             .collect(),
         annotations: found
             .annotations
             .iter()
-            .map(|a| (a.byte_start as u32, a.byte_end as u32, a.concept, a.score))
+            .map(|a| {
+                let concept = ConceptIdx::new(a.concept);
+                (a.byte_start as u32, a.byte_end as u32, concept, a.score)
+            })
             .collect(),
         inherited: false,
     }
 }
 
-/// Concept ids as stored → concept indices (ids the snapshot lacks dropped).
+/// Concept ids as stored (page ids) → concept indices (ids the snapshot
+/// lacks dropped).
 pub(super) fn by_index(snapshot: &Snapshot, stored: DetectedConcepts) -> Linked {
+    let find = |id: u32| snapshot.find_id(PageId::new(id));
     Linked {
         concepts: stored
             .concepts
             .into_iter()
-            .filter_map(|(id, s)| Some((snapshot.find_id(id)?, s)))
+            .filter_map(|(id, s)| Some((find(id)?, s)))
             .collect(),
         annotations: stored
             .annotations
             .into_iter()
-            .filter_map(|(a, b, id, s)| Some((a, b, snapshot.find_id(id)?, s)))
+            .filter_map(|(a, b, id, s)| Some((a, b, find(id)?, s)))
             .collect(),
         inherited: stored.inherited,
     }
+}
+
+/// A record's concepts with their indices unwrapped, for `kenning-records`
+/// (whose algorithms take any dense `u32` concept numbering).
+fn plain(concepts: &[(ConceptIdx, f32)]) -> Vec<(u32, f32)> {
+    concepts
+        .iter()
+        .map(|&(c, score)| (c.get(), score))
+        .collect()
 }

@@ -26,6 +26,7 @@ mod concept_graph;
 mod detect;
 mod error;
 mod index;
+mod lead_residue;
 mod linking;
 mod mentions;
 mod parallel;

@@ -14,7 +14,7 @@
 //! infobox row is its own.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// What kind of residue a logical line is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,7 +183,10 @@ const BANNERS: &[&str] = &[
     "this is a featured picture",
     "click here",
     "click on ",
-    "sos children works in",
+    "sos children works",
+    "sos children has",
+    "sos children helps",
+    "sos children played",
     "for more information see sos children",
     "this article is currently undergoing",
     "caption:",
@@ -256,9 +259,15 @@ fn is_taxobox(u: &str) -> bool {
     {
         return true;
     }
-    let words: Vec<&str> = u.split(' ').collect();
+    if !u.contains(": ") {
+        return false;
+    }
     let mut found: Vec<&str> = Vec::new();
-    for w in &words[..words.len().saturating_sub(1)] {
+    let mut words = u.split(' ').peekable();
+    while let Some(w) = words.next() {
+        if words.peek().is_none() {
+            break;
+        }
         if let Some(rank) = w.strip_suffix(':')
             && RANKS.contains(&rank)
             && !found.contains(&rank)
@@ -371,7 +380,7 @@ fn is_footnote(u: &str) -> bool {
 }
 
 fn is_rule(u: &str) -> bool {
-    u.chars().count() >= 3 && u.chars().all(|c| "_-=*~·•".contains(c))
+    u.chars().all(|c| "_-=*~·•".contains(c)) && u.chars().count() >= 3
 }
 
 fn key_word_ok(w: &str) -> bool {
@@ -495,7 +504,7 @@ pub(crate) fn residue(u: &str) -> Option<Residue> {
 /// output hatnotes are gone and "This article is about …" starts real
 /// leads.
 pub(crate) fn is_hatnote(u: &str) -> bool {
-    let words: Vec<&str> = u.split_whitespace().collect();
+    let words: Vec<&str> = u.split_whitespace().take(40).collect();
     if words.len() >= 40 {
         return false;
     }
@@ -549,27 +558,52 @@ pub(crate) type Tokens = Vec<u64>;
 /// The lower-cased words of a line (runs of letters, digits and `_`),
 /// hashed and sorted.
 pub(crate) fn tokens(line: &str) -> Tokens {
-    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
     let mut out = Vec::new();
+    hash_words(line, |h| {
+        out.push(h);
+        true
+    });
+    out.sort_unstable();
+    out
+}
+
+/// The hash of a line's first word (as in [`tokens`]), if it has one.
+fn first_token(line: &str) -> Option<u64> {
+    let mut first = None;
+    hash_words(line, |h| {
+        first = Some(h);
+        false
+    });
+    first
+}
+
+/// Calls `each` with the hash of every lower-cased word of `line` in
+/// order, while it returns true.
+fn hash_words(line: &str, mut each: impl FnMut(u64) -> bool) {
+    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
     let mut h = SEED;
     let mut in_word = false;
     for c in line.chars() {
-        if c.is_alphanumeric() || c == '_' {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            let l = c.to_ascii_lowercase();
+            h = (h ^ u64::from(u32::from(l))).wrapping_mul(0x0100_0000_01b3);
+            in_word = true;
+        } else if c.is_alphanumeric() {
             for l in c.to_lowercase() {
                 h = (h ^ u64::from(u32::from(l))).wrapping_mul(0x0100_0000_01b3);
             }
             in_word = true;
         } else if in_word {
-            out.push(h);
+            if !each(h) {
+                return;
+            }
             h = SEED;
             in_word = false;
         }
     }
     if in_word {
-        out.push(h);
+        each(h);
     }
-    out.sort_unstable();
-    out
 }
 
 /// How much of two groups of lines is the same words: the shared words
@@ -628,12 +662,23 @@ const MAX_CAPTION_SEARCH_LINES: usize = 1000;
 /// The lines of a block without its image captions: a caption written
 /// before and after an "Enlarge" line (the copies may differ by a word or
 /// be wrapped differently), and any group of up to 12 lines repeated right
-/// after itself. When an "Enlarge" has no copy around it to say where the
-/// caption stops, the whole block is taken for a caption.
+/// after itself (starting with the same word). When an "Enlarge" has no
+/// copy around it to say where the caption stops, the whole block is taken
+/// for a caption.
 pub(crate) fn remove_captions<'a>(lines: &[&'a str]) -> Vec<&'a str> {
     let t: Vec<&str> = lines.iter().map(|l| l.trim()).collect();
     let n = t.len();
-    let toks: Vec<Tokens> = t.iter().map(|l| tokens(l)).collect();
+    // Words of each line, computed when first needed.
+    let mut toks: Vec<Tokens> = vec![Vec::new(); n];
+    let mut known = vec![false; n];
+    let mut need = |toks: &mut Vec<Tokens>, range: std::ops::Range<usize>| {
+        for i in range {
+            if !known[i] {
+                toks[i] = tokens(t[i]);
+                known[i] = true;
+            }
+        }
+    };
     let mut keep = vec![true; n];
     for k in 0..n {
         if t[k] != "Enlarge" {
@@ -641,6 +686,7 @@ pub(crate) fn remove_captions<'a>(lines: &[&'a str]) -> Vec<&'a str> {
         }
         keep[k] = false;
         let mut best: Option<(f64, usize, usize, usize)> = None;
+        need(&mut toks, k.saturating_sub(20)..n.min(k + 21));
         for g in 1..=k.min(20) {
             for g2 in 1..=20 {
                 if k + g2 >= n {
@@ -662,8 +708,13 @@ pub(crate) fn remove_captions<'a>(lines: &[&'a str]) -> Vec<&'a str> {
         }
     }
     if n <= MAX_CAPTION_SEARCH_LINES {
+        let firsts: Vec<Option<u64>> = t.iter().map(|l| first_token(l)).collect();
         for g in (1..=12).rev() {
             for i in 0..(n + 1).saturating_sub(2 * g) {
+                if firsts[i].is_none() || firsts[i] != firsts[i + g] {
+                    continue;
+                }
+                need(&mut toks, i..i + 2 * g);
                 if alike(&toks[i..i + g], &toks[i + g..i + 2 * g]) {
                     keep[i..i + 2 * g].iter_mut().for_each(|x| *x = false);
                 }
@@ -695,8 +746,20 @@ fn content_indent(line: &str) -> usize {
     spaces
 }
 
+/// Whether `t` holds three spaces in a row (a table row's columns).
+fn has_three_spaces(t: &str) -> bool {
+    let mut run = 0;
+    for b in t.bytes() {
+        run = if b == b' ' { run + 1 } else { 0 };
+        if run == 3 {
+            return true;
+        }
+    }
+    false
+}
+
 /// How many lines at the start of a text are measured for [`Wrap`].
-const MEASURED_LINES: usize = 1000;
+const MEASURED_LINES: usize = 300;
 
 /// How the text was wrapped: the width of its lines and the indentation
 /// of its paragraphs.
@@ -715,36 +778,33 @@ impl Wrap {
     /// least one line in fifty (and two lines), capped by the 90th
     /// percentile, among lines of two words or more that are not table
     /// rows (a short text with no shared length: its longest line), over
-    /// the first thousand lines.
+    /// the first 300 lines (tables further down would over-estimate it).
     /// Under-estimating it only joins a few infobox rows; over-estimating
     /// it would split paragraphs.
     pub(crate) fn of(text: &str) -> Self {
         let lines: Vec<&str> = text.split('\n').take(MEASURED_LINES).collect();
         let lens: Vec<usize> = lines.iter().map(|l| l.trim_end().chars().count()).collect();
-        // Length → lines of that length, among lines that may be wrapped.
-        let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut measured = 0;
-        for (l, &len) in lines.iter().zip(&lens) {
-            let t = l.trim();
-            if t.contains(char::is_whitespace) && !t.contains("   ") {
-                *counts.entry(len).or_default() += 1;
-                measured += 1;
-            }
-        }
-        let least = (measured / 50).max(2);
-        let percentile = |rank: usize| {
-            let mut seen = 0;
-            counts.iter().find_map(|(&len, &c)| {
-                seen += c;
-                (seen > rank).then_some(len)
-            })
-        };
-        let width = counts
+        // The lengths of the lines that may be wrapped, sorted.
+        let mut measured: Vec<usize> = lines
             .iter()
+            .zip(&lens)
+            .filter(|(l, _)| {
+                let t = l.trim();
+                t.contains(char::is_whitespace) && !has_three_spaces(t)
+            })
+            .map(|(_, &len)| len)
+            .collect();
+        measured.sort_unstable();
+        let least = (measured.len() / 50).max(2);
+        // The longest length shared by `least` lines.
+        let shared = measured
+            .chunk_by(|a, b| a == b)
             .rev()
-            .find(|(_, c)| **c >= least)
-            .map(|(&w, _)| w.min(percentile(measured * 9 / 10).unwrap_or(w)))
-            .or_else(|| counts.keys().next_back().copied())
+            .find(|run| run.len() >= least)
+            .map(|run| run[0]);
+        let width = shared
+            .map(|w| w.min(measured[measured.len() * 9 / 10]))
+            .or_else(|| measured.last().copied())
             .unwrap_or(usize::MAX);
         // The body's lines: the long ones of wrapped text, else those with
         // a few words.
@@ -789,7 +849,16 @@ impl Wrap {
             prev = Some(l);
         }
         out.into_iter()
-            .map(|u| u.split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|u| {
+                let mut one = String::with_capacity(u.len());
+                for w in u.split_whitespace() {
+                    if !one.is_empty() {
+                        one.push(' ');
+                    }
+                    one.push_str(w);
+                }
+                one
+            })
             .filter(|u| !u.is_empty())
             .collect()
     }

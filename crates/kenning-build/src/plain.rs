@@ -107,33 +107,42 @@ fn extracted_lead(text: &str, title: &str, skip_residue: bool) -> String {
     paragraphs.join("\n")
 }
 
-/// The blocks of a text: runs of non-blank lines, without trailing blanks.
-fn blocks_of(text: &str) -> Vec<Vec<&str>> {
-    let mut blocks = Vec::new();
-    let mut block = Vec::new();
-    for line in text.split('\n') {
-        if line.trim().is_empty() {
-            if !block.is_empty() {
-                blocks.push(std::mem::take(&mut block));
+/// The blocks of a text, read as needed: runs of non-blank lines, each
+/// line without its trailing white space.
+#[derive(Clone, Debug)]
+struct Blocks<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Blocks<'a> {
+    type Item = Vec<&'a str>;
+
+    fn next(&mut self) -> Option<Vec<&'a str>> {
+        let mut block = Vec::new();
+        while !self.rest.is_empty() {
+            let (line, rest) = self.rest.split_once('\n').unwrap_or((self.rest, ""));
+            self.rest = rest;
+            if !line.trim().is_empty() {
+                block.push(line.trim_end());
+            } else if !block.is_empty() {
+                return Some(block);
             }
-        } else {
-            block.push(line.trim_end());
         }
+        (!block.is_empty()).then_some(block)
     }
-    if !block.is_empty() {
-        blocks.push(block);
-    }
-    blocks
 }
 
 /// The block's text with whitespace normalised is the title.
 fn is_title(block: &[&str], title: &str) -> bool {
-    block
-        .iter()
-        .flat_map(|l| l.split_whitespace())
-        .collect::<Vec<_>>()
-        .join(" ")
-        == title
+    let mut words = block.iter().flat_map(|l| l.split_whitespace());
+    let mut want = title.split(' ');
+    loop {
+        match (words.next(), want.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
+        }
+    }
 }
 
 /// A single unindented line: a section heading (or the title).
@@ -156,10 +165,13 @@ const SEEN_LIMIT: usize = 256;
 /// heading, not by more infobox. That start alone is taken from the block.
 fn block_lead(text: &str, title: &str) -> String {
     let wrap = Wrap::of(text);
-    let blocks = blocks_of(text);
+    let mut blocks = Blocks { rest: text };
     let mut paragraphs: Vec<String> = Vec::new();
     let mut seen: VecDeque<Tokens> = VecDeque::new();
-    for (bi, block) in blocks.iter().enumerate() {
+    let mut bi = 0;
+    while let Some(block) = blocks.next() {
+        bi += 1;
+        let block = &block;
         if is_title(block, title) {
             continue;
         }
@@ -178,7 +190,7 @@ fn block_lead(text: &str, title: &str) -> String {
                 .enumerate()
                 .map(|(ui, u)| {
                     residue(u)
-                        .or_else(|| (bi == 0 && ui == 0 && u == title).then_some(Residue::Title))
+                        .or_else(|| (bi == 1 && ui == 0 && u == title).then_some(Residue::Title))
                         .or_else(|| is_hatnote(u).then_some(Residue::Hatnote))
                         .or_else(|| {
                             let repeat = bullet_len(u) == 0
@@ -220,7 +232,7 @@ fn block_lead(text: &str, title: &str) -> String {
                 continue;
             }
             let short = units[..run].iter().map(|u| word_count(u)).sum::<usize>() < 15;
-            if short && !next_is_prose(&blocks[bi + 1..], &wrap, title) {
+            if short && !next_is_prose(blocks.clone(), &wrap, title) {
                 continue;
             }
             paragraphs.push(units[..run].join(" "));
@@ -270,15 +282,15 @@ fn sentence_run(units: &[String]) -> usize {
 /// Whether the first block after a short candidate lead (skipping the
 /// title) is a heading or starts with a sentence: a short caption is
 /// followed by more infobox instead.
-fn next_is_prose(rest: &[Vec<&str>], wrap: &Wrap, title: &str) -> bool {
+fn next_is_prose(rest: Blocks<'_>, wrap: &Wrap, title: &str) -> bool {
     for block in rest {
-        if is_title(block, title) {
+        if is_title(&block, title) {
             continue;
         }
-        if is_heading(block) {
+        if is_heading(&block) {
             return true;
         }
-        let units = wrap.units(&remove_captions(block));
+        let units = wrap.units(&remove_captions(&block));
         if let Some(first) = units.first() {
             return is_sentence(first) && residue(first).is_none();
         }

@@ -153,6 +153,9 @@ fn is_heading(block: &[&str]) -> bool {
 /// Pre-lead lines remembered to recognise a caption written again.
 const SEEN_LIMIT: usize = 256;
 
+/// Lines longer than this (in words) are not taken for captions.
+const CAPTION_WORDS: usize = 60;
+
 /// The lead of blank-line separated, wrapped text (Wikispeedia): the first
 /// block whose logical lines are sentences starts it, once the residue
 /// above it is skipped; it runs to the next heading.
@@ -184,25 +187,29 @@ fn block_lead(text: &str, title: &str) -> String {
         let lines = remove_captions(block);
         let mut units = wrap.units(&lines);
         if paragraphs.is_empty() {
-            let toks: Vec<Tokens> = units.iter().map(|u| tokens(u)).collect();
-            let mut kinds: Vec<Option<Residue>> = units
+            // Units of up to CAPTION_WORDS words, as tokens: captions to
+            // recognise when written again.
+            let toks: Vec<Option<Tokens>> = units
                 .iter()
-                .enumerate()
-                .map(|(ui, u)| {
-                    residue(u)
-                        .or_else(|| (bi == 1 && ui == 0 && u == title).then_some(Residue::Title))
-                        .or_else(|| is_hatnote(u).then_some(Residue::Hatnote))
-                        .or_else(|| {
-                            let repeat = bullet_len(u) == 0
-                                && word_count(u) >= 4
-                                && seen
-                                    .iter()
-                                    .any(|v| alike(std::slice::from_ref(v), &toks[ui..=ui]));
-                            repeat.then_some(Residue::Repeat)
-                        })
-                })
+                .map(|u| (word_count(u) <= CAPTION_WORDS).then(|| tokens(u)))
                 .collect();
-            seen.extend(toks);
+            let mut kinds: Vec<Option<Residue>> = Vec::with_capacity(units.len());
+            for (ui, u) in units.iter().enumerate() {
+                let kind = residue(u)
+                    .or_else(|| (bi == 1 && ui == 0 && u == title).then_some(Residue::Title))
+                    .or_else(|| is_hatnote(u).then_some(Residue::Hatnote))
+                    .or_else(|| {
+                        let t = toks[ui].as_ref()?;
+                        let repeat = bullet_len(u) == 0
+                            && word_count(u) >= 4
+                            && seen
+                                .iter()
+                                .any(|v| alike(std::slice::from_ref(v), std::slice::from_ref(t)));
+                        repeat.then_some(Residue::Repeat)
+                    });
+                kinds.push(kind);
+            }
+            seen.extend(toks.into_iter().flatten());
             while seen.len() > SEEN_LIMIT {
                 seen.pop_front();
             }

@@ -27,11 +27,13 @@ pub(crate) struct Mentions {
 }
 
 /// The phrases a title is known by: itself and, when it has one, itself
-/// without its qualifier (`Mercury (planet)` → `Mercury`).
+/// without its qualifier (`Mercury (planet)` → `Mercury`), unless the
+/// qualifier says it is a disambiguation page (`Economy (disambiguation)`
+/// does not name "Economy").
 fn name_phrases(title: &str) -> impl Iterator<Item = PhraseKey> + '_ {
     let base = unqualified(title);
     let full = phrase_key(title);
-    let short = (base.len() != title.len())
+    let short = (base.len() != title.len() && !title.ends_with(" (disambiguation)"))
         .then(|| phrase_key(base))
         .flatten();
     full.into_iter().chain(short)
@@ -126,5 +128,24 @@ impl Mentions {
         let (bytes, stats) = dictionary.finish()?;
         generation.write_mentions(&bytes)?;
         Ok(stats)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_is_named_with_and_without_its_qualifier() {
+        let names: Vec<PhraseKey> = name_phrases("Mercury (planet)").collect();
+        assert_eq!(
+            names,
+            [
+                phrase_key("Mercury (planet)").unwrap(),
+                phrase_key("Mercury").unwrap()
+            ]
+        );
+        let names: Vec<PhraseKey> = name_phrases("Economy (disambiguation)").collect();
+        assert_eq!(names, [phrase_key("Economy (disambiguation)").unwrap()]);
     }
 }

@@ -85,6 +85,10 @@ pub struct BuildOptions {
     /// dictionary (no anchors, no link-probability counts), so their links
     /// can serve as gold. 0 for a normal build.
     pub holdout_percent: u32,
+    /// The fields of records linked to concepts besides the title and the
+    /// text (by default `keywords`), with their weights; written into the
+    /// snapshot so that records written live are linked the same way.
+    pub record_fields: kenning_records::FieldWeights,
 }
 
 /// Whether a concept titled `title` is held out of the mention dictionary

@@ -71,13 +71,20 @@ pub(crate) fn run(
         site: site_meta(site.as_deref()),
         sources,
         stats,
+        record_fields: (!records.is_empty()).then(|| options.record_fields.to_stored()),
     };
     // Written once so the generation can be read back for records and
     // indexing, and again with the final figures.
     generation.write_meta(&meta)?;
     if !records.is_empty() {
         progress.set_phase(Phase::Records);
-        crate::records::link_records(generation, &records, threads, &mut meta.stats)?;
+        crate::records::link_records(
+            generation,
+            &records,
+            &options.record_fields,
+            threads,
+            &mut meta.stats,
+        )?;
         phase_done("records", &mut phases);
     }
     progress.set_phase(Phase::Indexing);

@@ -6,8 +6,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use kenning_linker::{Linker, LinkerOptions, MentionDictionary};
-use kenning_records::{DetectedConcepts, Record, Relations, inherit_concepts};
+use kenning_linker::{Linker, LinkerOptions, MentionDictionary, RecordField, link_fields};
+use kenning_records::{
+    DetectedConcepts, FieldWeights, Record, Relations, TEXT_FIELD, inherit_concepts,
+};
 use kenning_store::{ConceptIdx, GenerationWriter, Stats};
 
 use crate::BuildError;
@@ -36,13 +38,14 @@ pub(crate) fn read_all(paths: &[PathBuf]) -> Result<Vec<Record>, BuildError> {
     Ok(records)
 }
 
-/// Links every record's text to the concepts of `generation` (written up
-/// to its related concepts), lets records without text
-/// inherit the concepts of the records they are linked with, and writes
-/// `records.jsonl` and `record_concepts.jsonl`.
+/// Links every record to the concepts of `generation` (written up to its
+/// related concepts) on its title, the fields of `fields` and its text,
+/// lets records without concepts inherit those of the records they are
+/// linked with, and writes `records.jsonl` and `record_concepts.jsonl`.
 pub(crate) fn link_records(
     generation: &GenerationWriter,
     records: &[Record],
+    fields: &FieldWeights,
     threads: usize,
     stats: &mut Stats,
 ) -> Result<(), BuildError> {
@@ -59,17 +62,37 @@ pub(crate) fn link_records(
     // files store.
     let id = |idx: u32| snapshot.concept(ConceptIdx::new(idx)).id().get();
     let mut edges: Vec<DetectedConcepts> = parallel_map(records, threads, |record| {
-        let found = linker.link(&record.text);
+        let texts: Vec<RecordField<'_>> = fields
+            .texts(record)
+            .into_iter()
+            .map(|t| RecordField {
+                field: t.field,
+                text: t.text,
+                weight: t.weight,
+                whole: t.whole,
+            })
+            .collect();
+        let found = link_fields(&linker, &texts);
         DetectedConcepts {
             concepts: found
                 .concepts
                 .iter()
                 .map(|c| (id(c.concept), c.score))
                 .collect(),
+            fields: found
+                .concepts
+                .iter()
+                .map(|c| {
+                    let names = fields.names_of(c.fields).into_iter();
+                    names.map(str::to_owned).collect()
+                })
+                .collect(),
+            // Only the text's annotations: a record page marks them in it.
             annotations: found
                 .annotations
                 .iter()
-                .map(|a| {
+                .filter(|(field, _)| *field == TEXT_FIELD)
+                .map(|(_, a)| {
                     (
                         a.byte_start as u32,
                         a.byte_end as u32,
@@ -104,6 +127,7 @@ pub(crate) fn link_records(
     for (i, concepts) in inherited {
         if !concepts.is_empty() {
             edges[i].concepts = concepts;
+            edges[i].fields.clear();
             edges[i].inherited = true;
         }
     }

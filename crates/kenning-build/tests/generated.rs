@@ -161,6 +161,7 @@ fn build_into(out: &Path, sources: Vec<Source>, records: Vec<PathBuf>, threads: 
         records,
         threads,
         holdout_percent: 0,
+        record_fields: Default::default(),
     };
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

@@ -38,7 +38,7 @@ use kenning_store::{ConceptIdx, Snapshot, files};
 pub(crate) use self::derived::Derived;
 use self::derived::{derive, derive_input};
 use self::refresh::{Inner, refresh_loop};
-use self::state::{State, by_index, link_text};
+use self::state::{State, by_index, link_record, record_fields};
 pub use self::types::{
     ConceptRecords, RecordAnnotation, RecordConceptScore, RecordPage, RecordRef, RecordRelation,
     RecordWrite,
@@ -92,6 +92,7 @@ impl Records {
         access: LiveAccess,
     ) -> Result<Records, EngineError> {
         let mut state = State::default();
+        let weights = record_fields(snapshot);
         let generation = snapshot.generation_dir();
         let records_path = generation.join(files::RECORDS);
         if records_path.is_file() {
@@ -120,7 +121,7 @@ impl Records {
                         state.entries.len() + 1
                     ))
                 })?;
-                let linked = by_index(snapshot, stored);
+                let linked = by_index(snapshot, &weights, stored);
                 state.push(record, linked, false);
             }
         }
@@ -155,7 +156,7 @@ impl Records {
                 .collect::<Result<_, _>>()
                 .map_err(EngineError::LiveStore)?;
             for record in live {
-                let linked = link_text(snapshot, &record.text);
+                let linked = link_record(snapshot, &record);
                 state.upsert(record, linked);
             }
             for (kind, id) in store.deleted().map_err(EngineError::LiveStore)? {
@@ -323,7 +324,7 @@ impl Records {
         record
             .check("request body")
             .map_err(|e| EngineError::InvalidRecord(e.to_string()))?;
-        let linked = link_text(snapshot, &record.text);
+        let linked = link_record(snapshot, &record);
         let (kind, id) = (record.kind.clone(), record.id.clone());
         let mut guard = self.inner.write.lock().expect("records lock");
         let Some(live) = guard.as_mut() else {

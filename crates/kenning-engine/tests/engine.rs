@@ -23,6 +23,7 @@ fn build_example(out: &Path) {
         records: vec![examples().join("tiny-records.jsonl")],
         threads: 2,
         holdout_percent: 0,
+        record_fields: Default::default(),
     };
     build(&options, &Arc::new(BuildProgress::default())).unwrap();
 }
@@ -240,6 +241,80 @@ fn live_writes_are_durable_visible_and_survive_a_rebuild() {
     assert!(engine.put_record(course("X-1", "X", "")).is_err());
 }
 
+/// Records are linked on their title, their keywords, the fields named at
+/// build time and their text; each concept says where it was found, and
+/// records written live are linked as the build linked the others.
+#[test]
+fn records_are_linked_on_title_keywords_and_named_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    let options = BuildOptions {
+        out: out.clone(),
+        sources: vec![Source::Dump(examples().join("tiny-wiki.xml"))],
+        records: vec![examples().join("tiny-records.jsonl")],
+        threads: 2,
+        holdout_percent: 0,
+        record_fields: kenning_records::FieldWeights::with_specs(&["syllabus=0.5"]).unwrap(),
+    };
+    build(&options, &Arc::new(BuildProgress::default())).unwrap();
+    let fields_of = |page: &kenning_engine::RecordPage, title: &str| {
+        page.concepts
+            .iter()
+            .find(|c| c.title == title)
+            .map(|c| (c.fields.clone(), c.score))
+    };
+    let engine = Engine::open_writable(&out).unwrap();
+    // A built record: what its text names comes "from text".
+    let page = engine.record("course", "ENV-220").unwrap();
+    let (fields, _) = fields_of(&page, "Lake Tessel").unwrap();
+    assert!(fields.contains(&"text".to_owned()), "{fields:?}");
+
+    // A live record whose text names nothing: its title, a keyword and the
+    // named field each bring one concept, weighted by where it was found.
+    let record = Record::from_json(
+        &serde_json::json!({"type": "course", "id": "NEW-9", "title": "Merrowby Lighthouse",
+            "text": "A course without names.",
+            "fields": {"keywords": "weather; lake tessel; ", "syllabus": "Smokehouse",
+                       "notes": "Kettle Island"}})
+        .to_string(),
+        "test",
+    )
+    .unwrap();
+    engine.put_record(record).unwrap();
+    let page = engine.record("course", "NEW-9").unwrap();
+    let (title, title_score) = fields_of(&page, "Merrowby Lighthouse").unwrap();
+    let (keywords, keyword_score) = fields_of(&page, "Lake Tessel").unwrap();
+    let (syllabus, syllabus_score) = fields_of(&page, "Smokehouse").unwrap();
+    assert_eq!(
+        (title, keywords, syllabus),
+        (
+            vec!["title".into()],
+            vec!["keywords".into()],
+            vec!["syllabus".into()]
+        )
+    );
+    assert!(title_score > keyword_score && keyword_score > syllabus_score);
+    // A field not named at build time is not read.
+    assert!(
+        fields_of(&page, "Kettle Island").is_none(),
+        "{:?}",
+        page.concepts
+    );
+    assert!(page.annotations.is_empty(), "{:?}", page.annotations);
+    // The concept page lists the record (once the refresh has run).
+    engine.settle_records().unwrap();
+    let lake = engine.find_title("Lake Tessel").unwrap();
+    let sections = engine.concept(lake).unwrap().records;
+    let courses = sections.iter().find(|g| g.kind == "course").unwrap();
+    assert!(courses.items.iter().any(|r| r.id == "NEW-9"), "{courses:?}");
+    drop(engine);
+
+    // Reopened, the live record is linked the same way again.
+    let engine = Engine::open(&out).unwrap();
+    let page = engine.record("course", "NEW-9").unwrap();
+    assert_eq!(fields_of(&page, "Smokehouse").unwrap().0, ["syllabus"]);
+}
+
 #[test]
 fn a_second_writer_is_refused_and_readers_are_told() {
     let dir = tempfile::tempdir().unwrap();
@@ -277,6 +352,7 @@ fn what_links_here_lists_the_most_linked_entries_of_hubs() {
         records: Vec::new(),
         threads: 2,
         holdout_percent: 0,
+        record_fields: Default::default(),
     };
     build(&options, &Arc::new(BuildProgress::default())).unwrap();
     let snapshot = kenning_store::Snapshot::open(dir.path()).unwrap();

@@ -17,11 +17,14 @@ use std::collections::HashMap;
 
 use crate::linker::{Annotation, ConceptGraph, Linker};
 
-/// One field of a record to link.
+/// One text of a record to link: a field, or one item of a field (a
+/// keyword).
 #[derive(Clone, Copy, Debug)]
 pub struct RecordField<'t> {
-    /// The field's name, reported back (`"title"`, `"keywords"`, `"text"`).
-    pub name: &'t str,
+    /// The field's number, below 32, reported back as a bit of
+    /// [`FieldConcept::fields`] (several texts can share one: the items of
+    /// a keywords list).
+    pub field: usize,
     /// Its text.
     pub text: &'t str,
     /// How much a concept found in it counts, in `[0, 1]`.
@@ -38,9 +41,8 @@ pub struct FieldConcept {
     pub concept: u32,
     /// Noisy-or of the fields' weighted scores, in `[0, 1]`.
     pub score: f32,
-    /// Indices into the fields given, of the fields it was found in, in
-    /// order.
-    pub fields: Vec<usize>,
+    /// The fields it was found in: bit `n` for field number `n`.
+    pub fields: u32,
 }
 
 /// What [`link_fields`] found.
@@ -48,8 +50,8 @@ pub struct FieldConcept {
 pub struct FieldLinks {
     /// The record's concepts, best first (ties by concept).
     pub concepts: Vec<FieldConcept>,
-    /// The annotations of the running-text linking, with the index of the
-    /// field they are in (offsets within that field's text).
+    /// The annotations of the running-text linking, with the number of the
+    /// field they are in (offsets within that text).
     pub annotations: Vec<(usize, Annotation)>,
 }
 
@@ -64,17 +66,21 @@ pub fn link_fields<G: ConceptGraph>(
     linker: &Linker<'_, G>,
     fields: &[RecordField<'_>],
 ) -> FieldLinks {
-    // Per concept: per field, the best score seen.
-    let mut best: HashMap<u32, Vec<(usize, f32)>> = HashMap::new();
-    let mut note = |concept: u32, field: usize, score: f32| {
+    // Per concept: per field, the best score seen, with the field's weight.
+    let mut best: HashMap<u32, Vec<(usize, f32, f32)>> = HashMap::new();
+    let mut note = |concept: u32, field: &RecordField<'_>, score: f32| {
         let entry = best.entry(concept).or_default();
-        match entry.iter_mut().find(|(f, _)| *f == field) {
-            Some((_, s)) => *s = s.max(score),
-            None => entry.push((field, score)),
+        let weight = field.weight.clamp(0.0, 1.0);
+        match entry.iter_mut().find(|(f, _, _)| *f == field.field) {
+            Some((_, s, w)) => {
+                *s = s.max(score);
+                *w = w.max(weight);
+            }
+            None => entry.push((field.field, score, weight)),
         }
     };
     let mut annotations = Vec::new();
-    for (i, field) in fields.iter().enumerate() {
+    for field in fields.iter().filter(|f| f.field < 32) {
         let text = field.text.trim();
         if text.is_empty() {
             continue;
@@ -88,12 +94,16 @@ pub fn link_fields<G: ConceptGraph>(
                 Some((concept, count as f32 / total))
             });
             if let Some((concept, commonness)) = found {
-                note(concept, i, whole_match_score(commonness));
+                note(concept, field, whole_match_score(commonness));
             }
+        }
+        let min_words = if field.whole { 1 } else { 2 };
+        for (concept, score) in names_within(linker, text, min_words) {
+            note(concept, field, score);
         }
         let linked = linker.link(field.text);
         for a in &linked.annotations {
-            note(a.concept, i, a.score);
+            note(a.concept, field, a.score);
         }
         // Short fields are linked again in the singular: "neural networks"
         // finds "Neural network". Offsets differ, so only concepts count.
@@ -101,23 +111,22 @@ pub fn link_fields<G: ConceptGraph>(
             && let Some(variant) = singular(field.text)
         {
             for a in linker.link(&variant).annotations {
-                note(a.concept, i, a.score);
+                note(a.concept, field, a.score);
             }
         }
-        annotations.extend(linked.annotations.into_iter().map(|a| (i, a)));
+        annotations.extend(linked.annotations.into_iter().map(|a| (field.field, a)));
     }
     let mut concepts: Vec<FieldConcept> = best
         .into_iter()
-        .map(|(concept, mut per_field)| {
-            per_field.sort_by_key(|&(f, _)| f);
+        .map(|(concept, per_field)| {
             let miss: f32 = per_field
                 .iter()
-                .map(|&(f, s)| 1.0 - (fields[f].weight.clamp(0.0, 1.0) * s.clamp(0.0, 1.0)))
+                .map(|&(_, s, w)| 1.0 - w * s.clamp(0.0, 1.0))
                 .product();
             FieldConcept {
                 concept,
                 score: 1.0 - miss,
-                fields: per_field.into_iter().map(|(f, _)| f).collect(),
+                fields: per_field.iter().fold(0, |mask, &(f, _, _)| mask | 1 << f),
             }
         })
         .collect();
@@ -126,6 +135,96 @@ pub fn link_fields<G: ConceptGraph>(
         concepts,
         annotations,
     }
+}
+
+/// Longest phrase tried by [`names_within`], in words.
+const MAX_NAME_WORDS: usize = 5;
+
+/// The concepts named by phrases inside a short field ("Probabilities and
+/// statistics I" names Probability and Statistics): left to right, the
+/// longest run of words (as written, or in the singular) that is a
+/// concept's name, a title or redirect, is taken, and the search goes on
+/// after it. A run that is the whole field is left to the whole match. A
+/// single word is taken only when it looks like a topic ([`topical_word`]).
+/// Each gets a score of `0.45 + 0.3 × commonness`.
+fn names_within<G: ConceptGraph>(
+    linker: &Linker<'_, G>,
+    text: &str,
+    min_words: usize,
+) -> Vec<(u32, f32)> {
+    let dictionary = linker.dictionary();
+    let documents = dictionary.documents().max(1) as f64;
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+        .map(|w| w.trim_matches(|c| c == '-' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let longest = MAX_NAME_WORDS.min(words.len() - i);
+        let hit = (min_words..=longest).rev().find_map(|n| {
+            if n == words.len() {
+                return None;
+            }
+            let run = words[i..i + n].join(" ");
+            let variants = [Some(run.clone()), singular(&run)];
+            variants.iter().flatten().find_map(|v| {
+                let phrase = dictionary.get_text(v)?;
+                if !phrase.is_name() {
+                    return None;
+                }
+                if n == 1 && !topical_word(v, &phrase, documents) {
+                    return None;
+                }
+                let (concept, count) = phrase.candidates().next()?;
+                let commonness = count as f32 / phrase.total().max(1) as f32;
+                Some((n, concept, 0.45 + 0.3 * commonness.clamp(0.0, 1.0)))
+            })
+        });
+        match hit {
+            Some((n, concept, score)) => {
+                found.push((concept, score));
+                i += n;
+            }
+            None => i += 1,
+        }
+    }
+    found
+}
+
+/// A single word is taken as a name inside a field when it occurs in at
+/// most this share of the documents counted ("optics", "geometry")…
+const RARE_WORD_SHARE: f64 = 0.02;
+/// …or, more common, when it is a link this often where it occurs
+/// ("Switzerland", "medicine"; not "analysis", "product", "density").
+const TOPICAL_LINK_PROBABILITY: f32 = 0.05;
+/// Words that say what kind of course or work a record is, not what it is
+/// about; never taken as names inside a field.
+const FORM_WORDS: &[&str] = &[
+    "bachelor",
+    "course",
+    "introduction",
+    "laboratory",
+    "lecture",
+    "master",
+    "practical",
+    "project",
+    "seminar",
+    "semester",
+    "studio",
+    "thesis",
+    "workshop",
+];
+
+/// Whether a single word of a field is specific enough to be a topic; the
+/// thresholds were chosen on the single words of EPFL's 2019 course titles
+/// and keywords (EVALUATION.md).
+fn topical_word(word: &str, phrase: &crate::Phrase<'_>, documents: f64) -> bool {
+    let share = f64::from(phrase.docs()) / documents;
+    word.chars().count() >= 3
+        && !FORM_WORDS.contains(&word.to_lowercase().as_str())
+        && (share <= RARE_WORD_SHARE || phrase.link_probability() >= TOPICAL_LINK_PROBABILITY)
 }
 
 /// `text` with English plural words made singular ("neural networks" →
@@ -222,19 +321,19 @@ mod tests {
         let linker = Linker::new(d, &Graph, LinkerOptions::default());
         let fields = [
             RecordField {
-                name: "title",
+                field: 0,
                 text: "Artificial neural networks",
                 weight: 1.0,
                 whole: true,
             },
             RecordField {
-                name: "keywords",
+                field: 2,
                 text: "Probabilities",
                 weight: 0.8,
                 whole: true,
             },
             RecordField {
-                name: "text",
+                field: 1,
                 text: "An engine of probability.",
                 weight: 0.6,
                 whole: false,
@@ -247,13 +346,80 @@ mod tests {
             found.concepts.iter().map(|c| (c.concept, c)).collect();
         // "networks" in the title is found through its singular.
         let network = by_concept[&0];
-        assert_eq!(network.fields, [0]);
+        assert_eq!(network.fields, 0b1);
         // The keyword "Probabilities" matches the name whole.
         let probability = by_concept[&2];
-        assert_eq!(probability.fields, [1]);
+        assert_eq!(probability.fields, 0b100);
         assert!((probability.score - 0.8).abs() < 1e-6, "{probability:?}");
         assert!(!by_concept.contains_key(&4), "{found:?}");
         assert!(network.score > 0.45, "{network:?}");
+    }
+
+    #[test]
+    fn names_inside_fields_are_taken_when_specific() {
+        // 0 "Heat engine" and 2 "Probability" occur in every counted
+        // document and are never links there; 1 "Thermodynamics" and 3
+        // "Seminar" occur in none.
+        let mut b = DictionaryBuilder::new();
+        for (name, concept) in [
+            ("Heat engine", 0),
+            ("Thermodynamics", 1),
+            ("Probability", 2),
+            ("Seminar", 3),
+        ] {
+            b.add_name(&phrase_key(name).unwrap(), concept);
+        }
+        for _ in 0..200 {
+            let mut found = Vec::new();
+            b.phrases_in("a heat engine and its probability", &mut found);
+            b.add_occurrences(&found);
+        }
+        let bytes = b.finish().unwrap().0;
+        let d = MentionDictionary::from_bytes(&bytes).unwrap();
+        let linker = Linker::new(d, &Graph, LinkerOptions::default());
+        let field = |field, text| RecordField {
+            field,
+            text,
+            weight: 1.0,
+            whole: field == 0,
+        };
+        let concepts = |found: FieldLinks| -> Vec<(u32, u32)> {
+            found
+                .concepts
+                .iter()
+                .map(|c| (c.concept, c.fields))
+                .collect()
+        };
+        // Running text alone finds neither common phrase.
+        assert!(
+            linker
+                .link("a heat engine and its probability")
+                .annotations
+                .is_empty()
+        );
+        // Inside a title: the name of several words is taken; the common
+        // single word is not.
+        let title = "Heat engines and probability";
+        let found = link_fields(&linker, &[field(0, title)]);
+        assert_eq!(concepts(found), [(0, 0b1)]);
+        // A form word is not a topic, rare as it is.
+        let dictionary = linker.dictionary();
+        let documents = dictionary.documents() as f64;
+        let rare = |word| dictionary.get_text(word).unwrap();
+        assert!(topical_word(
+            "Thermodynamics",
+            &rare("Thermodynamics"),
+            documents
+        ));
+        assert!(!topical_word("Seminar", &rare("Seminar"), documents));
+        assert!(!topical_word(
+            "probability",
+            &rare("probability"),
+            documents
+        ));
+        // In running text, only names of several words are taken so.
+        let found = link_fields(&linker, &[field(1, "The heat engines of probability.")]);
+        assert_eq!(concepts(found), [(0, 0b10)]);
     }
 
     #[test]

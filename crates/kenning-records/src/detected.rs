@@ -9,6 +9,11 @@ use serde::{Deserialize, Serialize};
 pub struct DetectedConcepts {
     /// `(concept id, score)`, best first.
     pub concepts: Vec<(u32, f32)>,
+    /// The fields each concept was found in (`title`, `keywords`, `text`,
+    /// …), parallel to `concepts`; empty when inherited, or written before
+    /// records were linked field by field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Vec<String>>,
     /// `(byte_start, byte_end, concept id, score)` in the record's text.
     pub annotations: Vec<(u32, u32, u32, f32)>,
     /// The concepts come from linked records, not from the record's text.
@@ -36,16 +41,20 @@ mod tests {
     fn round_trips_and_omits_false_inherited() {
         let d = DetectedConcepts {
             concepts: vec![(7, 0.5)],
+            fields: vec![vec!["title".into(), "text".into()]],
             annotations: vec![(0, 4, 7, 0.5)],
             inherited: false,
         };
         let line = d.to_json();
         assert!(!line.contains("inherited"), "{line}");
+        assert!(line.contains(r#""fields":[["title","text"]]"#), "{line}");
         assert_eq!(DetectedConcepts::from_json(&line).unwrap(), d);
         let inherited = DetectedConcepts {
             inherited: true,
+            fields: Vec::new(),
             ..d
         };
+        assert!(!inherited.to_json().contains("fields"));
         assert_eq!(
             DetectedConcepts::from_json(&inherited.to_json()).unwrap(),
             inherited

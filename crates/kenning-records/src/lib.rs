@@ -25,10 +25,13 @@
 //! - **Related records**: [`SharedConcepts`] scores records by the concepts
 //!   they share (sum of products of concept scores, squashed by
 //!   `1 − e^(−x)`, top k per type, bounded fan-out per concept).
+//! - **What is linked**: [`FieldWeights`] picks the texts of a record that
+//!   concept detection reads (title, `keywords` and any field named, text)
+//!   with a weight each.
 //! - **Live updates**: [`RecordStore`], an ACID file of records by
 //!   `(type, id)`; every write is synced before the call returns.
 //!
-//! It deliberately does not detect concepts in a record's text (that is the
+//! It deliberately does not detect concepts in a record's texts (that is the
 //! linker's job: this crate takes record→concept edges as numbers), know
 //! concept titles or the wiki side, index records for search, or render
 //! pages. It takes records and edges in and gives plain data out; only the
@@ -38,6 +41,7 @@
 
 mod detected;
 mod error;
+mod linking;
 mod reader;
 mod record;
 mod related;
@@ -46,6 +50,10 @@ mod store;
 
 pub use detected::DetectedConcepts;
 pub use error::RecordsError;
+pub use linking::{
+    DEFAULT_FIELD_WEIGHT, FieldText, FieldWeight, FieldWeights, KEYWORDS, KEYWORDS_WEIGHT,
+    MAX_LINKED_FIELDS, TEXT_FIELD, TEXT_WEIGHT, TITLE_FIELD, TITLE_WEIGHT,
+};
 pub use reader::{MAX_LINE_BYTES, RecordsReader, read_records};
 pub use record::{
     COURSE, FieldValue, Fields, Link, PERSON, PUBLICATION, RECORD_TYPES, RESERVED_KINDS, Record,

@@ -67,6 +67,19 @@ pub(crate) fn unit_score(score: f32) -> f32 {
 /// (a path on this site, or `#` when it is not one), a meter and the score
 /// in percent; `what` names the score on hover.
 pub(crate) fn scored_item(b: &mut String, href: &str, title: &str, what: &str, score: f32) {
+    scored_item_with_note(b, href, title, what, score, "");
+}
+
+/// [`scored_item`] with a short note after the score (`from title,
+/// keywords`), left out when empty.
+pub(crate) fn scored_item_with_note(
+    b: &mut String,
+    href: &str,
+    title: &str,
+    what: &str,
+    score: f32,
+    note: &str,
+) {
     let href = if href.starts_with('/') && !href.starts_with("//") {
         href
     } else {
@@ -78,10 +91,15 @@ pub(crate) fn scored_item(b: &mut String, href: &str, title: &str, what: &str, s
         b,
         "<li><a href=\"{href}\">{title}</a>\
          <meter min=\"0\" max=\"1\" value=\"{score:.3}\" title=\"{what} {percent}%\">{percent}%</meter>\
-         <span class=\"score\">{percent}%</span></li>",
+         <span class=\"score\">{percent}%</span>{note}</li>",
         href = escape(href),
         title = escape(title),
         what = escape(what),
+        note = if note.is_empty() {
+            String::new()
+        } else {
+            format!(" <span class=\"from\">{}</span>", escape(note))
+        },
     );
 }
 

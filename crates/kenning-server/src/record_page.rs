@@ -17,7 +17,8 @@ use kenning_records::FieldValue;
 use crate::ServerConfig;
 use crate::html::{self, Shell, escape, is_web_url};
 use crate::page_parts::{
-    TextLink, capitalised, join, linked_paragraphs, notice, plural_label, scored_item, type_label,
+    TextLink, capitalised, join, linked_paragraphs, notice, plural_label, scored_item,
+    scored_item_with_note, type_label,
 };
 
 /// Entries shown per type under "Related".
@@ -123,7 +124,9 @@ fn text_section(b: &mut String, record: &RecordPage) {
 fn concepts_section(b: &mut String, record: &RecordPage) {
     b.push_str("<section id=\"concepts\">\n<h2>Concepts</h2>\n");
     if record.concepts.is_empty() {
-        b.push_str("<p class=\"empty\">No concept was found in this record's text.</p>\n");
+        b.push_str(
+            "<p class=\"empty\">No concept was found in this record's title, fields or text.</p>\n",
+        );
     } else {
         if record.concepts_inherited {
             b.push_str(
@@ -133,12 +136,18 @@ fn concepts_section(b: &mut String, record: &RecordPage) {
         }
         b.push_str("<ol class=\"related\">\n");
         for c in &record.concepts {
-            scored_item(
+            let from = if c.fields.is_empty() {
+                String::new()
+            } else {
+                format!("from {}", c.fields.join(", "))
+            };
+            scored_item_with_note(
                 b,
                 &format!("/concept/{}", c.id),
                 &c.title,
                 "Relevance",
                 c.score,
+                &from,
             );
         }
         b.push_str("</ol>\n");
@@ -360,6 +369,7 @@ mod tests {
                 id: 2,
                 title: evil.to_owned(),
                 score: 0.5,
+                fields: vec![evil.to_owned()],
             }],
             concepts_inherited: true,
             relations: vec![

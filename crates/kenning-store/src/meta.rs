@@ -23,6 +23,11 @@ pub struct Meta {
     pub sources: Vec<SourceMeta>,
     /// Counts.
     pub stats: Stats,
+    /// The fields of records linked to concepts besides the title and the
+    /// text, `(name, weight)` in order (see `kenning_records::FieldWeights`);
+    /// absent in snapshots built before records were linked field by field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_fields: Option<Vec<(String, f32)>>,
 }
 
 impl Meta {

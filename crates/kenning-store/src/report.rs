@@ -100,6 +100,7 @@ mod tests {
                 records: 9,
                 ..Stats::default()
             },
+            record_fields: None,
         }
     }
 

@@ -63,6 +63,13 @@ enum Command {
         /// later record with the same type and id replaces an earlier one.
         #[arg(long, value_name = "FILE")]
         records: Vec<PathBuf>,
+        /// A field of the records to link to concepts besides the title
+        /// (weight 1), `keywords` (0.85) and the text (0.7), with its
+        /// weight (default 0.6); repeatable, e.g. `--link-field content
+        /// --link-field keywords=0.9`. A list, or a string with `;`, is
+        /// read item by item. Records written live are linked the same way.
+        #[arg(long, value_name = "NAME[=WEIGHT]")]
+        link_field: Vec<String>,
         /// Worker threads (default: all cores).
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
@@ -210,6 +217,7 @@ pub(crate) fn run() -> Result<ExitCode> {
             extracted,
             concepts,
             records,
+            link_field,
             threads,
             quiet,
         } => {
@@ -230,6 +238,8 @@ pub(crate) fn run() -> Result<ExitCode> {
                 records,
                 threads,
                 holdout_percent: 0,
+                record_fields: kenning_records::FieldWeights::with_specs(&link_field)
+                    .map_err(anyhow::Error::msg)?,
             };
             let progress = Arc::new(BuildProgress::default());
             let reporter = ProgressReporter::start(progress.clone(), quiet);

@@ -421,6 +421,7 @@ mod tests {
             records: Vec::new(),
             threads: 1,
             holdout_percent: 0,
+            record_fields: Default::default(),
         };
         kenning_build::build(&options, &std::sync::Arc::new(BuildProgress::default())).unwrap();
         Engine::open(&dir.join("snap")).unwrap()

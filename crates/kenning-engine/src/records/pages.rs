@@ -9,7 +9,7 @@ use kenning_records::{Direction, SharedConcepts, record_path, relation_label};
 use kenning_store::{ConceptIdx, Snapshot};
 
 use super::derived::Derived;
-use super::state::State;
+use super::state::{State, record_fields};
 use super::types::{
     ConceptRecords, RecordAnnotation, RecordConceptScore, RecordPage, RecordRef, RecordRelation,
 };
@@ -33,6 +33,7 @@ pub(super) fn page(
         return None;
     }
     let r = &entry.record;
+    let weights = record_fields(snapshot);
     let concept = |idx: ConceptIdx| {
         let c = snapshot.concept(idx);
         LinkedConcept {
@@ -114,9 +115,17 @@ pub(super) fn page(
             .linked
             .concepts
             .iter()
-            .map(|&(c, score)| {
+            .enumerate()
+            .map(|(i, &(c, score))| {
                 let LinkedConcept { id, title } = concept(c);
-                RecordConceptScore { id, title, score }
+                let mask = entry.linked.fields.get(i).copied().unwrap_or(0);
+                let fields = weights.names_of(mask).into_iter().map(str::to_owned);
+                RecordConceptScore {
+                    id,
+                    title,
+                    score,
+                    fields: fields.collect(),
+                }
             })
             .collect(),
         concepts_inherited: entry.linked.inherited,

@@ -1,16 +1,18 @@
 //! The records in memory: one vector of entries whose positions never
 //! change, the keys and relations over them, and the concepts each record
-//! is about (detected in its text, read from the snapshot, or inherited
-//! from the records it is linked with).
+//! is about (detected in its title, fields and text, read from the
+//! snapshot, or inherited from the records it is linked with).
 //!
 //! It holds no lock and starts no thread: `refresh` keeps a [`State`]
 //! behind a lock, the parent module changes it, `derived` computes from it.
 
 use std::collections::HashMap;
 
-use kenning_linker::{Linker, LinkerOptions, MentionDictionary};
+use kenning_linker::{Linker, LinkerOptions, MentionDictionary, RecordField, link_fields};
 use kenning_model::PageId;
-use kenning_records::{DetectedConcepts, Record, Relations, inherit_concepts};
+use kenning_records::{
+    DetectedConcepts, FieldWeights, Record, Relations, TEXT_FIELD, inherit_concepts,
+};
 use kenning_store::{ConceptIdx, Snapshot};
 
 use super::types::RecordRef;
@@ -22,6 +24,10 @@ use crate::wikify::SnapshotGraph;
 #[derive(Clone, Debug, Default)]
 pub(super) struct Linked {
     pub(super) concepts: Vec<(ConceptIdx, f32)>,
+    /// The fields each concept was found in, parallel to `concepts` (bit
+    /// `n` for field number `n` of [`FieldWeights`]; empty when inherited
+    /// or not known).
+    pub(super) fields: Vec<u32>,
     /// `(byte_start, byte_end, concept, score)`.
     pub(super) annotations: Vec<(u32, u32, ConceptIdx, f32)>,
     pub(super) inherited: bool,
@@ -131,6 +137,7 @@ impl State {
         let linked = &mut self.entries[at as usize].linked;
         linked.inherited = !concepts.is_empty();
         linked.concepts = concepts;
+        linked.fields.clear();
     }
 
     pub(super) fn reference(&self, at: u32, score: f32) -> Option<RecordRef> {
@@ -145,24 +152,47 @@ impl State {
     }
 }
 
-/// Detects the concepts of a text with the snapshot's dictionary.
-pub(super) fn link_text(snapshot: &Snapshot, text: &str) -> Linked {
+/// The fields records are linked on in `snapshot` (as its build linked
+/// them; the default for a snapshot that does not say).
+pub(super) fn record_fields(snapshot: &Snapshot) -> FieldWeights {
+    match &snapshot.meta().record_fields {
+        Some(stored) => FieldWeights::from_stored(stored.iter().cloned()),
+        None => FieldWeights::default(),
+    }
+}
+
+/// Detects the concepts of a record, on its title, its linked fields and
+/// its text, with the snapshot's dictionary, as the build does.
+pub(super) fn link_record(snapshot: &Snapshot, record: &Record) -> Linked {
     let Ok(dictionary) = MentionDictionary::from_bytes(snapshot.mention_bytes()) else {
         return Linked::default();
     };
-    let text = &text[..text.floor_char_boundary(crate::MAX_WIKIFY_BYTES)];
+    let weights = record_fields(snapshot);
+    let texts: Vec<RecordField<'_>> = weights
+        .texts(record)
+        .into_iter()
+        .map(|t| RecordField {
+            field: t.field,
+            text: &t.text[..t.text.floor_char_boundary(crate::MAX_WIKIFY_BYTES)],
+            weight: t.weight,
+            whole: t.whole,
+        })
+        .collect();
     let graph = SnapshotGraph(snapshot);
-    let found = Linker::new(dictionary, &graph, LinkerOptions::default()).link(text);
+    let linker = Linker::new(dictionary, &graph, LinkerOptions::default());
+    let found = link_fields(&linker, &texts);
     Linked {
         concepts: found
             .concepts
             .iter()
             .map(|c| (ConceptIdx::new(c.concept), c.score))
             .collect(),
+        fields: found.concepts.iter().map(|c| c.fields).collect(),
         annotations: found
             .annotations
             .iter()
-            .map(|a| {
+            .filter(|(field, _)| *field == TEXT_FIELD)
+            .map(|(_, a)| {
                 let concept = ConceptIdx::new(a.concept);
                 (a.byte_start as u32, a.byte_end as u32, concept, a.score)
             })
@@ -172,22 +202,38 @@ pub(super) fn link_text(snapshot: &Snapshot, text: &str) -> Linked {
 }
 
 /// Concept ids as stored (page ids) → concept indices (ids the snapshot
-/// lacks dropped).
-pub(super) fn by_index(snapshot: &Snapshot, stored: DetectedConcepts) -> Linked {
+/// lacks dropped), field names → masks of `weights`.
+pub(super) fn by_index(
+    snapshot: &Snapshot,
+    weights: &FieldWeights,
+    stored: DetectedConcepts,
+) -> Linked {
     let find = |id: u32| snapshot.find_id(PageId::new(id));
-    Linked {
-        concepts: stored
-            .concepts
-            .into_iter()
-            .filter_map(|(id, s)| Some((find(id)?, s)))
-            .collect(),
-        annotations: stored
-            .annotations
-            .into_iter()
-            .filter_map(|(a, b, id, s)| Some((a, b, find(id)?, s)))
-            .collect(),
+    let mask = |names: &[String]| {
+        names
+            .iter()
+            .filter_map(|n| weights.number(n))
+            .fold(0u32, |m, n| m | 1 << n)
+    };
+    let with_fields = stored.fields.len() == stored.concepts.len();
+    let mut linked = Linked {
         inherited: stored.inherited,
+        ..Linked::default()
+    };
+    for (i, (id, score)) in stored.concepts.into_iter().enumerate() {
+        if let Some(idx) = find(id) {
+            linked.concepts.push((idx, score));
+            if with_fields {
+                linked.fields.push(mask(&stored.fields[i]));
+            }
+        }
     }
+    linked.annotations = stored
+        .annotations
+        .into_iter()
+        .filter_map(|(a, b, id, s)| Some((a, b, find(id)?, s)))
+        .collect();
+    linked
 }
 
 /// A record's concepts with their indices unwrapped, for `kenning-records`

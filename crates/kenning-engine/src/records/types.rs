@@ -34,6 +34,9 @@ pub struct RecordConceptScore {
     pub title: String,
     /// How strongly the record is about it, in `[0, 1]`.
     pub score: f32,
+    /// The record's fields it was found in (`title`, `keywords`, `text`,
+    /// …), in field order; empty when inherited from linked records.
+    pub fields: Vec<String>,
 }
 
 /// A concept mention detected in a record's text.

@@ -37,6 +37,7 @@ pub(crate) fn build_with_records(sources: Vec<Source>, records: Vec<PathBuf>, ou
         threads: 1,
         records,
         holdout_percent: 0,
+        record_fields: Default::default(),
     };
     kenning_build::build(&options, &Arc::new(BuildProgress::default()))
         .expect("build the test snapshot");

@@ -51,6 +51,18 @@ async fn record_page_shows_concepts_fields_and_relations_both_ways() {
         .collect();
     assert!(concepts.contains(&u64::from(lake)), "{course}");
     assert!(concepts.len() >= 3, "{course}");
+    // Each concept says which fields it was found in.
+    let lake_concept = course["concepts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == lake)
+        .unwrap();
+    assert_eq!(
+        lake_concept["fields"],
+        serde_json::json!(["text"]),
+        "{course}"
+    );
     let annotation = course["annotations"]
         .as_array()
         .unwrap()
@@ -90,6 +102,7 @@ async fn record_page_shows_concepts_fields_and_relations_both_ways() {
         "<h2>Description</h2>",
         "<div lang=\"en\">",
         "<h2>Concepts</h2>",
+        "<span class=\"from\">from text</span>",
         "<h2>Fields</h2>",
         "<dt>Credits</dt><dd>3</dd>",
         "<dt>Tags</dt><dd>field work, water</dd>",

@@ -53,7 +53,8 @@ echo "# c. Overlap with EPFL Graph's own wikify output"
 echo
 echo "# d. EPFL courses: coverage, a sample to hand-check, related courses against prerequisite pairs"
 "$EVAL" courses --snapshot "$OUT/snap" --records "$COURSES" \
-    --dependencies "$DATA/institution/epfl-courses/injac-2019/course_dependencies.csv"
+    --dependencies "$DATA/institution/epfl-courses/injac-2019/course_dependencies.csv" \
+    --verdicts bench/courses_verdicts.tsv
 
 echo
 echo "# speed (one thread)"

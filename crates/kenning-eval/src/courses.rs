@@ -3,7 +3,8 @@
 //! - Coverage: the share of the courses of a records file that have at
 //!   least one concept in the snapshot.
 //! - A seeded sample of courses with their top three concepts, printed
-//!   for hand-checking (the verdicts live in EVALUATION.md).
+//!   for hand-checking, with the precision of those judged in a verdicts
+//!   file (`bench/courses_verdicts.tsv`).
 //! - Related courses against labelled prerequisite pairs (EPFL's 2019
 //!   course dependencies: "Depends on", "Prepares for", "Benefits from"):
 //!   for each pair, whether the other course is among a course's ten
@@ -23,6 +24,7 @@ pub(crate) struct CoursesRun<'a> {
     pub dependencies: &'a Path,
     pub sample: usize,
     pub seed: u64,
+    pub verdicts: Option<&'a Path>,
 }
 
 pub(crate) fn courses(run: &CoursesRun<'_>) -> Result<()> {
@@ -34,6 +36,7 @@ pub(crate) fn courses(run: &CoursesRun<'_>) -> Result<()> {
 
     // Coverage.
     let mut linked = 0usize;
+    let mut own = 0usize;
     let mut concepts = 0usize;
     let mut missing = 0usize;
     for id in &ids {
@@ -43,6 +46,7 @@ pub(crate) fn courses(run: &CoursesRun<'_>) -> Result<()> {
         };
         if !page.concepts.is_empty() {
             linked += 1;
+            own += usize::from(!page.concepts_inherited);
         }
         concepts += page.concepts.len();
     }
@@ -50,13 +54,14 @@ pub(crate) fn courses(run: &CoursesRun<'_>) -> Result<()> {
     println!("## Coverage");
     println!();
     println!(
-        "| courses in the file | in the snapshot | with at least one concept | share | concepts per course |"
+        "| courses in the file | in the snapshot | with at least one concept | share | of their own (not inherited) | concepts per course |"
     );
-    println!("|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|");
     println!(
-        "| {} | {present} | {linked} | {:.1}% | {:.2} |",
+        "| {} | {present} | {linked} | {:.1}% | {own} ({:.1}%) | {:.2} |",
         ids.len(),
         100.0 * linked as f64 / present.max(1) as f64,
+        100.0 * own as f64 / present.max(1) as f64,
         concepts as f64 / present.max(1) as f64
     );
 
@@ -67,7 +72,12 @@ pub(crate) fn courses(run: &CoursesRun<'_>) -> Result<()> {
         run.sample, run.seed
     );
     println!();
-    println!("| course | title | top 3 concepts (score) |");
+    let verdicts = match run.verdicts {
+        Some(path) => read_verdicts(path)?,
+        None => BTreeMap::new(),
+    };
+    let (mut right, mut wrong, mut unjudged) = (0usize, 0usize, 0usize);
+    println!("| course | title | top 3 concepts (score, fields; ✓ or ✗ by hand) |");
     println!("|---|---|---|");
     for id in sample(&ids, run.sample, run.seed) {
         let Some(page) = engine.record("course", id) else {
@@ -77,7 +87,28 @@ pub(crate) fn courses(run: &CoursesRun<'_>) -> Result<()> {
             .concepts
             .iter()
             .take(3)
-            .map(|c| format!("{} ({:.2})", c.title, c.score))
+            .map(|c| {
+                let mark = match verdicts.get(&((*id).to_owned(), c.title.clone())) {
+                    Some(true) => {
+                        right += 1;
+                        " ✓"
+                    }
+                    Some(false) => {
+                        wrong += 1;
+                        " ✗"
+                    }
+                    None => {
+                        unjudged += 1;
+                        " ?"
+                    }
+                };
+                let mark = if run.verdicts.is_some() { mark } else { "" };
+                if c.fields.is_empty() {
+                    format!("{} ({:.2}, inherited){mark}", c.title, c.score)
+                } else {
+                    format!("{} ({:.2}, {}){mark}", c.title, c.score, c.fields.join("+"))
+                }
+            })
             .collect();
         println!(
             "| {id} | {} | {} |",
@@ -87,6 +118,15 @@ pub(crate) fn courses(run: &CoursesRun<'_>) -> Result<()> {
             } else {
                 top.join("; ")
             }
+        );
+    }
+
+    if run.verdicts.is_some() {
+        println!();
+        println!(
+            "Precision of the top three by hand: {right} of {} judged concepts right ({:.1}%); {unjudged} without a verdict.",
+            right + wrong,
+            100.0 * right as f64 / (right + wrong).max(1) as f64
         );
     }
 
@@ -257,9 +297,50 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
+/// Reads hand verdicts: `course id \t concept title \t yes|no \t note`
+/// per line; `#` lines and blank lines are skipped.
+fn read_verdicts(path: &Path) -> Result<BTreeMap<(String, String), bool>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    parse_verdicts(&text, &path.display().to_string())
+}
+
+fn parse_verdicts(text: &str, origin: &str) -> Result<BTreeMap<(String, String), bool>> {
+    let mut verdicts = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut cells = line.split('\t');
+        let (Some(course), Some(title), Some(verdict)) = (cells.next(), cells.next(), cells.next())
+        else {
+            bail!("{origin}:{}: expected course, concept, yes|no", i + 1);
+        };
+        let right = match verdict.trim() {
+            "yes" => true,
+            "no" => false,
+            other => bail!("{origin}:{}: verdict {other:?} is not yes or no", i + 1),
+        };
+        verdicts.insert((course.trim().to_owned(), title.trim().to_owned()), right);
+    }
+    Ok(verdicts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verdicts_are_read_and_checked() {
+        let v = parse_verdicts("# c\tt\n\nCS-1\tA b\tyes\tnote\nCS-1\tC\tno\n", "v").unwrap();
+        assert!(v[&("CS-1".to_owned(), "A b".to_owned())]);
+        assert!(!v[&("CS-1".to_owned(), "C".to_owned())]);
+        let e = parse_verdicts("CS-1\tA\tmaybe\n", "v")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("v:1: verdict"), "{e}");
+        assert!(parse_verdicts("CS-1 only\n", "v").is_err());
+    }
 
     #[test]
     fn csv_fields_may_hold_commas_quotes_and_lines() {

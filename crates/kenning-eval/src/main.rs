@@ -108,6 +108,11 @@ enum Command {
         /// Seed of the sample.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Hand verdicts on the sample's concepts, a TSV of `course id`,
+        /// `concept title`, `yes` or `no`, and a note: the precision of the
+        /// judged top three is printed, and what has no verdict is marked.
+        #[arg(long)]
+        verdicts: Option<PathBuf>,
     },
 }
 
@@ -132,12 +137,14 @@ fn main() -> Result<()> {
             dependencies,
             sample,
             seed,
+            verdicts,
         } => courses::courses(&courses::CoursesRun {
             snapshot: &snapshot,
             records: &records,
             dependencies: &dependencies,
             sample,
             seed,
+            verdicts: verdicts.as_deref(),
         }),
     }
 }
@@ -187,6 +194,7 @@ fn holdout(
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         records: Vec::new(),
         holdout_percent: percent,
+        record_fields: Default::default(),
     };
     kenning_build::build(&options, &Arc::new(BuildProgress::default()))
         .context("building the evaluation snapshot")?;

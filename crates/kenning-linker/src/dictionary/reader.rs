@@ -84,7 +84,7 @@ impl<'a> Phrase<'a> {
 }
 
 impl<'a> MentionDictionary<'a> {
-    /// Reads a dictionary written by [`DictionaryBuilder::finish`].
+    /// Reads a dictionary written by [`DictionaryBuilder::finish`](crate::DictionaryBuilder::finish).
     pub fn from_bytes(bytes: &'a [u8]) -> Result<Self, LinkerError> {
         if bytes.len() < HEADER {
             return Err(LinkerError::Corrupt("shorter than its header"));

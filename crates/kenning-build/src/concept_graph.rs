@@ -1,5 +1,5 @@
 //! The concept graph as a build has it, for the linker: in-links read
-//! into memory, summaries memory-mapped.
+//! into memory, summaries and titles memory-mapped.
 
 use kenning_graph::Csr;
 use kenning_linker::ConceptGraph;
@@ -9,6 +9,7 @@ use kenning_store::StrTable;
 pub(crate) struct BuildGraph<'a> {
     pub(crate) in_links: &'a Csr,
     pub(crate) summaries: &'a StrTable,
+    pub(crate) titles: &'a StrTable,
 }
 
 impl ConceptGraph for BuildGraph<'_> {
@@ -20,5 +21,8 @@ impl ConceptGraph for BuildGraph<'_> {
     }
     fn description(&self, concept: u32) -> &str {
         self.summaries.get(concept as usize)
+    }
+    fn title(&self, concept: u32) -> Option<&str> {
+        Some(self.titles.get(concept as usize))
     }
 }

@@ -33,9 +33,11 @@ pub(crate) fn detect_missing_links(
     let dictionary = MentionDictionary::from_bytes(&bytes)?;
     let in_links = generation.read_in_links()?;
     let summaries = generation.summaries()?;
+    let titles = generation.titles()?;
     let graph = BuildGraph {
         in_links: &in_links,
         summaries: &summaries,
+        titles: &titles,
     };
     let linker = Linker::new(dictionary, &graph, LinkerOptions::default());
     let mut detected: Vec<Detected> = Vec::new();

@@ -53,9 +53,11 @@ pub(crate) fn link_records(
     let dictionary = MentionDictionary::from_bytes(snapshot.mention_bytes())?;
     let in_links = generation.read_in_links()?;
     let summaries = generation.summaries()?;
+    let titles = generation.titles()?;
     let graph = BuildGraph {
         in_links: &in_links,
         summaries: &summaries,
+        titles: &titles,
     };
     let linker = Linker::new(dictionary, &graph, LinkerOptions::default());
     // The linker's concept (a plain index) → the page id the records

@@ -126,6 +126,9 @@ impl ConceptGraph for SnapshotGraph<'_> {
     fn description(&self, concept: u32) -> &str {
         self.0.concept(ConceptIdx::new(concept)).summary()
     }
+    fn title(&self, concept: u32) -> Option<&str> {
+        Some(self.0.concept(ConceptIdx::new(concept)).title())
+    }
 }
 
 impl Engine {

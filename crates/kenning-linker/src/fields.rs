@@ -15,7 +15,9 @@
 
 use std::collections::HashMap;
 
+use crate::dictionary::Phrase;
 use crate::linker::{Annotation, ConceptGraph, Linker};
+use crate::phrase::{Tokens, for_each_ngram, token_hash};
 
 /// One text of a record to link: a field, or one item of a field (a
 /// keyword).
@@ -137,16 +139,13 @@ pub fn link_fields<G: ConceptGraph>(
     }
 }
 
-/// Longest phrase tried by [`names_within`], in words.
-const MAX_NAME_WORDS: usize = 5;
-
-/// The concepts named by phrases inside a short field ("Probabilities and
+/// The concepts named by phrases inside a text ("Probabilities and
 /// statistics I" names Probability and Statistics): left to right, the
-/// longest run of words (as written, or in the singular) that is a
-/// concept's name, a title or redirect, is taken, and the search goes on
-/// after it. A run that is the whole field is left to the whole match. A
-/// single word is taken only when it looks like a topic ([`topical_word`]).
-/// Each gets a score of `0.45 + 0.3 × commonness`.
+/// longest run of at least `min_words` tokens (as written, or in the
+/// singular) that is a concept's name, a title or redirect, is taken, and
+/// the search goes on after it. A run that is the whole text is left to
+/// the whole match. A single word is taken only when it looks like a topic
+/// ([`topical_word`]). Each gets a score of `0.45 + 0.3 × commonness`.
 fn names_within<G: ConceptGraph>(
     linker: &Linker<'_, G>,
     text: &str,
@@ -154,41 +153,50 @@ fn names_within<G: ConceptGraph>(
 ) -> Vec<(u32, f32)> {
     let dictionary = linker.dictionary();
     let documents = dictionary.documents().max(1) as f64;
-    let words: Vec<&str> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
-        .map(|w| w.trim_matches(|c| c == '-' || c == '\''))
-        .filter(|w| !w.is_empty())
+    let words: Vec<&str> = Tokens::new(text).map(|t| &text[t.start..t.end]).collect();
+    let written: Vec<u64> = words.iter().map(|w| token_hash(w)).collect();
+    let singular: Vec<u64> = words
+        .iter()
+        .zip(&written)
+        .map(|(w, &h)| singular_word(w).map_or(h, |s| token_hash(&s)))
         .collect();
+    // The longest name starting at each token, either way of writing it.
+    let mut longest: Vec<Option<(usize, Phrase<'_>)>> = vec![None; words.len()];
+    let spellings = if singular == written {
+        &[&written][..]
+    } else {
+        &[&written, &singular][..]
+    };
+    for hashes in spellings {
+        for_each_ngram(
+            hashes,
+            |key| dictionary.probe(key),
+            |first, end, _, phrase: Phrase<'_>| {
+                let n = end - first;
+                if n < min_words || n == words.len() || !phrase.is_name() {
+                    return;
+                }
+                if n == 1 && !topical_word(words[first], &phrase, documents) {
+                    return;
+                }
+                if longest[first].is_none_or(|(e, _)| end > e) {
+                    longest[first] = Some((end, phrase));
+                }
+            },
+        );
+    }
     let mut found = Vec::new();
     let mut i = 0;
     while i < words.len() {
-        let longest = MAX_NAME_WORDS.min(words.len() - i);
-        let hit = (min_words..=longest).rev().find_map(|n| {
-            if n == words.len() {
-                return None;
-            }
-            let run = words[i..i + n].join(" ");
-            let variants = [Some(run.clone()), singular(&run)];
-            variants.iter().flatten().find_map(|v| {
-                let phrase = dictionary.get_text(v)?;
-                if !phrase.is_name() {
-                    return None;
-                }
-                if n == 1 && !topical_word(v, &phrase, documents) {
-                    return None;
-                }
-                let (concept, count) = phrase.candidates().next()?;
-                let commonness = count as f32 / phrase.total().max(1) as f32;
-                Some((n, concept, 0.45 + 0.3 * commonness.clamp(0.0, 1.0)))
-            })
-        });
-        match hit {
-            Some((n, concept, score)) => {
-                found.push((concept, score));
-                i += n;
-            }
-            None => i += 1,
+        let Some((end, phrase)) = longest[i] else {
+            i += 1;
+            continue;
+        };
+        if let Some((concept, count)) = phrase.candidates().next() {
+            let commonness = count as f32 / phrase.total().max(1) as f32;
+            found.push((concept, 0.45 + 0.3 * commonness.clamp(0.0, 1.0)));
         }
+        i = end;
     }
     found
 }
@@ -220,10 +228,13 @@ const FORM_WORDS: &[&str] = &[
 /// Whether a single word of a field is specific enough to be a topic; the
 /// thresholds were chosen on the single words of EPFL's 2019 course titles
 /// and keywords (EVALUATION.md).
-fn topical_word(word: &str, phrase: &crate::Phrase<'_>, documents: f64) -> bool {
+fn topical_word(word: &str, phrase: &Phrase<'_>, documents: f64) -> bool {
     let share = f64::from(phrase.docs()) / documents;
+    let lower = word.to_lowercase();
+    let base = singular_word(&lower).unwrap_or_else(|| lower.clone());
     word.chars().count() >= 3
-        && !FORM_WORDS.contains(&word.to_lowercase().as_str())
+        && !FORM_WORDS.contains(&lower.as_str())
+        && !FORM_WORDS.contains(&base.as_str())
         && (share <= RARE_WORD_SHARE || phrase.link_probability() >= TOPICAL_LINK_PROBABILITY)
 }
 

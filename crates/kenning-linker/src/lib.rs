@@ -21,17 +21,22 @@
 //!   annotation with its offsets, its score and the score's parts. A
 //!   phrase that is a name (title or redirect) but that no document uses
 //!   as a link gets a title-match prior instead of its (unknown) link
-//!   probability, and the explanation says so.
+//!   probability when it is written as a name, and the explanation says
+//!   so: several words, a capital inside a sentence that spelling does
+//!   not explain (months, nationalities, titles of office), or an acronym
+//!   naming a concept whose title is one too (`capitals`).
 //! - **Record fields** ([`link_fields`]): a record's title, keywords and
 //!   text linked with a weight per field, short fields also matched whole
-//!   against the names (plural or not).
+//!   against the names (plural or not), and the names inside them.
 //!
 //! It is pure: slices and iterators in, plain data out. It deliberately
-//! does not read files, know about snapshots or titles, or spawn threads;
-//! the graph it needs comes through the [`ConceptGraph`] trait.
+//! does not read files, know about snapshots, or spawn threads; the graph
+//! it needs (in-links, summaries, titles) comes through the
+//! [`ConceptGraph`] trait.
 
 #![forbid(unsafe_code)]
 
+mod capitals;
 mod dictionary;
 mod fields;
 mod linker;

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::capitals::{capitalised_by_spelling, in_capitals, is_acronym_title};
 use crate::dictionary::{MentionDictionary, Phrase};
 use crate::phrase::{PhraseHasher, Token, Tokens, for_each_ngram, token_hash};
 
@@ -40,6 +41,12 @@ pub trait ConceptGraph {
     fn in_links(&self, concept: u32, out: &mut Vec<u32>);
     /// A short text about `concept` (its summary), for context similarity.
     fn description(&self, concept: u32) -> &str;
+    /// The concept's title, when known: a word in capitals gets the
+    /// title-match prior only for a concept whose title is in capitals
+    /// too. `None` (the default) skips that check.
+    fn title(&self, _concept: u32) -> Option<&str> {
+        None
+    }
 }
 
 /// How candidates are chosen.
@@ -308,7 +315,8 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
             &hashes,
             |key| d.probe(key),
             |first, end, _, p: Phrase<'a>| {
-                if link_probability(p, o, text, tokens, first, end).0 < o.min_link_probability {
+                let lp = link_probability(p, o, self.graph, text, tokens, first, end).0;
+                if lp < o.min_link_probability {
                     return;
                 }
                 if end - first == 1
@@ -334,7 +342,8 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
                 .take(o.max_candidates.max(1))
                 .collect();
             if !candidates.is_empty() {
-                let (link_probability, title_prior) = link_probability(p, o, text, tokens, i, end);
+                let (link_probability, title_prior) =
+                    link_probability(p, o, self.graph, text, tokens, i, end);
                 spots.push(Spot {
                     first: i,
                     last: end - 1,
@@ -562,14 +571,16 @@ fn coherence(
     if weights > 0.0 { sum / weights } else { 0.0 }
 }
 
-/// A single token worth spotting on its own: not one character and not
-/// only digits of one or two.
 /// The link probability the linker uses for a spot of tokens
 /// `first..end`, and whether it is the title-match prior (see
-/// [`LinkerOptions::title_prior`]).
-fn link_probability(
+/// [`LinkerOptions::title_prior`]). A single word is written as a name
+/// when it is in capitals and its concept's title is too (an acronym), or
+/// has a capital inside a sentence that spelling does not explain
+/// (`capitals`).
+fn link_probability<G: ConceptGraph>(
     p: Phrase<'_>,
     o: &LinkerOptions,
+    graph: &G,
     text: &str,
     tokens: &[Token],
     first: usize,
@@ -581,14 +592,19 @@ fn link_probability(
     }
     let written_as_name = end - first > 1 || {
         let word = &text[tokens[first].start..tokens[first].end];
-        let capital = word.chars().next().is_some_and(char::is_uppercase);
-        let all_capitals = word.chars().count() >= 2 && word.chars().all(|c| !c.is_lowercase());
-        let sentence_start = text[..tokens[first].start]
-            .trim_end()
-            .chars()
-            .last()
-            .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | '"' | '\n'));
-        all_capitals || (capital && !sentence_start)
+        if in_capitals(word) {
+            let top = p.candidates().next().map(|(c, _)| c);
+            top.and_then(|c| graph.title(c))
+                .is_none_or(is_acronym_title)
+        } else {
+            let capital = word.chars().next().is_some_and(char::is_uppercase);
+            let sentence_start = text[..tokens[first].start]
+                .trim_end()
+                .chars()
+                .last()
+                .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | '"' | '\n'));
+            capital && !sentence_start && !capitalised_by_spelling(word)
+        }
     };
     if written_as_name {
         (o.title_prior, true)
@@ -597,6 +613,8 @@ fn link_probability(
     }
 }
 
+/// A single token worth spotting on its own: not one character and not
+/// only digits of one or two.
 fn worth_spotting(token: &str) -> bool {
     let chars = token.chars().count();
     chars > 1 && !(chars <= 2 && token.bytes().all(|b| b.is_ascii_digit()))
@@ -900,6 +918,57 @@ mod tests {
         assert_eq!(prior.link(text).annotations[0].concept, 1);
         let w = linker.link("Mercury fills the thermometer.");
         assert_eq!(w.annotations[0].concept, 1);
+    }
+
+    /// Concepts named but never used as links, for the title-match prior:
+    /// 0 "Ai" (a sloth), 1 "NBC", 2 "January", 3 "Lausanne".
+    struct Named(bool);
+    impl ConceptGraph for Named {
+        fn concept_count(&self) -> usize {
+            4
+        }
+        fn in_links(&self, _: u32, _: &mut Vec<u32>) {}
+        fn description(&self, _: u32) -> &str {
+            ""
+        }
+        fn title(&self, concept: u32) -> Option<&str> {
+            self.0
+                .then(|| ["Ai", "NBC", "January", "Lausanne"][concept as usize])
+        }
+    }
+
+    #[test]
+    fn the_title_prior_needs_a_name_written_as_one() {
+        let mut b = DictionaryBuilder::new();
+        for (i, name) in ["Ai", "NBC", "January", "Lausanne"].iter().enumerate() {
+            b.add_name(&phrase_key(name).unwrap(), i as u32);
+        }
+        // Each occurs in 50 documents and is never a link there.
+        for _ in 0..50 {
+            let mut found = Vec::new();
+            b.phrases_in("ai nbc january lausanne", &mut found);
+            b.add_occurrences(&found);
+        }
+        let bytes = b.finish().unwrap().0;
+        let d = MentionDictionary::from_bytes(&bytes).unwrap();
+        let options = LinkerOptions {
+            min_score: 0.0,
+            ..LinkerOptions::default()
+        };
+        let text = "In January the city of Lausanne hosted NBC to talk about AI.";
+        let spans = |graph: &Named| -> Vec<String> {
+            let linker = Linker::new(d, graph, options);
+            let w = linker.link(text);
+            assert!(w.annotations.iter().all(|a| a.parts.title_prior));
+            w.annotations
+                .iter()
+                .map(|a| text[a.byte_start..a.byte_end].to_owned())
+                .collect()
+        };
+        // A month's capital is spelling; "AI" is not the sloth "Ai".
+        assert_eq!(spans(&Named(true)), ["Lausanne", "NBC"]);
+        // Without titles, capitals alone decide.
+        assert_eq!(spans(&Named(false)), ["Lausanne", "NBC", "AI"]);
     }
 
     #[test]

@@ -268,6 +268,11 @@ impl GenerationWriter {
         std::fs::read(&path).map_err(|e| StoreError::io(&path, e))
     }
 
+    /// The titles as written, memory-mapped.
+    pub fn titles(&self) -> Result<StrTable, StoreError> {
+        StrTable::open(&self.dir, files::TITLES)
+    }
+
     /// The summaries as written, memory-mapped.
     pub fn summaries(&self) -> Result<StrTable, StoreError> {
         StrTable::open(&self.dir, files::SUMMARIES)

@@ -91,8 +91,10 @@ impl Records {
         dir: &Path,
         access: LiveAccess,
     ) -> Result<Records, EngineError> {
-        let mut state = State::default();
-        let weights = record_fields(snapshot);
+        let mut state = State {
+            weights: record_fields(snapshot),
+            ..State::default()
+        };
         let generation = snapshot.generation_dir();
         let records_path = generation.join(files::RECORDS);
         if records_path.is_file() {
@@ -121,7 +123,7 @@ impl Records {
                         state.entries.len() + 1
                     ))
                 })?;
-                let linked = by_index(snapshot, &weights, stored);
+                let linked = by_index(snapshot, &state.weights, stored);
                 state.push(record, linked, false);
             }
         }

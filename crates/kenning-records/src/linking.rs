@@ -201,10 +201,11 @@ impl FieldWeights {
     }
 
     /// The texts of `record` to link: its title, the listed fields' items,
-    /// then its text (whole, never tried as a name). A field holding a list gives each item; a string
-    /// holding `;` gives each piece between them (a keywords field,
-    /// `"reinforcement learning; sarsa"`); any other string is one text.
-    /// Numbers and booleans are not linked; empty pieces are left out.
+    /// then its text (as it is, never tried as a name). A field holding a
+    /// list gives each item; a string holding `;` gives each piece between
+    /// them (a keywords field, `"reinforcement learning; sarsa"`); any
+    /// other string is one text. Numbers and booleans are not linked;
+    /// empty pieces are left out.
     pub fn texts<'r>(&self, record: &'r Record) -> Vec<FieldText<'r>> {
         let mut out = Vec::new();
         let mut push = |field: usize, text: &'r str, weight: f32| {

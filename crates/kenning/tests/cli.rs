@@ -242,6 +242,34 @@ fn a_folder_that_is_not_a_snapshot_is_refused() {
 }
 
 #[test]
+fn a_bad_link_field_is_refused_before_anything_is_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    let dump = example();
+    for (spec, says) in [
+        ("content=2", "between 0 and 1"),
+        ("content=heavy", "is not a number"),
+        ("title=0.5", "always linked"),
+    ] {
+        let o = kenning(&[
+            "build",
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+            "--dump",
+            dump.to_str().unwrap(),
+            "--link-field",
+            spec,
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{spec}");
+        let err = stderr(&o);
+        assert!(err.contains("--link-field") && err.contains(says), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(!out.exists(), "{spec}: nothing is built");
+    }
+}
+
+#[test]
 fn stats_of_a_missing_snapshot_says_how_to_make_one() {
     let dir = tempfile::tempdir().unwrap();
     let o = kenning(&["stats", dir.path().to_str().unwrap()]);

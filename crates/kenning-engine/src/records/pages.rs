@@ -9,7 +9,7 @@ use kenning_records::{Direction, SharedConcepts, record_path, relation_label};
 use kenning_store::{ConceptIdx, Snapshot};
 
 use super::derived::Derived;
-use super::state::{State, record_fields};
+use super::state::State;
 use super::types::{
     ConceptRecords, RecordAnnotation, RecordConceptScore, RecordPage, RecordRef, RecordRelation,
 };
@@ -33,7 +33,7 @@ pub(super) fn page(
         return None;
     }
     let r = &entry.record;
-    let weights = record_fields(snapshot);
+    let weights = &state.weights;
     let concept = |idx: ConceptIdx| {
         let c = snapshot.concept(idx);
         LinkedConcept {

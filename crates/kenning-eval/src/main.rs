@@ -13,8 +13,13 @@
 //!
 //! `KENNING_EVAL_MIN_SCORE`, `KENNING_EVAL_TITLE_PRIOR` and
 //! `KENNING_EVAL_UNAMBIGUOUS` override the full linker's score threshold,
-//! title-match prior and unambiguous commonness (for tuning). Each reports the full linker beside the prior-only baseline (each
-//! mention's most common concept) measured in the same run.
+//! title-match prior and unambiguous commonness (for tuning).
+//! `KENNING_EVAL_ERRORS=FILE` makes `elevant` write the full linker's
+//! errors there as TSV: `wrong` (benchmark, words, predicted concept, gold
+//! concept on that span or `-`) and `missed` (benchmark, words, `-`, gold
+//! concept) for gold spans with no prediction. Each command reports the
+//! full linker beside the prior-only baseline (each mention's most common
+//! concept) measured in the same run.
 
 #![forbid(unsafe_code)]
 
@@ -324,8 +329,16 @@ fn sorted_unique(items: impl Iterator<Item = ConceptIdx>) -> Vec<ConceptIdx> {
 }
 
 fn elevant(snapshot_dir: &Path, files: &[PathBuf]) -> Result<()> {
+    use std::io::Write;
     let engine = Engine::open(snapshot_dir)?;
     let snapshot = engine.snapshot();
+    let mut errors = match std::env::var_os("KENNING_EVAL_ERRORS") {
+        Some(path) => Some(std::io::BufWriter::new(
+            std::fs::File::create(&path)
+                .with_context(|| format!("cannot create {}", Path::new(&path).display()))?,
+        )),
+        None => None,
+    };
     println!(
         "| benchmark | docs | gold QIDs | in snapshot | kenning P | R | F1 | prior-only P | R | F1 | F1 ratio |"
     );
@@ -389,6 +402,38 @@ fn elevant(snapshot_dir: &Path, files: &[PathBuf]) -> Result<()> {
                     })
                     .collect();
                 counts[i].add(metrics::exact_counts(&predicted, &gold));
+                if i == 0
+                    && let Some(out) = errors.as_mut()
+                {
+                    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+                    let surface = |s: usize, e: usize| -> String {
+                        body.chars()
+                            .skip(s)
+                            .take(e - s)
+                            .collect::<String>()
+                            .replace(['\t', '\n'], " ")
+                    };
+                    let title = |c: ConceptIdx| snapshot.concept(c).title().to_owned();
+                    let at = |list: &[(usize, usize, ConceptIdx)], s: usize, e: usize| {
+                        list.iter()
+                            .find(|x| x.0 == s && x.1 == e)
+                            .map_or("-".to_owned(), |x| title(x.2))
+                    };
+                    for &(s, e, c) in predicted.iter().filter(|p| !gold.contains(p)) {
+                        let gold_there = at(&gold, s, e);
+                        writeln!(
+                            out,
+                            "wrong\t{name}\t{}\t{}\t{gold_there}",
+                            surface(s, e),
+                            title(c)
+                        )?;
+                    }
+                    for &(s, e, c) in gold.iter().filter(|g| !predicted.contains(g)) {
+                        if at(&predicted, s, e) == "-" {
+                            writeln!(out, "missed\t{name}\t{}\t-\t{}", surface(s, e), title(c))?;
+                        }
+                    }
+                }
             }
         }
         let name = file
@@ -414,6 +459,9 @@ fn elevant(snapshot_dir: &Path, files: &[PathBuf]) -> Result<()> {
         total[1].row(),
         ratio(total[0].f1(), total[1].f1())
     );
+    if let Some(mut out) = errors {
+        out.flush().context("cannot write the errors file")?;
+    }
     Ok(())
 }
 

@@ -71,7 +71,7 @@ pub(crate) fn render(record: &RecordPage, config: &ServerConfig) -> String {
     let _ = writeln!(b, "<p>{}</p>", escape(&notice(config)));
     if !record.generated_fields.is_empty() {
         b.push_str(
-            "<p class=\"generated\">Generated automatically from the record's text and the wiki: ",
+            "<p class=\"generated\">Generated automatically from the record's title, fields and text and the wiki: ",
         );
         join(&mut b, &record.generated_fields, |b, f| {
             let _ = write!(b, "{}", escape(field_name(f)));

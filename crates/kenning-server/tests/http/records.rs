@@ -116,7 +116,7 @@ async fn record_page_shows_concepts_fields_and_relations_both_ways() {
         "<a href=\"/api/v1/records/course/GEO-210(b)\" type=\"application/json\">JSON</a>",
         "<h2>About this result</h2>",
         "This page is automatically generated",
-        "Generated automatically from the record's text and the wiki: the concept links in the text",
+        "Generated automatically from the record's title, fields and text and the wiki: the concept links in the text",
     ] {
         assert!(html.contains(needle), "{needle:?} not in\n{html}");
     }

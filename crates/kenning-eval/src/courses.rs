@@ -103,7 +103,7 @@ pub(crate) fn courses(run: &CoursesRun<'_>) -> Result<()> {
                     }
                 };
                 let mark = if run.verdicts.is_some() { mark } else { "" };
-                if c.fields.is_empty() {
+                if page.concepts_inherited {
                     format!("{} ({:.2}, inherited){mark}", c.title, c.score)
                 } else {
                     format!("{} ({:.2}, {}){mark}", c.title, c.score, c.fields.join("+"))

@@ -31,14 +31,21 @@ fn bz2(data: &[u8]) -> Vec<u8> {
 }
 
 fn build(out: &Path, dump: &Path) -> Output {
-    kenning(&[
+    build_with(out, dump, &[])
+}
+
+/// `kenning build -q --out OUT --dump DUMP` and `extra` arguments.
+fn build_with(out: &Path, dump: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
         "build",
         "-q",
         "--out",
         out.to_str().unwrap(),
         "--dump",
         dump.to_str().unwrap(),
-    ])
+    ];
+    args.extend_from_slice(extra);
+    kenning(&args)
 }
 
 #[test]
@@ -251,16 +258,7 @@ fn a_bad_link_field_is_refused_before_anything_is_built() {
         ("content=heavy", "is not a number"),
         ("title=0.5", "always linked"),
     ] {
-        let o = kenning(&[
-            "build",
-            "-q",
-            "--out",
-            out.to_str().unwrap(),
-            "--dump",
-            dump.to_str().unwrap(),
-            "--link-field",
-            spec,
-        ]);
+        let o = build_with(&out, &dump, &["--link-field", spec]);
         assert_eq!(o.status.code(), Some(1), "{spec}");
         let err = stderr(&o);
         assert!(err.contains("--link-field") && err.contains(says), "{err}");

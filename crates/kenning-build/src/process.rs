@@ -106,7 +106,7 @@ fn process_item(item: Item) -> Row {
         Item::Wiki(page, site) => wiki_row(page, &site),
         Item::Extracted(doc) => Row::Concept(ConceptRow {
             id: doc.id.map(PageId::new),
-            body: truncate(&doc.text, BODY_BYTES).to_owned(),
+            body: cut_at_word(&doc.text, BODY_BYTES),
             text: truncate(&doc.text, TEXT_BYTES).to_owned(),
             summary: plain::lead(&doc.text, &doc.title, Layout::LinePerParagraph),
             url: doc.url.unwrap_or_default(),
@@ -170,7 +170,7 @@ fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
         .iter()
         .map(|l| phrase_key(extract.anchor(l)))
         .collect();
-    let body = truncate(&extract.text, BODY_BYTES).to_owned();
+    let body = cut_at_word(&extract.text, BODY_BYTES);
     // The text itself, cut in place (no copy of a whole page), and its
     // memory given back: the row may wait in the pipeline a while.
     let mut text = extract.text;
@@ -207,6 +207,29 @@ const BODY_BYTES: usize = 2000;
 /// `s` cut to at most `max` bytes, at a character boundary.
 fn truncate(s: &str, max: usize) -> &str {
     &s[..s.floor_char_boundary(max)]
+}
+
+/// `s` whole when it has at most `max` bytes; else cut after its last
+/// whole word within `max` bytes (or at a character boundary for a word
+/// longer than half of it), with `…` in place of the rest, so that a
+/// snippet taken near the end of the cut text ends on a word and says it
+/// was cut.
+fn cut_at_word(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_owned();
+    }
+    let end = s.floor_char_boundary(max);
+    let head = &s[..end];
+    let head = if s[end..].starts_with(char::is_alphanumeric) {
+        match head.rfind(|c: char| !c.is_alphanumeric()) {
+            Some(k) if k >= max / 2 => &head[..k],
+            _ => head,
+        }
+    } else {
+        head
+    };
+    let head = head.trim_end_matches(|c: char| !c.is_alphanumeric());
+    format!("{head}…")
 }
 
 fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
@@ -247,13 +270,25 @@ fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
         links,
         aliases: normalize_all(record.aliases),
         summary_links: Vec::new(),
-        body: truncate(&record.text, BODY_BYTES).to_owned(),
+        body: cut_at_word(&record.text, BODY_BYTES),
         title,
     })
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bodies_are_cut_after_a_word() {
+        use super::cut_at_word;
+        assert_eq!(cut_at_word("short", 10), "short");
+        assert_eq!(cut_at_word("behind a single door", 14), "behind a…");
+        assert_eq!(cut_at_word("behind a single door", 15), "behind a single…");
+        assert_eq!(cut_at_word("behind a single, door", 17), "behind a single…");
+        assert_eq!(cut_at_word("abcdefghijklmnop qr", 8), "abcdefgh…");
+        assert_eq!(cut_at_word("été été été", 9), "été…");
+        assert_eq!(cut_at_word("été été été", 11), "été été…");
+    }
+
     use super::*;
 
     #[test]

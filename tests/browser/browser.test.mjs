@@ -1,10 +1,12 @@
 // kenning in a real browser: headless Chromium (Debian's package) driven by
 // playwright-core. Builds the example wiki, starts `kenning serve`, types in
 // the home page's search box, picks a suggestion, reads the concept page and
-// follows a link in its summary; pastes a text into /wikify and follows one
-// of the concepts it found; opens a record page (a course built from a
+// follows a link in its summary; pastes a text into /wikify, opens the
+// explanation of a mention (by mouse, then by keyboard alone) and follows
+// one of the concepts it found; opens a record page (a course built from a
 // records file written here) from its concept's page and follows its
-// relations. Screenshots go to target/browser/.
+// relations; reads the API documentation at /api, on a wide screen and on a
+// phone's. Screenshots go to target/browser/.
 //
 // Run: (cd tests/browser && npm ci && node --test)
 // Env: KENNING_BIN (default target/debug/kenning), CHROMIUM (default /usr/bin/chromium).
@@ -51,7 +53,7 @@ const records = [
     text: "A walking seminar along Lake Tessel and the Tessel River, from the Merrowby Lighthouse " +
       "to Kettle Island, with a crossing on the Merrowby Ferry.",
     url: "https://courses.example.edu/GEO-210b", lang: "en",
-    fields: { credits: 3, semester: "spring", tags: ["field work", "water"] },
+    fields: { credits: 3, semester: "spring", tags: ["field work", "water"], course_code: "GEO-210" },
     links: [
       { rel: "taught_by", type: "person", id: "brandt, helga m." },
       { rel: "taught_by", type: "person", id: "999999" },
@@ -165,7 +167,8 @@ test("paste a text into /wikify, see its concepts linked, follow one", async () 
   // The text is shown as typed (markup included, as text), mentions linked.
   assert.equal(await page.locator(".wikified").innerText(), text);
   const lake = page.locator(".wikified a.mention", { hasText: "Lake Tessel" });
-  assert.match(await lake.getAttribute("href"), /^\/concept\/\d+$/);
+  // A mention links to its explanation, a row of the table of mentions.
+  assert.match(await lake.getAttribute("href"), /^#m-\d+$/);
   const hover = await lake.getAttribute("title");
   assert.match(hover, /^Lake Tessel\nscore 0\.\d\d: link probability/);
   assert.ok((await page.locator("table.wikify-concepts tbody tr").count()) >= 3);
@@ -176,9 +179,127 @@ test("paste a text into /wikify, see its concepts linked, follow one", async () 
   await lake.hover();
   await page.screenshot({ path: path.join(shots, "wikify.png"), fullPage: true });
 
-  const href = await lake.getAttribute("href");
-  await Promise.all([page.waitForURL(`${base}${href}`), lake.click()]);
+  const row = await lake.getAttribute("href");
+  await lake.click();
+  await page.waitForFunction((hash) => location.hash === hash, row);
+  const explanation = page.locator(`tr${row}`);
+  assert.match(await explanation.innerText(), /Lake Tessel[\s\S]*score 0\.\d\d: link probability/);
+  // From the explanation to the concept's page.
+  const concept = explanation.locator("a[href^='/concept/']");
+  const href = await concept.getAttribute("href");
+  await Promise.all([page.waitForURL(`${base}${href}`), concept.click()]);
   assert.equal(await page.locator("h1").innerText(), "Lake Tessel");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("reach a mention's explanation with the keyboard alone", async () => {
+  const page = await browser.newPage({ viewport: { width: 800, height: 700 } });
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  await page.goto(`${base}/wikify`);
+  await page
+    .locator("textarea[name='text']")
+    .fill("The ferry from Merrowby crosses Lake Tessel to Kettle Island, where Ida Varrow designed the lighthouse.");
+  await Promise.all([
+    page.waitForResponse((r) => r.url() === `${base}/wikify` && r.request().method() === "POST"),
+    page.locator("form.wikify-form button[type='submit']").click(),
+  ]);
+  await page.locator(".wikified a.mention").first().waitFor({ state: "visible", timeout: 5_000 });
+
+  // Tab from the top of the page until a mention has the focus.
+  await page.evaluate(() => document.activeElement?.blur());
+  let focused = null;
+  for (let i = 0; i < 40 && !focused; i++) {
+    await page.keyboard.press("Tab");
+    focused = await page.evaluate(() => {
+      const e = document.activeElement;
+      return e?.matches(".wikified a.mention")
+        ? { href: e.getAttribute("href"), text: e.textContent, describedBy: e.getAttribute("aria-describedby") }
+        : null;
+    });
+  }
+  assert.ok(focused, "no mention took the focus");
+  assert.match(focused.href, /^#m-\d+$/);
+  // Screen readers read the row's concept and explanation with the link.
+  const id = focused.href.slice(1);
+  assert.equal(focused.describedBy, `${id}-to ${id}-why`);
+  const description = await page.evaluate(
+    (ids) => ids.split(" ").map((i) => document.getElementById(i).textContent).join(" "),
+    focused.describedBy,
+  );
+  assert.match(description, /score 0\.\d\d: link probability/);
+
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((hash) => location.hash === hash, focused.href);
+  const row = await page.evaluate(() => {
+    const target = document.querySelector(":target");
+    const box = target.getBoundingClientRect();
+    return {
+      id: target.id,
+      tag: target.tagName,
+      text: target.textContent,
+      inView: box.top >= 0 && box.bottom <= window.innerHeight,
+      background: getComputedStyle(target.querySelector("td")).backgroundColor,
+    };
+  });
+  assert.equal(row.id, id);
+  assert.equal(row.tag, "TR");
+  assert.ok(row.text.includes(focused.text), `${row.text} names ${focused.text}`);
+  assert.ok(row.inView, "the explanation is not in view");
+  assert.equal(row.background, "rgb(255, 241, 168)", "the explanation is not highlighted");
+  await page.screenshot({ path: path.join(shots, "wikify-keyboard.png") });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("read the API documentation, on a wide screen and on a phone", async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+
+  // Linked from every page's footer.
+  await page.goto(`${base}/`);
+  await Promise.all([page.waitForURL(`${base}/api`), page.locator("footer a[href='/api']").click()]);
+  assert.equal(await page.locator("h1").innerText(), "The kenning API");
+  const contents = await page.locator("nav.api-toc").innerText();
+  assert.match(contents, /\/api\/v1\/search/);
+  assert.match(contents, /\/api\/v1\/wikify/);
+  assert.ok(await page.locator("a[href='/api/openapi.json']").count() >= 1);
+  await page.screenshot({ path: path.join(shots, "api.png") });
+
+  // The contents lead to each endpoint, shown with an example.
+  const entry = page.locator("nav.api-toc a[href='#op-search']");
+  await entry.click();
+  await page.waitForFunction(() => location.hash === "#op-search");
+  const search = page.locator("#op-search");
+  assert.match(
+    await search.locator("pre.api-example-request").innerText(),
+    /^curl 'http:\/\/127\.0\.0\.1:8080\/api\/v1\/search\?q=lake/,
+  );
+  assert.match(await search.locator("pre.api-example-response").innerText(), /^HTTP\/1\.1 200 OK\nContent-Type: application\/json\n\n\{/);
+  const sections = await page.locator("section.api-op").count();
+  assert.equal(await page.locator("section.api-op pre.api-example-request").count(), sections);
+  assert.equal(await page.locator("section.api-op pre.api-example-response").count(), sections);
+  await page.screenshot({ path: path.join(shots, "api-search.png") });
+
+  // On a phone: the page does not scroll sideways, the examples do.
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.goto(`${base}/api#op-wikify`);
+  const widths = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    view: document.documentElement.clientWidth,
+    pre: [...document.querySelectorAll("pre.api-example")].some((p) => p.scrollWidth > p.clientWidth),
+  }));
+  assert.ok(widths.page <= widths.view, `the page is ${widths.page} px wide in ${widths.view}`);
+  assert.ok(widths.pre, "no example scrolls sideways");
+  await page.screenshot({ path: path.join(shots, "api-phone.png") });
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -221,6 +342,54 @@ test("open a course from its concept's page, read it, follow its teacher", async
   assert.match(back, /Teaches/i);
   assert.match(back, /Shorelines of the north/);
   assert.match(back, /Member of/i);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("find a course by its code, read a corrected search, page through a full list on a phone", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  const noSideways = async (what) => {
+    const w = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.ok(w[0] <= w[1], `${what} is ${w[0]} px wide in ${w[1]}`);
+  };
+
+  // The code however typed: the course first, its code shown.
+  await page.goto(`${base}/`);
+  await page.locator("input[name='q']").first().fill("geo 210");
+  await Promise.all([page.waitForURL(/\/search\?/), page.locator("input[name='q']").first().press("Enter")]);
+  const first = page.locator("ol.results li.result").first();
+  assert.equal(await first.locator("h2").innerText(), "Shorelines of the north");
+  assert.match(await first.locator(".result-type").textContent(), /Course · GEO-210/);
+  assert.equal(await first.locator(".result-type .code").innerText(), "GEO-210");
+  await noSideways("the results");
+  await page.screenshot({ path: path.join(shots, "search-code-phone.png") });
+
+  // Words found nowhere as typed: the page says what it searched for, and
+  // offers the words as typed.
+  await page.goto(`${base}/search?q=merowby+lighthose`);
+  const note = page.locator("p.correction");
+  assert.match(await note.innerText(), /^Showing results for merrowby lighthouse\./);
+  assert.match(await page.locator("ol.results li.result h2").first().innerText(), /Merrowby Lighthouse/);
+  await page.screenshot({ path: path.join(shots, "search-corrected-phone.png") });
+  await Promise.all([page.waitForURL(/exact=true/), note.locator("a").click()]);
+  assert.match(await page.locator("p.correction").innerText(), /Only the words as typed/);
+
+  // A concept's full list of what links here, reached from its page.
+  await page.goto(`${base}/wiki/Merrowby`);
+  const all = page.locator("#links-here p.more a");
+  assert.match(await all.innerText(), /^All \d+ concepts that link here$/);
+  await Promise.all([page.waitForURL(/\/concept\/\d+\/links-here$/), all.click()]);
+  assert.equal(await page.locator("h1").innerText(), "What links to Merrowby");
+  const listed = await page.locator("article.full-list ol.related li").count();
+  assert.ok(listed >= 1);
+  assert.match(await page.locator("article.full-list p.count").innerText(), new RegExp(`^1–${listed} of ${listed} concepts`));
+  await noSideways("the full list");
+  await page.screenshot({ path: path.join(shots, "links-here-phone.png"), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -92,6 +92,21 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Results to skip.
     pub offset: usize,
+    /// Only the words as typed: no typo tolerance.
+    pub exact: bool,
+    /// Count the results of each type, whatever `types` keeps
+    /// ([`SearchPage::type_counts`]).
+    pub count_types: bool,
+}
+
+/// How many things of one type: in a snapshot, or among a search's results.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct TypeCount {
+    /// `concept`, `course`, …
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// How many.
+    pub count: usize,
 }
 
 /// One page of search results.
@@ -101,6 +116,14 @@ pub struct SearchPage {
     pub query: String,
     /// How many results match in all.
     pub total: usize,
+    /// The query as typo tolerance read it, when a word of it is found
+    /// nowhere as typed (`quantm mechnics` → `quantum mechanics`).
+    pub corrected: Option<String>,
+    /// With [`SearchRequest::count_types`]: the results of each type
+    /// found, whatever the type filter keeps (records replaced or deleted
+    /// since the build still count until the next build); else empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub type_counts: Vec<TypeCount>,
     /// This page's results, best first.
     pub items: Vec<SearchHit>,
 }
@@ -115,6 +138,9 @@ pub struct SearchHit {
     pub id: String,
     /// The title.
     pub title: String,
+    /// A record's code (`CS-456`, from its `course_code` or other
+    /// `*_code` field); `None` for concepts and records without one.
+    pub code: Option<String>,
     /// A plain-text excerpt around the matched words.
     pub snippet: String,
     /// Byte ranges of matched words within `snippet`.
@@ -254,6 +280,24 @@ impl Engine {
     pub fn related(&self, id: u32) -> Option<Vec<RelatedConcept>> {
         let idx = self.snapshot.find_id(PageId::new(id))?;
         Some(self.related_of(self.snapshot.concept(idx)))
+    }
+
+    /// The types of things served, with how many of each: concepts, then
+    /// the record types in order of first import (a type whose records
+    /// were all deleted is left out).
+    pub fn types(&self) -> Vec<TypeCount> {
+        let concepts = TypeCount {
+            kind: "concept".to_owned(),
+            count: self.snapshot.len(),
+        };
+        std::iter::once(concepts)
+            .chain(
+                self.records
+                    .kind_counts()
+                    .into_iter()
+                    .map(|(kind, count)| TypeCount { kind, count }),
+            )
+            .collect()
     }
 
     /// The snapshot's figures.

@@ -21,6 +21,7 @@
 
 mod engine;
 mod error;
+mod lists;
 mod live_store;
 mod long_text;
 mod records;
@@ -30,7 +31,7 @@ mod wikify;
 
 pub use engine::{
     ConceptPage, Engine, LinkedConcept, RelatedConcept, SearchHit, SearchPage, SearchRequest,
-    StatsPage, SummaryLink,
+    StatsPage, SummaryLink, TypeCount,
 };
 pub use error::EngineError;
 /// The linker's thresholds and weights, for [`Engine::wikify_tuned`].
@@ -41,6 +42,7 @@ pub use kenning_linker::{LinkerOptions, Strategy};
 /// offset over [`MAX_OFFSET`], and clamps `limit` to [`MAX_LIMIT`], the
 /// same bounds the engine and the index apply.
 pub use kenning_search::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES};
+pub use lists::ListPage;
 pub use live_store::LiveStoreHealth;
 pub use long_text::{ConceptTally, piece_end};
 pub use records::{

@@ -44,6 +44,7 @@ pub use self::types::{
     RecordWrite,
 };
 use crate::EngineError;
+use crate::lists::ListPage;
 use crate::live_store::{LiveStore, LiveStoreHealth};
 
 /// How an engine uses the live records store (`DIR/live-records.redb`).
@@ -297,7 +298,7 @@ impl Records {
         key: u64,
         from_snapshot: bool,
         derived: &Derived,
-    ) -> Option<RecordRef> {
+    ) -> Option<(RecordRef, Option<String>)> {
         let key = u32::try_from(key).ok()?;
         if from_snapshot && derived.stale.contains(&key) {
             return None;
@@ -306,7 +307,82 @@ impl Records {
         if from_snapshot && key >= state.base {
             return None;
         }
-        state.reference(key, 0.0)
+        let (reference, code, _) = state.hit(key)?;
+        Some((reference, code))
+    }
+
+    /// The records one of whose identifiers (id, codes) is `query`, or,
+    /// with `prefix`, starts with it (at most that many records), of one
+    /// of `kinds` unless it is empty: their position, reference, code and
+    /// the start of their text.
+    pub(crate) fn identified(
+        &self,
+        derived: &Derived,
+        query: &str,
+        kinds: &[&str],
+        prefix: Option<usize>,
+    ) -> Vec<(u32, RecordRef, Option<String>, String)> {
+        let at = match prefix {
+            None => derived.identifiers.exact(query),
+            Some(limit) => derived.identifiers.prefixed(query, limit),
+        };
+        if at.is_empty() {
+            return Vec::new();
+        }
+        let state = self.inner.state.read().expect("records lock");
+        at.into_iter()
+            .filter_map(|i| {
+                let (reference, code, text) = state.hit(i)?;
+                (kinds.is_empty() || kinds.contains(&reference.kind.as_str()))
+                    .then_some((i, reference, code, text))
+            })
+            .collect()
+    }
+
+    /// The records of type `kind` (any when `None`) about concept `idx`,
+    /// strongest first, then by position: the page `offset..offset+limit`.
+    pub(crate) fn concept_records(
+        &self,
+        idx: ConceptIdx,
+        kind: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> ListPage<RecordRef> {
+        let derived = self.derived();
+        let Some(shared) = &derived.shared else {
+            return ListPage::new(0, Vec::new());
+        };
+        let state = self.inner.state.read().expect("records lock");
+        pages::concept_records(&state, &derived, shared, idx, kind, offset, limit)
+    }
+
+    /// The records of type `of_kind` related to record `kind`/`id`, best
+    /// first: the page `offset..offset+limit`; `None` when there is no
+    /// such record.
+    pub(crate) fn related(
+        &self,
+        kind: &str,
+        id: &str,
+        of_kind: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Option<ListPage<RecordRef>> {
+        let derived = self.derived();
+        let state = self.inner.state.read().expect("records lock");
+        pages::related(&state, &derived, kind, id, of_kind, offset, limit)
+    }
+
+    /// The record types, in order of first import, with their records
+    /// (types whose records were all deleted left out).
+    pub(crate) fn kind_counts(&self) -> Vec<(String, usize)> {
+        let derived = self.derived();
+        derived
+            .kind_names
+            .iter()
+            .zip(&derived.kind_counts)
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (k.clone(), *n))
+            .collect()
     }
 
     /// The in-memory index of live records, and what is stale in the

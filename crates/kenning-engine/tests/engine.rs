@@ -34,7 +34,7 @@ fn search(engine: &Engine, q: &str, types: &[&str]) -> Vec<(String, String)> {
             query: q.into(),
             types: types.iter().map(|t| t.to_string()).collect(),
             limit: 20,
-            offset: 0,
+            ..Default::default()
         })
         .unwrap()
         .items
@@ -201,6 +201,7 @@ fn live_writes_are_durable_visible_and_survive_a_rebuild() {
             types: Vec::new(),
             limit,
             offset,
+            ..Default::default()
         };
         let all = engine.search(&request(100, 0)).unwrap();
         assert!(all.items.iter().any(|h| h.id == "NEW-1"));

@@ -31,6 +31,8 @@ pub struct RelatedOfKind {
     pub kind: u32,
     /// At most `k` records, by score descending, then index ascending.
     pub records: Vec<ScoredRecord>,
+    /// How many records of this type are related, `k` or more.
+    pub total: usize,
 }
 
 /// Record→concept edges indexed both ways: each record's concepts, and
@@ -194,10 +196,12 @@ impl SharedConcepts {
                     if group.records.len() < k {
                         group.records.push(ScoredRecord { record, score });
                     }
+                    group.total += 1;
                 }
                 _ => related.push(RelatedOfKind {
                     kind,
                     records: vec![ScoredRecord { record, score }],
+                    total: 1,
                 }),
             }
         }
@@ -302,6 +306,9 @@ mod tests {
         let top1 = index.related(0, &kinds, 1);
         assert_eq!(top1[0].records.len(), 1);
         assert_eq!(top1[1].records.len(), 1);
+        // The totals count past k.
+        assert_eq!((top1[0].total, top1[1].total), (2, 1));
+        assert_eq!(related[0].total, 2);
         assert!(index.related(0, &kinds, 0).is_empty());
         // A record with no concepts, or unknown, has no related records.
         assert!(index.related(42, &kinds, 5).is_empty());

@@ -157,7 +157,7 @@ pub(crate) fn finish(
             None => snippet::make(body, &[], true).unwrap_or_default(),
         },
     };
-    let Rank(_, score, Reverse(key), Reverse(kind)) = c.rank;
+    let Rank(_, _, score, Reverse(key), Reverse(kind)) = c.rank;
     Hit {
         key,
         kind: kinds.get(kind as usize).cloned().unwrap_or_default(),

@@ -56,6 +56,7 @@
 mod analysis;
 mod error;
 mod hits;
+mod kind_counts;
 mod query;
 mod ranking;
 mod read_only;

@@ -27,6 +27,12 @@ pub struct Query<'a> {
     pub offset: usize,
     /// Per-kind score multipliers; kinds not listed get 1.
     pub kind_factors: &'a [(&'a str, f32)],
+    /// Typo tolerance (fuzzy matches, misplaced spaces); off, only the
+    /// words as typed (and their CamelCase parts) match.
+    pub typos: bool,
+    /// Count the matches of each kind, whatever [`kinds`](Query::kinds)
+    /// keeps ([`SearchResults::kind_counts`]): one more pass over them.
+    pub count_kinds: bool,
 }
 
 impl<'a> Query<'a> {
@@ -38,6 +44,8 @@ impl<'a> Query<'a> {
             limit: 10,
             offset: 0,
             kind_factors: &[],
+            typos: true,
+            count_kinds: false,
         }
     }
 }
@@ -49,6 +57,14 @@ pub struct SearchResults {
     pub total: usize,
     /// The requested page, best first.
     pub hits: Vec<Hit>,
+    /// The query as typo tolerance read it, when a word of it is found
+    /// nowhere as typed (`quantm mechnics` → `quantum mechanics`): the
+    /// hits are for this. Words as analysed (lower case, no punctuation).
+    pub corrected: Option<String>,
+    /// With [`Query::count_kinds`]: the matches of each kind present in
+    /// the index, whatever the kind filter, in the index's kind order
+    /// (kinds without matches left out).
+    pub kind_counts: Vec<(String, usize)>,
 }
 
 /// One result.

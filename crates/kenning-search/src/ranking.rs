@@ -18,11 +18,14 @@ use crate::schema::term;
 use crate::typo::{QWord, is_variant};
 use crate::weight;
 
-/// Sort key of a hit: exact tier (2 title, 1 alias, 0 none), final score,
-/// then smaller key first, then smaller kind first (keys are the caller's
-/// and may repeat across kinds).
+/// Sort key of a hit: exact tier (2 title, 1 alias, 0 none), then 1 for a
+/// document holding a query word as typed and 0 for one found only
+/// through typo tolerance ([`Demotion`]), final score, then smaller key
+/// first, then smaller kind first (keys are the caller's and may repeat
+/// across kinds).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub(crate) struct Rank(
+    pub(crate) u8,
     pub(crate) u8,
     pub(crate) f32,
     pub(crate) Reverse<u64>,
@@ -52,6 +55,60 @@ pub(crate) fn postings(seg: &SegmentReader, field: Field, term: &Term) -> Vec<Do
         }
     }
     docs
+}
+
+/// What puts documents found only through typo tolerance below every
+/// document that holds a query word as typed: the terms of the query's
+/// known words as typed (in every field the query searches them) and the
+/// fuzzy alternatives of its words (names).
+///
+/// Only known words count as typed: a word found nowhere or in a handful
+/// of texts (`quantm`) is itself a typo, and the odd text that repeats it
+/// must not outrank the documents its correction finds.
+#[derive(Debug, Default)]
+pub(crate) struct Demotion {
+    pub(crate) literal: Vec<Term>,
+    pub(crate) fuzzy: Vec<Term>,
+}
+
+impl Demotion {
+    /// Sorted documents of one segment that hold a fuzzy alternative and
+    /// no literal term. Costs the postings of the fuzzy terms (name terms:
+    /// short lists) and one skip through each literal term's postings.
+    pub(crate) fn typo_only(&self, seg: &SegmentReader) -> Vec<DocId> {
+        if self.literal.is_empty() {
+            return Vec::new();
+        }
+        let mut found: Vec<DocId> = Vec::new();
+        for t in &self.fuzzy {
+            found.extend(postings(seg, t.field(), t));
+        }
+        found.sort_unstable();
+        found.dedup();
+        let mut literal = vec![false; found.len()];
+        for t in &self.literal {
+            let Ok(inv) = seg.inverted_index(t.field()) else {
+                continue;
+            };
+            let Ok(Some(mut p)) = inv.read_postings(t, IndexRecordOption::Basic) else {
+                continue;
+            };
+            for (i, &doc) in found.iter().enumerate() {
+                let at = if p.doc() >= doc { p.doc() } else { p.seek(doc) };
+                if at == TERMINATED {
+                    break;
+                }
+                if at == doc {
+                    literal[i] = true;
+                }
+            }
+        }
+        found
+            .into_iter()
+            .zip(literal)
+            .filter_map(|(doc, literal)| (!literal).then_some(doc))
+            .collect()
+    }
 }
 
 /// Pushes the fuzzy alternatives of `w` (name field): each term is scored

@@ -25,8 +25,9 @@ use crate::Document;
 use crate::analysis::{self, ANALYZER_NAME, Word, truncate};
 use crate::error::{SearchError, engine};
 use crate::hits::{self, Matcher};
+use crate::kind_counts::KindCounts;
 use crate::query::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, MAX_QUERY_WORDS, Query, SearchResults};
-use crate::ranking::{self, Rank, boosted, postings};
+use crate::ranking::{self, Demotion, Rank, boosted, postings};
 use crate::schema::{EXACT_ALIAS, EXACT_TITLE, Fields, Manifest, TEXTS, term};
 use crate::typo::{self, FuzzyCache};
 use crate::weight;
@@ -193,8 +194,16 @@ impl SearchIndex {
         if whole.is_empty() {
             return Ok(SearchResults::default());
         }
-        let words = typo::query_words(&self.searcher, &self.fields, &self.fuzzy_cache, &whole)?;
-        let parts = typo::respace(&self.searcher, self.fields.name, &whole, &words, parts)?;
+        let mut words = typo::query_words(&self.searcher, &self.fields, &self.fuzzy_cache, &whole)?;
+        let parts = if q.typos {
+            typo::respace(&self.searcher, self.fields.name, &whole, &words, parts)?
+        } else {
+            for w in &mut words {
+                w.fuzzy.clear();
+                w.fuzzy_df.clear();
+            }
+            parts
+        };
         let f = self.fields;
         let context_words = path_context_words(&mut analyzer, text, whole.len());
 
@@ -236,14 +245,32 @@ impl SearchIndex {
             texts.iter().any(|(_, _, c)| !c[1]),
         ];
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        // Documents found only through typos go below those holding a
+        // known word as typed (there is no such document when no word is
+        // known: then the fuzzy matches are all there is).
+        let mut demotion = Demotion::default();
+        let demote = words.iter().any(|w| w.known && !w.fuzzy.is_empty());
         for (i, &(text, factor, common)) in texts.iter().enumerate() {
             let mut alts: Vec<Box<dyn TQuery>> =
                 vec![boosted(term(f.name, text), weight::NAME * factor)];
+            let mut searched = vec![f.name];
             if !(any_rare[0] && common[0]) {
                 alts.push(boosted(term(f.summary, text), weight::SUMMARY * factor));
+                searched.push(f.summary);
             }
             if !(any_rare[1] && common[1]) {
                 alts.push(boosted(term(f.body, text), weight::BODY * factor));
+                searched.push(f.body);
+            }
+            if demote && words.get(i).is_none_or(|w| w.known) {
+                demotion
+                    .literal
+                    .extend(searched.into_iter().map(|field| term(field, text)));
+            }
+            if demote && let Some(w) = words.get(i) {
+                demotion
+                    .fuzzy
+                    .extend(w.fuzzy.iter().map(|(t, _)| term(f.name, t)));
             }
             if let Some(w) = words.get(i) {
                 ranking::push_fuzzy(&self.searcher, f.name, &mut alts, w);
@@ -267,13 +294,46 @@ impl SearchIndex {
             }
         }
         let text_query: Box<dyn TQuery> = Box::new(BooleanQuery::new(clauses));
+        let kind_counts = if q.count_kinds {
+            let counts = self
+                .searcher
+                .search(
+                    &*text_query,
+                    &KindCounts {
+                        kinds: self.kinds.len(),
+                    },
+                )
+                .map_err(engine)?;
+            self.kinds
+                .iter()
+                .zip(counts)
+                .filter(|(_, n)| *n > 0)
+                .map(|(k, n)| (k.clone(), n))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let query = self.with_kind_filter(text_query, q.kinds);
 
         let key = analysis::exact_key(&all);
         let factors = self.kind_factor_table(q.kind_factors);
         let limit = q.limit.min(MAX_LIMIT);
         let offset = q.offset;
-        let (total, top) = self.run(&*query, &key, factors, limit, offset, weight::POPULARITY)?;
+        let demotion = demote.then(|| Arc::new(demotion));
+        let (total, top) = self.run(
+            &*query,
+            &key,
+            factors,
+            limit,
+            offset,
+            weight::POPULARITY,
+            demotion,
+        )?;
+        let corrected = if q.typos {
+            typo::correction(&whole, &words)
+        } else {
+            None
+        };
 
         let matcher = Matcher::new(&words, &parts, false);
         let mut hits = Vec::with_capacity(top.len());
@@ -289,12 +349,19 @@ impl SearchIndex {
                 &mut analyzer,
             ));
         }
-        Ok(SearchResults { total, hits })
+        Ok(SearchResults {
+            total,
+            hits,
+            corrected,
+            kind_counts,
+        })
     }
 
     /// Runs `query`: total count and the page `offset..offset+limit` by
-    /// (exact tier, score × (1 + pop_weight × popularity) × kind factor, key).
-    #[allow(clippy::type_complexity)]
+    /// (exact tier, found as typed, score × (1 + pop_weight × popularity)
+    /// × kind factor, key). Without a `demotion`, every document counts as
+    /// found as typed.
+    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
     pub(crate) fn run(
         &self,
         query: &dyn TQuery,
@@ -303,6 +370,7 @@ impl SearchIndex {
         limit: usize,
         offset: usize,
         pop_weight: f32,
+        demotion: Option<Arc<Demotion>>,
     ) -> Result<(usize, Vec<(Rank, DocAddress)>), SearchError> {
         let f = self.fields;
         let title_term = Term::from_field_text(f.exact, &format!("{EXACT_TITLE}{exact_key}"));
@@ -314,6 +382,10 @@ impl SearchIndex {
             let key = ff.u64("key").ok();
             let exact_title = postings(seg, f.exact, &title_term);
             let exact_alias = postings(seg, f.exact, &alias_term);
+            let typo_only = demotion
+                .as_ref()
+                .map(|d| d.typo_only(seg))
+                .unwrap_or_default();
             let factors = Arc::clone(&factors);
             move |doc: DocId, score: Score| {
                 let p = pop.as_ref().and_then(|c| c.first(doc)).unwrap_or(0.0) as f32;
@@ -328,7 +400,8 @@ impl SearchIndex {
                 };
                 let key = key.as_ref().and_then(|c| c.first(doc)).unwrap_or(u64::MAX);
                 let score = score * (1.0 + pop_weight * p) * factor;
-                Rank(tier, score, Reverse(key), Reverse(k as u64))
+                let literal = u8::from(typo_only.binary_search(&doc).is_err());
+                Rank(tier, literal, score, Reverse(key), Reverse(k as u64))
             }
         };
         if limit == 0 || offset > MAX_OFFSET {

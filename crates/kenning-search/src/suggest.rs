@@ -50,6 +50,7 @@ impl SearchIndex {
                 text: last[0].to_string(),
                 name_df: 0,
                 known: true,
+                nowhere: false,
                 fuzzy: Vec::new(),
                 fuzzy_df: Vec::new(),
             });
@@ -90,7 +91,15 @@ impl SearchIndex {
         // Rank a few more than asked by name match × popularity, then
         // rerank with "a name starts with the typed text".
         let candidates = (limit * 3).clamp(24, 3 * MAX_LIMIT);
-        let (_, top) = self.run(&query, &key, factors, candidates, 0, weight::SUGGEST_POP)?;
+        let (_, top) = self.run(
+            &query,
+            &key,
+            factors,
+            candidates,
+            0,
+            weight::SUGGEST_POP,
+            None,
+        )?;
         let matcher = Matcher::new(&words, &[], last_is_prefix);
         let mut ranked = Vec::with_capacity(top.len());
         for (order, (rank, addr)) in top.into_iter().enumerate() {

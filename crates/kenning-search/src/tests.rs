@@ -284,8 +284,78 @@ fn kind_filter_and_factors() {
             kind_factors: &[("course", 0.0)],
             ..Query::new("soviet union")
         };
+        // A factor of 0 puts the course last of the documents holding a
+        // query word as typed; Onion, found only as a typo of "union",
+        // stays below.
         let hits = idx.search(&q).unwrap().hits;
-        assert_eq!(hits.last().unwrap().key, 7);
+        let k: Vec<u64> = hits.iter().map(|h| h.key).collect();
+        assert_eq!(&k[k.len() - 2..], &[7, 4], "{k:?}");
+    });
+}
+
+#[test]
+fn typo_only_matches_rank_below_real_matches() {
+    with_index(|idx| {
+        // "union" is a known word: Onion (a typo of it, a title) comes
+        // after every document holding "union", even one that holds it
+        // only in its summary.
+        let k = keys(idx, "union");
+        assert_eq!(k.last(), Some(&4), "{k:?}");
+        assert!(k.len() > 2, "{k:?}");
+        let r = idx.search(&Query::new("union")).unwrap();
+        assert_eq!(r.corrected, None);
+        // "onion" is known too: only Onion holds it, the names holding
+        // "union" (its typo) follow.
+        let k = keys(idx, "onion");
+        assert_eq!(k[0], 4, "{k:?}");
+        assert!(k[1..].contains(&3), "{k:?}");
+        // No word known as typed: the typo matches are all there is, and
+        // the answer says what was searched for.
+        let r = idx.search(&Query::new("sovjet unoin")).unwrap();
+        assert_eq!(r.hits[0].key, 1, "{r:?}");
+        assert_eq!(r.corrected.as_deref(), Some("soviet union"));
+        // A word found as typed is never corrected.
+        let r = idx.search(&Query::new("sovjet union")).unwrap();
+        assert_eq!(r.corrected.as_deref(), Some("soviet union"));
+        let r = idx.search(&Query::new("soviet union")).unwrap();
+        assert_eq!(r.corrected, None);
+        // As typed only: no typo matches, no correction.
+        let q = Query {
+            typos: false,
+            ..Query::new("sovjet unoin")
+        };
+        let r = idx.search(&q).unwrap();
+        assert_eq!((r.total, r.corrected.as_deref()), (0, None), "{r:?}");
+        let q = Query {
+            typos: false,
+            ..Query::new("union")
+        };
+        let k: Vec<u64> = idx.search(&q).unwrap().hits.iter().map(|h| h.key).collect();
+        assert!(!k.contains(&4), "{k:?}");
+    });
+}
+
+#[test]
+fn kinds_are_counted_whatever_the_filter() {
+    with_index(|idx| {
+        let q = Query {
+            kinds: &["course"],
+            count_kinds: true,
+            ..Query::new("soviet union")
+        };
+        let r = idx.search(&q).unwrap();
+        assert_eq!(r.total, 1);
+        let all = idx.search(&Query::new("soviet union")).unwrap();
+        assert!(all.kind_counts.is_empty());
+        let concepts = r
+            .kind_counts
+            .iter()
+            .find(|(k, _)| k == "concept")
+            .map(|(_, n)| *n);
+        assert_eq!(concepts, Some(all.total - 1), "{:?}", r.kind_counts);
+        assert!(r.kind_counts.contains(&("course".to_owned(), 1)));
+        let sum: usize = r.kind_counts.iter().map(|(_, n)| n).sum();
+        assert_eq!(sum, all.total);
     });
 }
 

@@ -25,6 +25,8 @@ pub(crate) struct QWord {
     pub(crate) name_df: u32,
     /// The word is a name word, or found in a few texts: likely meant as typed.
     pub(crate) known: bool,
+    /// The word is in no name and no text: the query cannot match it as typed.
+    pub(crate) nowhere: bool,
     /// Name terms within the allowed edit distance, with their distance.
     pub(crate) fuzzy: Vec<(String, u8)>,
     /// Document frequency of each fuzzy term.
@@ -36,6 +38,7 @@ pub(crate) struct QWord {
 pub(crate) struct Expansion {
     name_df: u32,
     known: bool,
+    nowhere: bool,
     terms: Vec<(String, u8, u32)>,
 }
 
@@ -67,6 +70,7 @@ pub(crate) fn query_words(
             text: w.to_string(),
             name_df: e.name_df,
             known: e.known,
+            nowhere: e.nowhere,
             fuzzy: e.terms.iter().map(|(t, d, _)| (t.clone(), *d)).collect(),
             fuzzy_df: e.terms.iter().map(|(_, _, df)| *df).collect(),
         });
@@ -110,12 +114,14 @@ fn fuzzy_terms(searcher: &Searcher, fields: &Fields, word: &str) -> Result<Expan
     let name_df = df(fields.name)?;
     let in_texts = df(fields.summary)?.saturating_add(df(fields.body)?);
     let known = name_df > 0 || in_texts >= known_text_docs(searcher);
+    let nowhere = name_df == 0 && in_texts == 0;
     let chars = word.chars().count();
     let distance: u8 = match (chars, known) {
         (0..=3, _) => {
             return Ok(Expansion {
                 name_df,
                 known,
+                nowhere,
                 terms: Vec::new(),
             });
         }
@@ -152,12 +158,32 @@ fn fuzzy_terms(searcher: &Searcher, fields: &Fields, word: &str) -> Result<Expan
     Ok(Expansion {
         name_df,
         known,
+        nowhere,
         terms,
     })
 }
 
 fn known_text_docs(searcher: &Searcher) -> u32 {
     (searcher.num_docs() / KNOWN_TEXT_PER_DOCS).clamp(1, u64::from(u32::MAX)) as u32
+}
+
+/// The query as the typo tolerance read it, when one of its words is
+/// found nowhere as typed and has a fuzzy alternative: each such word
+/// replaced by its closest (then most frequent) alternative, the others
+/// as analysed. `None` when every word is found as typed.
+pub(crate) fn correction(whole: &[&str], words: &[QWord]) -> Option<String> {
+    let mut changed = false;
+    let fixed: Vec<&str> = whole
+        .iter()
+        .map(|&w| match words.iter().find(|q| q.text == w) {
+            Some(q) if q.nowhere && !q.fuzzy.is_empty() => {
+                changed = true;
+                q.fuzzy[0].0.as_str()
+            }
+            _ => w,
+        })
+        .collect();
+    changed.then(|| fixed.join(" "))
 }
 
 /// Extra query words for misplaced spaces, added to the CamelCase

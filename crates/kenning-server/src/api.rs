@@ -25,8 +25,8 @@ use crate::search::LAST_PAGE;
 const OPENAPI_TEMPLATE: &str = include_str!("openapi.json");
 
 /// The OpenAPI document served: [`OPENAPI_TEMPLATE`] filled (once, at the
-/// first request for it).
-static OPENAPI: LazyLock<String> = LazyLock::new(|| {
+/// first request for it). `/api` renders its documentation page from it.
+pub(crate) static OPENAPI: LazyLock<String> = LazyLock::new(|| {
     let limits = [
         ("MAX_QUERY_BYTES", MAX_QUERY_BYTES),
         ("MAX_LIMIT", MAX_LIMIT),
@@ -101,7 +101,7 @@ pub(crate) async fn related(
     Ok(Json(RelatedList { items }))
 }
 
-fn no_concept(id: u32) -> HttpError {
+pub(crate) fn no_concept(id: u32) -> HttpError {
     HttpError::NotFound(format!("there is no concept with id {id}"))
 }
 

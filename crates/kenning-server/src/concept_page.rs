@@ -14,6 +14,7 @@ use kenning_engine::{ConceptPage, ConceptRecords, SummaryLink};
 
 use crate::ServerConfig;
 use crate::html::{self, Shell, escape, is_web_url};
+use crate::lists::concept_records_url;
 use crate::page_parts::{TextLink, join, linked_paragraphs, notice, plural_label, scored_item};
 
 /// The whole HTML page of `concept`.
@@ -100,6 +101,13 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
                 );
             }
             b.push_str("</ul>\n");
+            if concept.in_links_top.len() < n {
+                let _ = writeln!(
+                    b,
+                    "<p class=\"more\"><a href=\"/concept/{}/links-here\">All {n} concepts that link here</a></p>",
+                    concept.id
+                );
+            }
         }
     }
     b.push_str("</section>\n");
@@ -153,7 +161,7 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
     // the container stays empty (and hidden) when there are none.
     b.push_str("<div id=\"institution-sections\" class=\"institution-sections\">");
     for group in &concept.records {
-        institution_section(&mut b, group);
+        institution_section(&mut b, concept.id, group);
     }
     b.push_str("</div>\n");
 
@@ -181,7 +189,7 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
 
 /// One type's records about a concept: "Courses (23)" and the strongest
 /// entries with their scores.
-fn institution_section(b: &mut String, group: &ConceptRecords) {
+fn institution_section(b: &mut String, id: u32, group: &ConceptRecords) {
     let _ = write!(
         b,
         "\n<section id=\"records-{kind}\" class=\"records\">\n<h2>{label} ({count})</h2>\n\
@@ -197,9 +205,12 @@ fn institution_section(b: &mut String, group: &ConceptRecords) {
     if group.items.len() < group.count {
         let _ = writeln!(
             b,
-            "<p class=\"count\">The {} most relevant of {}.</p>",
+            "<p class=\"more\">The {} most relevant of {}. <a href=\"{}\">All {} {}</a></p>",
             group.items.len(),
-            group.count
+            group.count,
+            escape(&concept_records_url(id, &group.kind)),
+            group.count,
+            escape(&plural_label(&group.kind).to_lowercase()),
         );
     }
     b.push_str("</section>\n");

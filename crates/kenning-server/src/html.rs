@@ -122,7 +122,7 @@ pub(crate) fn page(shell: &Shell<'_>, body: &str) -> String {
     out.push_str("\n</main>\n<footer class=\"site-footer\"><div class=\"wrap\">");
     out.push_str(
         "Pages generated automatically from a wiki snapshot · \
-         <a href=\"/api/openapi.json\">API</a></div></footer>\n</body>\n</html>\n",
+         <a href=\"/api\">API</a></div></footer>\n</body>\n</html>\n",
     );
     out
 }

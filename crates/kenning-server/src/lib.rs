@@ -28,6 +28,7 @@
 //! | `POST /api/v1/wikify` | `{"text","min_score"?,"prior_only"?}` → the concepts the text mentions, with offsets and scores |
 //! | `GET /wikify`, `POST /wikify` | concept detection for people: paste a text, see it annotated |
 //! | `GET /api/openapi.json` | the OpenAPI 3.0 description of the JSON API |
+//! | `GET /api` | the API documented for people, rendered from that description: every route with its parameters, bodies and an example request and response |
 //! | `GET /healthz`, `GET /metrics` | health as JSON, Prometheus metrics |
 //! | `GET /static/{file}` | the stylesheet, script and icon, compiled in |
 //!
@@ -56,10 +57,12 @@
 #![forbid(unsafe_code)]
 
 mod api;
+mod api_docs;
 mod concept_page;
 mod connections;
 mod error;
 mod html;
+mod lists;
 mod metrics;
 mod page_parts;
 mod pages;
@@ -208,7 +211,7 @@ impl AppState {
 pub fn app(engine: Arc<Engine>, mut config: ServerConfig) -> Router {
     config.api_token = config.token();
     let wikify_body = DefaultBodyLimit::max(MAX_WIKIFY_BODY_BYTES);
-    let routes: [(&'static str, MethodRouter<AppState>); 17] = [
+    let routes: Vec<(&'static str, MethodRouter<AppState>)> = vec![
         ("/", get(pages::home)),
         ("/search", get(search::results_page)),
         ("/concept/{id}", get(pages::concept)),
@@ -226,13 +229,35 @@ pub fn app(engine: Arc<Engine>, mut config: ServerConfig) -> Router {
         ("/api/v1/concepts/{id}", get(api::concept)),
         ("/api/v1/concepts/{id}/related", get(api::related)),
         (
+            "/api/v1/concepts/{id}/links-here",
+            get(lists::api_links_here),
+        ),
+        (
+            "/api/v1/concepts/{id}/records",
+            get(lists::api_concept_records),
+        ),
+        ("/concept/{id}/{list}", get(lists::concept_list_page)),
+        (
+            "/{type}/{id}/related/{list}",
+            get(lists::record_related_page),
+        ),
+        (
             "/api/v1/records/{type}/{id}",
             get(records::api_get)
                 .put(records::api_put)
                 .delete(records::api_delete),
         ),
+        (
+            "/api/v1/records/{type}/{id}/related",
+            get(lists::api_record_related),
+        ),
+        (
+            "/api/v1/records/{type}/{id}/concepts",
+            get(lists::api_record_concepts),
+        ),
         ("/api/v1/wikify", post(wikify::api).layer(wikify_body)),
         ("/api/openapi.json", get(api::openapi)),
+        ("/api", get(api_docs::page)),
         ("/healthz", get(api::health)),
         ("/metrics", get(metrics::handler)),
         ("/static/{file}", get(static_files::handler)),

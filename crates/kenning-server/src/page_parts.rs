@@ -180,6 +180,61 @@ pub(crate) fn linked_paragraphs(summary: &str, links: Vec<TextLink<'_>>) -> Stri
     out
 }
 
+/// Previous, a window of page numbers with the first and the last, next,
+/// in a `<nav>` named `label`; `url` gives the (unescaped) address of a
+/// page. Nothing when there is one page.
+pub(crate) fn pagination(
+    b: &mut String,
+    label: &str,
+    page: usize,
+    last: usize,
+    url: impl Fn(usize) -> String,
+) {
+    if last <= 1 {
+        return;
+    }
+    let _ = writeln!(
+        b,
+        "<nav class=\"pagination\" aria-label=\"{}\">",
+        escape(label)
+    );
+    if page > 1 {
+        let _ = writeln!(
+            b,
+            "<a href=\"{}\" rel=\"prev\">Previous</a>",
+            escape(&url(page - 1))
+        );
+    }
+    let window = page.saturating_sub(2).max(1)..=(page + 2).min(last);
+    let mut numbers: Vec<usize> = vec![1];
+    numbers.extend(window);
+    numbers.push(last);
+    numbers.dedup();
+    let mut previous = 0;
+    for n in numbers {
+        if n > previous + 1 {
+            b.push_str("<span class=\"gap\">…</span>\n");
+        }
+        if n == page {
+            let _ = writeln!(
+                b,
+                "<span class=\"current\" aria-current=\"page\">{n}</span>"
+            );
+        } else {
+            let _ = writeln!(b, "<a href=\"{}\">{n}</a>", escape(&url(n)));
+        }
+        previous = n;
+    }
+    if page < last {
+        let _ = writeln!(
+            b,
+            "<a href=\"{}\" rel=\"next\">Next</a>",
+            escape(&url(page + 1))
+        );
+    }
+    b.push_str("</nav>\n");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -75,6 +75,22 @@ impl Params {
         }
     }
 
+    /// A yes-or-no parameter: `true`/`1`/`yes` or `false`/`0`/`no` (any
+    /// case); `false` when absent or empty.
+    pub(crate) fn flag(&self, name: &str) -> Result<bool, HttpError> {
+        match self
+            .get(name)
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("" | "false" | "0" | "no") => Ok(false),
+            Some("true" | "1" | "yes") => Ok(true),
+            Some(_) => Err(HttpError::BadRequest(format!(
+                "parameter `{name}` must be true or false"
+            ))),
+        }
+    }
+
     /// `limit`, clamped to `1..=MAX_LIMIT`.
     pub(crate) fn limit(&self, default: usize) -> Result<usize, HttpError> {
         Ok(self.number("limit", default)?.clamp(1, MAX_LIMIT))
@@ -161,6 +177,11 @@ mod tests {
         assert!(p.types().is_err());
 
         assert!(Params::parse(Some("limit=-1")).limit(10).is_err());
+        assert!(Params::parse(Some("exact=TRUE")).flag("exact").unwrap());
+        assert!(Params::parse(Some("exact=1")).flag("exact").unwrap());
+        assert!(!Params::parse(Some("exact=no")).flag("exact").unwrap());
+        assert!(!Params::parse(None).flag("exact").unwrap());
+        assert!(Params::parse(Some("exact=maybe")).flag("exact").is_err());
         assert!(
             Params::parse(Some(&format!("q={}", "a".repeat(513))))
                 .query()

@@ -16,6 +16,7 @@ use kenning_records::FieldValue;
 
 use crate::ServerConfig;
 use crate::html::{self, Shell, escape, is_web_url};
+use crate::lists::related_records_url;
 use crate::page_parts::{
     TextLink, capitalised, join, linked_paragraphs, notice, plural_label, scored_item,
     scored_item_with_note, type_label,
@@ -235,15 +236,30 @@ fn related_section(b: &mut String, record: &RecordPage) {
         if items.is_empty() {
             continue;
         }
+        let total = record
+            .related_totals
+            .get(kind)
+            .copied()
+            .unwrap_or(items.len())
+            .max(items.len());
         let _ = writeln!(
             b,
-            "<h3 class=\"related-kind\">{}</h3>\n<ol class=\"related\">",
+            "<h3 class=\"related-kind\">{} ({total})</h3>\n<ol class=\"related\">",
             escape(&plural_label(kind))
         );
-        for r in items.iter().take(TOP_RELATED) {
+        let shown = items.len().min(TOP_RELATED);
+        for r in &items[..shown] {
             scored_item(b, &r.url, &r.title, "Relatedness", r.score);
         }
         b.push_str("</ol>\n");
+        if shown < total {
+            let _ = writeln!(
+                b,
+                "<p class=\"more\">The {shown} most related of {total}. <a href=\"{}\">All {total} {}</a></p>",
+                escape(&related_records_url(&record.page_url, kind)),
+                escape(&plural_label(kind).to_lowercase())
+            );
+        }
     }
     b.push_str("</section>\n");
 }
@@ -395,6 +411,7 @@ mod tests {
                 },
             ],
             related: BTreeMap::from([(evil.to_owned(), vec![reference])]),
+            related_totals: BTreeMap::from([(evil.to_owned(), 3)]),
             live: true,
             generated_fields: vec!["annotations", "<b>"],
         }

@@ -35,7 +35,7 @@ const PUT_USAGE: &str = "send one record as a JSON object, as one line of a reco
      [{\"rel\", \"type\", \"id\"}]}; \"type\" and \"id\" may be left out (the address gives them)";
 
 /// The `(type, id)` of a record address, or a 400 when it cannot be decoded.
-fn record_key(
+pub(crate) fn record_key(
     value: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<(String, String), HttpError> {
     value
@@ -43,7 +43,7 @@ fn record_key(
         .map_err(|_| HttpError::BadRequest("the address could not be decoded".to_owned()))
 }
 
-fn no_record(kind: &str, id: &str) -> HttpError {
+pub(crate) fn no_record(kind: &str, id: &str) -> HttpError {
     HttpError::NotFound(format!("there is no {kind} record with id `{id}`"))
 }
 

@@ -5,8 +5,7 @@ use std::fmt::Write as _;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::response::Html;
-use kenning_engine::{SearchHit, SearchPage, SearchRequest};
-use kenning_records::RECORD_TYPES;
+use kenning_engine::{Engine, SearchHit, SearchPage, SearchRequest, TypeCount};
 use serde::Serialize;
 
 use crate::AppState;
@@ -23,12 +22,16 @@ pub(crate) const LAST_PAGE: usize = MAX_OFFSET / PAGE_SIZE + 1;
 /// Suggestions by default.
 const SUGGEST_LIMIT: usize = 8;
 
-/// Asks the engine, or answers an empty page for an empty query.
+/// Asks the engine, or answers an empty page for an empty query. Types
+/// the site does not have are refused first.
 fn run_search(state: &AppState, request: SearchRequest) -> Result<SearchPage, HttpError> {
+    check_types(state, &request.types)?;
     if request.query.is_empty() {
         return Ok(SearchPage {
             query: request.query,
             total: 0,
+            corrected: None,
+            type_counts: Vec::new(),
             items: Vec::new(),
         });
     }
@@ -37,7 +40,30 @@ fn run_search(state: &AppState, request: SearchRequest) -> Result<SearchPage, Ht
         .map_err(|e| HttpError::Internal(format!("search: {e}")))
 }
 
-/// `GET /api/v1/search?q=&types=&limit=&offset=`.
+/// A 400 naming the types of `types` the site does not have, and those
+/// it has.
+fn check_types(state: &AppState, types: &[String]) -> Result<(), HttpError> {
+    if types.is_empty() {
+        return Ok(());
+    }
+    let known = state.answer(Engine::types);
+    let unknown: Vec<String> = types
+        .iter()
+        .filter(|t| !known.iter().any(|k| &k.kind == *t))
+        .map(|t| format!("`{t}`"))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let has: Vec<&str> = known.iter().map(|k| k.kind.as_str()).collect();
+    Err(HttpError::BadRequest(format!(
+        "unknown type {}: this site has {}",
+        unknown.join(", "),
+        has.join(", ")
+    )))
+}
+
+/// `GET /api/v1/search?q=&types=&limit=&offset=&exact=&counts=`.
 pub(crate) async fn api_search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -51,6 +77,8 @@ pub(crate) async fn api_search(
         types: params.types()?,
         limit: params.limit(PAGE_SIZE)?,
         offset: params.offset()?,
+        exact: params.flag("exact")?,
+        count_types: params.flag("counts")?,
     };
     Ok(Json(run_search(&state, request)?))
 }
@@ -84,7 +112,22 @@ pub(crate) async fn api_suggest(
     Ok(Json(Suggestions { query, items }))
 }
 
-/// `GET /search?q=&types=&page=`.
+/// What one results page shows: the words, the type filter, whether typo
+/// tolerance is off; every link of the page keeps them.
+struct Shown<'a> {
+    query: &'a str,
+    types: &'a [String],
+    exact: bool,
+}
+
+impl Shown<'_> {
+    /// The URL of page `page` of this search (not yet escaped for HTML).
+    fn url(&self, page: usize) -> String {
+        search_url(self.query, self.types, self.exact, page)
+    }
+}
+
+/// `GET /search?q=&types=&page=&exact=`.
 pub(crate) async fn results_page(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -93,25 +136,35 @@ pub(crate) async fn results_page(
     let query = params.query()?.unwrap_or_default();
     let types = params.types()?;
     let page = params.page(PAGE_SIZE)?;
+    let exact = params.flag("exact")?;
     let offset = (page - 1) * PAGE_SIZE;
     let request = SearchRequest {
         query: query.clone(),
         types: types.clone(),
         limit: PAGE_SIZE,
         offset,
+        exact,
+        count_types: true,
     };
     let results = run_search(&state, request)?;
-    let has_records = state.answer(|engine| engine.stats().records > 0);
+    let shown = Shown {
+        query: &query,
+        types: &types,
+        exact,
+    };
 
     let mut b = String::with_capacity(8192);
     b.push_str("<h1 class=\"visually-hidden\">Search results</h1>\n");
     b.push_str("<div class=\"results-form\">\n");
     b.push_str(&html::search_form(&query, "page-search", query.is_empty()));
     b.push_str("</div>\n");
-    let found: Vec<&str> = results.items.iter().map(|h| h.kind.as_str()).collect();
-    type_filter(&mut b, &query, &types, has_records, &found);
+    if !query.is_empty() {
+        type_filter(&mut b, &shown, &results.type_counts);
+    }
+    correction_note(&mut b, &shown, results.corrected.as_deref());
 
     if query.is_empty() {
+        let has_records = state.answer(|engine| engine.stats().records > 0);
         let what = if has_records {
             "the concepts and the records"
         } else {
@@ -131,7 +184,7 @@ pub(crate) async fn results_page(
         let _ = writeln!(
             b,
             "<p class=\"result-count\">No more results. <a href=\"{}\">Back to the first page</a>.</p>",
-            escape(&search_url(&query, &types, 1))
+            escape(&shown.url(1))
         );
     } else {
         let _ = writeln!(
@@ -147,7 +200,7 @@ pub(crate) async fn results_page(
             result_item(&mut b, hit);
         }
         b.push_str("</ol>\n");
-        pagination(&mut b, &query, &types, page, results.total);
+        pagination(&mut b, &shown, page, results.total);
     }
 
     let title = if query.is_empty() {
@@ -167,10 +220,13 @@ pub(crate) async fn results_page(
 }
 
 /// The page URL of a search (not yet escaped for HTML).
-fn search_url(query: &str, types: &[String], page: usize) -> String {
+fn search_url(query: &str, types: &[String], exact: bool, page: usize) -> String {
     let mut url = format!("/search?q={}", url_encode(query));
     if !types.is_empty() {
         let _ = write!(url, "&types={}", url_encode(&types.join(",")));
+    }
+    if exact {
+        url.push_str("&exact=true");
     }
     if page > 1 {
         let _ = write!(url, "&page={page}");
@@ -178,61 +234,69 @@ fn search_url(query: &str, types: &[String], page: usize) -> String {
     url
 }
 
-/// "All types" plus one link per type: concepts, the record types when
-/// the snapshot has records, and any other type a result on this page or
-/// the filter names.
-fn type_filter(
-    b: &mut String,
-    query: &str,
-    selected: &[String],
-    has_records: bool,
-    found: &[&str],
-) {
-    let mut offered: Vec<&str> = vec!["concept"];
-    // The engine does not list the types it holds: the usual record types
-    // are offered, and any other once a result or the filter names it.
-    if has_records {
-        offered.extend(RECORD_TYPES);
+/// "Showing results for …" when typo tolerance read the query as other
+/// words, with a link to the words as typed; when they were asked for as
+/// typed, a link back to typo tolerance.
+fn correction_note(b: &mut String, shown: &Shown<'_>, corrected: Option<&str>) {
+    if shown.exact {
+        let tolerant = search_url(shown.query, shown.types, false, 1);
+        let _ = writeln!(
+            b,
+            "<p class=\"correction\">Only the words as typed. <a href=\"{}\">Allow typos</a></p>",
+            escape(&tolerant)
+        );
+        return;
     }
-    for t in found
+    let Some(corrected) = corrected else {
+        return;
+    };
+    let as_typed = search_url(shown.query, shown.types, true, 1);
+    let _ = writeln!(
+        b,
+        "<p class=\"correction\">Showing results for <em>{}</em>. \
+         <a href=\"{}\">Search only for “{}”</a></p>",
+        escape(corrected),
+        escape(&as_typed),
+        escape(shown.query)
+    );
+}
+
+/// "All types" plus one link per type found, each with its count of
+/// results; the type asked for is shown even when nothing was found.
+fn type_filter(b: &mut String, shown: &Shown<'_>, counts: &[TypeCount]) {
+    let all: usize = counts.iter().map(|c| c.count).sum();
+    let mut offered: Vec<(&str, usize)> = counts
         .iter()
-        .copied()
-        .chain(selected.iter().map(String::as_str))
-    {
-        if !offered.contains(&t) {
-            offered.push(t);
+        .filter(|c| c.count > 0)
+        .map(|c| (c.kind.as_str(), c.count))
+        .collect();
+    for t in shown.types {
+        if !offered.iter().any(|(k, _)| k == t) {
+            offered.push((t, 0));
         }
     }
-    let offered: Vec<(String, String)> = offered
-        .into_iter()
-        .map(|t| (t.to_owned(), page_parts::plural_label(t)))
-        .collect();
     b.push_str("<ul class=\"type-filter\" aria-label=\"Filter by type\">\n");
-    let all_current = selected.is_empty();
-    filter_link(b, "All types", &search_url(query, &[], 1), all_current);
-    for (t, name) in &offered {
-        let current = selected.len() == 1 && &selected[0] == t;
-        filter_link(
-            b,
-            name,
-            &search_url(query, std::slice::from_ref(t), 1),
-            current,
-        );
+    let link = |types: &[String]| search_url(shown.query, types, shown.exact, 1);
+    filter_link(b, "All types", all, &link(&[]), shown.types.is_empty());
+    for (t, count) in offered {
+        let current = shown.types.len() == 1 && shown.types[0] == t;
+        let label = page_parts::plural_label(t);
+        filter_link(b, &label, count, &link(&[t.to_owned()]), current);
     }
     b.push_str("</ul>\n");
 }
 
-fn filter_link(b: &mut String, label: &str, url: &str, current: bool) {
+fn filter_link(b: &mut String, label: &str, count: usize, url: &str, current: bool) {
     if current {
         let _ = writeln!(
             b,
-            "<li><span class=\"current\" aria-current=\"true\">{}</span></li>",
+            "<li><span class=\"current\" aria-current=\"true\">{} <span class=\"count\">{count}</span></span></li>",
             escape(label)
         );
     } else {
         let _ = writeln!(
             b,
-            "<li><a href=\"{}\">{}</a></li>",
+            "<li><a href=\"{}\">{} <span class=\"count\">{count}</span></a></li>",
             escape(url),
             escape(label)
         );
@@ -247,11 +311,15 @@ fn result_item(b: &mut String, hit: &SearchHit) {
         "#"
     };
     b.push_str("<li class=\"result\">\n");
-    let _ = writeln!(
+    let _ = write!(
         b,
-        "<p class=\"result-type\">{}</p>",
+        "<p class=\"result-type\">{}",
         escape(&page_parts::type_label(&hit.kind))
     );
+    if let Some(code) = &hit.code {
+        let _ = write!(b, " · <span class=\"code\">{}</span>", escape(code));
+    }
+    b.push_str("</p>\n");
     let _ = writeln!(
         b,
         "<h2><a href=\"{}\">{}</a></h2>",
@@ -302,52 +370,10 @@ pub(crate) fn highlighted(snippet: &str, highlights: &[(usize, usize)]) -> Strin
     out
 }
 
-/// Previous, a window of page numbers with the first and last, next.
-fn pagination(b: &mut String, query: &str, types: &[String], page: usize, total: usize) {
+/// The result pages' navigation (none for a single page).
+fn pagination(b: &mut String, shown: &Shown<'_>, page: usize, total: usize) {
     let last = total.div_ceil(PAGE_SIZE).min(LAST_PAGE);
-    if last <= 1 {
-        return;
-    }
-    b.push_str("<nav class=\"pagination\" aria-label=\"Result pages\">\n");
-    if page > 1 {
-        let _ = writeln!(
-            b,
-            "<a href=\"{}\" rel=\"prev\">Previous</a>",
-            escape(&search_url(query, types, page - 1))
-        );
-    }
-    let window = page.saturating_sub(2).max(1)..=(page + 2).min(last);
-    let mut shown: Vec<usize> = vec![1];
-    shown.extend(window);
-    shown.push(last);
-    shown.dedup();
-    let mut previous = 0;
-    for n in shown {
-        if n > previous + 1 {
-            b.push_str("<span class=\"gap\">…</span>\n");
-        }
-        if n == page {
-            let _ = writeln!(
-                b,
-                "<span class=\"current\" aria-current=\"page\">{n}</span>"
-            );
-        } else {
-            let _ = writeln!(
-                b,
-                "<a href=\"{}\">{n}</a>",
-                escape(&search_url(query, types, n))
-            );
-        }
-        previous = n;
-    }
-    if page < last {
-        let _ = writeln!(
-            b,
-            "<a href=\"{}\" rel=\"next\">Next</a>",
-            escape(&search_url(query, types, page + 1))
-        );
-    }
-    b.push_str("</nav>\n");
+    page_parts::pagination(b, "Result pages", page, last, |n| shown.url(n));
 }
 
 #[cfg(test)]
@@ -374,6 +400,7 @@ mod tests {
             kind: evil.to_owned(),
             id: "1".to_owned(),
             title: evil.to_owned(),
+            code: Some(evil.to_owned()),
             snippet: format!("{evil} <img src=x onerror=alert(1)>"),
             highlights: vec![(1, 7)],
             matched_alias: Some(evil.to_owned()),
@@ -389,46 +416,100 @@ mod tests {
         assert!(b.contains("<h2><a href=\"#\">&lt;script&gt;"), "{b}");
         assert!(b.contains("&lt;<mark>script</mark>&gt;"), "{b}");
         let mut b = String::new();
-        type_filter(&mut b, evil, &[evil.to_owned()], true, &[evil]);
+        let types = [evil.to_owned()];
+        let shown = Shown {
+            query: evil,
+            types: &types,
+            exact: false,
+        };
+        type_filter(&mut b, &shown, &[]);
+        correction_note(&mut b, &shown, Some(evil));
         assert!(!b.contains("<script") && !b.contains("\"'"), "{b}");
     }
 
     #[test]
-    fn type_filter_offers_record_types_when_there_are_records() {
-        let mut b = String::new();
-        type_filter(&mut b, "x", &[], false, &["concept"]);
-        assert!(b.contains(">Concepts</a>") && !b.contains("Courses"), "{b}");
+    fn type_filter_offers_the_types_found_with_their_counts() {
+        let count = |kind: &str, count| TypeCount {
+            kind: kind.to_owned(),
+            count,
+        };
+        let types = ["course".to_owned()];
+        let shown = Shown {
+            query: "x",
+            types: &types,
+            exact: false,
+        };
         let mut b = String::new();
         type_filter(
             &mut b,
-            "x",
-            &["course".to_owned()],
-            true,
-            &["course", "lab"],
+            &shown,
+            &[count("concept", 40), count("lab", 2), count("person", 0)],
         );
-        for label in ["Concepts", "People", "Publications", "Units", "Labs"] {
-            assert!(b.contains(&format!(">{label}</a>")), "{label}: {b}");
-        }
         assert!(
-            b.contains("<span class=\"current\" aria-current=\"true\">Courses</span>"),
+            b.contains("<a href=\"/search?q=x\">All types <span class=\"count\">42</span></a>"),
             "{b}"
         );
-        assert!(b.contains("href=\"/search?q=x&amp;types=person\""), "{b}");
+        assert!(
+            b.contains(
+                "<a href=\"/search?q=x&amp;types=concept\">Concepts <span class=\"count\">40</span></a>"
+            ),
+            "{b}"
+        );
+        assert!(
+            b.contains(">Labs <span class=\"count\">2</span></a>"),
+            "{b}"
+        );
+        assert!(!b.contains("People"), "{b}");
+        // The type asked for is there even with no result.
+        assert!(
+            b.contains(
+                "<span class=\"current\" aria-current=\"true\">Courses <span class=\"count\">0</span></span>"
+            ),
+            "{b}"
+        );
     }
 
     #[test]
-    fn search_urls() {
-        assert_eq!(search_url("a&b", &[], 1), "/search?q=a%26b");
-        assert_eq!(
-            search_url("x", &["concept".to_owned()], 3),
-            "/search?q=x&types=concept&page=3"
+    fn corrections_link_to_the_words_as_typed() {
+        let shown = Shown {
+            query: "quantm mechnics",
+            types: &[],
+            exact: false,
+        };
+        let mut b = String::new();
+        correction_note(&mut b, &shown, Some("quantum mechanics"));
+        assert!(
+            b.contains("Showing results for <em>quantum mechanics</em>."),
+            "{b}"
+        );
+        assert!(
+            b.contains("href=\"/search?q=quantm%20mechnics&amp;exact=true\""),
+            "{b}"
+        );
+        let mut b = String::new();
+        correction_note(&mut b, &shown, None);
+        assert!(b.is_empty(), "{b}");
+        let exact = Shown {
+            exact: true,
+            ..shown
+        };
+        let mut b = String::new();
+        correction_note(&mut b, &exact, None);
+        assert!(
+            b.contains("<a href=\"/search?q=quantm%20mechnics\">Allow typos</a>"),
+            "{b}"
         );
     }
 
     #[test]
     fn pagination_window() {
+        let shown = Shown {
+            query: "x",
+            types: &[],
+            exact: false,
+        };
         let mut b = String::new();
-        pagination(&mut b, "x", &[], 6, 200);
+        pagination(&mut b, &shown, 6, 200);
         let labels: Vec<&str> = b
             .lines()
             .filter_map(|l| l.split('>').nth(1))
@@ -442,7 +523,7 @@ mod tests {
             ]
         );
         let mut b = String::new();
-        pagination(&mut b, "x", &[], 1, 10);
+        pagination(&mut b, &shown, 1, 10);
         assert!(b.is_empty());
     }
 }

@@ -1,6 +1,13 @@
 //! Concept detection ("wikify"): `POST /api/v1/wikify` for programs and
 //! the `/wikify` page for people, both over [`Engine::wikify`].
 //!
+//! On the page, every mention in the text is a link to its row in the
+//! table of mentions (`#m-N`), which says why it was linked (concept,
+//! score and the score's parts) and links to the concept's page: the
+//! explanation is reachable by keyboard and by touch, without JavaScript,
+//! and screen readers get it as the link's description
+//! (`aria-describedby`). Hovering still shows it as a tooltip.
+//!
 //! Limits: the body may be up to [`MAX_WIKIFY_BODY_BYTES`] (a text grows
 //! when JSON-escaped or form-encoded), the text in it up to
 //! [`MAX_WIKIFY_BYTES`]; more is refused with 413 and a message saying to
@@ -9,6 +16,7 @@
 //!
 //! [`Engine::wikify`]: kenning_engine::Engine::wikify
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use axum::Json;
@@ -250,62 +258,147 @@ fn shown(score: f32) -> String {
     }
 }
 
-/// What hovering a mention shows: the concept, the score and its parts,
-/// and the runner-up (not yet escaped).
-fn hover(a: &WikifyAnnotation) -> String {
+/// Why a mention was linked, one line a part (not yet escaped): the score
+/// and its parts, the notes on them, the candidates and the runner-up.
+fn explanation(a: &WikifyAnnotation) -> Vec<String> {
     let p = &a.parts;
-    let mut out = format!(
-        "{}\nscore {}: link probability {}, commonness {}, coherence {}, context {}",
-        a.concept.title,
+    let mut lines = vec![format!(
+        "score {}: link probability {}, commonness {}, coherence {}, context {}",
         shown(a.score),
         shown(p.link_probability),
         shown(p.commonness),
         shown(p.coherence),
         shown(p.context),
-    );
+    )];
     if p.title_prior {
-        out.push_str("\nlink probability: the title-match prior (the phrase is a title never used as a link)");
+        lines.push(
+            "link probability: the title-match prior (the phrase is a title never used as a link)"
+                .to_owned(),
+        );
     }
     if p.unambiguous {
-        out.push_str("\nunambiguous: its link probability stands in for coherence");
+        lines.push("unambiguous: its link probability stands in for coherence".to_owned());
     }
-    let _ = write!(
-        out,
-        "\n{} candidate{}",
+    let mut candidates = format!(
+        "{} candidate{}",
         a.candidates,
         if a.candidates == 1 { "" } else { "s" }
     );
     if let Some(r) = &a.runner_up {
-        let _ = write!(out, "; runner-up {} ({})", r.title, shown(r.score));
+        let _ = write!(candidates, "; runner-up {} ({})", r.title, shown(r.score));
     }
-    out
+    lines.push(candidates);
+    lines
 }
 
-/// `text` escaped, each annotation a link to its concept page with its
-/// score on hover. Annotations are taken in text order; one that overlaps
-/// an earlier one or does not fall on character boundaries is skipped.
-fn annotated(text: &str, annotations: &[WikifyAnnotation]) -> String {
-    let mut out = String::with_capacity(text.len() + annotations.len() * 200);
+/// What hovering a mention shows: the concept, then [`explanation`] (not
+/// yet escaped).
+fn hover(a: &WikifyAnnotation) -> String {
+    format!("{}\n{}", a.concept.title, explanation(a).join("\n"))
+}
+
+/// A row of the table of mentions: the mentions of the text that have the
+/// same phrase, concept and explanation (a text naming a place fifty times
+/// gets one row, not fifty).
+#[derive(Debug)]
+struct MentionRow<'a> {
+    /// The first of them.
+    annotation: &'a WikifyAnnotation,
+    /// The phrase as written.
+    phrase: &'a str,
+    /// How many mentions share the row.
+    count: usize,
+}
+
+/// `text` escaped, each annotation a link to its row of the table of
+/// mentions (`#m-N`, described by the row's concept and explanation for
+/// screen readers, the explanation on hover too); the first mention of
+/// each row has the id `t-N`, for the row to link back to. Annotations are
+/// taken in text order; one that overlaps an earlier one or does not fall
+/// on character boundaries is skipped. Returns the HTML and the rows.
+fn annotated<'a>(
+    text: &'a str,
+    annotations: &'a [WikifyAnnotation],
+) -> (String, Vec<MentionRow<'a>>) {
+    let mut out = String::with_capacity(text.len() + annotations.len() * 240);
+    let mut rows: Vec<MentionRow<'a>> = Vec::new();
+    let mut row_of: HashMap<(&str, u32, String), usize> = HashMap::new();
     let mut at = 0;
     for a in annotations {
         let (start, end) = (a.byte_start, a.byte_end);
-        if start < at || start >= end || text.get(start..end).is_none() {
+        if start < at || start >= end {
             continue;
         }
+        let Some(phrase) = text.get(start..end) else {
+            continue;
+        };
+        let title = hover(a);
+        let key = (phrase, a.concept.id, title.clone());
+        let (n, first) = match row_of.get(&key) {
+            Some(&n) => {
+                rows[n - 1].count += 1;
+                (n, false)
+            }
+            None => {
+                rows.push(MentionRow {
+                    annotation: a,
+                    phrase,
+                    count: 1,
+                });
+                row_of.insert(key, rows.len());
+                (rows.len(), true)
+            }
+        };
+        let id = if first {
+            format!(" id=\"t-{n}\"")
+        } else {
+            String::new()
+        };
         let _ = write!(
             out,
-            "{}<a class=\"mention level-{}\" href=\"/concept/{}\" title=\"{}\" data-score=\"{}\">{}</a>",
+            "{}<a class=\"mention level-{}\"{id} href=\"#m-{n}\" aria-describedby=\"m-{n}-to m-{n}-why\" \
+             title=\"{}\" data-score=\"{}\">{}</a>",
             escape(&text[at..start]),
             level(a.score),
-            a.concept.id,
-            escape(&hover(a)),
+            escape(&title),
             shown(a.score),
-            escape(&text[start..end]),
+            escape(phrase),
         );
         at = end;
     }
     let _ = write!(out, "{}", escape(&text[at..]));
-    out
+    (out, rows)
+}
+
+/// The table of mentions: one row (`id="m-N"`) per [`MentionRow`], with the
+/// phrase (a link back to the text), the concept (a link to its page), and
+/// why (the score and its parts). The mentions in the text link here.
+fn mention_table(b: &mut String, rows: &[MentionRow<'_>]) {
+    b.push_str(
+        "<div class=\"wikify-table-wrap\">\n<table class=\"wikify-mentions\">\n<thead><tr>\
+         <th scope=\"col\">Mention</th><th scope=\"col\">Concept</th>\
+         <th scope=\"col\">Score and why</th></tr></thead>\n<tbody>\n",
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let n = i + 1;
+        let a = row.annotation;
+        let times = if row.count > 1 {
+            format!(" <span class=\"times\">({} times)</span>", row.count)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            b,
+            "<tr id=\"m-{n}\"><th scope=\"row\"><a href=\"#t-{n}\" title=\"Back to the text\">{phrase}</a>{times}</th>\
+             <td id=\"m-{n}-to\"><a href=\"/concept/{id}\">{title}</a></td>\
+             <td class=\"why\" id=\"m-{n}-why\">{why}</td></tr>",
+            phrase = escape(row.phrase),
+            id = a.concept.id,
+            title = escape(&a.concept.title),
+            why = escape(&explanation(a).join("; ")),
+        );
+    }
+    b.push_str("</tbody>\n</table>\n</div>\n");
 }
 
 /// The table of the text's concepts, best first.
@@ -343,8 +436,9 @@ fn render(form: &Form, outcome: &Outcome) -> String {
     let _ = writeln!(
         b,
         "<p class=\"lede\">Paste a text of up to 1 MiB: every phrase that names a concept is \
-         linked to its page. Hover a link to see why it was chosen. Programs can ask the same \
-         with <code>POST /api/v1/wikify</code> (see the <a href=\"/api/openapi.json\">API</a>).</p>"
+         linked to the line of the table of mentions that says why it was chosen (hovering \
+         it shows the same), and from there to the concept's page. Programs can ask the same \
+         with <code>POST /api/v1/wikify</code> (see the <a href=\"/api\">API</a>).</p>"
     );
     b.push_str("</header>\n");
 
@@ -392,11 +486,8 @@ fn render(form: &Form, outcome: &Outcome) -> String {
                 if mentions == 1 { "" } else { "s" },
                 if concepts == 1 { "" } else { "s" },
             );
-            let _ = writeln!(
-                b,
-                "<div class=\"wikified\">{}</div>",
-                annotated(&form.text, &result.annotations)
-            );
+            let (text, rows) = annotated(&form.text, &result.annotations);
+            let _ = writeln!(b, "<div class=\"wikified\">{text}</div>");
             b.push_str("</section>\n");
             b.push_str("<section id=\"concepts\">\n<h2>Concepts</h2>\n");
             if result.concepts.is_empty() {
@@ -408,13 +499,22 @@ fn render(form: &Form, outcome: &Outcome) -> String {
                 concept_table(&mut b, &result.concepts);
             }
             b.push_str("</section>\n");
+            if !rows.is_empty() {
+                b.push_str(
+                    "<section id=\"mentions\">\n<h2>Mentions</h2>\n<p class=\"count\">Why each \
+                     mention was linked; select a mention in the text to come here, its phrase \
+                     here to go back.</p>\n",
+                );
+                mention_table(&mut b, &rows);
+                b.push_str("</section>\n");
+            }
         }
     }
 
     b.push_str(
         "<section id=\"scores\" class=\"about\">\n<h2>How to read the scores</h2>\n\
-         <p>Every score is between 0 and 1. A mention's score mixes four parts, shown when you \
-         hover it: <strong>link probability</strong>, how often the phrase is a link where it \
+         <p>Every score is between 0 and 1. A mention's score mixes four parts, shown in the \
+         table of mentions and when you hover it: <strong>link probability</strong>, how often the phrase is a link where it \
          appears in the wiki; <strong>commonness</strong>, how often its links lead to this \
          concept rather than another; <strong>coherence</strong>, how related the concept is to \
          the other concepts found in the text (through the pages that link to both); and \
@@ -476,15 +576,53 @@ mod tests {
         let a = annotation(9, 13, "Lake \"<script>\"", 0.61);
         let overlapping = annotation(10, 14, "Lake", 0.9);
         let split = annotation(25, 26, "É", 0.9);
-        let html = annotated(text, &[a, overlapping, split]);
+        let annotations = [a, overlapping, split];
+        let (html, rows) = annotated(text, &annotations);
         assert_eq!(
             html,
-            "&lt;i&gt;x&lt;/i&gt; <a class=\"mention level-3\" href=\"/concept/7\" \
+            "&lt;i&gt;x&lt;/i&gt; <a class=\"mention level-3\" id=\"t-1\" href=\"#m-1\" \
+             aria-describedby=\"m-1-to m-1-why\" \
              title=\"Lake &quot;&lt;script&gt;&quot;\nscore 0.61: link probability 0.50, \
              commonness 1.00, coherence 0.25, context –\n2 candidates; runner-up \
              &lt;b&gt;Other&lt;/b&gt; (0.12)\" data-score=\"0.61\">lake</a> &amp; \
              &quot;lake&quot; é"
         );
+        assert_eq!(rows.len(), 1);
+        let mut table = String::new();
+        mention_table(&mut table, &rows);
+        assert!(
+            table.contains(
+                "<tr id=\"m-1\"><th scope=\"row\"><a href=\"#t-1\" title=\"Back to the text\">lake</a></th>\
+                 <td id=\"m-1-to\"><a href=\"/concept/7\">Lake &quot;&lt;script&gt;&quot;</a></td>\
+                 <td class=\"why\" id=\"m-1-why\">score 0.61: link probability 0.50, commonness 1.00, \
+                 coherence 0.25, context –; 2 candidates; runner-up &lt;b&gt;Other&lt;/b&gt; (0.12)</td></tr>"
+            ),
+            "{table}"
+        );
+    }
+
+    #[test]
+    fn mentions_alike_share_a_row() {
+        let text = "lake, lake, Lake";
+        let mut third = annotation(12, 16, "Lake", 0.61);
+        third.parts.unambiguous = true;
+        let annotations = [
+            annotation(0, 4, "Lake", 0.61),
+            annotation(6, 10, "Lake", 0.61),
+            third,
+        ];
+        let (html, rows) = annotated(text, &annotations);
+        assert_eq!(html.matches("href=\"#m-1\"").count(), 2, "{html}");
+        assert_eq!(html.matches("href=\"#m-2\"").count(), 1, "{html}");
+        assert_eq!(html.matches(" id=\"t-").count(), 2, "{html}");
+        assert_eq!(
+            rows.iter().map(|r| (r.phrase, r.count)).collect::<Vec<_>>(),
+            [("lake", 2), ("Lake", 1)]
+        );
+        let mut table = String::new();
+        mention_table(&mut table, &rows);
+        assert!(table.contains("(2 times)"), "{table}");
+        assert!(table.contains("unambiguous: its link probability stands in for coherence"));
     }
 
     #[test]

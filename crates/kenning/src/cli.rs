@@ -88,7 +88,8 @@ enum Command {
     /// Serve a snapshot as a website and a JSON API.
     ///
     /// Concept pages at /concept/{id}, record pages at /{type}/{id}, search
-    /// at /search, the API under /api/v1 (documented at /api/openapi.json),
+    /// at /search, the API under /api/v1 (documented at /api, and as OpenAPI
+    /// at /api/openapi.json),
     /// /healthz and /metrics. Stop with Ctrl-C.
     ///
     /// Records can be written and deleted live (PUT and DELETE
@@ -337,6 +338,7 @@ pub(crate) fn run() -> Result<ExitCode> {
                 types,
                 limit,
                 offset,
+                ..Default::default()
             })?;
             print_out(&if json {
                 output::to_json(&page)

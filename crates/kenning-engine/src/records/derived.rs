@@ -1,13 +1,13 @@
 //! What is derived from all records at one version of the state: the
 //! related-records index (shared concepts), each entry's kind, the small
-//! in-memory search index of live records, and which hits of the
-//! snapshot's index are stale. Computed from a copy of the state, so the
+//! in-memory search index of live records, the records by identifier, and
+//! which hits of the snapshot's index are stale. Computed from a copy of the state, so the
 //! slow part holds no lock; when it runs is the refresh thread's business
 //! (`refresh`).
 
 use std::collections::{HashMap, HashSet};
 
-use kenning_records::{RecordConcept, SharedConcepts};
+use kenning_records::{IdentifierTable, RecordConcept, SharedConcepts};
 use kenning_search::{Document, SearchIndex};
 
 use super::state::State;
@@ -27,11 +27,15 @@ pub(crate) struct Derived {
     /// Kind number per entry, and the kinds' names.
     pub(super) kinds: Vec<u32>,
     pub(super) kind_names: Vec<String>,
+    /// Records not deleted, per kind (parallel to `kind_names`).
+    pub(super) kind_counts: Vec<usize>,
     /// Live records (not deleted), keyed by entry position.
     live_index: Option<SearchIndex>,
     /// Snapshot entries replaced or deleted since the build: their hits in
     /// the snapshot's index are stale.
     pub(super) stale: HashSet<u32>,
+    /// Records not deleted, by id and codes.
+    pub(super) identifiers: IdentifierTable,
 }
 
 /// What [`derive`] needs, copied out of the state so that the slow part
@@ -41,10 +45,12 @@ pub(super) struct DeriveInput {
     version: u64,
     kinds: Vec<u32>,
     kind_names: Vec<String>,
+    kind_counts: Vec<usize>,
     edges: Vec<RecordConcept>,
     stale: HashSet<u32>,
     /// Live records not deleted: (position, type, title, text).
     live: Vec<(u32, String, String, String)>,
+    identifiers: IdentifierTable,
     any: bool,
 }
 
@@ -52,6 +58,7 @@ pub(super) fn derive_input(state: &State) -> DeriveInput {
     let mut kind_names: Vec<String> = Vec::new();
     let mut kind_of: HashMap<&str, u32> = HashMap::new();
     let mut kinds = Vec::with_capacity(state.entries.len());
+    let mut kind_counts: Vec<usize> = Vec::new();
     let mut edges: Vec<RecordConcept> = Vec::new();
     let mut stale = HashSet::new();
     let mut live = Vec::new();
@@ -62,6 +69,12 @@ pub(super) fn derive_input(state: &State) -> DeriveInput {
             kind_names.push(e.record.kind.clone());
         }
         kinds.push(kind);
+        if kind == next {
+            kind_counts.push(0);
+        }
+        if !e.deleted {
+            kind_counts[kind as usize] += 1;
+        }
         if (i as u32) < state.base && e.live {
             stale.insert(i as u32);
         }
@@ -86,9 +99,18 @@ pub(super) fn derive_input(state: &State) -> DeriveInput {
         version: state.version,
         kinds,
         kind_names,
+        kind_counts,
         edges,
         stale,
         live,
+        identifiers: IdentifierTable::new(
+            state
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| !e.deleted)
+                .map(|(i, e)| (i as u32, &e.record)),
+        ),
         any: !state.entries.is_empty(),
     }
 }
@@ -109,8 +131,10 @@ pub(super) fn derive(input: DeriveInput) -> Result<Derived, EngineError> {
             .then(|| SharedConcepts::new(&input.edges, PAGE_FAN_OUT)),
         kinds: input.kinds,
         kind_names: input.kind_names,
+        kind_counts: input.kind_counts,
         live_index,
         stale: input.stale,
+        identifiers: input.identifiers,
     })
 }
 

@@ -14,6 +14,7 @@ use super::types::{
     ConceptRecords, RecordAnnotation, RecordConceptScore, RecordPage, RecordRef, RecordRelation,
 };
 use crate::engine::LinkedConcept;
+use crate::lists::ListPage;
 
 /// Entries in each list of a page (related records per type, a concept's
 /// records per type).
@@ -86,6 +87,7 @@ pub(super) fn page(
         .map(relation)
         .collect();
     let mut related = BTreeMap::new();
+    let mut related_totals = BTreeMap::new();
     if let Some(shared) = &derived.shared
         && (at as usize) < derived.kinds.len()
     {
@@ -96,7 +98,9 @@ pub(super) fn page(
                 .filter_map(|s| state.reference(s.record, s.score))
                 .collect();
             if !items.is_empty() {
-                related.insert(derived.kind_names[group.kind as usize].clone(), items);
+                let kind = &derived.kind_names[group.kind as usize];
+                related_totals.insert(kind.clone(), group.total);
+                related.insert(kind.clone(), items);
             }
         }
     }
@@ -131,6 +135,7 @@ pub(super) fn page(
         concepts_inherited: entry.linked.inherited,
         relations,
         related,
+        related_totals,
         live: entry.live,
         generated_fields: vec!["annotations", "concepts", "related"],
     })
@@ -167,6 +172,87 @@ pub(super) fn of_concept(
     }
     groups.retain(|g| g.count > 0);
     groups
+}
+
+/// The records of type `kind` (any when `None`) about concept `idx`, in
+/// the order of [`of_concept`]: the page `offset..offset+limit`.
+pub(super) fn concept_records(
+    state: &State,
+    derived: &Derived,
+    shared: &SharedConcepts,
+    idx: ConceptIdx,
+    kind: Option<&str>,
+    offset: usize,
+    limit: usize,
+) -> ListPage<RecordRef> {
+    let wanted = match kind {
+        None => None,
+        Some(k) => match derived.kind_names.iter().position(|n| n == k) {
+            Some(i) => Some(i as u32),
+            None => return ListPage::new(0, Vec::new()),
+        },
+    };
+    let mut total = 0;
+    let mut items = Vec::new();
+    for s in shared.records_of(idx.get()) {
+        let Some(&k) = derived.kinds.get(s.record as usize) else {
+            continue;
+        };
+        if wanted.is_some_and(|w| w != k) {
+            continue;
+        }
+        if total >= offset
+            && items.len() < limit
+            && let Some(r) = state.reference(s.record, s.score)
+        {
+            items.push(r);
+        }
+        total += 1;
+    }
+    ListPage::new(total, items)
+}
+
+/// The records of type `of_kind` related to record `kind`/`id`, in the
+/// order of its page: the page `offset..offset+limit`; `None` when there
+/// is no such record.
+pub(super) fn related(
+    state: &State,
+    derived: &Derived,
+    kind: &str,
+    id: &str,
+    of_kind: &str,
+    offset: usize,
+    limit: usize,
+) -> Option<ListPage<RecordRef>> {
+    let &at = state.by_key.get(&(kind.to_owned(), id.to_owned()))?;
+    if state.entries[at as usize].deleted {
+        return None;
+    }
+    let empty = Some(ListPage::new(0, Vec::new()));
+    let (Some(shared), Some(wanted)) = (
+        &derived.shared,
+        derived.kind_names.iter().position(|n| n == of_kind),
+    ) else {
+        return empty;
+    };
+    if (at as usize) >= derived.kinds.len() {
+        return empty;
+    }
+    let end = offset.saturating_add(limit);
+    let Some(group) = shared
+        .related(at, &derived.kinds, end)
+        .into_iter()
+        .find(|g| g.kind as usize == wanted)
+    else {
+        return empty;
+    };
+    let items = group
+        .records
+        .iter()
+        .skip(offset)
+        .filter_map(|s| state.reference(s.record, s.score))
+        .collect();
+    Some(ListPage::new(group.total, items))
 }
 
 /// Byte offsets → code-point offsets, for increasing offsets.

@@ -143,6 +143,17 @@ impl State {
         linked.fields.clear();
     }
 
+    /// Entry `at` as a search hit: its reference, its code and the start
+    /// of its text (cut at a word, with an ellipsis when cut).
+    pub(super) fn hit(&self, at: u32) -> Option<(RecordRef, Option<String>, String)> {
+        let e = self.entries.get(at as usize).filter(|e| !e.deleted)?;
+        Some((
+            self.reference(at, 0.0)?,
+            e.record.code().map(str::to_owned),
+            opening(&e.record.text, HIT_TEXT_CHARS),
+        ))
+    }
+
     pub(super) fn reference(&self, at: u32, score: f32) -> Option<RecordRef> {
         let e = self.entries.get(at as usize).filter(|e| !e.deleted)?;
         Some(RecordRef {
@@ -153,6 +164,28 @@ impl State {
             score,
         })
     }
+}
+
+/// Characters of a record's text shown under a hit found by identifier.
+const HIT_TEXT_CHARS: usize = 200;
+
+/// The first `max` characters of `text` or fewer, ending at the end of a
+/// word, with `…` when `text` goes on.
+fn opening(text: &str, max: usize) -> String {
+    let text = text.trim();
+    let Some((cut, _)) = text.char_indices().nth(max) else {
+        return text.to_owned();
+    };
+    let head = &text[..cut];
+    // Back to the last space when the cut falls inside a word.
+    let head = match head.rfind(char::is_whitespace) {
+        Some(space) if !text[cut..].starts_with(char::is_whitespace) && space > 0 => &head[..space],
+        _ => head,
+    };
+    format!(
+        "{}…",
+        head.trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ';')
+    )
 }
 
 /// The fields records are linked on in `snapshot` (as its build linked
@@ -246,4 +279,19 @@ fn plain(concepts: &[(ConceptIdx, f32)]) -> Vec<(u32, f32)> {
         .iter()
         .map(|&(c, score)| (c.get(), score))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::opening;
+
+    #[test]
+    fn openings_end_at_a_word() {
+        assert_eq!(opening("  short text ", 200), "short text");
+        assert_eq!(opening("alpha beta gamma", 8), "alpha…");
+        assert_eq!(opening("alpha beta gamma", 10), "alpha beta…");
+        assert_eq!(opening("alpha beta, gamma", 11), "alpha beta…");
+        assert_eq!(opening("unbrokenword", 4), "unbr…");
+        assert_eq!(opening("été été", 5), "été…");
+    }
 }

@@ -111,6 +111,9 @@ pub struct RecordPage {
     pub relations: Vec<RecordRelation>,
     /// The most related records of each type (shared concepts).
     pub related: BTreeMap<String, Vec<RecordRef>>,
+    /// How many records of each type are related in all (the full lists
+    /// behind `related`).
+    pub related_totals: BTreeMap<String, usize>,
     /// Written through the API since the last build.
     pub live: bool,
     /// Which fields were generated automatically.

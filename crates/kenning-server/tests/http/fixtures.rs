@@ -283,7 +283,8 @@ fn records_jsonl() -> String {
             "text": "A walking seminar along Lake Tessel and the Tessel River, from the Merrowby \
                      Lighthouse to Kettle Island, with a crossing on the Merrowby Ferry.",
             "url": "https://courses.example.edu/GEO-210b", "lang": "en",
-            "fields": {"credits": 3, "semester": "spring", "tags": ["field work", "water"], "note": ""},
+            "fields": {"credits": 3, "semester": "spring", "tags": ["field work", "water"], "note": "",
+                       "course_code": "GEO-210"},
             "links": [
                 {"rel": "taught_by", "type": "person", "id": "brandt, helga m."},
                 {"rel": "taught_by", "type": "person", "id": "999999"}
@@ -437,4 +438,13 @@ pub(crate) fn relation(
     exists: bool,
 ) -> (String, String, String, String, bool) {
     (direction.into(), rel.into(), kind.into(), id.into(), exists)
+}
+
+/// `text` escaped as the pages escape text and attribute values.
+pub(crate) fn attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }

@@ -6,8 +6,10 @@
 //! request helpers in [`fixtures`].
 
 mod api;
+mod api_docs;
 mod escaping;
 mod fixtures;
+mod lists;
 mod openapi;
 mod pages;
 mod real_data;

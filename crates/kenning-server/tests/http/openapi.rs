@@ -84,6 +84,36 @@ async fn openapi_document_matches_every_response() {
             "/api/v1/concepts/x/related".into(),
             400,
         ),
+        (
+            "/api/v1/concepts/{id}/links-here",
+            format!("/api/v1/concepts/{id}/links-here?limit=2&offset=1"),
+            200,
+        ),
+        (
+            "/api/v1/concepts/{id}/links-here",
+            "/api/v1/concepts/999999/links-here".into(),
+            404,
+        ),
+        (
+            "/api/v1/concepts/{id}/links-here",
+            format!("/api/v1/concepts/{id}/links-here?limit=x"),
+            400,
+        ),
+        (
+            "/api/v1/concepts/{id}/records",
+            format!("/api/v1/concepts/{id}/records"),
+            200,
+        ),
+        (
+            "/api/v1/concepts/{id}/records",
+            "/api/v1/concepts/999999/records".into(),
+            404,
+        ),
+        (
+            "/api/v1/concepts/{id}/records",
+            format!("/api/v1/concepts/{id}/records?type=course"),
+            400,
+        ),
         ("/api/openapi.json", "/api/openapi.json".into(), 200),
         ("/healthz", "/healthz".into(), 200),
         ("/metrics", "/metrics".into(), 200),
@@ -255,6 +285,68 @@ async fn openapi_document_matches_every_response() {
             "/api/v1/records/course/%FF".into(),
             400,
         ),
+        (
+            "/api/v1/records/{type}/{id}/related",
+            "/api/v1/records/course/HIST-150/related?type=course&limit=5".into(),
+            200,
+        ),
+        (
+            "/api/v1/records/{type}/{id}/related",
+            "/api/v1/records/course/NOPE/related?type=course".into(),
+            404,
+        ),
+        (
+            "/api/v1/records/{type}/{id}/related",
+            "/api/v1/records/course/HIST-150/related".into(),
+            400,
+        ),
+        (
+            "/api/v1/records/{type}/{id}/concepts",
+            "/api/v1/records/course/HIST-150/concepts?limit=1".into(),
+            200,
+        ),
+        (
+            "/api/v1/records/{type}/{id}/concepts",
+            "/api/v1/records/course/NOPE/concepts".into(),
+            404,
+        ),
+        (
+            "/api/v1/records/{type}/{id}/concepts",
+            "/api/v1/records/course/HIST-150/concepts?offset=x".into(),
+            400,
+        ),
+        (
+            "/api/v1/concepts/{id}/records",
+            format!("/api/v1/concepts/{lake}/records?type=course&limit=1"),
+            200,
+        ),
+        (
+            "/concept/{id}/{list}",
+            format!("/concept/{lake}/links-here?page=1"),
+            200,
+        ),
+        (
+            "/concept/{id}/{list}",
+            format!("/concept/{lake}/courses"),
+            200,
+        ),
+        ("/concept/{id}/{list}", format!("/concept/{lake}/nope"), 404),
+        ("/concept/{id}/{list}", "/concept/x/courses".into(), 400),
+        (
+            "/{type}/{id}/related/{list}",
+            "/course/HIST-150/related/courses".into(),
+            200,
+        ),
+        (
+            "/{type}/{id}/related/{list}",
+            "/course/NOPE/related/courses".into(),
+            404,
+        ),
+        (
+            "/{type}/{id}/related/{list}",
+            "/course/HIST-150/related/courses?page=0".into(),
+            400,
+        ),
         ("/{type}/{id}", "/course/GEO-210(b)".into(), 200),
         ("/{type}/{id}", "/course/NOPE".into(), 404),
         ("/{type}/{id}", "/course/%FF".into(), 400),
@@ -269,6 +361,22 @@ async fn openapi_document_matches_every_response() {
         let reply = get(&records, uri).await;
         check_documented(&spec, template, "get", uri, &reply, *expected);
         exercised.insert(((*template).to_owned(), "get", expected.to_string()));
+    }
+    // Bodies over the limit on the record lists.
+    for (template, uri, expected) in &record_gets {
+        let documented = &spec["paths"][*template]["get"]["responses"]["413"];
+        if *expected != 200 || !template.ends_with("/related") && !template.ends_with("/concepts") {
+            continue;
+        }
+        assert!(documented.is_object(), "{template}");
+        let big = vec![b'x'; kenning_server::MAX_BODY_BYTES + 1];
+        let request = Request::get(uri.as_str())
+            .header(header::CONTENT_LENGTH, big.len())
+            .body(Body::from(big))
+            .unwrap();
+        let reply = send(&records, request).await;
+        check_documented(&spec, template, "get", uri, &reply, 413);
+        exercised.insert(((*template).to_owned(), "get", "413".to_owned()));
     }
     let big = vec![b'x'; kenning_server::MAX_BODY_BYTES + 1];
     let request = Request::get("/api/v1/records/course/GEO-210(b)")

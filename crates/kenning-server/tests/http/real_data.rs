@@ -12,7 +12,7 @@ use kenning_engine::Engine;
 use kenning_server::{ServerConfig, app};
 use serde_json::Value;
 
-use crate::fixtures::{build_with_records, get, relation, relations_of, scratch};
+use crate::fixtures::{attribute, build_with_records, get, relation, relations_of, scratch};
 
 /// `../shared/data` (or `KENNING_DATA`) when it holds what the real-data
 /// tests read; they are skipped (with a note) otherwise, unless
@@ -57,15 +57,6 @@ fn registry_engine() -> Option<&'static (Arc<Engine>, Vec<Value>)> {
             Some((Arc::new(engine), lines))
         })
         .as_ref()
-}
-
-/// `text` escaped as the pages escape attribute values.
-fn attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 #[tokio::test]
@@ -206,4 +197,176 @@ async fn real_registry_sample_courses_have_concepts_and_concepts_list_courses() 
         course_concepts.len()
     );
     assert!(listing >= 1);
+}
+
+/// Wikispeedia's concepts with the EPFL courses of 2019 (1,506 records),
+/// built once per test run; `None` when the data is absent.
+fn courses_engine() -> Option<&'static Arc<Engine>> {
+    static ENGINE: OnceLock<Option<Arc<Engine>>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let data = kenning_testdata::shared_data(
+                &[
+                    "wikispeedia/concepts.jsonl.gz",
+                    "institution/records/epfl-courses-2019.jsonl",
+                ],
+                "real-courses tests",
+            )?;
+            let out = scratch("epfl-courses");
+            let _ = std::fs::remove_dir_all(&out);
+            let started = Instant::now();
+            build_with_records(
+                vec![Source::Concepts(data.join("wikispeedia/concepts.jsonl.gz"))],
+                vec![data.join("institution/records/epfl-courses-2019.jsonl")],
+                &out,
+            );
+            eprintln!(
+                "built Wikispeedia + EPFL courses in {:?}",
+                started.elapsed()
+            );
+            Some(Arc::new(
+                Engine::open(&out).expect("open the courses snapshot"),
+            ))
+        })
+        .as_ref()
+}
+
+/// The number in `html` right before `after` (`180 concepts link here`).
+fn count_before(html: &str, after: &str) -> Option<u64> {
+    let end = html.find(after)?;
+    let digits: String = html[..end]
+        .chars()
+        .rev()
+        .skip_while(|c| c.is_whitespace())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.chars().rev().collect::<String>().parse().ok()
+}
+
+/// Every item of a JSON list, fetched 100 at a time, and the totals each
+/// page gave.
+async fn whole_list(app: &axum::Router, uri: &str) -> (usize, BTreeSet<u64>) {
+    let sep = if uri.contains('?') { '&' } else { '?' };
+    let (mut seen, mut totals) = (0, BTreeSet::new());
+    loop {
+        let v = get(app, &format!("{uri}{sep}limit=100&offset={seen}"))
+            .await
+            .json();
+        totals.insert(v["total"].as_u64().unwrap());
+        let n = v["items"].as_array().unwrap().len();
+        seen += n;
+        if n < 100 {
+            return (seen, totals);
+        }
+    }
+}
+
+#[tokio::test]
+async fn real_courses_every_cut_list_has_its_whole_behind_it() {
+    let Some(engine) = courses_engine() else {
+        return;
+    };
+    let app = app(Arc::clone(engine), ServerConfig::default());
+    let snapshot = engine.snapshot();
+    let (mut cut_links, mut cut_records) = (0, 0);
+    for i in 0..snapshot.len() as u32 {
+        let id = snapshot
+            .concept(kenning_store::ConceptIdx::new(i))
+            .id()
+            .get();
+        let page = engine.concept(id).unwrap();
+        if page.in_link_count > 10 {
+            cut_links += 1;
+            let html = get(&app, &format!("/concept/{id}")).await.body;
+            let shown = count_before(&html, " concepts link here").unwrap();
+            let (length, totals) =
+                whole_list(&app, &format!("/api/v1/concepts/{id}/links-here")).await;
+            assert_eq!(totals, BTreeSet::from([shown]), "{id}");
+            assert_eq!(length as u64, shown, "{id}");
+            assert!(html.contains(&format!(
+                "<a href=\"/concept/{id}/links-here\">All {shown} concepts"
+            )));
+        }
+        for group in page.records.iter().filter(|g| g.count > 10) {
+            cut_records += 1;
+            let html = get(&app, &format!("/concept/{id}")).await.body;
+            let label = if group.kind == "course" {
+                "Courses"
+            } else {
+                "Records"
+            };
+            let shown = count_before(&html, ")</h2>").filter(|_| label == "Courses");
+            let uri = format!("/api/v1/concepts/{id}/records?type={}", group.kind);
+            let (length, totals) = whole_list(&app, &uri).await;
+            assert_eq!(totals, BTreeSet::from([group.count as u64]), "{id}");
+            assert_eq!(length, group.count, "{id}");
+            if let Some(shown) = shown {
+                assert_eq!(shown, group.count as u64, "{id}");
+            }
+            assert!(
+                html.contains(&format!(
+                    "<a href=\"/concept/{id}/courses\">All {} courses",
+                    group.count
+                )),
+                "{id}"
+            );
+            // The page for people: the first page of 50, the total.
+            let full = get(&app, &format!("/concept/{id}/courses")).await.body;
+            assert!(
+                full.contains(&format!(
+                    " of {} courses, the most relevant first.",
+                    group.count
+                )),
+                "{id}"
+            );
+            let listed = full.matches("<li><a href=\"/course/").count();
+            assert_eq!(listed, group.count.min(50), "{id}");
+        }
+    }
+    eprintln!(
+        "{cut_links} concepts with more than 10 in-links, {cut_records} course lists over 10"
+    );
+    assert!(
+        cut_links > 1000 && cut_records > 10,
+        "{cut_links} {cut_records}"
+    );
+}
+
+#[tokio::test]
+async fn real_courses_are_found_by_code_however_typed() {
+    let Some(engine) = courses_engine() else {
+        return;
+    };
+    let data =
+        kenning_testdata::shared_data(&["institution/records/epfl-courses-2019.jsonl"], "codes")
+            .unwrap();
+    let lines =
+        std::fs::read_to_string(data.join("institution/records/epfl-courses-2019.jsonl")).unwrap();
+    let mut checked = 0;
+    for line in lines.lines().filter(|l| !l.trim().is_empty()) {
+        let course: Value = serde_json::from_str(line).unwrap();
+        let Some(code) = course["fields"]["course_code"].as_str() else {
+            continue;
+        };
+        let id = course["id"].as_str().unwrap();
+        let squeezed: String = code.chars().filter(|c| c.is_alphanumeric()).collect();
+        for spelling in [
+            code.to_owned(),
+            squeezed.to_lowercase(),
+            code.replace('-', " "),
+            code.to_lowercase(),
+        ] {
+            let page = engine
+                .search(&kenning_engine::SearchRequest {
+                    query: spelling.clone(),
+                    limit: 3,
+                    ..Default::default()
+                })
+                .unwrap();
+            assert_eq!(page.items[0].id, id, "{spelling}");
+            assert_eq!(page.items[0].code.as_deref(), Some(code), "{spelling}");
+        }
+        checked += 1;
+    }
+    assert!(checked > 1000, "{checked}");
 }

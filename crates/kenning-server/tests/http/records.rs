@@ -330,29 +330,60 @@ async fn search_finds_records_and_filters_by_type() {
     let page = get(&app, "/search?q=shorelines").await;
     let html = &page.body;
     assert!(
-        html.contains("<p class=\"result-type\">Course</p>"),
+        html.contains("<p class=\"result-type\">Course · <span class=\"code\">GEO-210</span></p>"),
         "{html}"
     );
     assert!(html.contains("<a href=\"/course/GEO-210(b)\">"), "{html}");
-    for (label, kind) in [
-        ("Concepts", "concept"),
-        ("Courses", "course"),
-        ("People", "person"),
-        ("Publications", "publication"),
-        ("Units", "unit"),
-    ] {
-        assert!(
-            html.contains(&format!(
-                "<a href=\"/search?q=shorelines&amp;types={kind}\">{label}</a>"
-            )),
-            "{label}: {html}"
-        );
-    }
+    // The filter offers the types found, each with its count.
+    assert!(
+        html.contains(
+            "<a href=\"/search?q=shorelines&amp;types=course\">Courses <span class=\"count\">1</span></a>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<span class=\"current\" aria-current=\"true\">All types <span class=\"count\">2</span></span>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("types=person"), "{html}");
+    let counted = get(&app, "/api/v1/search?q=lake+tessel&counts=true")
+        .await
+        .json();
+    let sum: u64 = counted["type_counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, counted["total"].as_u64().unwrap(), "{counted}");
+    assert!(
+        get(&app, "/api/v1/search?q=lake+tessel").await.json()["type_counts"].is_null(),
+        "type counts only when asked"
+    );
+    // A type the site does not have: a 400 naming it, as JSON and as a page.
+    let bogus = get(&app, "/api/v1/search?q=lake&types=bogus").await;
+    assert_json_error(&bogus, StatusCode::BAD_REQUEST, "bad_request");
+    assert!(
+        bogus.body.contains("unknown type `bogus`"),
+        "{}",
+        bogus.body
+    );
+    assert!(bogus.body.contains("concept, course"), "{}", bogus.body);
+    let bogus = get(&app, "/search?q=lake&types=bogus").await;
+    assert_eq!(bogus.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bogus.body.contains("unknown type `bogus`"),
+        "{}",
+        bogus.body
+    );
+    assert!(!bogus.body.contains("Boguss"), "{}", bogus.body);
     let filtered = get(&app, "/search?q=lake+tessel&types=course").await;
     assert!(
-        filtered
-            .body
-            .contains("<span class=\"current\" aria-current=\"true\">Courses</span>"),
+        filtered.body.contains(
+            "<span class=\"current\" aria-current=\"true\">Courses <span class=\"count\">"
+        ),
         "{}",
         filtered.body
     );
@@ -371,6 +402,87 @@ async fn search_finds_records_and_filters_by_type() {
     assert_eq!(stats["records"], 6, "{stats}");
     assert_eq!(stats["record_missing_links"], 1, "{stats}");
     assert_eq!(stats["record_links"], 5, "{stats}");
+}
+
+#[tokio::test]
+async fn records_are_found_by_id_and_code_however_typed() {
+    let app = records_app();
+    // GEO-210(b) has the code GEO-210; HIST-150 only its id.
+    for (q, id) in [
+        ("GEO-210", "GEO-210(b)"),
+        ("geo210", "GEO-210(b)"),
+        ("GEO 210", "GEO-210(b)"),
+        ("geo-210", "GEO-210(b)"),
+        ("GEO-210(b)", "GEO-210(b)"),
+        ("hist150", "HIST-150"),
+        ("Hist 150", "HIST-150"),
+    ] {
+        let v = get(&app, &format!("/api/v1/search?q={}", q.replace(' ', "+")))
+            .await
+            .json();
+        assert_eq!(v["items"][0]["id"], id, "{q}: {v}");
+        let first = &v["items"][0];
+        // Found once, counted once.
+        let again = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["id"] == id)
+            .count();
+        assert_eq!(again, 1, "{q}: {v}");
+        assert!(v["total"].as_u64().unwrap() >= 1, "{v}");
+        if id == "GEO-210(b)" {
+            assert_eq!(first["code"], "GEO-210", "{v}");
+            assert!(
+                first["snippet"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("A walking seminar")
+            );
+        } else {
+            assert!(first["code"].is_null(), "{v}");
+        }
+    }
+    // The type filter applies; a second page does not repeat it.
+    let v = get(&app, "/api/v1/search?q=geo210&types=person")
+        .await
+        .json();
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["type"] == "person"),
+        "{v}"
+    );
+    let v = get(&app, "/api/v1/search?q=geo210&offset=1").await.json();
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["id"] != "GEO-210(b)"),
+        "{v}"
+    );
+    // A part of a code is not the code.
+    let v = get(&app, "/api/v1/search?q=geo21").await.json();
+    assert_ne!(v["items"][0]["id"], "GEO-210(b)", "{v}");
+    // Suggestions complete a code being typed.
+    for q in ["GEO-2", "geo21", "GEO-210"] {
+        let v = get(&app, &format!("/api/v1/suggest?q={q}")).await.json();
+        assert_eq!(v["items"][0]["id"], "GEO-210(b)", "{q}: {v}");
+        assert_eq!(v["items"][0]["code"], "GEO-210", "{q}: {v}");
+    }
+    let v = get(&app, "/api/v1/suggest?q=hist-1").await.json();
+    assert_eq!(v["items"][0]["id"], "HIST-150", "{v}");
+    // The result page shows the code beside the type.
+    let page = get(&app, "/search?q=geo+210").await;
+    assert!(
+        page.body
+            .contains("<p class=\"result-type\">Course · <span class=\"code\">GEO-210</span></p>"),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]

@@ -63,13 +63,20 @@ async fn search_api_and_result_page() {
     let empty = get(&app, "/api/v1/search?q=").await.json();
     assert_eq!(empty["total"], 0);
 
-    // Type filter: only concepts exist, so an unknown type finds nothing.
+    // Type filter: only concepts exist, so asking for courses is a 400.
     let concepts = get(&app, "/api/v1/search?q=lake&types=concept")
         .await
         .json();
     assert!(concepts["total"].as_u64().unwrap() > 0);
-    let courses = get(&app, "/api/v1/search?q=lake&types=course").await.json();
-    assert_eq!(courses["total"], 0, "{courses}");
+    let courses = get(&app, "/api/v1/search?q=lake&types=course").await;
+    assert_json_error(&courses, StatusCode::BAD_REQUEST, "bad_request");
+    assert!(
+        courses
+            .body
+            .contains("unknown type `course`: this site has concept"),
+        "{}",
+        courses.body
+    );
 
     // The result page: highlighted snippets, type filter, pagination.
     let page = get(&app, "/search?q=merrowby").await;

@@ -291,8 +291,8 @@ async fn wikify_page_annotates_a_pasted_text() {
     assert!(!page.body.contains("class=\"wikified\""));
     assert!(!page.body.contains("<script>") && !page.body.contains("style="));
 
-    // Submitting the form: the text with its mentions linked, their
-    // scores on hover, and the table of concepts.
+    // Submitting the form: the text with its mentions linked to their
+    // explanations (on hover too), and the tables of concepts and mentions.
     let reply = post(
         &app,
         "/wikify",
@@ -313,9 +313,20 @@ async fn wikify_page_annotates_a_pasted_text() {
     assert!(link_start > 0);
     let lake_link = annotated
         .split("<a ")
-        .find(|a| a.contains(&format!("href=\"/concept/{lake}\"")))
-        .unwrap_or_else(|| panic!("no link to Lake Tessel in {annotated}"));
-    assert!(lake_link.contains(">Lake Tessel</a>"), "{lake_link}");
+        .find(|a| a.contains(">Lake Tessel</a>"))
+        .unwrap_or_else(|| panic!("no link on Lake Tessel in {annotated}"));
+    // It leads to its explanation, which names the concept and links to it.
+    let row = attribute(lake_link, "href");
+    assert!(row.starts_with("#m-"), "{lake_link}");
+    let row = mention_row(html, &row[1..]);
+    assert!(
+        row.contains(&format!("<a href=\"/concept/{lake}\">Lake Tessel</a>")),
+        "{row}"
+    );
+    assert!(
+        row.contains("link probability") && row.contains("commonness"),
+        "{row}"
+    );
     assert!(
         lake_link.contains("title=\"Lake Tessel\nscore 0.")
             && lake_link.contains("link probability")
@@ -324,6 +335,7 @@ async fn wikify_page_annotates_a_pasted_text() {
             && lake_link.contains("context"),
         "{lake_link}"
     );
+    check_mention_links(html);
     // The text between the mentions is kept, line break included.
     assert!(annotated.contains(" crosses "), "{annotated}");
     assert!(annotated.contains(";\n"), "{annotated}");
@@ -342,7 +354,7 @@ async fn wikify_page_annotates_a_pasted_text() {
     assert!(html.contains(
         "name=\"text\" rows=\"10\" required placeholder=\"Paste or type a text…\">\nÜber den Sée"
     ));
-    // The links lead to concept pages.
+    // The concepts' links lead to concept pages.
     assert_eq!(
         get(&app, &format!("/concept/{lake}")).await.status,
         StatusCode::OK
@@ -452,6 +464,65 @@ async fn wikify_page_annotates_a_pasted_text() {
     }
 }
 
+/// The value of the attribute `name` in the start of a tag (`a` without
+/// its `<a `), as written (escaped).
+fn attribute(tag: &str, name: &str) -> String {
+    let start = if tag.starts_with(&format!("{name}=\"")) {
+        name.len() + 2
+    } else {
+        tag.find(&format!(" {name}=\""))
+            .map(|i| i + name.len() + 3)
+            .unwrap_or_else(|| panic!("no {name} in {tag}"))
+    };
+    let rest = &tag[start..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// The row `id` of the table of mentions.
+fn mention_row<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<tr id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no row {id}"));
+    let row = &html[start..];
+    &row[..row.find("</tr>").unwrap()]
+}
+
+/// Every mention in the annotated text links to a row of the table of
+/// mentions that exists, is described by that row's concept and
+/// explanation (for screen readers), and every row links back to a
+/// mention; every row is linked to.
+fn check_mention_links(html: &str) {
+    let annotated = &html[html.find("<div class=\"wikified\">").unwrap()..];
+    let annotated = &annotated[..annotated.find("</div>").unwrap()];
+    let mut linked = std::collections::BTreeSet::new();
+    for tag in annotated.split("<a class=\"mention").skip(1) {
+        let tag = &tag[..tag.find('>').unwrap()];
+        let href = attribute(tag, "href");
+        let id = href.strip_prefix('#').unwrap_or_else(|| panic!("{tag}"));
+        let row = mention_row(html, id);
+        assert!(row.contains(&format!(" id=\"{id}-to\"")), "{row}");
+        assert!(row.contains(&format!(" id=\"{id}-why\">score ")), "{row}");
+        assert_eq!(
+            attribute(tag, "aria-describedby"),
+            format!("{id}-to {id}-why")
+        );
+        assert!(attribute(tag, "title").contains("score "), "{tag}");
+        linked.insert(id.to_owned());
+    }
+    let table = &html[html.find("<table class=\"wikify-mentions\">").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let rows: Vec<&str> = table.split("<tr id=\"").skip(1).collect();
+    assert_eq!(rows.len(), linked.len(), "rows that no mention links to");
+    for row in rows {
+        let back = attribute(&row[row.find("<a ").unwrap() + 3..], "href");
+        let back = back.strip_prefix('#').unwrap();
+        assert!(
+            annotated.contains(&format!(" id=\"{back}\" href=\"#")),
+            "{back} is no mention"
+        );
+    }
+}
+
 #[tokio::test]
 async fn wikify_page_escapes_what_is_typed_and_what_the_dump_says() {
     let app = tiny_app();
@@ -516,6 +587,9 @@ async fn wikify_page_escapes_what_is_typed_and_what_the_dump_says() {
         .filter(|b| b.contains("<a class=\"mention"))
         .count();
     assert!(linked >= 2, "the hostile wiki links nothing");
+    for body in bodies.iter().filter(|b| b.contains("<a class=\"mention")) {
+        check_mention_links(body);
+    }
     for body in &bodies {
         let body = body.replace("<script src=\"/static/search.js\" defer></script>", "");
         for needle in ["<script", "<img", "<b>", "\"onmouseover", "x='y'"] {

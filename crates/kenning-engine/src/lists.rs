@@ -1,0 +1,114 @@
+//! Whole lists, a page at a time: what links to a concept, a concept's
+//! records of one type, a record's related records of one type and its
+//! concepts. Pages show the first few of each; these answer the rest, in
+//! the same stable order, with the list's length.
+
+use kenning_model::PageId;
+use serde::Serialize;
+
+use crate::engine::LinkedConcept;
+use crate::{Engine, RecordConceptScore, RecordRef};
+
+/// One page of a longer list, and how long the list is.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ListPage<T> {
+    /// Items in the whole list.
+    pub total: usize,
+    /// The items from the asked offset on, at most the asked limit.
+    pub items: Vec<T>,
+}
+
+impl<T> ListPage<T> {
+    /// A page of `total` items holding `items`.
+    pub(crate) fn new(total: usize, items: Vec<T>) -> ListPage<T> {
+        ListPage { total, items }
+    }
+
+    /// The page `offset..offset + limit` of a list given whole.
+    fn of(all: Vec<T>, offset: usize, limit: usize) -> ListPage<T> {
+        ListPage {
+            total: all.len(),
+            items: all.into_iter().skip(offset).take(limit).collect(),
+        }
+    }
+}
+
+impl Engine {
+    /// The concepts that link to concept `id`, the most linked-to first
+    /// (then by position in the snapshot), as the concept page's first
+    /// entries; `None` when there is no such concept.
+    pub fn links_here(
+        &self,
+        id: u32,
+        offset: usize,
+        limit: usize,
+    ) -> Option<ListPage<LinkedConcept>> {
+        let s = self.snapshot();
+        let idx = s.find_id(PageId::new(id))?;
+        let mut in_links: Vec<_> = s.concept(idx).in_links().collect();
+        let total = in_links.len();
+        let key =
+            |&i: &kenning_store::ConceptIdx| (std::cmp::Reverse(s.concept(i).in_link_count()), i);
+        // Only the entries up to the page's end are sorted: a hub has
+        // hundreds of thousands.
+        let end = offset.saturating_add(limit).min(total);
+        if end < total {
+            in_links.select_nth_unstable_by_key(end, key);
+        }
+        in_links.truncate(end);
+        in_links.sort_unstable_by_key(key);
+        let items = in_links
+            .into_iter()
+            .skip(offset)
+            .map(|i| {
+                let c = s.concept(i);
+                LinkedConcept {
+                    id: c.id().get(),
+                    title: c.title().to_owned(),
+                }
+            })
+            .collect();
+        Some(ListPage { total, items })
+    }
+
+    /// The records of type `kind` (any type when `None`) about concept
+    /// `id`, the strongest first (then in import order), as on the concept
+    /// page; `None` when there is no such concept.
+    pub fn concept_records(
+        &self,
+        id: u32,
+        kind: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> Option<ListPage<RecordRef>> {
+        let idx = self.snapshot().find_id(PageId::new(id))?;
+        Some(self.records.concept_records(idx, kind, offset, limit))
+    }
+
+    /// The records of type `of_kind` most related to record `kind`/`id`,
+    /// best first, as on the record's page; `None` when there is no such
+    /// record.
+    pub fn record_related(
+        &self,
+        kind: &str,
+        id: &str,
+        of_kind: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Option<ListPage<RecordRef>> {
+        self.records.related(kind, id, of_kind, offset, limit)
+    }
+
+    /// The concepts of record `kind`/`id`, strongest first, as on its
+    /// page; `None` when there is no such record.
+    pub fn record_concepts(
+        &self,
+        kind: &str,
+        id: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Option<ListPage<RecordConceptScore>> {
+        let page = self.record(kind, id)?;
+        Some(ListPage::of(page.concepts, offset, limit))
+    }
+}

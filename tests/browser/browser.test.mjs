@@ -321,7 +321,7 @@ test("open a course from its concept's page, read it, follow its teacher", async
   await Promise.all([page.waitForURL(`${base}/course/GEO-210(b)`), course.click()]);
 
   assert.equal(await page.locator("h1").innerText(), "Shorelines of the north");
-  assert.equal((await page.locator(".type-label").textContent()).trim(), "Course");
+  assert.equal((await page.locator(".type-label").textContent()).trim(), "Course · GEO-210");
   // Mentions in the text link to their concepts, the score on hover.
   const mention = page.locator("#text a", { hasText: "Lake Tessel" }).first();
   assert.match(await mention.getAttribute("href"), /^\/concept\/\d+$/);
@@ -358,8 +358,14 @@ test("find a course by its code, read a corrected search, page through a full li
     assert.ok(w[0] <= w[1], `${what} is ${w[0]} px wide in ${w[1]}`);
   };
 
-  // The code however typed: the course first, its code shown.
+  // The home page starts the visit: what there is, examples to try.
   await page.goto(`${base}/`);
+  assert.match(await page.locator("p.tagline").innerText(), /^The courses, people and units, linked through/);
+  assert.ok((await page.locator("p.examples a").count()) >= 2);
+  await noSideways("the home page");
+  await page.screenshot({ path: path.join(shots, "home-phone.png"), fullPage: true });
+
+  // The code however typed: the course first, its code shown.
   await page.locator("input[name='q']").first().fill("geo 210");
   await Promise.all([page.waitForURL(/\/search\?/), page.locator("input[name='q']").first().press("Enter")]);
   const first = page.locator("ol.results li.result").first();

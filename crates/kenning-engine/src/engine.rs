@@ -282,6 +282,14 @@ impl Engine {
         Some(self.related_of(self.snapshot.concept(idx)))
     }
 
+    /// Makes `fields` the record fields that hold a code people type
+    /// (`course_code` until told otherwise): a record is found first by
+    /// its code however it is spelt, and hits show it. Call it before
+    /// serving; it rebuilds the records' identifier table.
+    pub fn set_code_fields(&self, fields: Vec<String>) -> Result<(), EngineError> {
+        self.records.set_code_fields(fields)
+    }
+
     /// The types of things served, with how many of each: concepts, then
     /// the record types in order of first import (a type whose records
     /// were all deleted is left out).

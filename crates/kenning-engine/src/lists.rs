@@ -71,6 +71,38 @@ impl Engine {
         Some(ListPage { total, items })
     }
 
+    /// The `n` concepts most linked to, most first (then by position): the
+    /// ones a visitor most likely knows, for examples. One pass over the
+    /// snapshot.
+    pub fn most_linked(&self, n: usize) -> Vec<LinkedConcept> {
+        let s = self.snapshot();
+        let key = |&i: &u32| {
+            let c = s.concept(kenning_store::ConceptIdx::new(i));
+            (std::cmp::Reverse(c.in_link_count()), i)
+        };
+        let mut all: Vec<u32> = (0..s.len() as u32).collect();
+        if n < all.len() {
+            all.select_nth_unstable_by_key(n, key);
+            all.truncate(n);
+        }
+        all.sort_unstable_by_key(key);
+        all.into_iter()
+            .map(|i| {
+                let c = s.concept(kenning_store::ConceptIdx::new(i));
+                LinkedConcept {
+                    id: c.id().get(),
+                    title: c.title().to_owned(),
+                }
+            })
+            .collect()
+    }
+
+    /// Up to `n` records that have a code, with it, in import order: for
+    /// examples of what can be typed.
+    pub fn coded_records(&self, n: usize) -> Vec<(RecordRef, String)> {
+        self.records.coded(n)
+    }
+
     /// The records of type `kind` (any type when `None`) about concept
     /// `id`, the strongest first (then in import order), as on the concept
     /// page; `None` when there is no such concept.

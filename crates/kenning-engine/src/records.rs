@@ -32,7 +32,9 @@ use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use kenning_records::{DetectedConcepts, Record, RecordStore, RecordsReader, Relations};
+use kenning_records::{
+    DEFAULT_CODE_FIELDS, DetectedConcepts, Record, RecordStore, RecordsReader, Relations,
+};
 use kenning_store::{ConceptIdx, Snapshot, files};
 
 pub(crate) use self::derived::Derived;
@@ -94,6 +96,10 @@ impl Records {
     ) -> Result<Records, EngineError> {
         let mut state = State {
             weights: record_fields(snapshot),
+            code_fields: DEFAULT_CODE_FIELDS
+                .iter()
+                .map(|f| (*f).to_owned())
+                .collect(),
             ..State::default()
         };
         let generation = snapshot.generation_dir();
@@ -370,6 +376,36 @@ impl Records {
         let derived = self.derived();
         let state = self.inner.state.read().expect("records lock");
         pages::related(&state, &derived, kind, id, of_kind, offset, limit)
+    }
+
+    /// Makes `fields` the fields that hold a record's code (searched as
+    /// identifiers, shown beside titles) and rebuilds what is derived from
+    /// them. Meant to be called once, before serving.
+    pub(crate) fn set_code_fields(&self, fields: Vec<String>) -> Result<(), EngineError> {
+        let input = {
+            let mut state = self.inner.state.write().expect("records lock");
+            if state.code_fields == fields {
+                return Ok(());
+            }
+            state.code_fields = fields;
+            state.version += 1;
+            derive_input(&state)
+        };
+        let derived = derive(input)?;
+        *self.inner.derived.write().expect("records lock") = Arc::new(derived);
+        Ok(())
+    }
+
+    /// Up to `n` records with a code, with it, in position order.
+    pub(crate) fn coded(&self, n: usize) -> Vec<(RecordRef, String)> {
+        let state = self.inner.state.read().expect("records lock");
+        (0..state.entries.len() as u32)
+            .filter_map(|i| match state.hit(i) {
+                Some((r, Some(code), _)) => Some((r, code)),
+                _ => None,
+            })
+            .take(n)
+            .collect()
     }
 
     /// The record types, in order of first import, with their records

@@ -1,10 +1,14 @@
 //! Identifiers: what a person types to find one record (its id, a course
 //! code) and the table that finds records by them.
 //!
-//! A record's codes are the text values of its fields named `code` or
-//! ending in `_code` (`course_code`, `unit_code`): the convention of the
-//! institutions' exports, so no setting is needed. Its identifiers are its
-//! id and its codes.
+//! A record's codes are the text values of its code fields: the fields
+//! the caller names ([`DEFAULT_CODE_FIELDS`], `course_code`, unless told
+//! otherwise). Not every `*_code` field is a code people type: a course's
+//! `section_code` (`IN`, `SV`) is shared by hundreds of courses and would
+//! put them all first for the word "in". Its identifiers are its codes,
+//! and its id unless the id is only digits: a numeric id (a publication's
+//! `456066`) is a database key nobody types, and would put a record
+//! before the concept when someone searches for a year.
 //!
 //! Identifiers are compared by their [`identifier_key`]: letters and
 //! digits only, lower case, so that `CS-456`, `cs456`, `CS 456` and
@@ -31,25 +35,35 @@ pub fn identifier_key(text: &str) -> String {
     key
 }
 
-/// Whether a field holds a code: it is named `code` or ends in `_code`.
-pub fn is_code_field(name: &str) -> bool {
-    name == "code" || name.ends_with("_code")
-}
+/// The code fields when none are named: a course's code.
+pub const DEFAULT_CODE_FIELDS: &[&str] = &["course_code"];
 
 impl Record {
-    /// The record's codes ([`is_code_field`] fields with a non-blank text
-    /// value), in field-name order.
-    pub fn codes(&self) -> impl Iterator<Item = &str> {
-        self.fields.iter().filter_map(|(name, value)| match value {
-            FieldValue::Text(t) if is_code_field(name) && !t.trim().is_empty() => Some(t.trim()),
-            _ => None,
-        })
+    /// The record's codes: the non-blank text values of `code_fields`, in
+    /// their order.
+    pub fn codes<'a, S: AsRef<str>>(
+        &'a self,
+        code_fields: &'a [S],
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        code_fields
+            .iter()
+            .filter_map(|name| self.code_value(name.as_ref()))
     }
 
     /// The code a page shows beside the title: the first of
     /// [`codes`](Record::codes).
-    pub fn code(&self) -> Option<&str> {
-        self.codes().next()
+    pub fn code<S: AsRef<str>>(&self, code_fields: &[S]) -> Option<&str> {
+        code_fields
+            .iter()
+            .find_map(|name| self.code_value(name.as_ref()))
+    }
+
+    /// Field `name`'s text, trimmed, when it has one.
+    fn code_value(&self, name: &str) -> Option<&str> {
+        match self.fields.get(name) {
+            Some(FieldValue::Text(t)) if !t.trim().is_empty() => Some(t.trim()),
+            _ => None,
+        }
     }
 }
 
@@ -63,12 +77,16 @@ pub struct IdentifierTable {
 }
 
 impl IdentifierTable {
-    /// The table of `records`, each given with its position.
-    pub fn new<'a>(records: impl IntoIterator<Item = (u32, &'a Record)>) -> IdentifierTable {
+    /// The table of `records`, each given with its position, their codes
+    /// read from `code_fields`.
+    pub fn new<'a, S: AsRef<str>>(
+        records: impl IntoIterator<Item = (u32, &'a Record)>,
+        code_fields: &[S],
+    ) -> IdentifierTable {
         let mut keys = Vec::new();
         for (at, record) in records {
             let id = Some(record.id.as_str()).filter(|id| !id.chars().all(|c| c.is_ascii_digit()));
-            for text in id.into_iter().chain(record.codes()) {
+            for text in id.into_iter().chain(record.codes(code_fields)) {
                 let key = identifier_key(text);
                 if !key.is_empty() {
                     keys.push((key, at));
@@ -164,18 +182,22 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_the_code_fields() {
+    fn codes_are_the_code_fields_named() {
         let mut r = course("123", Some(" CS-456 "));
         r.fields.insert("unit_code", FieldValue::Text("IC".into()));
-        r.fields.insert("code", FieldValue::Integer(7));
         r.fields
-            .insert("barcode_text", FieldValue::Text("no".into()));
+            .insert("section_code", FieldValue::Text("IN".into()));
+        r.fields.insert("code", FieldValue::Integer(7));
         r.fields.insert("zip_code", FieldValue::Text("  ".into()));
-        assert_eq!(r.codes().collect::<Vec<_>>(), ["CS-456", "IC"]);
-        assert_eq!(r.code(), Some("CS-456"));
-        assert_eq!(course("1", None).code(), None);
-        assert!(is_code_field("course_code") && is_code_field("code"));
-        assert!(!is_code_field("codex") && !is_code_field("barcode"));
+        assert_eq!(r.codes(DEFAULT_CODE_FIELDS).collect::<Vec<_>>(), ["CS-456"]);
+        let named = ["unit_code", "code", "zip_code", "course_code"];
+        assert_eq!(r.codes(&named).collect::<Vec<_>>(), ["IC", "CS-456"]);
+        assert_eq!(r.code(&named), Some("IC"));
+        assert_eq!(course("1", None).code(DEFAULT_CODE_FIELDS), None);
+        // A section code shared by many courses is no identifier unless named.
+        let table = IdentifierTable::new([(0, &r)], DEFAULT_CODE_FIELDS);
+        assert!(table.exact("in").is_empty());
+        assert_eq!(table.exact("cs456"), [0]);
     }
 
     #[test]
@@ -187,7 +209,10 @@ mod tests {
             course("CS-4", None),
             course("1984", None),
         ];
-        let table = IdentifierTable::new(records.iter().enumerate().map(|(i, r)| (i as u32, r)));
+        let table = IdentifierTable::new(
+            records.iter().enumerate().map(|(i, r)| (i as u32, r)),
+            DEFAULT_CODE_FIELDS,
+        );
         assert_eq!(table.len(), 4);
         for q in ["CS-456", "cs456", "CS 456", "cs-456"] {
             assert_eq!(table.exact(q), [0], "{q}");

@@ -29,7 +29,7 @@
 //!   concept detection reads (title, `keywords` and any field named, text)
 //!   with a weight each.
 //! - **Identifiers**: [`IdentifierTable`] finds records by their id and
-//!   codes (`course_code`…) however they are typed (`CS-456`, `cs456`,
+//!   codes (`course_code`, or the fields named) however they are typed (`CS-456`, `cs456`,
 //!   `CS 456`: [`identifier_key`]).
 //! - **Live updates**: [`RecordStore`], an ACID file of records by
 //!   `(type, id)`; every write is synced before the call returns.
@@ -54,7 +54,7 @@ mod store;
 
 pub use detected::DetectedConcepts;
 pub use error::RecordsError;
-pub use identifiers::{IdentifierTable, MAX_IDENTIFIER_BYTES, identifier_key, is_code_field};
+pub use identifiers::{DEFAULT_CODE_FIELDS, IdentifierTable, MAX_IDENTIFIER_BYTES, identifier_key};
 pub use linking::{
     DEFAULT_FIELD_WEIGHT, FieldText, FieldWeight, FieldWeights, KEYWORDS, KEYWORDS_WEIGHT,
     MAX_LINKED_FIELDS, TEXT_FIELD, TEXT_WEIGHT, TITLE_FIELD, TITLE_WEIGHT,

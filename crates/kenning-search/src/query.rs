@@ -17,7 +17,9 @@ pub const MAX_OFFSET: usize = 10_000;
 #[derive(Debug, Clone, Copy)]
 pub struct Query<'a> {
     /// The user's text. Cut to [`MAX_QUERY_BYTES`] bytes and
-    /// [`MAX_QUERY_WORDS`] words; punctuation is ignored.
+    /// [`MAX_QUERY_WORDS`] words; punctuation is ignored. Empty (or only
+    /// white space) with [`kinds`](Query::kinds): every document of those
+    /// kinds, the most popular first, then in the order they were added.
     pub text: &'a str,
     /// Kinds to return (`"concept"`, `"course"`, ...); empty means all.
     pub kinds: &'a [&'a str],

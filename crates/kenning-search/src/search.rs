@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, Query as TQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
+    Query as TQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -192,6 +192,10 @@ impl SearchIndex {
         let all = analysis::words(&mut analyzer, text);
         let (whole, parts) = split_words(&all);
         if whole.is_empty() {
+            // No text and some kinds: every document of those kinds.
+            if q.text.trim().is_empty() && !q.kinds.is_empty() {
+                return self.browse(q, &mut analyzer);
+            }
             return Ok(SearchResults::default());
         }
         let mut words = typo::query_words(&self.searcher, &self.fields, &self.fuzzy_cache, &whole)?;
@@ -295,21 +299,7 @@ impl SearchIndex {
         }
         let text_query: Box<dyn TQuery> = Box::new(BooleanQuery::new(clauses));
         let kind_counts = if q.count_kinds {
-            let counts = self
-                .searcher
-                .search(
-                    &*text_query,
-                    &KindCounts {
-                        kinds: self.kinds.len(),
-                    },
-                )
-                .map_err(engine)?;
-            self.kinds
-                .iter()
-                .zip(counts)
-                .filter(|(_, n)| *n > 0)
-                .map(|(k, n)| (k.clone(), n))
-                .collect()
+            self.count_kinds(&*text_query)?
         } else {
             Vec::new()
         };
@@ -355,6 +345,74 @@ impl SearchIndex {
             corrected,
             kind_counts,
         })
+    }
+
+    /// Every document of `q.kinds` (the query has no text), the most
+    /// popular first, then by key (the order records were added in); the
+    /// snippet is the start of the summary.
+    fn browse(
+        &self,
+        q: &Query<'_>,
+        analyzer: &mut TextAnalyzer,
+    ) -> Result<SearchResults, SearchError> {
+        let kind_counts = if q.count_kinds {
+            self.count_kinds(&AllQuery)?
+        } else {
+            Vec::new()
+        };
+        // A constant score, for the prior and the kind factor to order by.
+        let every: Box<dyn TQuery> = Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0));
+        let query = self.with_kind_filter(every, q.kinds);
+        let factors = self.kind_factor_table(q.kind_factors);
+        let limit = q.limit.min(MAX_LIMIT);
+        let (total, top) = self.run(
+            &*query,
+            "",
+            factors,
+            limit,
+            q.offset,
+            weight::POPULARITY,
+            None,
+        )?;
+        let matcher = Matcher::new(&[], &[], false);
+        let mut hits = Vec::with_capacity(top.len());
+        for (rank, addr) in top {
+            let c = hits::load(&self.searcher, &self.fields, addr, rank)?;
+            hits.push(hits::finish(
+                &self.texts,
+                &self.kinds,
+                c,
+                None,
+                &matcher,
+                analyzer,
+            ));
+        }
+        Ok(SearchResults {
+            total,
+            hits,
+            corrected: None,
+            kind_counts,
+        })
+    }
+
+    /// The matches of `query` per kind, kinds without matches left out.
+    fn count_kinds(&self, query: &dyn TQuery) -> Result<Vec<(String, usize)>, SearchError> {
+        let counts = self
+            .searcher
+            .search(
+                query,
+                &KindCounts {
+                    kinds: self.kinds.len(),
+                },
+            )
+            .map_err(engine)?;
+        Ok(self
+            .kinds
+            .iter()
+            .zip(counts)
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| (k.clone(), n))
+            .collect())
     }
 
     /// Runs `query`: total count and the page `offset..offset+limit` by

@@ -702,3 +702,52 @@ fn damaged_segment_files_never_panic() {
     std::panic::set_hook(hook);
     assert!(panicked.is_empty(), "panicked: {panicked:#?}");
 }
+
+#[test]
+fn an_empty_query_with_kinds_lists_every_document_of_those_kinds() {
+    with_index(|idx| {
+        let q = Query {
+            kinds: &["concept"],
+            limit: 100,
+            count_kinds: true,
+            ..Query::new("  ")
+        };
+        let r = idx.search(&q).unwrap();
+        let concepts = DOCS.iter().filter(|d| d.kind == "concept").count();
+        assert_eq!(r.total, concepts);
+        assert_eq!(r.hits.len(), concepts);
+        assert!(r.hits.iter().all(|h| h.kind == "concept"));
+        // The most popular first.
+        assert_eq!(r.hits[0].key, 1, "{:?}", r.hits);
+        let pops: Vec<f32> = r
+            .hits
+            .iter()
+            .map(|h| DOCS.iter().find(|d| d.key == h.key).unwrap().popularity)
+            .collect();
+        let scores: Vec<f32> = r.hits.iter().map(|h| h.score).collect();
+        assert!(pops.windows(2).all(|w| w[0] >= w[1]), "{pops:?} {scores:?}");
+        assert_eq!(
+            r.kind_counts.iter().map(|(_, n)| n).sum::<usize>(),
+            DOCS.len()
+        );
+        // Paging walks the same order.
+        let page2 = idx
+            .search(&Query {
+                kinds: &["concept"],
+                limit: 3,
+                offset: 3,
+                ..Query::new("")
+            })
+            .unwrap();
+        let keys: Vec<u64> = page2.hits.iter().map(|h| h.key).collect();
+        let all: Vec<u64> = r.hits.iter().map(|h| h.key).collect();
+        assert_eq!(keys, all[3..6]);
+        // Without kinds, or with punctuation only, nothing.
+        assert_eq!(idx.search(&Query::new("")).unwrap().total, 0);
+        let q = Query {
+            kinds: &["concept"],
+            ..Query::new("?!")
+        };
+        assert_eq!(idx.search(&q).unwrap().total, 0);
+    });
+}

@@ -15,7 +15,8 @@ use kenning_engine::{ConceptPage, ConceptRecords, SummaryLink};
 use crate::ServerConfig;
 use crate::html::{self, Shell, escape, is_web_url};
 use crate::lists::concept_records_url;
-use crate::page_parts::{TextLink, join, linked_paragraphs, notice, plural_label, scored_item};
+use crate::page_parts::{TextLink, join, linked_paragraphs, notice, scored_item};
+use crate::record_types;
 
 /// The whole HTML page of `concept`.
 pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
@@ -58,12 +59,10 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
         b.push_str("</ol>\n</section>\n");
     }
 
-    b.push_str("<section id=\"related\">\n<h2>Related concepts</h2>\n");
-    if concept.related.is_empty() {
-        b.push_str("<p class=\"empty\">No related concepts.</p>\n");
-    } else {
-        b.push_str("<ol class=\"related\">\n");
-        for r in concept.related.iter().take(10) {
+    // Sections with nothing to show are left out.
+    if !concept.related.is_empty() {
+        b.push_str("<section id=\"related\">\n<h2>Related concepts</h2>\n<ol class=\"related\">\n");
+        for r in &concept.related {
             scored_item(
                 &mut b,
                 &format!("/concept/{}", r.id),
@@ -72,57 +71,50 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
                 r.score,
             );
         }
-        b.push_str("</ol>\n");
+        b.push_str("</ol>\n</section>\n");
     }
-    b.push_str("</section>\n");
 
-    b.push_str("<section id=\"links-here\">\n<h2>What links here</h2>\n");
-    match concept.in_link_count {
-        0 => b.push_str("<p class=\"empty\">No concept links here.</p>\n"),
-        n => {
+    let n = concept.in_link_count;
+    if n > 0 {
+        b.push_str("<section id=\"links-here\">\n<h2>What links here</h2>\n");
+        let _ = writeln!(
+            b,
+            "<p class=\"count\">{n} {} link{} here{}</p>",
+            if n == 1 { "concept" } else { "concepts" },
+            if n == 1 { "s" } else { "" },
+            if concept.in_links_top.len() < n {
+                "; the most linked-to:"
+            } else {
+                ":"
+            }
+        );
+        b.push_str("<ul class=\"link-list\">\n");
+        for l in &concept.in_links_top {
             let _ = writeln!(
                 b,
-                "<p class=\"count\">{n} {} link{} here{}</p>",
-                if n == 1 { "concept" } else { "concepts" },
-                if n == 1 { "s" } else { "" },
-                if concept.in_links_top.len() < n {
-                    "; the most linked-to:"
-                } else {
-                    ":"
-                }
+                "<li><a href=\"/concept/{}\">{}</a></li>",
+                l.id,
+                escape(&l.title)
             );
-            b.push_str("<ul class=\"link-list\">\n");
-            for l in &concept.in_links_top {
-                let _ = writeln!(
-                    b,
-                    "<li><a href=\"/concept/{}\">{}</a></li>",
-                    l.id,
-                    escape(&l.title)
-                );
-            }
-            b.push_str("</ul>\n");
-            if concept.in_links_top.len() < n {
-                let _ = writeln!(
-                    b,
-                    "<p class=\"more\"><a href=\"/concept/{}/links-here\">All {n} concepts that link here</a></p>",
-                    concept.id
-                );
-            }
         }
+        b.push_str("</ul>\n");
+        if concept.in_links_top.len() < n {
+            let _ = writeln!(
+                b,
+                "<p class=\"more\"><a href=\"/concept/{}/links-here\">All {n} concepts that link here</a></p>",
+                concept.id
+            );
+        }
+        b.push_str("</section>\n");
     }
-    b.push_str("</section>\n");
 
-    b.push_str("<section id=\"categories\">\n<h2>Categories</h2>\n");
-    if concept.categories.is_empty() {
-        b.push_str("<p class=\"empty\">No categories.</p>\n");
-    } else {
-        b.push_str("<ul class=\"chips\">\n");
+    if !concept.categories.is_empty() {
+        b.push_str("<section id=\"categories\">\n<h2>Categories</h2>\n<ul class=\"chips\">\n");
         for c in &concept.categories {
             let _ = writeln!(b, "<li>{}</li>", escape(c));
         }
-        b.push_str("</ul>\n");
+        b.push_str("</ul>\n</section>\n");
     }
-    b.push_str("</section>\n");
 
     b.push_str("<section id=\"source\">\n<h2>Source</h2>\n<dl class=\"facts\">\n");
     match &concept.url {
@@ -161,15 +153,30 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
     // the container stays empty (and hidden) when there are none.
     b.push_str("<div id=\"institution-sections\" class=\"institution-sections\">");
     for group in &concept.records {
-        institution_section(&mut b, concept.id, group);
+        let plural = record_types::plural(&config.record_types, &group.kind);
+        institution_section(&mut b, concept.id, group, &plural);
     }
     b.push_str("</div>\n");
 
     b.push_str("<section id=\"about\" class=\"about\">\n<h2>About this result</h2>\n");
     let _ = writeln!(b, "<p>{}</p>", escape(&notice(config)));
-    if !concept.generated_fields.is_empty() {
+    // Only the generated parts this page shows.
+    let generated: Vec<&str> = concept
+        .generated_fields
+        .iter()
+        .copied()
+        .filter(|f| match *f {
+            "summary" => !concept.summary.trim().is_empty(),
+            "timeline" => !concept.timeline.is_empty(),
+            "related" => !concept.related.is_empty(),
+            "summary_links" => !concept.summary_links.is_empty(),
+            "records" => !concept.records.is_empty(),
+            _ => true,
+        })
+        .collect();
+    if !generated.is_empty() {
         b.push_str("<p class=\"generated\">Generated automatically from the source: ");
-        join(&mut b, &concept.generated_fields, |b, f| {
+        join(&mut b, &generated, |b, f| {
             let _ = write!(b, "{}", escape(field_name(f)));
         });
         b.push_str(".</p>\n");
@@ -189,13 +196,13 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
 
 /// One type's records about a concept: "Courses (23)" and the strongest
 /// entries with their scores.
-fn institution_section(b: &mut String, id: u32, group: &ConceptRecords) {
+fn institution_section(b: &mut String, id: u32, group: &ConceptRecords, plural: &str) {
     let _ = write!(
         b,
         "\n<section id=\"records-{kind}\" class=\"records\">\n<h2>{label} ({count})</h2>\n\
          <ol class=\"related\">\n",
         kind = escape(&group.kind),
-        label = escape(&plural_label(&group.kind)),
+        label = escape(plural),
         count = group.count,
     );
     for r in &group.items {
@@ -210,7 +217,7 @@ fn institution_section(b: &mut String, id: u32, group: &ConceptRecords) {
             group.count,
             escape(&concept_records_url(id, &group.kind)),
             group.count,
-            escape(&plural_label(&group.kind).to_lowercase()),
+            escape(&plural.to_lowercase()),
         );
     }
     b.push_str("</section>\n");

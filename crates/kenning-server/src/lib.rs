@@ -68,6 +68,7 @@ mod page_parts;
 mod pages;
 mod params;
 mod record_page;
+mod record_types;
 mod records;
 mod search;
 mod static_files;
@@ -88,6 +89,7 @@ use tokio::sync::Semaphore;
 pub use crate::connections::ConnectionLimits;
 use crate::error::HttpError;
 use crate::metrics::Metrics;
+pub use crate::record_types::{FieldLabels, RecordTypeConfig, RecordTypes};
 
 /// Largest accepted request body, in bytes (but see
 /// [`MAX_WIKIFY_BODY_BYTES`]).
@@ -149,6 +151,10 @@ pub struct ServerConfig {
     /// once; past it they are answered 503 with `Retry-After`. `None`:
     /// twice the number of cores (at least 4).
     pub max_heavy_requests: Option<usize>,
+    /// How pages name each record type and its fields, and which field is
+    /// its code (`record_types` in the config file); types not listed get
+    /// the defaults ([`RecordTypeConfig`]).
+    pub record_types: RecordTypes,
 }
 
 impl ServerConfig {
@@ -178,6 +184,8 @@ pub(crate) struct AppState {
     metrics: Arc<Metrics>,
     /// Concepts in the snapshot (for `/metrics`).
     concepts: u64,
+    /// The home page's examples, found at its first request.
+    home_examples: Arc<std::sync::OnceLock<pages::HomeExamples>>,
 }
 
 impl AppState {
@@ -210,6 +218,11 @@ impl AppState {
 /// tests with `tower::ServiceExt::oneshot`).
 pub fn app(engine: Arc<Engine>, mut config: ServerConfig) -> Router {
     config.api_token = config.token();
+    // The code fields are the engine's identifiers; a failure (the
+    // in-memory index of live records) keeps the defaults, and is said.
+    if let Err(e) = engine.set_code_fields(record_types::code_fields(&config.record_types)) {
+        eprintln!("kenning: warning: the record code fields were not applied: {e}");
+    }
     let wikify_body = DefaultBodyLimit::max(MAX_WIKIFY_BODY_BYTES);
     let routes: Vec<(&'static str, MethodRouter<AppState>)> = vec![
         ("/", get(pages::home)),
@@ -271,6 +284,7 @@ pub fn app(engine: Arc<Engine>, mut config: ServerConfig) -> Router {
         config: Arc::new(config),
         metrics: Arc::clone(&metrics),
         concepts,
+        home_examples: Arc::default(),
     };
 
     let mut router = Router::new();

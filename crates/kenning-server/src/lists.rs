@@ -23,6 +23,7 @@ use crate::error::{ApiError, HttpError, PageError};
 use crate::html::{self, Shell, escape, url_encode};
 use crate::page_parts::{self, plural_label, scored_item};
 use crate::params::{self, Params};
+use crate::record_types;
 use crate::records::{no_record, record_key};
 
 /// Entries on one page of a full list.
@@ -200,9 +201,10 @@ pub(crate) async fn concept_list_page(
     let found = state
         .answer(|engine| engine.concept_records(id, Some(&kind), offset, PAGE_SIZE))
         .ok_or_else(|| no_concept(id))?;
-    let label = plural_label(&kind);
+    let types = &state.config.record_types;
+    let label = record_types::plural(types, &kind);
     let heading = format!("{label} about {}", concept.title);
-    let noun = page_parts::type_label(&kind).to_lowercase();
+    let noun = record_types::label(types, &kind).to_lowercase();
     let nouns = label.to_lowercase();
     let what = (noun.as_str(), nouns.as_str(), "the most relevant first");
     open_list(
@@ -251,9 +253,10 @@ pub(crate) async fn record_related_page(
     let found = state
         .answer(|engine| engine.record_related(&kind, &id, &of_kind, offset, PAGE_SIZE))
         .ok_or_else(|| no_record(&kind, &id))?;
-    let label = plural_label(&of_kind);
+    let types = &state.config.record_types;
+    let label = record_types::plural(types, &of_kind);
     let heading = format!("{label} related to {}", record.title);
-    let noun = page_parts::type_label(&of_kind).to_lowercase();
+    let noun = record_types::label(types, &of_kind).to_lowercase();
     let nouns = label.to_lowercase();
     let what = (noun.as_str(), nouns.as_str(), "the most related first");
     let back = record.page_url.clone();

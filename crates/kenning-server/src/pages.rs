@@ -7,40 +7,145 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
+use kenning_engine::{Engine, LinkedConcept};
+
 use crate::AppState;
 use crate::concept_page;
 use crate::error::{HttpError, PageError};
 use crate::html::{self, Shell, escape, url_encode};
 use crate::params::{self, MAX_QUERY_BYTES};
+use crate::record_types;
 
-/// `GET /`.
+/// What the home page offers to start with, drawn from the snapshot once.
+#[derive(Debug)]
+pub(crate) struct HomeExamples {
+    /// The most linked-to concepts.
+    concepts: Vec<LinkedConcept>,
+    /// A record's code and title.
+    code: Option<(String, String)>,
+}
+
+/// Concepts the home page suggests.
+const EXAMPLE_CONCEPTS: usize = 6;
+
+impl HomeExamples {
+    fn find(engine: &Engine) -> HomeExamples {
+        HomeExamples {
+            concepts: engine.most_linked(EXAMPLE_CONCEPTS),
+            code: engine
+                .coded_records(1)
+                .into_iter()
+                .next()
+                .map(|(r, code)| (code, r.title)),
+        }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c` (with `last` for "and").
+fn listed(items: &[String], last_word: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {last_word} {last}", init.join(", ")),
+    }
+}
+
+/// `GET /`: the search box, what the site holds (each type with its count,
+/// a link to browse it), and example searches drawn from the snapshot.
 pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    let stats = state.answer(|engine| engine.stats());
+    let (stats, types) = state.answer(|engine| (engine.stats(), engine.types()));
+    let examples = state
+        .home_examples
+        .get_or_init(|| state.answer(HomeExamples::find));
+    let labels = &state.config.record_types;
     let mut b = String::with_capacity(4096);
     b.push_str("<section class=\"home-hero\">\n");
     let _ = writeln!(b, "<h1>{}</h1>", html::BRAND);
-    let _ = writeln!(
-        b,
-        "<p class=\"tagline\">Search the concepts of {}</p>",
-        escape(&stats.site)
-    );
+    let wiki = if stats.site.trim().is_empty() {
+        format!("{} concepts", thousands(stats.concepts))
+    } else {
+        format!("the concepts of {}", stats.site.trim())
+    };
+    let record_kinds: Vec<String> = types
+        .iter()
+        .filter(|t| t.kind != "concept")
+        .map(|t| record_types::plural(labels, &t.kind).to_lowercase())
+        .collect();
+    let institution = state
+        .config
+        .institution
+        .as_deref()
+        .map(str::trim)
+        .filter(|i| !i.is_empty());
+    let tagline = match (institution, record_kinds.is_empty()) {
+        (Some(who), false) => format!(
+            "The {} of {who}, linked through {wiki}",
+            listed(&record_kinds, "and")
+        ),
+        (None, false) => format!(
+            "The {}, linked through {wiki}",
+            listed(&record_kinds, "and")
+        ),
+        (Some(who), true) => format!("Search {wiki}, for {who}"),
+        (None, true) => format!("Search {wiki}"),
+    };
+    let _ = writeln!(b, "<p class=\"tagline\">{}</p>", escape(&tagline));
     b.push_str(&html::search_form("", "home-search", true));
-    b.push_str("<ul class=\"stats\">\n");
-    let mut figures = vec![
-        (stats.concepts, "concepts"),
+
+    // Example searches: well-linked concepts, and a record's code.
+    if !examples.concepts.is_empty() || examples.code.is_some() {
+        b.push_str("<p class=\"examples\">Try ");
+        let mut links: Vec<String> = examples
+            .concepts
+            .iter()
+            .map(|c| {
+                format!(
+                    "<a href=\"/search?q={}\">{}</a>",
+                    escape(&url_encode(&c.title)),
+                    escape(&c.title)
+                )
+            })
+            .collect();
+        if let Some((code, title)) = &examples.code {
+            links.push(format!(
+                "<a href=\"/search?q={}\" title=\"{}\">{}</a>",
+                escape(&url_encode(code)),
+                escape(title),
+                escape(code)
+            ));
+        }
+        b.push_str(&listed(&links, "or"));
+        b.push_str("</p>\n");
+    }
+
+    // What there is, each type a way in: its list, the most linked first.
+    b.push_str("<h2 class=\"visually-hidden\">Browse</h2>\n<ul class=\"stats\">\n");
+    for t in types.iter().filter(|t| t.count > 0) {
+        let what = if t.kind == "concept" {
+            "concepts".to_owned()
+        } else {
+            record_types::plural(labels, &t.kind).to_lowercase()
+        };
+        let _ = writeln!(
+            b,
+            "<li><a href=\"/search?types={}\"><span class=\"figure\">{}</span> <span class=\"what\">{}</span></a></li>",
+            escape(&url_encode(&t.kind)),
+            thousands(t.count as u64),
+            escape(&what)
+        );
+    }
+    for (figure, what) in [
         (stats.redirects, "aliases"),
         (stats.links, "links"),
         (stats.categories, "categories"),
-    ];
-    if stats.records > 0 {
-        figures.push((stats.records, "records"));
-    }
-    for (figure, what) in figures {
-        let _ = writeln!(
-            b,
-            "<li><span class=\"figure\">{}</span> <span class=\"what\">{what}</span></li>",
-            thousands(figure)
-        );
+    ] {
+        if figure > 0 {
+            let _ = writeln!(
+                b,
+                "<li><span class=\"figure\">{}</span> <span class=\"what\">{what}</span></li>",
+                thousands(figure)
+            );
+        }
     }
     b.push_str("</ul>\n");
     let _ = writeln!(
@@ -123,7 +228,7 @@ pub(crate) fn path_value(value: Result<Path<String>, PathRejection>) -> Result<S
 }
 
 /// `12345` as `12,345`.
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

@@ -18,9 +18,10 @@ use crate::ServerConfig;
 use crate::html::{self, Shell, escape, is_web_url};
 use crate::lists::related_records_url;
 use crate::page_parts::{
-    TextLink, capitalised, join, linked_paragraphs, notice, plural_label, scored_item,
-    scored_item_with_note, type_label,
+    TextLink, capitalised, join, linked_paragraphs, notice, scored_item, scored_item_with_note,
+    type_label,
 };
+use crate::record_types;
 
 /// Entries shown per type under "Related".
 const TOP_RELATED: usize = 10;
@@ -43,44 +44,73 @@ fn usable_lang(lang: &str) -> bool {
         && lang.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// Whether a field's value shows anything.
-fn is_empty_value(value: &FieldValue) -> bool {
-    match value {
-        FieldValue::Text(s) => s.trim().is_empty(),
-        FieldValue::List(items) => items.iter().all(is_empty_value),
-        _ => false,
-    }
-}
-
 /// The whole HTML page of `record`.
 pub(crate) fn render(record: &RecordPage, config: &ServerConfig) -> String {
     let mut b = String::with_capacity(8192 + record.text.len() * 2);
-    let label = type_label(&record.kind);
+    let types = &config.record_types;
+    let label = record_types::label(types, &record.kind);
+    let code_field = record_types::code_field(types, &record.kind);
     b.push_str("<article class=\"concept record\">\n<header class=\"concept-header\">\n");
-    let _ = writeln!(b, "<p class=\"type-label\">{}</p>", escape(&label));
+    let _ = write!(b, "<p class=\"type-label\">{}", escape(&label));
+    if let Some(FieldValue::Text(code)) = record.fields.get(code_field)
+        && !code.trim().is_empty()
+    {
+        let _ = write!(b, " · <span class=\"code\">{}</span>", escape(code.trim()));
+    }
+    b.push_str("</p>\n");
     let _ = writeln!(b, "<h1>{}</h1>", escape(&record.title));
     b.push_str("</header>\n");
 
-    text_section(&mut b, record);
+    let has_text = !record.text.trim().is_empty();
+    if has_text {
+        text_section(&mut b, record);
+    }
     concepts_section(&mut b, record);
-    fields_section(&mut b, record);
+    let rows = record_types::field_rows(&record.fields, types.get(&record.kind), code_field);
+    fields_section(&mut b, &rows);
     relations_section(&mut b, &record.relations);
-    related_section(&mut b, record);
+    related_section(&mut b, record, types);
     source_section(&mut b, record, &label);
 
     b.push_str("<section id=\"about\" class=\"about\">\n<h2>About this result</h2>\n");
     let _ = writeln!(b, "<p>{}</p>", escape(&notice(config)));
-    if !record.generated_fields.is_empty() {
-        b.push_str(
-            "<p class=\"generated\">Generated automatically from the record's title, fields and text and the wiki: ",
-        );
-        join(&mut b, &record.generated_fields, |b, f| {
+    // Only what this page shows: the generated parts it has, and the
+    // institution's own parts it has.
+    let generated: Vec<&str> = record
+        .generated_fields
+        .iter()
+        .copied()
+        .filter(|f| match *f {
+            "annotations" => !record.annotations.is_empty(),
+            "concepts" => !record.concepts.is_empty(),
+            "related" => record.related.values().any(|r| !r.is_empty()),
+            _ => true,
+        })
+        .collect();
+    let mut own = vec!["title"];
+    if has_text {
+        own.push("text");
+    }
+    if !rows.is_empty() || record.fields.get(code_field).is_some() {
+        own.push("fields");
+    }
+    if !record.relations.is_empty() {
+        own.push("relations");
+    }
+    b.push_str("<p class=\"generated\">");
+    if !generated.is_empty() {
+        b.push_str("Generated automatically from the record and the wiki: ");
+        join(&mut b, &generated, |b, f| {
             let _ = write!(b, "{}", escape(field_name(f)));
         });
-        b.push_str(
-            ". The title, the text, the fields and the relations are the institution's own.</p>\n",
-        );
+        b.push_str(". ");
     }
+    let own = match own.as_slice() {
+        [one] => format!("The {one} is"),
+        [init @ .., last] => format!("The {} and the {last} are", init.join(", the ")),
+        [] => unreachable!("the title is always there"),
+    };
+    let _ = writeln!(b, "{own} the institution's own.</p>");
     b.push_str("</section>\n</article>");
 
     html::page(
@@ -94,12 +124,11 @@ pub(crate) fn render(record: &RecordPage, config: &ServerConfig) -> String {
     )
 }
 
-/// The text, its concept mentions linked (the score on hover).
+/// The text, its concept mentions linked (the score on hover); not called
+/// for a record without text.
 fn text_section(b: &mut String, record: &RecordPage) {
     b.push_str("<section id=\"text\" class=\"summary\">\n<h2>Description</h2>\n");
-    if record.text.trim().is_empty() {
-        b.push_str("<p class=\"empty\">This record has no text.</p>\n");
-    } else {
+    {
         let links = record
             .annotations
             .iter()
@@ -121,14 +150,13 @@ fn text_section(b: &mut String, record: &RecordPage) {
     b.push_str("</section>\n");
 }
 
-/// The concepts the record is about, best first.
+/// The concepts the record is about, best first; nothing when it has none.
 fn concepts_section(b: &mut String, record: &RecordPage) {
-    b.push_str("<section id=\"concepts\">\n<h2>Concepts</h2>\n");
     if record.concepts.is_empty() {
-        b.push_str(
-            "<p class=\"empty\">No concept was found in this record's title, fields or text.</p>\n",
-        );
-    } else {
+        return;
+    }
+    b.push_str("<section id=\"concepts\">\n<h2>Concepts</h2>\n");
+    {
         if record.concepts_inherited {
             b.push_str(
                 "<p class=\"count\">Inherited from linked records: this record's own text names \
@@ -156,26 +184,61 @@ fn concepts_section(b: &mut String, record: &RecordPage) {
     b.push_str("</section>\n");
 }
 
-/// The other fields, as imported; empty ones are skipped.
-fn fields_section(b: &mut String, record: &RecordPage) {
-    let fields: Vec<(&str, &FieldValue)> = record
-        .fields
-        .iter()
-        .filter(|(_, v)| !is_empty_value(v))
-        .collect();
-    if fields.is_empty() {
+/// The other fields ([`record_types::field_rows`]): labelled, language
+/// variants on one line, web addresses linked.
+fn fields_section(b: &mut String, rows: &[record_types::FieldRow<'_>]) {
+    if rows.is_empty() {
         return;
     }
-    b.push_str("<section id=\"fields\">\n<h2>Fields</h2>\n<dl class=\"facts\">\n");
-    for (name, value) in fields {
-        let _ = writeln!(
-            b,
-            "<dt>{}</dt><dd>{}</dd>",
-            escape(&capitalised(&name.replace('_', " "))),
-            escape(&value.to_string())
-        );
+    b.push_str("<section id=\"fields\">\n<h2>Details</h2>\n<dl class=\"facts\">\n");
+    for row in rows {
+        let _ = write!(b, "<dt>{}</dt><dd>", escape(&row.label));
+        for (i, (lang, value)) in row.values.iter().enumerate() {
+            if i > 0 {
+                b.push_str("<br>");
+            }
+            let text = value.to_string();
+            let shown = if matches!(value, FieldValue::Text(_)) && is_web_url(text.trim()) {
+                format!(
+                    "<a href=\"{u}\" rel=\"nofollow noopener noreferrer\">{u}</a>",
+                    u = escape(text.trim())
+                )
+            } else {
+                escape(&text).to_string()
+            };
+            match lang {
+                Some(lang) => {
+                    let _ = write!(
+                        b,
+                        "<span lang=\"{lang}\">{shown}</span> <span class=\"lang\">({})</span>",
+                        escape(language_name(lang))
+                    );
+                }
+                None => b.push_str(&shown),
+            }
+        }
+        b.push_str("</dd>\n");
     }
     b.push_str("</dl>\n</section>\n");
+}
+
+/// A language's English name, or its code when not known here.
+fn language_name(code: &str) -> &str {
+    match code {
+        "en" => "English",
+        "fr" => "French",
+        "de" => "German",
+        "it" => "Italian",
+        "rm" => "Romansh",
+        "es" => "Spanish",
+        "pt" => "Portuguese",
+        "nl" => "Dutch",
+        "zh" => "Chinese",
+        "ja" => "Japanese",
+        "ru" => "Russian",
+        "ar" => "Arabic",
+        other => other,
+    }
 }
 
 /// The explicit relations, grouped by label in order of first appearance;
@@ -227,7 +290,7 @@ fn relations_section(b: &mut String, relations: &[RecordRelation]) {
 }
 
 /// The most related records of each type.
-fn related_section(b: &mut String, record: &RecordPage) {
+fn related_section(b: &mut String, record: &RecordPage, types: &record_types::RecordTypes) {
     if record.related.values().all(Vec::is_empty) {
         return;
     }
@@ -245,7 +308,7 @@ fn related_section(b: &mut String, record: &RecordPage) {
         let _ = writeln!(
             b,
             "<h3 class=\"related-kind\">{} ({total})</h3>\n<ol class=\"related\">",
-            escape(&plural_label(kind))
+            escape(&record_types::plural(types, kind))
         );
         let shown = items.len().min(TOP_RELATED);
         for r in &items[..shown] {
@@ -257,7 +320,7 @@ fn related_section(b: &mut String, record: &RecordPage) {
                 b,
                 "<p class=\"more\">The {shown} most related of {total}. <a href=\"{}\">All {total} {}</a></p>",
                 escape(&related_records_url(&record.page_url, kind)),
-                escape(&plural_label(kind).to_lowercase())
+                escape(&record_types::plural(types, kind).to_lowercase())
             );
         }
     }
@@ -284,8 +347,12 @@ fn source_section(b: &mut String, record: &RecordPage, label: &str) {
     }
     let _ = writeln!(b, "<dt>Type</dt><dd>{}</dd>", escape(label));
     let _ = writeln!(b, "<dt>Id</dt><dd>{}</dd>", escape(&record.id));
-    if let Some(lang) = &record.lang {
-        let _ = writeln!(b, "<dt>Language</dt><dd>{}</dd>", escape(lang));
+    if let Some(lang) = record.lang.as_deref().filter(|l| usable_lang(l)) {
+        let _ = writeln!(
+            b,
+            "<dt>Language</dt><dd>{}</dd>",
+            escape(language_name(lang))
+        );
     }
     if record.live {
         b.push_str("<dt>Updated</dt><dd>written through the API since the last build</dd>\n");
@@ -318,6 +385,7 @@ mod tests {
     use kenning_records::{Fields, Link};
 
     use super::*;
+    use crate::page_parts::plural_label;
 
     #[test]
     fn labels() {

@@ -13,6 +13,7 @@ use crate::error::{ApiError, HttpError, PageError};
 use crate::html::{self, Shell, escape, is_web_url, url_encode};
 use crate::page_parts;
 use crate::params::{MAX_OFFSET, Params};
+use crate::record_types::{self, RecordTypes};
 
 /// Results per page on `/search`, and the API's default `limit`.
 const PAGE_SIZE: usize = 10;
@@ -26,7 +27,9 @@ const SUGGEST_LIMIT: usize = 8;
 /// the site does not have are refused first.
 fn run_search(state: &AppState, request: SearchRequest) -> Result<SearchPage, HttpError> {
     check_types(state, &request.types)?;
-    if request.query.is_empty() {
+    // No words and no type: nothing asked. No words and a type: every
+    // record (or concept) of that type, to browse.
+    if request.query.is_empty() && request.types.is_empty() {
         return Ok(SearchPage {
             query: request.query,
             total: 0,
@@ -118,6 +121,8 @@ struct Shown<'a> {
     query: &'a str,
     types: &'a [String],
     exact: bool,
+    /// How the config names record types.
+    labels: &'a RecordTypes,
 }
 
 impl Shown<'_> {
@@ -151,19 +156,51 @@ pub(crate) async fn results_page(
         query: &query,
         types: &types,
         exact,
+        labels: &state.config.record_types,
     };
 
+    let browsing = query.is_empty() && !types.is_empty();
     let mut b = String::with_capacity(8192);
-    b.push_str("<h1 class=\"visually-hidden\">Search results</h1>\n");
+    if browsing {
+        let names: Vec<String> = types
+            .iter()
+            .map(|t| record_types::plural(shown.labels, t))
+            .collect();
+        let _ = writeln!(
+            b,
+            "<h1>All {}</h1>",
+            escape(&names.join(", ").to_lowercase())
+        );
+    } else {
+        b.push_str("<h1 class=\"visually-hidden\">Search results</h1>\n");
+    }
     b.push_str("<div class=\"results-form\">\n");
-    b.push_str(&html::search_form(&query, "page-search", query.is_empty()));
+    b.push_str(&html::search_form(
+        &query,
+        "page-search",
+        query.is_empty() && !browsing,
+    ));
     b.push_str("</div>\n");
-    if !query.is_empty() {
+    if !query.is_empty() || browsing {
         type_filter(&mut b, &shown, &results.type_counts);
     }
     correction_note(&mut b, &shown, results.corrected.as_deref());
 
-    if query.is_empty() {
+    if browsing && !results.items.is_empty() {
+        let _ = writeln!(
+            b,
+            "<p class=\"result-count\">{}–{} of {}, the most linked-to concepts first, records in the institution's order</p>",
+            offset + 1,
+            offset + results.items.len(),
+            crate::pages::thousands(results.total as u64)
+        );
+        let _ = writeln!(b, "<ol class=\"results\" start=\"{}\">", offset + 1);
+        for hit in &results.items {
+            result_item(&mut b, hit, shown.labels);
+        }
+        b.push_str("</ol>\n");
+        pagination(&mut b, &shown, page, results.total);
+    } else if query.is_empty() && !browsing {
         let has_records = state.answer(|engine| engine.stats().records > 0);
         let what = if has_records {
             "the concepts and the records"
@@ -197,13 +234,15 @@ pub(crate) async fn results_page(
         );
         let _ = writeln!(b, "<ol class=\"results\" start=\"{}\">", offset + 1);
         for hit in &results.items {
-            result_item(&mut b, hit);
+            result_item(&mut b, hit, shown.labels);
         }
         b.push_str("</ol>\n");
         pagination(&mut b, &shown, page, results.total);
     }
 
-    let title = if query.is_empty() {
+    let title = if browsing {
+        format!("All {}", types.join(", "))
+    } else if query.is_empty() {
         "Search".to_owned()
     } else {
         format!("{query} – Search")
@@ -277,10 +316,13 @@ fn type_filter(b: &mut String, shown: &Shown<'_>, counts: &[TypeCount]) {
     }
     b.push_str("<ul class=\"type-filter\" aria-label=\"Filter by type\">\n");
     let link = |types: &[String]| search_url(shown.query, types, shown.exact, 1);
-    filter_link(b, "All types", all, &link(&[]), shown.types.is_empty());
+    // Browsing (no words): one type at a time, there is no "all".
+    if !shown.query.is_empty() {
+        filter_link(b, "All types", all, &link(&[]), shown.types.is_empty());
+    }
     for (t, count) in offered {
         let current = shown.types.len() == 1 && shown.types[0] == t;
-        let label = page_parts::plural_label(t);
+        let label = record_types::plural(shown.labels, t);
         filter_link(b, &label, count, &link(&[t.to_owned()]), current);
     }
     b.push_str("</ul>\n");
@@ -303,7 +345,7 @@ fn filter_link(b: &mut String, label: &str, count: usize, url: &str, current: bo
     }
 }
 
-fn result_item(b: &mut String, hit: &SearchHit) {
+fn result_item(b: &mut String, hit: &SearchHit, labels: &RecordTypes) {
     // Only this site's own pages and web URLs are linked.
     let href = if (hit.url.starts_with('/') && !hit.url.starts_with("//")) || is_web_url(&hit.url) {
         hit.url.as_str()
@@ -314,7 +356,7 @@ fn result_item(b: &mut String, hit: &SearchHit) {
     let _ = write!(
         b,
         "<p class=\"result-type\">{}",
-        escape(&page_parts::type_label(&hit.kind))
+        escape(&record_types::label(labels, &hit.kind))
     );
     if let Some(code) = &hit.code {
         let _ = write!(b, " · <span class=\"code\">{}</span>", escape(code));
@@ -408,7 +450,7 @@ mod tests {
             url: "javascript:alert(1)".to_owned(),
         };
         let mut b = String::new();
-        result_item(&mut b, &hit);
+        result_item(&mut b, &hit, &RecordTypes::new());
         assert!(
             !b.contains("<script") && !b.contains("<img") && !b.contains("javascript:"),
             "{b}"
@@ -421,6 +463,7 @@ mod tests {
             query: evil,
             types: &types,
             exact: false,
+            labels: &RecordTypes::new(),
         };
         type_filter(&mut b, &shown, &[]);
         correction_note(&mut b, &shown, Some(evil));
@@ -438,6 +481,7 @@ mod tests {
             query: "x",
             types: &types,
             exact: false,
+            labels: &RecordTypes::new(),
         };
         let mut b = String::new();
         type_filter(
@@ -475,6 +519,7 @@ mod tests {
             query: "quantm mechnics",
             types: &[],
             exact: false,
+            labels: &RecordTypes::new(),
         };
         let mut b = String::new();
         correction_note(&mut b, &shown, Some("quantum mechanics"));
@@ -507,6 +552,7 @@ mod tests {
             query: "x",
             types: &[],
             exact: false,
+            labels: &RecordTypes::new(),
         };
         let mut b = String::new();
         pagination(&mut b, &shown, 6, 200);

@@ -319,6 +319,7 @@ pub(crate) fn run() -> Result<ExitCode> {
                     ..kenning_server::ConnectionLimits::default()
                 },
                 max_heavy_requests: max_heavy_requests.map(|n| n as usize),
+                record_types: file.record_types,
             };
             kenning_server::serve_blocking(engine, config, addr)
                 .with_context(|| format!("cannot serve on {addr}"))?;
@@ -451,6 +452,9 @@ struct ServeConfigFile {
     institution: Option<String>,
     notice: Option<String>,
     api_token: Option<String>,
+    /// How pages name each record type and its fields.
+    #[serde(default)]
+    record_types: kenning_server::RecordTypes,
 }
 
 impl ServeConfigFile {
@@ -459,7 +463,8 @@ impl ServeConfigFile {
             .with_context(|| format!("cannot read the config file {}", path.display()))?;
         serde_json::from_str(&text).map_err(|e| {
             anyhow::anyhow!(
-                "{}:{}:{}: {e} (expected {{\"institution\"?, \"notice\"?, \"api_token\"?}})",
+                "{}:{}:{}: {e} (expected {{\"institution\"?, \"notice\"?, \"api_token\"?, \
+                 \"record_types\"?: {{\"TYPE\": {{\"label\"?, \"plural\"?, \"fields\"?: {{\"FIELD\": \"LABEL\"}}, \"code_field\"?}}}}}})",
                 path.display(),
                 e.line(),
                 e.column()

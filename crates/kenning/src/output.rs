@@ -235,9 +235,16 @@ pub(crate) fn search_text(page: &SearchPage) -> String {
         grouped(page.total as u64),
         page.query
     );
+    if let Some(corrected) = &page.corrected {
+        out.push_str(&format!("showing results for {corrected:?}\n"));
+    }
     for hit in &page.items {
+        let code = match hit.code.as_deref() {
+            Some(code) if code != hit.id => format!(", code {code}"),
+            _ => String::new(),
+        };
         out.push_str(&format!(
-            "\n{:>7.3}  {} ({} {})\n",
+            "\n{:>7.3}  {} ({} {}{code})\n",
             hit.score, hit.title, hit.kind, hit.id
         ));
         if let Some(alias) = &hit.matched_alias {

@@ -110,6 +110,7 @@ pub(super) fn derive_input(state: &State) -> DeriveInput {
                 .enumerate()
                 .filter(|(_, e)| !e.deleted)
                 .map(|(i, e)| (i as u32, &e.record)),
+            &state.code_fields,
         ),
         any: !state.entries.is_empty(),
     }

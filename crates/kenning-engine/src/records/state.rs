@@ -54,6 +54,9 @@ pub(super) struct State {
     /// The fields records are linked on, as the snapshot says
     /// ([`record_fields`]), to name each concept's fields on pages.
     pub(super) weights: FieldWeights,
+    /// The fields that hold a record's code (`course_code`): searched as
+    /// identifiers, shown beside titles.
+    pub(super) code_fields: Vec<String>,
 }
 
 impl State {
@@ -149,7 +152,7 @@ impl State {
         let e = self.entries.get(at as usize).filter(|e| !e.deleted)?;
         Some((
             self.reference(at, 0.0)?,
-            e.record.code().map(str::to_owned),
+            e.record.code(&self.code_fields).map(str::to_owned),
             opening(&e.record.text, HIT_TEXT_CHARS),
         ))
     }

@@ -97,13 +97,13 @@ async fn record_page_shows_concepts_fields_and_relations_both_ways() {
     assert!(page.content_type().starts_with("text/html"));
     let html = &page.body;
     for needle in [
-        "<p class=\"type-label\">Course</p>",
+        "<p class=\"type-label\">Course · <span class=\"code\">GEO-210</span></p>",
         "<h1>Shorelines of the north</h1>",
         "<h2>Description</h2>",
         "<div lang=\"en\">",
         "<h2>Concepts</h2>",
         "<span class=\"from\">from text</span>",
-        "<h2>Fields</h2>",
+        "<h2>Details</h2>",
         "<dt>Credits</dt><dd>3</dd>",
         "<dt>Tags</dt><dd>field work, water</dd>",
         "<h2>Relations</h2>",
@@ -116,11 +116,16 @@ async fn record_page_shows_concepts_fields_and_relations_both_ways() {
         "<a href=\"/api/v1/records/course/GEO-210(b)\" type=\"application/json\">JSON</a>",
         "<h2>About this result</h2>",
         "This page is automatically generated",
-        "Generated automatically from the record's title, fields and text and the wiki: the concept links in the text",
+        "Generated automatically from the record and the wiki: the concept links in the text",
+        "The title, the text, the fields and the relations are the institution's own.",
     ] {
         assert!(html.contains(needle), "{needle:?} not in\n{html}");
     }
     assert!(!html.contains("<dt>Note</dt>"), "empty fields are skipped");
+    assert!(
+        !html.contains("<dt>Course code</dt>"),
+        "the code is in the header"
+    );
     // The mention links to its concept, the score on hover.
     assert!(
         html.contains(&format!(
@@ -146,7 +151,6 @@ async fn record_page_shows_concepts_fields_and_relations_both_ways() {
     for needle in [
         "<p class=\"type-label\">Person</p>",
         "<h1>Helga M. Brandt</h1>",
-        "This record has no text.",
         "Inherited from linked records",
         "<dt>Teaches</dt>",
         "<a href=\"/course/GEO-210(b)\">Shorelines of the north</a>",
@@ -156,9 +160,18 @@ async fn record_page_shows_concepts_fields_and_relations_both_ways() {
         "<dt>Member of</dt>",
         "<a href=\"/unit/SHORE\">Shoreline Studies Group</a>",
         "<dt>Id</dt><dd>brandt, helga m.</dd>",
+        // Only what the page has: no text, so no description and no
+        // concept links; the concepts are inherited.
+        "Generated automatically from the record and the wiki: the concepts, related records. \
+         The title, the fields and the relations are the institution's own.",
     ] {
         assert!(html.contains(needle), "{needle:?} not in\n{html}");
     }
+    assert!(!html.contains("<h2>Description</h2>"), "no empty section");
+    assert!(
+        !html.contains("This record has no text"),
+        "no empty section"
+    );
     let person = get(&app, "/api/v1/records/person/brandt%2C%20helga%20m.").await;
     assert_eq!(person.status, StatusCode::OK, "{}", person.body);
     let person = person.json();
@@ -397,7 +410,55 @@ async fn search_finds_records_and_filters_by_type() {
     assert!(!plain.body.contains("Courses"), "{}", plain.body);
     // The home page counts the records.
     let home = get(&app, "/").await;
-    assert!(home.body.contains("<span class=\"what\">records</span>"));
+    // The home page: what the site holds, each record type a way in, and
+    // example searches (well-linked concepts, a course code).
+    for needle in [
+        "<p class=\"tagline\">The courses, people, units and publications, linked through",
+        "<a href=\"/search?types=course\"><span class=\"figure\">3</span> <span class=\"what\">courses</span></a>",
+        "<a href=\"/search?types=person\"><span class=\"figure\">1</span> <span class=\"what\">people</span></a>",
+        "<a href=\"/search?q=GEO-210\" title=\"Shorelines of the north\">GEO-210</a>",
+        "<p class=\"examples\">Try <a href=\"/search?q=",
+    ] {
+        assert!(
+            home.body.contains(needle),
+            "{needle:?} not in\n{}",
+            home.body
+        );
+    }
+    assert!(
+        !home.body.contains(">0</span>"),
+        "no zero tiles: {}",
+        home.body
+    );
+    // Browsing a type: every record of it, paged.
+    let all = get(&app, "/search?types=course").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.body.contains("<h1>All courses</h1>"), "{}", all.body);
+    assert!(all.body.contains("1–3 of 3,"), "{}", all.body);
+    assert_eq!(
+        all.body.matches("<li class=\"result\">").count(),
+        3,
+        "{}",
+        all.body
+    );
+    let v = get(&app, "/api/v1/search?q=&types=course&limit=2")
+        .await
+        .json();
+    assert_eq!(v["total"], 3, "{v}");
+    assert_eq!(v["items"].as_array().unwrap().len(), 2, "{v}");
+    // With an institution, the tagline names it.
+    let named = kenning_server::app(
+        records_engine(),
+        ServerConfig {
+            institution: Some("EPFL".into()),
+            ..ServerConfig::default()
+        },
+    );
+    let home = get(&named, "/").await.body;
+    assert!(
+        home.contains("publications of EPFL, linked through"),
+        "{home}"
+    );
     let stats = get(&app, "/healthz").await.json()["stats"].clone();
     assert_eq!(stats["records"], 6, "{stats}");
     assert_eq!(stats["record_missing_links"], 1, "{stats}");
@@ -934,4 +995,57 @@ async fn hostile_records_are_escaped_everywhere() {
             assert!(!body.contains(needle), "{needle:?} unescaped in\n{body}");
         }
     }
+}
+
+#[tokio::test]
+async fn the_config_names_record_types_fields_and_the_code_field() {
+    // An engine of its own: the code fields are the engine's, and the
+    // shared one serves the other tests with the default.
+    let _ = records_engine();
+    let engine =
+        Arc::new(kenning_engine::Engine::open(&crate::fixtures::scratch("records")).unwrap());
+    let config: kenning_server::RecordTypes = serde_json::from_str(
+        r#"{"course": {"label": "Cours", "plural": "Cours",
+                       "fields": {"semester": "Semestre", "credits": "Crédits ECTS"},
+                       "code_field": "semester"}}"#,
+    )
+    .unwrap();
+    let app = kenning_server::app(
+        engine,
+        ServerConfig {
+            record_types: config,
+            ..ServerConfig::default()
+        },
+    );
+    let page = get(&app, "/course/GEO-210(b)").await.body;
+    for needle in [
+        "<p class=\"type-label\">Cours · <span class=\"code\">spring</span></p>",
+        "<dt>Crédits ECTS</dt><dd>3</dd>",
+        // The code field named is in the header, not among the details;
+        // the default one is an ordinary field now.
+        "<dt>Course code</dt><dd>GEO-210</dd>",
+    ] {
+        assert!(page.contains(needle), "{needle:?} not in\n{page}");
+    }
+    assert!(!page.contains("<dt>Semestre</dt>"), "{page}");
+    // Configured fields first, in the config's order.
+    let credits = page.find("<dt>Crédits ECTS</dt>").unwrap();
+    let code = page.find("<dt>Course code</dt>").unwrap();
+    assert!(credits < code, "{page}");
+    // The code field named is searched as an identifier; the default still is.
+    let v = get(&app, "/api/v1/search?q=SPRING").await.json();
+    assert_eq!(v["items"][0]["id"], "GEO-210(b)", "{v}");
+    assert_eq!(v["items"][0]["code"], "spring", "{v}");
+    let v = get(&app, "/api/v1/search?q=geo210").await.json();
+    assert_eq!(v["items"][0]["id"], "GEO-210(b)", "{v}");
+    // Labels everywhere: search chips and results, the concept's section.
+    let results = get(&app, "/search?q=shorelines").await.body;
+    assert!(
+        results.contains(">Cours <span class=\"count\">1</span></a>"),
+        "{results}"
+    );
+    assert!(
+        results.contains("<p class=\"result-type\">Cours · "),
+        "{results}"
+    );
 }

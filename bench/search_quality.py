@@ -15,6 +15,20 @@ with one right answer:
              character edits (delete, insert, substitute, swap neighbours;
              fixed seed); an edit that makes another title is redrawn.
 
+Two more checks, through `kenning serve` and its JSON API:
+
+  codes      every course code of shared/data/institution/records/
+             epfl-courses-2019.jsonl in four spellings (CS-456, cs456,
+             CS 456, cs-456), on a second snapshot (Wikispeedia + those
+             courses); the answer is the course. MRR@10 as above.
+  real first the 200 words of 4 letters or more found in the most
+             documents of the first snapshot, each as a query; the first 20
+             hits are read, and a query fails when a hit that does not hold
+             the word (found only through typo tolerance) ranks above one
+             that does. A hit holds the word when it is a word of its
+             title, summary or indexed body (Unicode words, lower case,
+             accents removed, as kenning analyses them).
+
 For each set it reports MRR@10 (the mean of 1/rank of the answer within the
 first 10 hits, 0 when absent) and the share answered first, for
 `kenning search DIR QUERY --json --limit 10` and for SQLite FTS5 `bm25` over
@@ -46,6 +60,9 @@ import string
 import subprocess
 import sys
 import time
+import unicodedata
+import urllib.parse
+import urllib.request
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -256,6 +273,117 @@ def fts_rank(db, query, answer):
     return titles.index(answer) + 1 if answer in titles else None
 
 
+# --- served checks ----------------------------------------------------------
+
+
+class Served:
+    """`kenning serve SNAP` on a free port, stopped on exit."""
+
+    def __init__(self, args, snap):
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.base = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen([args.kenning, "serve", snap, "--addr", f"127.0.0.1:{port}"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.proc.kill()
+        raise SystemExit(f"kenning serve {snap} did not answer")
+
+    def search(self, query, limit):
+        url = f"{self.base}/api/v1/search?limit={limit}&q=" + urllib.parse.quote(query)
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return json.loads(r.read())["items"]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def build_codes_snapshot(args):
+    snap = os.path.join(args.work, "codes-snapshot")
+    courses = os.path.join(args.data, "institution", "records", "epfl-courses-2019.jsonl")
+    cmd = [args.kenning, "build", "--out", snap, "-q",
+           "--concepts", os.path.join(args.data, "wikispeedia", "concepts.jsonl.gz"),
+           "--records", courses]
+    if not (args.reuse and os.path.exists(os.path.join(snap, "CURRENT"))):
+        log("$ " + " ".join(shlex.quote(c) for c in cmd))
+        with open(os.path.join(args.work, "codes-build.log"), "w") as out:
+            if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
+                raise SystemExit("kenning build (codes) failed")
+    codes = []
+    with open(courses, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                code = (r.get("fields") or {}).get("course_code")
+                if isinstance(code, str) and code:
+                    codes.append((code, r["id"]))
+    return snap, cmd, codes
+
+
+def code_queries(codes):
+    out = []
+    for code, rid in codes:
+        squeezed = "".join(c for c in code if c.isalnum()).lower()
+        for spelling in (code, squeezed, code.replace("-", " "), code.lower()):
+            out.append((spelling, rid))
+    return out
+
+
+def code_rank(served, query, rid):
+    items = served.search(query, 10)
+    for i, item in enumerate(items):
+        if item["type"] == "course" and item["id"] == rid:
+            return i + 1, items[0]["title"] if items else None
+    return None, items[0]["title"] if items else None
+
+
+def words_of(text):
+    """Words as kenning analyses them: Unicode words, accents removed, lower
+    case, and CamelCase words also as their parts (QuickTime: quick, time)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    words = set()
+    for w in re.findall(r"\w+", text):
+        words.add(w.lower())
+        for part in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", w):
+            words.add(part.lower())
+    return words
+
+
+def frequent_words(summaries, bodies, n):
+    df = {}
+    for s, b in zip(summaries, bodies):
+        for w in words_of(s + " " + b):
+            if len(w) >= 4 and w.isalpha() and w.isascii():
+                df[w] = df.get(w, 0) + 1
+    return [w for w, _ in sorted(df.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
+
+def real_first(served, word, holds):
+    """(ok, first typo-only rank, first holding rank after it) for one query."""
+    items = served.search(word, 20)
+    typo_at = None
+    for i, item in enumerate(items):
+        held = holds(item)
+        if not held and typo_at is None:
+            typo_at = i + 1
+        elif held and typo_at is not None:
+            return False, typo_at, i + 1
+    return True, typo_at, None
+
+
 def summarize(ranks):
     n = len(ranks)
     mrr = sum(1.0 / r for r in ranks if r) / n if n else 0.0
@@ -327,6 +455,35 @@ def main():
             for q, a, top in misses:
                 out.write(f"{q}\t{a}\t{top}\n")
 
+    # Course codes, on a snapshot with the courses, through the API.
+    codes_snap, codes_cmd, codes = build_codes_snapshot(args)
+    cq = code_queries(codes)
+    log(f"codes: {len(cq)} queries ...")
+    t = time.time()
+    with Served(args, codes_snap) as served:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            ck = list(pool.map(lambda qa: code_rank(served, qa[0], qa[1]), cq))
+    codes_secs = time.time() - t
+    with open(os.path.join(args.work, "misses-codes.tsv"), "w", encoding="utf-8") as out:
+        out.write("query\tanswer\tkenning_first\n")
+        for (q, a), (r, top) in zip(cq, ck):
+            if r != 1:
+                out.write(f"{q}\t{a}\t{top}\n")
+
+    # Real matches first, on the first snapshot.
+    bodies_by_title = {t: truncate_utf8(texts.get(t, ""), BODY_BYTES) for t in titles}
+    held_words = {t: words_of(t + " " + s + " " + bodies_by_title[t]) for t, s in zip(titles, summaries)}
+    common = frequent_words(summaries, [bodies_by_title[t] for t in titles], 200)
+    log(f"real matches first: {len(common)} queries ...")
+    with Served(args, snap) as served:
+        checks = [(w,) + real_first(served, w, lambda item, w=w: item["type"] != "concept"
+                                    or w in held_words.get(item["title"], set())) for w in common]
+    failed = [c for c in checks if not c[1]]
+    with open(os.path.join(args.work, "real-first.tsv"), "w", encoding="utf-8") as out:
+        out.write("query\tok\tfirst_typo_only_rank\tholding_rank_after_it\n")
+        for w, ok, typo_at, after in checks:
+            out.write(f"{w}\t{ok}\t{typo_at or ''}\t{after or ''}\n")
+
     lines = [
         "| query set | queries | kenning MRR@10 | kenning first | kenning top 10 | FTS5 MRR@10 | FTS5 first | FTS5 top 10 |",
         "|---|---|---|---|---|---|---|---|",
@@ -340,6 +497,15 @@ def main():
     km, kf, kt = summarize(all_k)
     fm, ff, ft = summarize(all_f)
     lines.append(f"| all | {len(all_k)} | **{km:.3f}** | {kf:.1%} | {kt:.1%} | {fm:.3f} | {ff:.1%} | {ft:.1%} |")
+    cm, cf, ct = summarize([r for r, _ in ck])
+    lines += [
+        "",
+        "| check | queries | kenning | |",
+        "|---|---|---|---|",
+        f"| course codes, 4 spellings | {len(cq)} | MRR@10 **{cm:.3f}** | first {cf:.1%}, top 10 {ct:.1%} |",
+        f"| real matches first (top 20) | {len(checks)} | **{len(checks) - len(failed)}** pass | "
+        f"{len(failed)} fail{': ' + ', '.join(w for w, *_ in failed[:8]) if failed else ''} |",
+    ]
     skipped_note = ", ".join(f"{n}: {c}" for n, c in sorted(skipped.items())) or "none"
     report = "\n".join(
         lines
@@ -349,6 +515,9 @@ def main():
             f"FTS5 index built in {fts_build:.1f} s. Redirect queries: the {len(nav)} of the "
             f"{len(redirect_rows)} English-Wikipedia ns-0 redirects whose target is in the snapshot "
             f"(redirects of other wikis left out: {skipped_note}). Typo queries: seed {args.seed}.",
+            f"Codes: {len(codes)} EPFL course codes, {len(cq)} queries in {codes_secs:.0f} s through "
+            f"`kenning serve` ({args.jobs} at once); misses in misses-codes.tsv. Real matches first: "
+            f"per-query results in real-first.tsv.",
             f"Time for the queries: kenning {sum(v[4] for v in results.values()):.1f} s "
             f"({args.jobs} processes, one `kenning search` process per query), "
             f"FTS5 {sum(v[5] for v in results.values()):.2f} s in-process.",
@@ -357,6 +526,7 @@ def main():
             "",
             "```",
             " ".join(shlex.quote(c) for c in build_cmd),
+            " ".join(shlex.quote(c) for c in codes_cmd),
             f"{shlex.quote(args.kenning)} search {shlex.quote(snap)} --json --limit 10 -- QUERY",
             f"sqlite3: {FTS_SQL}   -- MATCH '\"w1\" OR \"w2\" ...'",
             "python3 bench/search_quality.py" + (f" --queries {args.queries}" if args.queries != 1000 else ""),

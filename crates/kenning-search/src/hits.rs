@@ -157,7 +157,7 @@ pub(crate) fn finish(
             None => snippet::make(body, &[], true).unwrap_or_default(),
         },
     };
-    let Rank(_, _, score, Reverse(key), Reverse(kind)) = c.rank;
+    let Rank(_, score, Reverse(key), Reverse(kind)) = c.rank;
     Hit {
         key,
         kind: kinds.get(kind as usize).cloned().unwrap_or_default(),
@@ -180,7 +180,7 @@ pub(crate) fn matched_alias(
     analyzer: &mut TextAnalyzer,
 ) -> Option<String> {
     let mut key_of = |name: &str| analysis::exact_key(&analysis::words(analyzer, name));
-    match c.rank.0 {
+    match c.rank.exact() {
         2 => return None,
         1 => {
             return c

@@ -22,12 +22,21 @@
 //!   another, and distance 2 costs several times more), at a reduced weight
 //!   that never beats the word itself; misplaced spaces (`frenchfries`,
 //!   `houseo f`) and CamelCase (`AfghanistanHistory`) add the words they hide;
+//! - when every query word is known (a name word, or found in texts), a
+//!   document found only through a typo ranks below every document that
+//!   holds a query word as typed (`paris` lists the documents holding
+//!   "Paris" before Parish); a word found nowhere as typed is reported
+//!   corrected ([`SearchResults::corrected`]); [`Query::typos`] off keeps
+//!   to the words as typed;
 //! - the sum is multiplied by `1 + 0.3 × popularity` (a tie breaker: a
 //!   stronger prior makes hubs beat the exact sub-topic page) and by the
 //!   query's factor for the document's kind;
 //! - an exact match of the whole query with a title, then with an alias
 //!   (case, diacritics and punctuation ignored), ranks first whatever the
 //!   scores;
+//! - a query with no words and some kinds lists every document of those
+//!   kinds, the most popular first (a type's full list); matches can be
+//!   counted per kind ([`Query::count_kinds`]);
 //! - words before the last `/` of a query (`Archaeology/Broch`) weigh half:
 //!   the last segment of a path names the topic.
 //!

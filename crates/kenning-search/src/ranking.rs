@@ -11,26 +11,39 @@ use tantivy::query::{
     BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Query as TQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
 use crate::error::{SearchError, engine};
 use crate::schema::term;
 use crate::typo::{QWord, is_variant};
 use crate::weight;
 
-/// Sort key of a hit: exact tier (2 title, 1 alias, 0 none), then 1 for a
-/// document holding a query word as typed and 0 for one found only
-/// through typo tolerance ([`Demotion`]), final score, then smaller key
-/// first, then smaller kind first (keys are the caller's and may repeat
-/// across kinds).
+/// Sort key of a hit: its tier ([`Rank::tier`]: the exact tier, 2 title, 1
+/// alias, 0 none, times two, plus 1 for a document holding a query word as
+/// typed and 0 for one found only through typo tolerance, [`Demotion`]),
+/// final score, then smaller key first, then smaller kind first (keys are
+/// the caller's and may repeat across kinds).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub(crate) struct Rank(
-    pub(crate) u8,
     pub(crate) u8,
     pub(crate) f32,
     pub(crate) Reverse<u64>,
     pub(crate) Reverse<u64>,
 );
+
+impl Rank {
+    /// The first field of a rank: `exact` (2 title, 1 alias, 0 none) and
+    /// whether the document holds a query word as typed, in one byte so
+    /// that hits compare on four fields.
+    pub(crate) fn tier(exact: u8, literal: bool) -> u8 {
+        exact * 2 + u8::from(literal)
+    }
+
+    /// The exact tier alone: 2 title, 1 alias, 0 none.
+    pub(crate) fn exact(&self) -> u8 {
+        self.0 / 2
+    }
+}
 
 pub(crate) fn boosted(t: Term, boost: f32) -> Box<dyn TQuery> {
     let q = Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs));
@@ -59,12 +72,13 @@ pub(crate) fn postings(seg: &SegmentReader, field: Field, term: &Term) -> Vec<Do
 
 /// What puts documents found only through typo tolerance below every
 /// document that holds a query word as typed: the terms of the query's
-/// known words as typed (in every field the query searches them) and the
-/// fuzzy alternatives of its words (names).
+/// words as typed (in every field the query searches them) and the fuzzy
+/// alternatives of its words (names).
 ///
-/// Only known words count as typed: a word found nowhere or in a handful
-/// of texts (`quantm`) is itself a typo, and the odd text that repeats it
-/// must not outrank the documents its correction finds.
+/// Used only when every word of the query is known: a word found nowhere
+/// or in a handful of texts (`quantm`) is itself a typo, and the odd text
+/// that repeats it, or another word of the query found in some text, must
+/// not outrank the documents its correction finds.
 #[derive(Debug, Default)]
 pub(crate) struct Demotion {
     pub(crate) literal: Vec<Term>,
@@ -75,39 +89,77 @@ impl Demotion {
     /// Sorted documents of one segment that hold a fuzzy alternative and
     /// no literal term. Costs the postings of the fuzzy terms (name terms:
     /// short lists) and one skip through each literal term's postings.
+    /// Which of `hits` (matches of the query) hold no literal term, that
+    /// is, were found only through typo tolerance: a flag per hit. Costs one
+    /// skip through each literal term's postings per segment of the hits,
+    /// names first, stopping once every hit is settled.
+    pub(crate) fn typo_only_among(
+        &self,
+        searcher: &Searcher,
+        hits: &[(Rank, DocAddress)],
+    ) -> Vec<bool> {
+        let mut typo = vec![false; hits.len()];
+        if self.literal.is_empty() {
+            return typo;
+        }
+        let mut order: Vec<usize> = (0..hits.len()).collect();
+        order.sort_unstable_by_key(|&i| (hits[i].1.segment_ord, hits[i].1.doc_id));
+        for group in order.chunk_by(|&a, &b| hits[a].1.segment_ord == hits[b].1.segment_ord) {
+            let seg = searcher.segment_reader(hits[group[0]].1.segment_ord);
+            let mut pending: Vec<usize> = group.to_vec();
+            self.keep_unmatched(seg, &mut pending, |&i| hits[i].1.doc_id);
+            for i in pending {
+                typo[i] = true;
+            }
+        }
+        typo
+    }
+
+    /// Sorted documents of one segment that hold a fuzzy alternative and
+    /// no literal term: every typo-only document, for a search whose first
+    /// hits hold too few documents found as typed. Costs the postings of
+    /// the fuzzy terms (name terms: short lists) and skips through the
+    /// literal terms' postings.
     pub(crate) fn typo_only(&self, seg: &SegmentReader) -> Vec<DocId> {
         if self.literal.is_empty() {
             return Vec::new();
         }
-        let mut found: Vec<DocId> = Vec::new();
+        let mut pending: Vec<DocId> = Vec::new();
         for t in &self.fuzzy {
-            found.extend(postings(seg, t.field(), t));
+            pending.extend(postings(seg, t.field(), t));
         }
-        found.sort_unstable();
-        found.dedup();
-        let mut literal = vec![false; found.len()];
+        pending.sort_unstable();
+        pending.dedup();
+        self.keep_unmatched(seg, &mut pending, |&doc| doc);
+        pending
+    }
+
+    /// Removes from `pending` (in increasing document order, `doc` giving
+    /// each one's document in `seg`) those that hold a literal term. Most
+    /// are settled by the first terms (names, then summaries), and the work
+    /// stops when none is left.
+    fn keep_unmatched<T>(
+        &self,
+        seg: &SegmentReader,
+        pending: &mut Vec<T>,
+        doc: impl Fn(&T) -> DocId,
+    ) {
         for t in &self.literal {
+            if pending.is_empty() {
+                break;
+            }
             let Ok(inv) = seg.inverted_index(t.field()) else {
                 continue;
             };
             let Ok(Some(mut p)) = inv.read_postings(t, IndexRecordOption::Basic) else {
                 continue;
             };
-            for (i, &doc) in found.iter().enumerate() {
-                let at = if p.doc() >= doc { p.doc() } else { p.seek(doc) };
-                if at == TERMINATED {
-                    break;
-                }
-                if at == doc {
-                    literal[i] = true;
-                }
-            }
+            pending.retain(|item| {
+                let d = doc(item);
+                let at = if p.doc() >= d { p.doc() } else { p.seek(d) };
+                at != d
+            });
         }
-        found
-            .into_iter()
-            .zip(literal)
-            .filter_map(|(doc, literal)| (!literal).then_some(doc))
-            .collect()
     }
 }
 

@@ -249,11 +249,13 @@ impl SearchIndex {
             texts.iter().any(|(_, _, c)| !c[1]),
         ];
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-        // Documents found only through typos go below those holding a
-        // known word as typed (there is no such document when no word is
-        // known: then the fuzzy matches are all there is).
+        // When every word of the query is known (found as typed), the
+        // documents found only through typos go below those holding a
+        // query word as typed. A query with an unknown word ("quantm")
+        // has a typo in it: then the fuzzy matches are what it asks for,
+        // and rank by their score like the rest.
         let mut demotion = Demotion::default();
-        let demote = words.iter().any(|w| w.known && !w.fuzzy.is_empty());
+        let demote = words.iter().all(|w| w.known) && words.iter().any(|w| !w.fuzzy.is_empty());
         for (i, &(text, factor, common)) in texts.iter().enumerate() {
             let mut alts: Vec<Box<dyn TQuery>> =
                 vec![boosted(term(f.name, text), weight::NAME * factor)];
@@ -309,16 +311,59 @@ impl SearchIndex {
         let factors = self.kind_factor_table(q.kind_factors);
         let limit = q.limit.min(MAX_LIMIT);
         let offset = q.offset;
+        // Names, then summaries, then bodies: a document found through a
+        // fuzzy name term most often holds a query word in its name or
+        // summary, whose postings are short, and `Demotion::typo_only`
+        // stops once every document is settled.
+        demotion.literal.sort_by_key(|t| {
+            [f.name, f.summary, f.body]
+                .iter()
+                .position(|&field| field == t.field())
+        });
         let demotion = demote.then(|| Arc::new(demotion));
-        let (total, top) = self.run(
-            &*query,
-            &key,
-            factors,
-            limit,
-            offset,
-            weight::POPULARITY,
-            demotion,
-        )?;
+        let run = |demotion: Option<Arc<Demotion>>, limit: usize, offset: usize| {
+            self.run(
+                &*query,
+                &key,
+                Arc::clone(&factors),
+                limit,
+                offset,
+                weight::POPULARITY,
+                demotion,
+            )
+        };
+        // Demoting only moves the typo-only documents down, keeping every
+        // order else: when the first hits ranked without it hold enough
+        // documents found as typed, those are the page, in that order.
+        // Checking a window of hits costs far less than finding every
+        // typo-only document, which only a query whose first hits are
+        // mostly typos still pays.
+        let (total, top) = match demotion {
+            Some(d) if offset + limit <= MAX_LIMIT && limit > 0 => {
+                let window = (offset + limit) * DEMOTION_WINDOW;
+                let (total, ranked) = run(None, window, 0)?;
+                let typo = d.typo_only_among(&self.searcher, &ranked);
+                let literal = typo.iter().filter(|t| !**t).count();
+                if literal >= offset + limit || ranked.len() < window {
+                    // Every match is in the window, or enough found as
+                    // typed: the demoted order of the window is the answer.
+                    let (mut first, mut then): (Vec<_>, Vec<_>) = (Vec::new(), Vec::new());
+                    for (hit, typo) in ranked.into_iter().zip(typo) {
+                        if typo {
+                            then.push(hit)
+                        } else {
+                            first.push(hit)
+                        }
+                    }
+                    first.extend(then);
+                    let page = first.into_iter().skip(offset).take(limit).collect();
+                    (total, page)
+                } else {
+                    run(Some(d), limit, offset)?
+                }
+            }
+            demotion => run(demotion, limit, offset)?,
+        };
         let corrected = if q.typos {
             typo::correction(&whole, &words)
         } else {
@@ -458,8 +503,13 @@ impl SearchIndex {
                 };
                 let key = key.as_ref().and_then(|c| c.first(doc)).unwrap_or(u64::MAX);
                 let score = score * (1.0 + pop_weight * p) * factor;
-                let literal = u8::from(typo_only.binary_search(&doc).is_err());
-                Rank(tier, literal, score, Reverse(key), Reverse(k as u64))
+                let literal = typo_only.is_empty() || typo_only.binary_search(&doc).is_err();
+                Rank(
+                    Rank::tier(tier, literal),
+                    score,
+                    Reverse(key),
+                    Reverse(k as u64),
+                )
             }
         };
         if limit == 0 || offset > MAX_OFFSET {
@@ -519,6 +569,10 @@ impl SearchIndex {
         Arc::new(table)
     }
 }
+
+/// How many hits per hit of the page a search ranks before demoting the
+/// typo-only ones (see `search_unguarded`).
+const DEMOTION_WINDOW: usize = 3;
 
 /// Whole words (first [`MAX_QUERY_WORDS`]) and, separately, the CamelCase
 /// parts of those words (deduplicated, not themselves whole words).

@@ -122,7 +122,7 @@ impl SearchIndex {
                     hits::matched_alias(&c, &key, &matcher, words.len(), &mut analyzer),
                 )
             };
-            ranked.push((c.rank.0, starts, order, c, alias));
+            ranked.push((c.rank.exact(), starts, order, c, alias));
         }
         ranked.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)).then(a.2.cmp(&b.2)));
         Ok(ranked

@@ -304,6 +304,32 @@ fn typo_only_matches_rank_below_real_matches() {
         assert!(k.len() > 2, "{k:?}");
         let r = idx.search(&Query::new("union")).unwrap();
         assert_eq!(r.corrected, None);
+        // Pages agree with the whole list, whether the first page was
+        // ranked with the demotion or found not to need it.
+        for q in ["union", "onion", "soviet union", "plants"] {
+            let all: Vec<u64> = idx
+                .search(&Query {
+                    limit: 100,
+                    ..Query::new(q)
+                })
+                .unwrap()
+                .hits
+                .iter()
+                .map(|h| h.key)
+                .collect();
+            let mut paged: Vec<u64> = Vec::new();
+            for offset in (0..all.len()).step_by(2) {
+                let page = idx
+                    .search(&Query {
+                        limit: 2,
+                        offset,
+                        ..Query::new(q)
+                    })
+                    .unwrap();
+                paged.extend(page.hits.iter().map(|h| h.key));
+            }
+            assert_eq!(paged, all, "{q}");
+        }
         // "onion" is known too: only Onion holds it, the names holding
         // "union" (its typo) follow.
         let k = keys(idx, "onion");

@@ -187,7 +187,8 @@ pub(crate) fn correction(whole: &[&str], words: &[QWord]) -> Option<String> {
 }
 
 /// Extra query words for misplaced spaces, added to the CamelCase
-/// `parts`: an unknown word that splits into two name words
+/// `parts`: an unknown word (found in no name and, in a large index, in
+/// next to no text) that splits into two name words
 /// ("frenchfries"), two neighbours that join into a name word
 /// ("afro asiatic"), or that split elsewhere into two name words
 /// ("houseo f" → "house of"). Only the first 12 words are looked at.
@@ -198,7 +199,9 @@ pub(crate) fn respace(
     words: &[QWord],
     mut parts: Vec<String>,
 ) -> Result<Vec<String>, SearchError> {
-    let unknown = |w: &str| words.iter().any(|q| q.text == w && q.name_df == 0);
+    // A word found as typed (a name word, or in texts) is meant as typed,
+    // not two words run together: "generally" is not "gene rally".
+    let unknown = |w: &str| words.iter().any(|q| q.text == w && !q.known);
     let add = |p: String, parts: &mut Vec<String>| {
         if !parts.contains(&p) && !whole.contains(&p.as_str()) {
             parts.push(p);

@@ -369,4 +369,22 @@ async fn real_courses_are_found_by_code_however_typed() {
         checked += 1;
     }
     assert!(checked > 1000, "{checked}");
+    // A code being typed completes to the courses whose code starts so.
+    for typed in ["CS-45", "cs 45", "MATH-1"] {
+        let hits = engine.suggest(typed, 8).unwrap();
+        let key: String = typed
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
+        assert!(hits.len() >= 2, "{typed}: {hits:?}");
+        for hit in &hits[..2] {
+            let code = hit.code.as_deref().unwrap_or_default();
+            let squeezed: String = code.chars().filter(|c| c.is_alphanumeric()).collect();
+            assert!(
+                squeezed.to_lowercase().starts_with(&key),
+                "{typed}: {hits:?}"
+            );
+        }
+    }
 }

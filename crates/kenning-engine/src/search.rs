@@ -112,8 +112,14 @@ impl Engine {
                 }),
             };
             for index in std::iter::once(index).chain(live) {
+                // Browsing (no words) counts every document of every kind.
+                let every: Vec<&str> = if request.query.trim().is_empty() {
+                    index.kinds().iter().map(String::as_str).collect()
+                } else {
+                    Vec::new()
+                };
                 let all = Query {
-                    kinds: &[],
+                    kinds: &every,
                     limit: 0,
                     count_kinds: true,
                     ..query(0, 0)

@@ -435,6 +435,19 @@ async fn search_finds_records_and_filters_by_type() {
     assert_eq!(all.status, StatusCode::OK);
     assert!(all.body.contains("<h1>All courses</h1>"), "{}", all.body);
     assert!(all.body.contains("1–3 of 3,"), "{}", all.body);
+    assert!(
+        all.body.contains(
+            "<span class=\"current\" aria-current=\"true\">Courses <span class=\"count\">3</span></span>"
+        ),
+        "{}",
+        all.body
+    );
+    assert!(
+        all.body
+            .contains(">People <span class=\"count\">1</span></a>"),
+        "{}",
+        all.body
+    );
     assert_eq!(
         all.body.matches("<li class=\"result\">").count(),
         3,

@@ -160,17 +160,13 @@ pub(crate) async fn results_page(
     };
 
     let browsing = query.is_empty() && !types.is_empty();
+    let names: Vec<String> = types
+        .iter()
+        .map(|t| record_types::plural(shown.labels, t).to_lowercase())
+        .collect();
     let mut b = String::with_capacity(8192);
     if browsing {
-        let names: Vec<String> = types
-            .iter()
-            .map(|t| record_types::plural(shown.labels, t))
-            .collect();
-        let _ = writeln!(
-            b,
-            "<h1>All {}</h1>",
-            escape(&names.join(", ").to_lowercase())
-        );
+        let _ = writeln!(b, "<h1>All {}</h1>", escape(&names.join(", ")));
     } else {
         b.push_str("<h1 class=\"visually-hidden\">Search results</h1>\n");
     }
@@ -241,7 +237,7 @@ pub(crate) async fn results_page(
     }
 
     let title = if browsing {
-        format!("All {}", types.join(", "))
+        format!("All {}", names.join(", "))
     } else if query.is_empty() {
         "Search".to_owned()
     } else {

@@ -434,6 +434,11 @@ async fn search_finds_records_and_filters_by_type() {
     let all = get(&app, "/search?types=course").await;
     assert_eq!(all.status, StatusCode::OK);
     assert!(all.body.contains("<h1>All courses</h1>"), "{}", all.body);
+    assert!(
+        all.body.contains("<title>All courses · kenning</title>"),
+        "{}",
+        all.body
+    );
     assert!(all.body.contains("1–3 of 3,"), "{}", all.body);
     assert!(
         all.body.contains(

@@ -383,16 +383,9 @@ impl Engine {
 
     fn page(&self, c: ConceptView<'_>) -> ConceptPage {
         let s = &self.snapshot;
-        let mut in_links: Vec<ConceptIdx> = c.in_links().collect();
-        // The most linked-to first: the entries a reader most likely knows.
-        // Only the top entries are shown, so they are selected (linear)
-        // and only they are sorted: a hub has hundreds of thousands.
-        let key = |&i: &ConceptIdx| (std::cmp::Reverse(s.concept(i).in_link_count()), i);
-        if in_links.len() > TOP_LINKS {
-            in_links.select_nth_unstable_by_key(TOP_LINKS, key);
-        }
-        let top = in_links.len().min(TOP_LINKS);
-        in_links[..top].sort_unstable_by_key(key);
+        // The most linked-to first: the entries a reader most likely knows;
+        // the full list (`links_here`) goes on in the same order.
+        let in_links = self.in_links_of(c, 0, TOP_LINKS);
         let summary = c.summary();
         ConceptPage {
             id: c.id().get(),
@@ -422,15 +415,8 @@ impl Engine {
                 })
                 .collect(),
             related: self.related_of(c),
-            in_link_count: in_links.len(),
-            in_links_top: in_links
-                .iter()
-                .take(TOP_LINKS)
-                .map(|&i| LinkedConcept {
-                    id: s.concept(i).id().get(),
-                    title: s.concept(i).title().to_owned(),
-                })
-                .collect(),
+            in_link_count: in_links.total,
+            in_links_top: in_links.items,
             out_link_count: c.out_link_count(),
             revision_timestamp: c.timestamp().map(str::to_owned),
             generated_fields: vec!["summary", "timeline", "related", "summary_links", "records"],

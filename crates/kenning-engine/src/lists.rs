@@ -43,9 +43,21 @@ impl Engine {
         offset: usize,
         limit: usize,
     ) -> Option<ListPage<LinkedConcept>> {
+        let idx = self.snapshot().find_id(PageId::new(id))?;
+        Some(self.in_links_of(self.snapshot().concept(idx), offset, limit))
+    }
+
+    /// The page `offset..offset+limit` of the concepts linking to `c`, in
+    /// the order of [`links_here`](Engine::links_here) (the concept page
+    /// shows its first entries).
+    pub(crate) fn in_links_of(
+        &self,
+        c: kenning_store::ConceptView<'_>,
+        offset: usize,
+        limit: usize,
+    ) -> ListPage<LinkedConcept> {
         let s = self.snapshot();
-        let idx = s.find_id(PageId::new(id))?;
-        let mut in_links: Vec<_> = s.concept(idx).in_links().collect();
+        let mut in_links: Vec<_> = c.in_links().collect();
         let total = in_links.len();
         let key =
             |&i: &kenning_store::ConceptIdx| (std::cmp::Reverse(s.concept(i).in_link_count()), i);
@@ -68,7 +80,7 @@ impl Engine {
                 }
             })
             .collect();
-        Some(ListPage { total, items })
+        ListPage { total, items }
     }
 
     /// The `n` concepts most linked to, most first (then by position): the
@@ -140,7 +152,7 @@ impl Engine {
         offset: usize,
         limit: usize,
     ) -> Option<ListPage<RecordConceptScore>> {
-        let page = self.record(kind, id)?;
-        Some(ListPage::of(page.concepts, offset, limit))
+        let concepts = self.records.concepts(self.snapshot(), kind, id)?;
+        Some(ListPage::of(concepts, offset, limit))
     }
 }

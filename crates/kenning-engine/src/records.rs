@@ -396,13 +396,25 @@ impl Records {
         Ok(())
     }
 
+    /// The concepts of record `kind`/`id`, as on its page.
+    pub(crate) fn concepts(
+        &self,
+        snapshot: &Snapshot,
+        kind: &str,
+        id: &str,
+    ) -> Option<Vec<RecordConceptScore>> {
+        let state = self.inner.state.read().expect("records lock");
+        pages::concepts(&state, snapshot, kind, id)
+    }
+
     /// Up to `n` records with a code, with it, in position order.
     pub(crate) fn coded(&self, n: usize) -> Vec<(RecordRef, String)> {
         let state = self.inner.state.read().expect("records lock");
         (0..state.entries.len() as u32)
-            .filter_map(|i| match state.hit(i) {
-                Some((r, Some(code), _)) => Some((r, code)),
-                _ => None,
+            .filter_map(|i| {
+                let e = &state.entries[i as usize];
+                let code = e.record.code(&state.code_fields)?.to_owned();
+                Some((state.reference(i, 0.0)?, code))
             })
             .take(n)
             .collect()

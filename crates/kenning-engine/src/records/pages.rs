@@ -9,7 +9,7 @@ use kenning_records::{Direction, SharedConcepts, record_path, relation_label};
 use kenning_store::{ConceptIdx, Snapshot};
 
 use super::derived::Derived;
-use super::state::State;
+use super::state::{Entry, State};
 use super::types::{
     ConceptRecords, RecordAnnotation, RecordConceptScore, RecordPage, RecordRef, RecordRelation,
 };
@@ -34,7 +34,6 @@ pub(super) fn page(
         return None;
     }
     let r = &entry.record;
-    let weights = &state.weights;
     let concept = |idx: ConceptIdx| {
         let c = snapshot.concept(idx);
         LinkedConcept {
@@ -115,23 +114,7 @@ pub(super) fn page(
         links: r.links.clone(),
         page_url: r.path(),
         annotations,
-        concepts: entry
-            .linked
-            .concepts
-            .iter()
-            .enumerate()
-            .map(|(i, &(c, score))| {
-                let LinkedConcept { id, title } = concept(c);
-                let mask = entry.linked.fields.get(i).copied().unwrap_or(0);
-                let fields = weights.names_of(mask).into_iter().map(str::to_owned);
-                RecordConceptScore {
-                    id,
-                    title,
-                    score,
-                    fields: fields.collect(),
-                }
-            })
-            .collect(),
+        concepts: concept_scores(state, entry, snapshot),
         concepts_inherited: entry.linked.inherited,
         relations,
         related,
@@ -139,6 +122,40 @@ pub(super) fn page(
         live: entry.live,
         generated_fields: vec!["annotations", "concepts", "related"],
     })
+}
+
+/// The concepts of record `kind`/`id`, strongest first, as on its page;
+/// `None` when there is no such record.
+pub(super) fn concepts(
+    state: &State,
+    snapshot: &Snapshot,
+    kind: &str,
+    id: &str,
+) -> Option<Vec<RecordConceptScore>> {
+    let &at = state.by_key.get(&(kind.to_owned(), id.to_owned()))?;
+    let entry = &state.entries[at as usize];
+    (!entry.deleted).then(|| concept_scores(state, entry, snapshot))
+}
+
+/// An entry's concepts with their scores and the fields they were found in.
+fn concept_scores(state: &State, entry: &Entry, snapshot: &Snapshot) -> Vec<RecordConceptScore> {
+    entry
+        .linked
+        .concepts
+        .iter()
+        .enumerate()
+        .map(|(i, &(c, score))| {
+            let concept = snapshot.concept(c);
+            let mask = entry.linked.fields.get(i).copied().unwrap_or(0);
+            let fields = state.weights.names_of(mask).into_iter().map(str::to_owned);
+            RecordConceptScore {
+                id: concept.id().get(),
+                title: concept.title().to_owned(),
+                score,
+                fields: fields.collect(),
+            }
+        })
+        .collect()
 }
 
 /// The records about concept `idx`, per type (types in order of first

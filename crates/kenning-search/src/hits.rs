@@ -139,23 +139,27 @@ pub(crate) fn finish(
     matcher: &Matcher<'_>,
     analyzer: &mut TextAnalyzer,
 ) -> Hit {
-    // Snippets look at the first 16 KB of the summary and of the body.
+    // Snippets look at the first 16 KB of the summary and of the body; the
+    // body is decompressed only when the summary holds no query word.
     let texts = texts::read(texts_file, c.text_at);
-    let (summary, body) = (texts.summary(), texts.body());
+    let summary = texts.summary();
     let found = |text: &str, analyzer: &mut TextAnalyzer| {
         snippet::matches(analyzer, text, matcher.whole_words, matcher.lengths, |w| {
             matcher.text(w)
         })
     };
-    let s = match snippet::make(summary, &found(summary, analyzer), false) {
+    let s = match snippet::make(&summary, &found(&summary, analyzer), false) {
         Some(s) => s,
-        None => match snippet::make(body, &found(body, analyzer), false) {
-            Some(s) => s,
-            None if !summary.trim().is_empty() => {
-                snippet::make(summary, &[], true).unwrap_or_default()
+        None => {
+            let body = texts.body(&summary);
+            match snippet::make(&body, &found(&body, analyzer), false) {
+                Some(s) => s,
+                None if !summary.trim().is_empty() => {
+                    snippet::make(&summary, &[], true).unwrap_or_default()
+                }
+                None => snippet::make(&body, &[], true).unwrap_or_default(),
             }
-            None => snippet::make(body, &[], true).unwrap_or_default(),
-        },
+        }
     };
     let Rank(_, score, Reverse(key), Reverse(kind)) = c.rank;
     Hit {

@@ -15,7 +15,7 @@ use crate::error::SearchError;
 
 /// Version of the on-disk layout (schema, analyzer, manifest). Bump on any
 /// change that makes an old index answer differently.
-pub(crate) const FORMAT_VERSION: u32 = 2;
+pub(crate) const FORMAT_VERSION: u32 = 3;
 
 /// File name of the manifest, beside tantivy's own `meta.json`.
 pub(crate) const MANIFEST: &str = "kenning-search.json";

@@ -9,17 +9,20 @@
 //! text made the build's resident memory grow with the whole index. This
 //! file is written once, sequentially, and read one record per hit.
 //!
-//! A record: the summary's and the body's lengths and the compressed
-//! length (`u32` little-endian each), then the lz4 block of the summary
-//! followed by the body.
+//! A record: the summary's and the body's lengths and their compressed
+//! lengths (`u32` little-endian each), then the lz4 block of the summary
+//! and the lz4 block of the body, compressed with the summary as its
+//! dictionary (a body most often repeats its lead). Two blocks so that a
+//! hit whose snippet comes from its summary (most of them) never
+//! decompresses its body.
 
 use std::io::{self, Write};
 
 use crate::analysis::truncate;
 use crate::schema::SNIPPET_TEXT_BYTES;
 
-/// Bytes before a record's compressed block.
-const HEADER: usize = 12;
+/// Bytes before a record's compressed blocks.
+const HEADER: usize = 16;
 
 /// Appends one record (summary, body) to `out`; returns the bytes written.
 /// `scratch` is reused between calls.
@@ -33,68 +36,97 @@ pub(crate) fn append(
         truncate(summary, SNIPPET_TEXT_BYTES),
         truncate(body, SNIPPET_TEXT_BYTES),
     );
-    let plain_len = summary.len() + body.len();
+    let most = lz4_flex::block::get_maximum_output_size(summary.len())
+        + lz4_flex::block::get_maximum_output_size(body.len());
     scratch.clear();
-    scratch.reserve(plain_len + lz4_flex::block::get_maximum_output_size(plain_len));
-    scratch.extend_from_slice(summary.as_bytes());
-    scratch.extend_from_slice(body.as_bytes());
-    scratch.resize(
-        plain_len + lz4_flex::block::get_maximum_output_size(plain_len),
-        0,
-    );
-    let (plain, packed) = scratch.split_at_mut(plain_len);
-    let packed_len = lz4_flex::compress_into(plain, packed)
-        .map_err(|e| io::Error::other(format!("compressing a snippet text: {e}")))?;
-    // All three lengths are at most 2 × SNIPPET_TEXT_BYTES plus lz4's
-    // overhead, far below u32::MAX.
+    scratch.resize(most, 0);
+    let compress = |plain: &str, packed: &mut [u8], dict: &str| {
+        lz4_flex::block::compress_into_with_dict(plain.as_bytes(), packed, dict.as_bytes())
+            .map_err(|e| io::Error::other(format!("compressing a snippet text: {e}")))
+    };
+    let summary_packed = compress(summary, scratch, "")?;
+    let body_packed = compress(body, &mut scratch[summary_packed..], summary)?;
+    // Every length is at most SNIPPET_TEXT_BYTES plus lz4's overhead, far
+    // below u32::MAX.
     let mut header = [0u8; HEADER];
-    header[..4].copy_from_slice(&(summary.len() as u32).to_le_bytes());
-    header[4..8].copy_from_slice(&(body.len() as u32).to_le_bytes());
-    header[8..].copy_from_slice(&(packed_len as u32).to_le_bytes());
+    for (i, n) in [summary.len(), body.len(), summary_packed, body_packed]
+        .into_iter()
+        .enumerate()
+    {
+        header[i * 4..i * 4 + 4].copy_from_slice(&(n as u32).to_le_bytes());
+    }
     out.write_all(&header)?;
-    out.write_all(&packed[..packed_len])?;
-    Ok((HEADER + packed_len) as u64)
+    out.write_all(&scratch[..summary_packed + body_packed])?;
+    Ok((HEADER + summary_packed + body_packed) as u64)
 }
 
-/// One document's texts, read back: the summary then the body, in one
-/// string, split at `summary_len` (a character boundary).
-#[derive(Debug, Default)]
-pub(crate) struct Texts {
-    text: String,
-    summary_len: usize,
-}
-
-impl Texts {
-    pub(crate) fn summary(&self) -> &str {
-        &self.text[..self.summary_len]
-    }
-
-    pub(crate) fn body(&self) -> &str {
-        &self.text[self.summary_len..]
-    }
-}
-
-/// The record at `at` in `file`. A record that does not fit the file, does
+/// One document's record, located but not decompressed: each text is
+/// decompressed when asked for. A record that does not fit the file, does
 /// not decompress to its lengths or is not UTF-8 (a damaged file) reads as
 /// empty texts: a hit then has no snippet, and nothing panics.
-pub(crate) fn read(file: &[u8], at: u64) -> Texts {
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Texts<'a> {
+    summary: Packed<'a>,
+    body: Packed<'a>,
+}
+
+/// One compressed text and its length once decompressed.
+#[derive(Debug, Default, Clone, Copy)]
+struct Packed<'a> {
+    block: &'a [u8],
+    len: usize,
+}
+
+impl Packed<'_> {
+    /// The text, decompressed with `dict` (what it was compressed with).
+    fn text(&self, dict: &str) -> String {
+        if self.len == 0 {
+            return String::new();
+        }
+        let mut bytes = vec![0; self.len];
+        match lz4_flex::block::decompress_into_with_dict(self.block, &mut bytes, dict.as_bytes()) {
+            Ok(n) if n == self.len => String::from_utf8(bytes).unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+}
+
+impl Texts<'_> {
+    pub(crate) fn summary(&self) -> String {
+        self.summary.text("")
+    }
+
+    /// The body; `summary` is what [`summary`](Self::summary) returned.
+    pub(crate) fn body(&self, summary: &str) -> String {
+        self.body.text(summary)
+    }
+}
+
+/// The record at `at` in `file`.
+pub(crate) fn read(file: &[u8], at: u64) -> Texts<'_> {
     let record = || {
         let at = usize::try_from(at).ok()?;
         let head = file.get(at..at.checked_add(HEADER)?)?;
         let len = |i: usize| Some(u32::from_le_bytes(head[i..i + 4].try_into().ok()?) as usize);
-        let (summary_len, body_len, packed_len) = (len(0)?, len(4)?, len(8)?);
+        let (summary_len, body_len) = (len(0)?, len(4)?);
+        let (summary_packed, body_packed) = (len(8)?, len(12)?);
         if summary_len > SNIPPET_TEXT_BYTES || body_len > SNIPPET_TEXT_BYTES {
             return None;
         }
         let start = at + HEADER;
-        let packed = file.get(start..start.checked_add(packed_len)?)?;
-        let mut bytes = vec![0; summary_len + body_len];
-        let n = lz4_flex::decompress_into(packed, &mut bytes).ok()?;
-        // Validated once, whole; both halves are UTF-8 exactly when the
-        // split falls on a character boundary too.
-        let text = String::from_utf8(bytes).ok()?;
-        let valid = n == text.len() && text.is_char_boundary(summary_len);
-        valid.then_some(Texts { text, summary_len })
+        let middle = start.checked_add(summary_packed)?;
+        let summary = file.get(start..middle)?;
+        let body = file.get(middle..middle.checked_add(body_packed)?)?;
+        Some(Texts {
+            summary: Packed {
+                block: summary,
+                len: summary_len,
+            },
+            body: Packed {
+                block: body,
+                len: body_len,
+            },
+        })
     };
     record().unwrap_or_default()
 }
@@ -105,7 +137,9 @@ mod tests {
 
     fn texts(file: &[u8], at: u64) -> (String, String) {
         let t = read(file, at);
-        (t.summary().to_string(), t.body().to_string())
+        let summary = t.summary();
+        let body = t.body(&summary);
+        (summary, body)
     }
 
     fn pair(s: &str, b: &str) -> (String, String) {
@@ -156,16 +190,21 @@ mod tests {
         assert_eq!(texts(&file, 3), empty, "not a record start");
         assert_eq!(texts(&file, u64::MAX), empty);
         assert_eq!(texts(&file[..file.len() - 1], 0), empty, "truncated");
-        for (i, value) in [(0, u32::MAX), (4, 1), (8, 1_000_000)] {
+        for (i, value) in [(0, u32::MAX), (8, 1_000_000), (12, 1_000_000)] {
             let mut bad = file.clone();
             bad[i..i + 4].copy_from_slice(&value.to_le_bytes());
             assert_eq!(texts(&bad, 0), empty, "length at {i} set to {value}");
         }
+        // A text that does not decompress to its length reads as empty;
+        // the other one is still read.
+        let mut bad = file.clone();
+        bad[4..8].copy_from_slice(&1u32.to_le_bytes());
+        assert_eq!(texts(&bad, 0), pair("summary", ""), "body length 1");
         // Not UTF-8 once decompressed.
         let (mut bad, mut scratch) = (Vec::new(), Vec::new());
         append(&mut bad, &mut scratch, "summary", "body").unwrap();
         let block = HEADER + 1; // a literal byte of the summary
         bad[block] = 0xff;
-        assert_eq!(texts(&bad, 0), empty, "not UTF-8");
+        assert_eq!(texts(&bad, 0), pair("", "body"), "summary not UTF-8");
     }
 }

@@ -80,6 +80,7 @@ before(async () => {
     "--dump", path.join(root, "examples/tiny-wiki.xml"),
     "--concepts", path.join(root, "examples/tiny-concepts.jsonl"),
     "--records", recordsFile,
+    "--ontology", path.join(root, "examples/tiny-ontology.jsonl"),
   ]);
   server = spawn(bin, ["serve", snap, "--addr", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "inherit"] });
   await waitForHealth(10_000);
@@ -346,7 +347,9 @@ test("open a course from its concept's page, read it, follow its teacher", async
   await page.close();
 });
 
-test("find a course by its code, read a corrected search, page through a full list on a phone", async () => {
+/** A page the size of a phone's screen, the errors it logs, and a check
+ * that nothing on it scrolls sideways. */
+async function phonePage() {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -357,6 +360,11 @@ test("find a course by its code, read a corrected search, page through a full li
     const w = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
     assert.ok(w[0] <= w[1], `${what} is ${w[0]} px wide in ${w[1]}`);
   };
+  return { page, problems, noSideways };
+}
+
+test("find a course by its code, read a corrected search, page through a full list on a phone", async () => {
+  const { page, problems, noSideways } = await phonePage();
 
   // The home page starts the visit: what there is, examples to try.
   await page.goto(`${base}/`);
@@ -396,6 +404,36 @@ test("find a course by its code, read a corrected search, page through a full li
   assert.match(await page.locator("article.full-list p.count").innerText(), new RegExp(`^1–${listed} of ${listed} concepts`));
   await noSideways("the full list");
   await page.screenshot({ path: path.join(shots, "links-here-phone.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("browse by subject on a phone: from the home page down a breadcrumb to a concept and back", async () => {
+  const { page, problems, noSideways } = await phonePage();
+
+  // The home page offers the ontology's top subjects.
+  await page.goto(`${base}/`);
+  const subject = page.locator("section.subjects a", { hasText: "Lakes and rivers" });
+  await Promise.all([page.waitForURL(/\/category\/lakes-and-rivers$/), subject.click()]);
+  assert.equal(await page.locator("h1").innerText(), "Lakes and rivers");
+  assert.match(await page.locator("#summary p").first().innerText(), /^Lake Tessel/);
+  assert.equal(await page.locator("nav.breadcrumb [aria-current=page]").innerText(), "Lakes and rivers");
+  assert.match(await page.locator("#concepts h2").innerText(), /^Concepts \(4\)$/);
+  await noSideways("a category page");
+  await page.screenshot({ path: path.join(shots, "category-phone.png"), fullPage: true });
+
+  // Down to a subcategory, then a concept, whose page shows its breadcrumbs.
+  await Promise.all([page.waitForURL(/\/category\/ferries$/), page.locator("#subcategories a", { hasText: "Ferries" }).click()]);
+  await Promise.all([page.waitForURL(/\/concept\/\d+$/), page.locator("#concepts a", { hasText: "Merrowby Ferry" }).click()]);
+  assert.equal(await page.locator("h1").innerText(), "Merrowby Ferry");
+  const crumbs = page.locator("#subjects nav.breadcrumb");
+  assert.equal(await crumbs.count(), 2);
+  await noSideways("a concept page with subjects");
+  await page.locator("#subjects").screenshot({ path: path.join(shots, "concept-subjects-phone.png") });
+
+  // And back up through the breadcrumb.
+  await Promise.all([page.waitForURL(/\/category\/transport$/), crumbs.first().locator("a", { hasText: "Transport" }).click()]);
+  assert.equal(await page.locator("h1").innerText(), "Transport");
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -7,6 +7,10 @@ pub enum BuildError {
     /// A records file could not be read or holds a bad line.
     #[error(transparent)]
     Records(#[from] kenning_records::RecordsError),
+    /// An ontology file could not be read or is not valid (the error
+    /// names the file).
+    #[error(transparent)]
+    Ontology(#[from] kenning_ontology::OntologyError),
     /// The snapshot could not be written.
     #[error(transparent)]
     Store(#[from] kenning_store::StoreError),

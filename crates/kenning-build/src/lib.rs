@@ -29,6 +29,7 @@ mod index;
 mod lead_residue;
 mod linking;
 mod mentions;
+mod ontology;
 mod parallel;
 mod pipeline;
 mod plain;
@@ -89,6 +90,11 @@ pub struct BuildOptions {
     /// text (by default `keywords`), with their weights; written into the
     /// snapshot so that records written live are linked the same way.
     pub record_fields: kenning_records::FieldWeights,
+    /// Ontology files (`kenning-ontology`'s formats: EPFL Graph's
+    /// `ontology_structure.json`, kenning's ontology JSONL), read before
+    /// any source and merged in this order; their concepts are matched to
+    /// the snapshot's by title, redirect or page id.
+    pub ontologies: Vec<PathBuf>,
 }
 
 /// Whether a concept titled `title` is held out of the mention dictionary

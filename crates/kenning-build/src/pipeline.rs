@@ -27,9 +27,12 @@ pub(crate) fn run(
 ) -> Result<BuildReport, BuildError> {
     check_sources(&options.sources)?;
     let started = Instant::now();
-    // Records first: a bad line should stop the build before the sources
-    // are read, not hours later.
+    // Records and ontologies first: a bad line should stop the build
+    // before the sources are read, not hours later.
     let records = crate::records::read_all(&options.records)?;
+    // Ontologies are checked now and read again when matched, so that
+    // they hold no memory while the sources are read.
+    drop(crate::ontology::read_all(&options.ontologies)?);
     let publisher = Publisher::begin(&options.out)?;
     let generation = publisher.generation();
     let threads = options.threads.max(1);
@@ -76,6 +79,13 @@ pub(crate) fn run(
     // Written once so the generation can be read back for records and
     // indexing, and again with the final figures.
     generation.write_meta(&meta)?;
+    if !options.ontologies.is_empty() {
+        let ontology = crate::ontology::read_all(&options.ontologies)?;
+        if let Some(w) = crate::ontology::store(generation, &ontology, &mut meta.stats)? {
+            progress.warn(w);
+        }
+        phase_done("ontology", &mut phases);
+    }
     if !records.is_empty() {
         progress.set_phase(Phase::Records);
         crate::records::link_records(

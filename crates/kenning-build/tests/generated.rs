@@ -161,6 +161,7 @@ fn build_into(out: &Path, sources: Vec<Source>, records: Vec<PathBuf>, threads: 
         records,
         threads,
         holdout_percent: 0,
+        ontologies: Vec::new(),
         record_fields: Default::default(),
     };
     let (tx, rx) = std::sync::mpsc::channel();
@@ -443,6 +444,11 @@ fn every_published_count_is_the_one_computed_by_hand() {
         record_links: 0,
         record_missing_links: 0,
         record_concepts: 0,
+        // No ontology.
+        ontology_categories: 0,
+        ontology_clusters: 0,
+        ontology_concepts: 0,
+        ontology_concepts_matched: 0,
         // Phrases with candidates: the titles Apple, Banana, Cherry,
         // Elder (plant) and its unqualified Elder, Fig, Grape; the aliases
         // Fruit salad and Vine fruit; the anchor "cherries". Other anchors

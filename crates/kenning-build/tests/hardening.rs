@@ -48,6 +48,7 @@ fn build_dump(
         threads,
         records: Vec::new(),
         holdout_percent: 0,
+        ontologies: Vec::new(),
         record_fields: Default::default(),
     };
     build(&options, &progress).unwrap_or_else(|e| panic!("build failed: {e}"));
@@ -150,6 +151,7 @@ fn pages_larger_than_the_budget_go_through_one_at_a_time() {
         threads: 1,
         records: Vec::new(),
         holdout_percent: 0,
+        ontologies: Vec::new(),
         record_fields: Default::default(),
     };
     let report = build(&options, &progress).unwrap_or_else(|e| panic!("build failed: {e}"));

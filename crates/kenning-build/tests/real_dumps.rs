@@ -24,6 +24,7 @@ fn build_from(sources: Vec<Source>, threads: usize) -> (tempfile::TempDir, Snaps
         threads,
         records: Vec::new(),
         holdout_percent: 0,
+        ontologies: Vec::new(),
         record_fields: Default::default(),
     };
     build(&options, &progress).unwrap_or_else(|e| panic!("build failed: {e}"));
@@ -400,6 +401,7 @@ fn institution_records_are_imported_and_linked() {
         ],
         threads: 2,
         holdout_percent: 0,
+        ontologies: Vec::new(),
         record_fields: Default::default(),
     };
     let report = build(&options, &Arc::new(BuildProgress::default())).unwrap();

@@ -7,6 +7,8 @@ use kenning_store::{ConceptIdx, ConceptView, Snapshot};
 use serde::Serialize;
 
 use crate::EngineError;
+use crate::categories::{Categories, CategoryChild, CategoryPage, OntologyPlace};
+use crate::lists::ListPage;
 use crate::live_store::LiveStoreHealth;
 use crate::records::{ConceptRecords, LiveAccess, RecordPage, RecordWrite, Records};
 use crate::timeline::{TimelineEntry, timeline};
@@ -46,6 +48,9 @@ pub struct ConceptPage {
     pub generated_fields: Vec<&'static str>,
     /// The institution's records about this concept, per type.
     pub records: Vec<ConceptRecords>,
+    /// Where it sits in the institution's ontology: a breadcrumb of
+    /// categories and the other concepts of its cluster, per place.
+    pub ontology: Vec<OntologyPlace>,
 }
 
 /// A link in a summary: `summary[start..end]` links to `id`.
@@ -193,6 +198,7 @@ pub struct Engine {
     snapshot: Snapshot,
     pub(crate) search: Option<kenning_search::SearchIndex>,
     pub(crate) records: Records,
+    categories: Categories,
     max_in_degree: u64,
 }
 
@@ -241,10 +247,15 @@ impl Engine {
             None
         };
         let records = Records::load(&snapshot, dir, access)?;
+        let categories = match snapshot.ontology()? {
+            Some(ontology) => Categories::new(ontology, &snapshot),
+            None => Categories::default(),
+        };
         Ok(Engine {
             snapshot,
             search,
             records,
+            categories,
             max_in_degree,
         })
     }
@@ -274,6 +285,42 @@ impl Engine {
     pub fn concept(&self, id: u32) -> Option<ConceptPage> {
         let idx = self.snapshot.find_id(PageId::new(id))?;
         Some(self.page(self.snapshot.concept(idx)))
+    }
+
+    /// The page of the category `name` (its id in URLs).
+    pub fn category(&self, name: &str) -> Option<CategoryPage> {
+        self.categories
+            .page(name, |idx| self.linked(idx), &self.snapshot)
+    }
+
+    /// The concepts of category `name` and its subcategories, the most
+    /// linked-to first: the page `offset..offset+limit`.
+    pub fn category_concepts(
+        &self,
+        name: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Option<ListPage<LinkedConcept>> {
+        self.categories
+            .concepts(name, offset, limit, |idx| self.linked(idx))
+    }
+
+    /// The categories to start browsing from (the ontology's top
+    /// categories), with their concept counts; empty without an ontology.
+    pub fn category_entry_points(&self) -> Vec<CategoryChild> {
+        if self.categories.is_empty() {
+            return Vec::new();
+        }
+        self.categories.entry_points()
+    }
+
+    /// A concept as lists show it.
+    pub(crate) fn linked(&self, idx: ConceptIdx) -> LinkedConcept {
+        let c = self.snapshot.concept(idx);
+        LinkedConcept {
+            id: c.id().get(),
+            title: c.title().to_owned(),
+        }
     }
 
     /// The related concepts of concept `id`, best first.
@@ -421,6 +468,7 @@ impl Engine {
             revision_timestamp: c.timestamp().map(str::to_owned),
             generated_fields: vec!["summary", "timeline", "related", "summary_links", "records"],
             records: self.records.of_concept(c.idx()),
+            ontology: self.categories.places(c.idx(), |idx| self.linked(idx), s),
         }
     }
 }

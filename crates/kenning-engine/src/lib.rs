@@ -3,7 +3,9 @@
 //! This crate owns the *questions* kenning answers: a concept's page (its
 //! summary with links, timeline, related concepts, what links here,
 //! categories, source, the institution's records about it), a record's
-//! page (its concepts, explicit relations both ways, related records),
+//! page (its concepts, explicit relations both ways, related records), a
+//! subject category's page (the institution's ontology: breadcrumbs,
+//! subcategories, all its concepts),
 //! search over concepts and records, suggestions, statistics and concept
 //! detection (wikify); and the one kind of change kenning takes without a
 //! rebuild: records written and deleted live (stored durably in the live
@@ -19,6 +21,7 @@
 
 #![forbid(unsafe_code)]
 
+mod categories;
 mod engine;
 mod error;
 mod lists;
@@ -29,6 +32,9 @@ mod search;
 mod timeline;
 mod wikify;
 
+pub use categories::{
+    CATEGORY_PAGE_CONCEPTS, CategoryChild, CategoryLink, CategoryPage, OntologyPlace,
+};
 pub use engine::{
     ConceptPage, Engine, LinkedConcept, RelatedConcept, SearchHit, SearchPage, SearchRequest,
     StatsPage, SummaryLink, TypeCount,

@@ -23,6 +23,7 @@ fn build_example(out: &Path) {
         records: vec![examples().join("tiny-records.jsonl")],
         threads: 2,
         holdout_percent: 0,
+        ontologies: Vec::new(),
         record_fields: Default::default(),
     };
     build(&options, &Arc::new(BuildProgress::default())).unwrap();
@@ -255,6 +256,7 @@ fn records_are_linked_on_title_keywords_and_named_fields() {
         records: vec![examples().join("tiny-records.jsonl")],
         threads: 2,
         holdout_percent: 0,
+        ontologies: Vec::new(),
         record_fields: kenning_records::FieldWeights::with_specs(&["syllabus=0.5"]).unwrap(),
     };
     build(&options, &Arc::new(BuildProgress::default())).unwrap();
@@ -353,6 +355,7 @@ fn what_links_here_lists_the_most_linked_entries_of_hubs() {
         records: Vec::new(),
         threads: 2,
         holdout_percent: 0,
+        ontologies: Vec::new(),
         record_fields: Default::default(),
     };
     build(&options, &Arc::new(BuildProgress::default())).unwrap();

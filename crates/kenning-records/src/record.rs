@@ -17,9 +17,9 @@ const MAX_ID_BYTES: usize = 512;
 const MAX_REL_BYTES: usize = 64;
 
 /// Types that would shadow the server's own first path segment
-/// (`/concept/{id}`, `/wiki/{title}`, `/api/…`, `/search`, `/static/{file}`),
+/// (`/concept/{id}`, `/category/{name}`, `/wiki/{title}`, `/api/…`, `/search`, `/static/{file}`),
 /// so `/{type}/{id}` could not address them.
-pub const RESERVED_KINDS: &[&str] = &["api", "concept", "search", "static", "wiki"];
+pub const RESERVED_KINDS: &[&str] = &["api", "category", "concept", "search", "static", "wiki"];
 
 /// The `course` record type.
 pub const COURSE: &str = "course";

@@ -90,12 +90,7 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
         );
         b.push_str("<ul class=\"link-list\">\n");
         for l in &concept.in_links_top {
-            let _ = writeln!(
-                b,
-                "<li><a href=\"/concept/{}\">{}</a></li>",
-                l.id,
-                escape(&l.title)
-            );
+            crate::page_parts::concept_item(&mut b, l.id, &l.title);
         }
         b.push_str("</ul>\n");
         if concept.in_links_top.len() < n {
@@ -107,6 +102,8 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
         }
         b.push_str("</section>\n");
     }
+
+    crate::categories::places_section(&mut b, &concept.ontology);
 
     if !concept.categories.is_empty() {
         b.push_str("<section id=\"categories\">\n<h2>Categories</h2>\n<ul class=\"chips\">\n");
@@ -322,7 +319,9 @@ mod tests {
     /// a `javascript:` source URL is shown but not linked.
     #[test]
     fn every_field_is_escaped() {
-        use kenning_engine::{LinkedConcept, RelatedConcept, TimelineEntry};
+        use kenning_engine::{
+            CategoryLink, LinkedConcept, OntologyPlace, RelatedConcept, TimelineEntry,
+        };
         let evil = "<script>alert(1)</script>\"'&";
         let summary = format!("{evil} holds <img src=x onerror=alert(1)> in 1999.");
         let concept = ConceptPage {
@@ -352,6 +351,16 @@ mod tests {
             revision_timestamp: Some(evil.to_owned()),
             generated_fields: vec!["summary", "<b>"],
             records: Vec::new(),
+            ontology: vec![OntologyPlace {
+                path: vec![CategoryLink {
+                    name: evil.to_owned(),
+                    title: evil.to_owned(),
+                }],
+                cluster: vec![LinkedConcept {
+                    id: 9,
+                    title: evil.to_owned(),
+                }],
+            }],
         };
         let config = ServerConfig {
             institution: Some(evil.to_owned()),

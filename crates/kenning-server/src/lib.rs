@@ -58,6 +58,7 @@
 
 mod api;
 mod api_docs;
+mod categories;
 mod concept_page;
 mod connections;
 mod error;
@@ -229,6 +230,7 @@ pub fn app(engine: Arc<Engine>, mut config: ServerConfig) -> Router {
         ("/search", get(search::results_page)),
         ("/concept/{id}", get(pages::concept)),
         ("/wiki/{*title}", get(pages::wiki)),
+        ("/category/{name}", get(categories::page)),
         // Routes whose first segment is static (`/concept/…`, `/wiki/…`,
         // `/static/…`, `/api/…`) take priority over this one.
         ("/{type}/{id}", get(records::page)),
@@ -267,6 +269,11 @@ pub fn app(engine: Arc<Engine>, mut config: ServerConfig) -> Router {
         (
             "/api/v1/records/{type}/{id}/concepts",
             get(lists::api_record_concepts),
+        ),
+        ("/api/v1/categories/{name}", get(categories::api_category)),
+        (
+            "/api/v1/categories/{name}/concepts",
+            get(categories::api_category_concepts),
         ),
         ("/api/v1/wikify", post(wikify::api).layer(wikify_body)),
         ("/api/openapi.json", get(api::openapi)),

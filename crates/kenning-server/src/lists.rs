@@ -183,12 +183,7 @@ pub(crate) async fn concept_list_page(
             what,
         );
         for c in &found.items {
-            let _ = writeln!(
-                b,
-                "<li><a href=\"/concept/{}\">{}</a></li>",
-                c.id,
-                escape(&c.title)
-            );
+            page_parts::concept_item(&mut b, c.id, &c.title);
         }
         close_list(&mut b, &found, page, |n| list_url(&back, "links-here", n));
         return Ok(Html(list_shell(&heading, &b)));

@@ -66,6 +66,15 @@ pub(crate) fn unit_score(score: f32) -> f32 {
 /// One entry of a scored list (`<ol class="related">`): a link to `href`
 /// (a path on this site, or `#` when it is not one), a meter and the score
 /// in percent; `what` names the score on hover.
+/// A list entry linking to concept `id` titled `title`.
+pub(crate) fn concept_item(b: &mut String, id: u32, title: &str) {
+    let _ = writeln!(
+        b,
+        "<li><a href=\"/concept/{id}\">{}</a></li>",
+        escape(title)
+    );
+}
+
 pub(crate) fn scored_item(b: &mut String, href: &str, title: &str, what: &str, score: f32) {
     scored_item_with_note(b, href, title, what, score, "");
 }

@@ -148,6 +148,21 @@ pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, 
         }
     }
     b.push_str("</ul>\n");
+    // The institution's subjects, when the build had an ontology.
+    let subjects = state.answer(|engine| engine.category_entry_points());
+    if !subjects.is_empty() {
+        b.push_str("<section class=\"subjects\">\n<h2>Browse by subject</h2>\n<ul class=\"subcategories\">\n");
+        for c in subjects.iter().filter(|c| c.concept_count > 0) {
+            let _ = writeln!(
+                b,
+                "<li><a href=\"{}\">{}</a> <span class=\"count\">{} concepts</span></li>",
+                escape(&crate::categories::category_url(&c.name)),
+                escape(&c.title),
+                thousands(c.concept_count as u64)
+            );
+        }
+        b.push_str("</ul>\n</section>\n");
+    }
     let _ = writeln!(
         b,
         "<p class=\"built\">Snapshot built {}</p>",

@@ -11,7 +11,7 @@ use kenning_model::PageId;
 
 use crate::adjacency::{AdjacencyWriter, OutLinksWriter, read_csr};
 use crate::columns::{ColumnWriter, StrTable, StrTableStream, StrTableWriter};
-use crate::{ConceptIdx, Meta, Snapshot, StoreError, files};
+use crate::{ConceptIdx, Meta, Snapshot, StoreError, StoredOntology, files};
 
 /// The files of a generation being written, handed out by
 /// [`Publisher::generation`](crate::Publisher::generation).
@@ -237,6 +237,34 @@ impl GenerationWriter {
         lines: impl Iterator<Item = String>,
     ) -> Result<(), StoreError> {
         write_lines(&self.dir.join(files::RECORD_CONCEPTS), lines)
+    }
+
+    /// Writes the ontology with its concepts matched, checked first.
+    pub fn write_ontology(&self, ontology: &StoredOntology) -> Result<(), StoreError> {
+        let path = self.dir.join(files::ONTOLOGY);
+        let concepts = self.snapshot()?.len();
+        ontology
+            .check(concepts)
+            .map_err(|message| StoreError::Invalid {
+                path: path.clone(),
+                message,
+            })?;
+        let json = serde_json::to_vec(ontology).map_err(|e| StoreError::Invalid {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        write_synced(&path, &json)
+    }
+
+    /// Writes the report of the ontology's unmatched concepts (lines of
+    /// [`files::ONTOLOGY_UNMATCHED`]); returns its path.
+    pub fn write_ontology_unmatched(
+        &self,
+        lines: impl Iterator<Item = String>,
+    ) -> Result<PathBuf, StoreError> {
+        let path = self.dir.join(files::ONTOLOGY_UNMATCHED);
+        write_lines(&path, lines)?;
+        Ok(path)
     }
 
     /// The folder of the full-text index (`kenning-search` writes it),

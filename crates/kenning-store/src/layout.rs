@@ -1,9 +1,10 @@
 //! The layout of a generation: the format's version, the names of its
 //! files, and what indexes them (a concept's index).
 
-/// The version of the on-disk format this build writes and reads (6: the
-/// mention dictionary keeps names and marks them, version 4).
-pub const FORMAT_VERSION: u32 = 6;
+/// The version of the on-disk format this build writes and reads (7: the
+/// search index keeps a hit's summary and body apart, its format 3; an
+/// ontology may be present).
+pub const FORMAT_VERSION: u32 = 7;
 
 /// The file in a snapshot folder that names the live generation.
 pub(crate) const CURRENT: &str = "CURRENT";
@@ -61,6 +62,14 @@ pub mod files {
     /// byte_end, id, score], …], "inherited": true?}`; `inherited` when the
     /// concepts come from linked records rather than the record's text.
     pub const RECORD_CONCEPTS: &str = "record_concepts.jsonl";
+    /// The institution's ontology with its concepts matched (JSON, see
+    /// [`StoredOntology`](crate::StoredOntology)). Absent when the build
+    /// had none.
+    pub const ONTOLOGY: &str = "ontology.json";
+    /// The build's report of the ontology's concepts that matched no
+    /// concept: one line per reference, `category<TAB>cluster<TAB>concept`
+    /// (the cluster empty for a category's own concepts). For people.
+    pub const ONTOLOGY_UNMATCHED: &str = "ontology_unmatched.tsv";
     /// The live records store beside the generations (not inside one): the
     /// records written through the API since the builds, and deletions.
     /// Every build leaves it alone, so live writes outlast rebuilds.

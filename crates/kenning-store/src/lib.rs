@@ -14,8 +14,8 @@
 //! tables ([`ConceptsWriter`]), page ids, the names table, aliases and
 //! categories, out-links ([`OutLinksWriter`], whose `finish` also inverts
 //! them into in-links), summary links, related concepts
-//! ([`RelatedWriter`]), the mention dictionary's bytes, the records files
-//! and the manifest. What a later phase of a build needs from an earlier
+//! ([`RelatedWriter`]), the mention dictionary's bytes, the records files,
+//! the ontology ([`StoredOntology`]) and the manifest. What a later phase of a build needs from an earlier
 //! one it reads back through the same handle: an adjacency as
 //! `kenning-graph`'s `Csr`, the summaries, or the whole generation as a
 //! [`Snapshot`]. So the layout is defined here alone: a build names no
@@ -39,6 +39,7 @@ mod error;
 mod generation;
 mod layout;
 mod meta;
+mod ontology;
 mod publish;
 mod report;
 mod snapshot;
@@ -49,6 +50,7 @@ pub use error::StoreError;
 pub use generation::{ConceptStrings, ConceptsWriter, GenerationWriter, RelatedWriter};
 pub use layout::{ConceptIdx, FORMAT_VERSION, files};
 pub use meta::{Meta, SiteMeta, SourceMeta, Stats};
+pub use ontology::{StoredCategory, StoredCluster, StoredOntology};
 pub use publish::Publisher;
 pub use report::StatsReport;
 pub use snapshot::{ConceptView, Snapshot};

@@ -130,4 +130,17 @@ pub struct Stats {
     /// Record→concept edges found by concept detection in record texts.
     #[serde(default)]
     pub record_concepts: u64,
+    /// Categories of the ontologies given to the build (`--ontology`).
+    #[serde(default)]
+    pub ontology_categories: u64,
+    /// Clusters of concepts in those ontologies.
+    #[serde(default)]
+    pub ontology_clusters: u64,
+    /// Distinct concepts the ontologies name.
+    #[serde(default)]
+    pub ontology_concepts: u64,
+    /// Of those, the ones matched to a concept of the snapshot (by title,
+    /// redirect or page id).
+    #[serde(default)]
+    pub ontology_concepts_matched: u64,
 }

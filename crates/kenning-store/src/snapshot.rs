@@ -226,6 +226,13 @@ impl Snapshot {
         None
     }
 
+    /// The institution's ontology, when the build had one, checked
+    /// against this snapshot's concepts. Read from its file at each call:
+    /// keep what it returns.
+    pub fn ontology(&self) -> Result<Option<crate::StoredOntology>, StoreError> {
+        crate::ontology::read(self.generation_dir(), self.len())
+    }
+
     /// The concept an exact, normalised title names: its own title or one
     /// of its aliases (a redirect answers with its target).
     pub fn find_title(&self, title: &str) -> Option<ConceptIdx> {

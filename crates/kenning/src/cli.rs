@@ -70,6 +70,16 @@ enum Command {
         /// read item by item. Records written live are linked the same way.
         #[arg(long, value_name = "NAME[=WEIGHT]")]
         link_field: Vec<String>,
+        /// A subject ontology, browsable at /category/{id}: EPFL Graph's
+        /// `ontology_structure.json` (with `category_tree.txt` from the same
+        /// folder for names and anchor articles), or kenning's ontology
+        /// JSONL (`.jsonl`: {"id", "name", "parents"?, "anchor"?,
+        /// "concepts"?} per line, see docs/formats.md). Repeatable.
+        /// Concepts are matched by title, redirect or page id; the ones
+        /// that match nothing are listed in the snapshot's
+        /// ontology_unmatched.tsv.
+        #[arg(long, value_name = "FILE")]
+        ontology: Vec<PathBuf>,
         /// Worker threads (default: all cores).
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
@@ -219,6 +229,7 @@ pub(crate) fn run() -> Result<ExitCode> {
             concepts,
             records,
             link_field,
+            ontology,
             threads,
             quiet,
         } => {
@@ -239,6 +250,7 @@ pub(crate) fn run() -> Result<ExitCode> {
                 records,
                 threads,
                 holdout_percent: 0,
+                ontologies: ontology,
                 record_fields: kenning_records::FieldWeights::with_specs(&link_field)
                     .map_err(anyhow::Error::msg)?,
             };

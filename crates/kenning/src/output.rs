@@ -68,6 +68,15 @@ pub(crate) fn build_summary(meta: &Meta, out: &Path) -> String {
             grouped(s.record_concepts),
         ));
     }
+    if s.ontology_categories > 0 {
+        text.push_str(&format!(
+            "; an ontology of {} categories and {} clusters, {} of its {} concepts matched",
+            grouped(s.ontology_categories),
+            grouped(s.ontology_clusters),
+            grouped(s.ontology_concepts_matched),
+            grouped(s.ontology_concepts),
+        ));
+    }
     text
 }
 
@@ -101,19 +110,23 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
         ("record links", s.record_links),
         ("missing records", s.record_missing_links),
         ("record concepts", s.record_concepts),
+        ("ontology categories", s.ontology_categories),
+        ("ontology clusters", s.ontology_clusters),
+        ("ontology concepts", s.ontology_concepts),
+        ("ontology matched", s.ontology_concepts_matched),
     ];
     for (name, n) in rows {
-        out.push_str(&format!("{name:<18}{:>14}\n", grouped(n)));
+        out.push_str(&format!("{name:<20}{:>12}\n", grouped(n)));
     }
     if !meta.site.sitename.is_empty() {
         out.push_str(&format!(
-            "{:<18}{} ({})\n",
+            "{:<20}{} ({})\n",
             "site", meta.site.sitename, meta.site.dbname
         ));
     }
     for src in &meta.sources {
         out.push_str(&format!(
-            "{:<18}{} ({}, {}, {}, {} pages)\n",
+            "{:<20}{} ({}, {}, {}, {} pages)\n",
             "source",
             src.path,
             src.kind,
@@ -123,7 +136,7 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
         ));
     }
     out.push_str(&format!(
-        "{:<18}{} in {:.1} s\n",
+        "{:<20}{} in {:.1} s\n",
         "built", meta.built_at, meta.build_seconds
     ));
     let phases: Vec<String> = meta
@@ -132,10 +145,10 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
         .map(|(name, s)| format!("{name} {s:.2} s"))
         .collect();
     if !phases.is_empty() {
-        out.push_str(&format!("{:<18}{}\n", "phases", phases.join(", ")));
+        out.push_str(&format!("{:<20}{}\n", "phases", phases.join(", ")));
     }
     out.push_str(&format!(
-        "{:<18}{} (format {})",
+        "{:<20}{} (format {})",
         "kenning", meta.kenning_version, meta.format
     ));
     out

@@ -421,6 +421,7 @@ mod tests {
             records: Vec::new(),
             threads: 1,
             holdout_percent: 0,
+            ontologies: Vec::new(),
             record_fields: Default::default(),
         };
         kenning_build::build(&options, &std::sync::Arc::new(BuildProgress::default())).unwrap();

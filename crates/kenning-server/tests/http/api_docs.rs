@@ -15,7 +15,7 @@ use kenning_server::{ServerConfig, app};
 use serde_json::Value;
 
 use crate::fixtures::{
-    TOKEN, attribute, build_with_records, examples_dir, get, id_of, scratch, send, tiny_app,
+    TOKEN, attribute, build_with, examples_dir, get, id_of, scratch, send, tiny_app,
 };
 use crate::schema::{check_documented, resolve, validate};
 
@@ -390,12 +390,13 @@ fn examples_app() -> axum::Router {
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).unwrap();
     let examples = examples_dir();
-    build_with_records(
+    build_with(
         vec![
             Source::Dump(examples.join("tiny-wiki.xml")),
             Source::Concepts(examples.join("tiny-concepts.jsonl")),
         ],
         vec![examples.join("tiny-records.jsonl")],
+        vec![examples.join("tiny-ontology.jsonl")],
         &out,
     );
     let engine = Arc::new(Engine::open_writable(&out).expect("open the examples snapshot"));

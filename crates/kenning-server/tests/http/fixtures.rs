@@ -31,12 +31,22 @@ fn build_from(sources: Vec<Source>, out: &Path) {
 }
 
 pub(crate) fn build_with_records(sources: Vec<Source>, records: Vec<PathBuf>, out: &Path) {
+    build_with(sources, records, Vec::new(), out);
+}
+
+pub(crate) fn build_with(
+    sources: Vec<Source>,
+    records: Vec<PathBuf>,
+    ontologies: Vec<PathBuf>,
+    out: &Path,
+) {
     let options = BuildOptions {
         out: out.to_owned(),
         sources,
         threads: 1,
         records,
         holdout_percent: 0,
+        ontologies,
         record_fields: Default::default(),
     };
     kenning_build::build(&options, &Arc::new(BuildProgress::default()))
@@ -49,13 +59,20 @@ pub(crate) fn scratch(name: &str) -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("kenning-server-{name}"))
 }
 
-/// The engine over the example wiki, built once per test run.
+/// The engine over the example wiki and its example ontology, built once
+/// per test run.
 pub(crate) fn tiny_engine() -> Arc<Engine> {
     static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
     ENGINE
         .get_or_init(|| {
             let out = scratch("tiny-wiki");
-            build_snapshot(&examples_dir().join("tiny-wiki.xml"), &out);
+            let examples = examples_dir();
+            build_with(
+                vec![Source::Dump(examples.join("tiny-wiki.xml"))],
+                Vec::new(),
+                vec![examples.join("tiny-ontology.jsonl")],
+                &out,
+            );
             Arc::new(Engine::open(&out).expect("open the test snapshot"))
         })
         .clone()

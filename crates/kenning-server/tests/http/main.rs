@@ -7,12 +7,14 @@
 
 mod api;
 mod api_docs;
+mod categories;
 mod escaping;
 mod fixtures;
 mod lists;
 mod openapi;
 mod pages;
 mod real_data;
+mod real_ontology;
 mod records;
 mod schema;
 mod search;

@@ -117,6 +117,43 @@ async fn openapi_document_matches_every_response() {
         ("/api/openapi.json", "/api/openapi.json".into(), 200),
         ("/healthz", "/healthz".into(), 200),
         ("/metrics", "/metrics".into(), 200),
+        (
+            "/api/v1/categories/{name}",
+            "/api/v1/categories/lakes-and-rivers".into(),
+            200,
+        ),
+        (
+            "/api/v1/categories/{name}",
+            "/api/v1/categories/nowhere".into(),
+            404,
+        ),
+        (
+            "/api/v1/categories/{name}",
+            "/api/v1/categories/%FF".into(),
+            400,
+        ),
+        (
+            "/api/v1/categories/{name}/concepts",
+            "/api/v1/categories/tesselmark/concepts?limit=2&offset=1".into(),
+            200,
+        ),
+        (
+            "/api/v1/categories/{name}/concepts",
+            "/api/v1/categories/nowhere/concepts".into(),
+            404,
+        ),
+        (
+            "/api/v1/categories/{name}/concepts",
+            "/api/v1/categories/tesselmark/concepts?limit=x".into(),
+            400,
+        ),
+        ("/category/{name}", "/category/tesselmark".into(), 200),
+        ("/category/{name}", "/category/nowhere".into(), 404),
+        (
+            "/category/{name}",
+            "/category/tesselmark?page=0".into(),
+            400,
+        ),
         ("/", "/".into(), 200),
         ("/wikify", "/wikify".into(), 200),
         ("/search", "/search?q=lake&types=concept&page=1".into(), 200),

@@ -1,0 +1,196 @@
+//! Subject categories from an ontology (`examples/tiny-ontology.jsonl`,
+//! built with the example wiki): the category pages and their API, the
+//! concept page's breadcrumbs, the home page's entry points.
+
+use serde_json::Value;
+
+use crate::fixtures::{get, id_of, tiny_app};
+
+fn titles(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_category_answers_with_its_path_children_and_concepts() {
+    let app = tiny_app();
+    let c = get(&app, "/api/v1/categories/lakes-and-rivers")
+        .await
+        .json();
+    assert_eq!(c["kind"], "ontology");
+    assert_eq!(c["title"], "Lakes and rivers");
+    assert_eq!(
+        c["path"],
+        serde_json::json!(["tesselmark", "lakes-and-rivers"])
+    );
+    assert_eq!(
+        c["path_titles"],
+        serde_json::json!(["Tesselmark", "Lakes and rivers"])
+    );
+    assert_eq!(c["parents"][0]["name"], "tesselmark");
+    // The anchor's lead is the summary.
+    assert_eq!(c["anchor"]["title"], "Lake Tessel");
+    assert!(
+        c["summary"].as_str().unwrap().starts_with("Lake Tessel"),
+        "{}",
+        c["summary"]
+    );
+    // Ferries has two parents and counts in both.
+    assert_eq!(
+        c["children"],
+        serde_json::json!([{"name": "ferries", "title": "Ferries", "concept_count": 1}])
+    );
+    // Tessel Lake (a redirect) is Lake Tessel; the ferry comes from Ferries.
+    let mut concepts = titles(&c["concepts"]);
+    concepts.sort();
+    assert_eq!(
+        concepts,
+        [
+            "Kettle Island",
+            "Lake Tessel",
+            "Merrowby Ferry",
+            "Tessel River"
+        ]
+    );
+    assert_eq!(c["concept_count"], 4);
+}
+
+#[tokio::test]
+async fn the_full_concept_list_is_the_count_in_a_stable_order() {
+    let app = tiny_app();
+    let root = get(&app, "/api/v1/categories/tesselmark").await.json();
+    // Every concept of the ontology the wiki has: 3 + 5 + 3 (the crane
+    // of Transport is not in the wiki).
+    assert_eq!(root["concept_count"], 11);
+    assert_eq!(root["path"], serde_json::json!(["tesselmark"]));
+    let all = get(&app, "/api/v1/categories/tesselmark/concepts?limit=100")
+        .await
+        .json();
+    assert_eq!(all["total"], 11);
+    let all = titles(&all["items"]);
+    assert_eq!(all.len(), 11);
+    let mut paged = Vec::new();
+    for offset in (0..12).step_by(4) {
+        let page = get(
+            &app,
+            &format!("/api/v1/categories/tesselmark/concepts?limit=4&offset={offset}"),
+        )
+        .await
+        .json();
+        assert_eq!(page["total"], 11);
+        paged.extend(titles(&page["items"]));
+    }
+    assert_eq!(paged, all, "pages join into the whole list");
+    assert_eq!(titles(&root["concepts"]), all, "the page's first entries");
+}
+
+#[tokio::test]
+async fn unknown_categories_are_404_with_a_json_error() {
+    let app = tiny_app();
+    let reply = get(&app, "/api/v1/categories/no-such-thing").await;
+    assert_eq!(reply.status, 404);
+    let e = reply.json();
+    assert_eq!(e["error"]["code"], "not_found");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no-such-thing"),
+        "{e}"
+    );
+    assert_eq!(get(&app, "/category/no-such-thing").await.status, 404);
+}
+
+#[tokio::test]
+async fn the_category_page_links_its_path_subcategories_and_concepts() {
+    let app = tiny_app();
+    let page = get(&app, "/category/ferries").await;
+    assert_eq!(page.status, 200);
+    let html = page.body;
+    // Breadcrumb through the first parent, the category itself unlinked.
+    assert!(
+        html.contains("<a href=\"/category/tesselmark\">Tesselmark</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"/category/transport\">Transport</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span aria-current=\"page\">Ferries</span>"),
+        "{html}"
+    );
+    // Both parents, since there are two.
+    assert!(html.contains("Parent categories"), "{html}");
+    assert!(html.contains("/category/lakes-and-rivers"), "{html}");
+    let ferry = id_of("Merrowby Ferry");
+    assert!(html.contains(&format!("/concept/{ferry}")), "{html}");
+    assert!(html.contains("Concepts (1)"), "{html}");
+    assert!(html.contains("About this result"), "{html}");
+
+    let root = get(&app, "/category/tesselmark").await.body;
+    for child in ["lakes-and-rivers", "town-life", "transport"] {
+        assert!(
+            root.contains(&format!("/category/{child}")),
+            "{child}: {root}"
+        );
+    }
+    assert!(root.contains("Concepts (11)"), "{root}");
+}
+
+#[tokio::test]
+async fn a_concept_page_shows_where_it_sits_in_the_ontology() {
+    let app = tiny_app();
+    let ferry = id_of("Merrowby Ferry");
+    let c = get(&app, &format!("/api/v1/concepts/{ferry}")).await.json();
+    let paths: Vec<Vec<String>> = c["ontology"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            p["path"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["name"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            vec!["tesselmark", "transport"],
+            vec!["tesselmark", "transport", "ferries"]
+        ]
+    );
+    let html = get(&app, &format!("/concept/{ferry}")).await.body;
+    assert!(html.contains("<h2>Subjects</h2>"), "{html}");
+    assert!(
+        html.contains("<a href=\"/category/ferries\">Ferries</a>"),
+        "{html}"
+    );
+    // A concept in no category has no such section.
+    let ida = id_of("Ida Varrow");
+    let html = get(&app, &format!("/concept/{ida}")).await.body;
+    assert!(!html.contains("<h2>Subjects</h2>"), "{html}");
+}
+
+#[tokio::test]
+async fn the_home_page_starts_browsing_at_the_top_subjects() {
+    let app = tiny_app();
+    let html = get(&app, "/").await.body;
+    assert!(html.contains("Browse by subject"), "{html}");
+    for (name, title) in [
+        ("lakes-and-rivers", "Lakes and rivers"),
+        ("town-life", "Town life"),
+        ("transport", "Transport"),
+    ] {
+        assert!(
+            html.contains(&format!("<a href=\"/category/{name}\">{title}</a>")),
+            "{name}: {html}"
+        );
+    }
+}

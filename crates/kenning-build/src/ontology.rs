@@ -59,6 +59,42 @@ fn shown(r: &ConceptRef) -> String {
     }
 }
 
+/// What matching has seen so far: every reference named, those matched,
+/// and where each unmatched one was (borrowed from the ontology: nothing
+/// is copied).
+struct Matching<'o, 's> {
+    snapshot: &'s Snapshot,
+    named: HashSet<&'o ConceptRef>,
+    matched: HashSet<&'o ConceptRef>,
+    unmatched: Vec<(&'o str, &'o str, &'o ConceptRef)>,
+}
+
+impl<'o> Matching<'o, '_> {
+    /// The concepts `refs` name, each once, in order; `category` and
+    /// `cluster` say where they are for the report.
+    fn resolve_all(
+        &mut self,
+        refs: &'o [ConceptRef],
+        category: &'o str,
+        cluster: &'o str,
+    ) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for r in refs {
+            self.named.insert(r);
+            match resolve(self.snapshot, r) {
+                Some(idx) => {
+                    self.matched.insert(r);
+                    if !out.contains(&idx) {
+                        out.push(idx);
+                    }
+                }
+                None => self.unmatched.push((category, cluster, r)),
+            }
+        }
+        out
+    }
+}
+
 /// Matches `ontology`'s concepts to the generation's and writes it, with
 /// the report of what matched nothing; fills the ontology's figures of
 /// `stats`. Returns a warning for people when some concepts did not match.
@@ -74,28 +110,15 @@ pub(crate) fn store(
         .enumerate()
         .map(|(i, c)| (c.id.as_str(), i as u32))
         .collect();
-    let mut unmatched_lines: Vec<String> = Vec::new();
-    let mut named: HashSet<ConceptRef> = HashSet::new();
-    let mut matched: HashSet<ConceptRef> = HashSet::new();
-    let mut resolve_all = |refs: &[ConceptRef], category: &str, cluster: &str| {
-        let mut out: Vec<u32> = Vec::new();
-        for r in refs {
-            named.insert(r.clone());
-            match resolve(&snapshot, r) {
-                Some(idx) => {
-                    matched.insert(r.clone());
-                    if !out.contains(&idx) {
-                        out.push(idx);
-                    }
-                }
-                None => unmatched_lines.push(format!("{category}\t{cluster}\t{}", shown(r))),
-            }
-        }
-        out
+    let mut matching = Matching {
+        snapshot: &snapshot,
+        named: HashSet::new(),
+        matched: HashSet::new(),
+        unmatched: Vec::new(),
     };
     let mut categories = Vec::with_capacity(ontology.categories.len());
     for c in &ontology.categories {
-        let concepts = resolve_all(&c.concepts, &c.id, "");
+        let concepts = matching.resolve_all(&c.concepts, &c.id, "");
         categories.push(StoredCategory {
             id: c.id.clone(),
             name: c.name.clone(),
@@ -119,27 +142,32 @@ pub(crate) fn store(
         let Some(&category) = position.get(k.category.as_str()) else {
             continue;
         };
-        let concepts = resolve_all(&k.concepts, &k.category, &k.id);
+        let concepts = matching.resolve_all(&k.concepts, &k.category, &k.id);
         clusters.push(StoredCluster {
             id: k.id.clone(),
             category,
             concepts,
         });
     }
+    let (named, matched) = (matching.named.len(), matching.matched.len());
     stats.ontology_categories = categories.len() as u64;
     stats.ontology_clusters = clusters.len() as u64;
-    stats.ontology_concepts = named.len() as u64;
-    stats.ontology_concepts_matched = matched.len() as u64;
+    stats.ontology_concepts = named as u64;
+    stats.ontology_concepts_matched = matched as u64;
     generation.write_ontology(&StoredOntology {
         categories,
         clusters,
     })?;
-    let missing = named.len() - matched.len();
-    let report = generation.write_ontology_unmatched(unmatched_lines.into_iter())?;
+    let report = generation.write_ontology_unmatched(
+        matching
+            .unmatched
+            .iter()
+            .map(|(category, cluster, r)| format!("{category}\t{cluster}\t{}", shown(r))),
+    )?;
+    let missing = named - matched;
     Ok((missing > 0).then(|| {
         format!(
-            "ontology: {missing} of {} concepts match no concept of the snapshot; listed in {}",
-            named.len(),
+            "ontology: {missing} of {named} concepts match no concept of the snapshot; listed in {}",
             report.display()
         )
     }))

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use kenning_store::{ConceptIdx, Snapshot, StoredOntology};
 use serde::Serialize;
 
+use crate::ConceptRecords;
 use crate::engine::LinkedConcept;
 use crate::lists::ListPage;
 
@@ -38,6 +39,10 @@ pub struct CategoryPage {
     pub concept_count: usize,
     /// The first of them, the most linked-to first.
     pub concepts: Vec<LinkedConcept>,
+    /// The institution's records about them, per type: the most about
+    /// them first (the sum of their links' strengths), each scored by its
+    /// strongest link.
+    pub records: Vec<ConceptRecords>,
 }
 
 /// A category named in a list.
@@ -199,7 +204,14 @@ impl Categories {
         shown.into_iter().map(|i| self.child(i)).collect()
     }
 
-    /// The page of category `name`.
+    /// Every concept of category `name` and its subcategories, the most
+    /// linked-to first.
+    pub(crate) fn all_concepts(&self, name: &str) -> Option<&[ConceptIdx]> {
+        let i = *self.by_name.get(name)?;
+        Some(&self.concepts[i as usize])
+    }
+
+    /// The page of category `name`, without its records.
     pub(crate) fn page(
         &self,
         name: &str,
@@ -232,6 +244,7 @@ impl Categories {
                 .take(CATEGORY_PAGE_CONCEPTS)
                 .map(|&x| linked(x))
                 .collect(),
+            records: Vec::new(),
         })
     }
 

@@ -289,8 +289,29 @@ impl Engine {
 
     /// The page of the category `name` (its id in URLs).
     pub fn category(&self, name: &str) -> Option<CategoryPage> {
-        self.categories
-            .page(name, |idx| self.linked(idx), &self.snapshot)
+        let mut page = self
+            .categories
+            .page(name, |idx| self.linked(idx), &self.snapshot)?;
+        let concepts = self.categories.all_concepts(name)?;
+        page.records = self.records.about_concepts(concepts);
+        Some(page)
+    }
+
+    /// The records of type `kind` (any when `None`) about the concepts of
+    /// category `name`, in the order of its page: the page
+    /// `offset..offset+limit`.
+    pub fn category_records(
+        &self,
+        name: &str,
+        kind: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> Option<ListPage<crate::RecordRef>> {
+        let concepts = self.categories.all_concepts(name)?;
+        Some(
+            self.records
+                .about_concepts_page(concepts, kind, offset, limit),
+        )
     }
 
     /// The concepts of category `name` and its subcategories, the most

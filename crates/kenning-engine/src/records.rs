@@ -24,6 +24,7 @@ mod derived;
 mod pages;
 mod refresh;
 mod state;
+mod subjects;
 mod types;
 
 use std::io::BufRead;
@@ -343,6 +344,35 @@ impl Records {
                     .then_some((i, reference, code, text))
             })
             .collect()
+    }
+
+    /// Per type, the records about any of `concepts` (a category's), the
+    /// most about them first.
+    pub(crate) fn about_concepts(&self, concepts: &[ConceptIdx]) -> Vec<ConceptRecords> {
+        let derived = self.derived();
+        let Some(shared) = &derived.shared else {
+            return Vec::new();
+        };
+        let state = self.inner.state.read().expect("records lock");
+        subjects::by_kind(&state, &derived, shared, concepts)
+    }
+
+    /// The records of type `kind` (any when `None`) about any of
+    /// `concepts`, in the order of [`about_concepts`](Self::about_concepts):
+    /// the page `offset..offset+limit`.
+    pub(crate) fn about_concepts_page(
+        &self,
+        concepts: &[ConceptIdx],
+        kind: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> ListPage<RecordRef> {
+        let derived = self.derived();
+        let Some(shared) = &derived.shared else {
+            return ListPage::new(0, Vec::new());
+        };
+        let state = self.inner.state.read().expect("records lock");
+        subjects::records_about(&state, &derived, shared, concepts, kind, offset, limit)
     }
 
     /// The records of type `kind` (any when `None`) about concept `idx`,

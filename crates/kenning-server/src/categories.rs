@@ -9,13 +9,18 @@ use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
-use kenning_engine::{CategoryLink, CategoryPage, LinkedConcept, ListPage, OntologyPlace};
+use kenning_engine::{
+    CategoryLink, CategoryPage, LinkedConcept, ListPage, OntologyPlace, RecordRef,
+};
 
 use crate::AppState;
+use crate::concept_page::institution_section;
 use crate::error::{ApiError, HttpError, PageError};
 use crate::html::{self, Shell, escape, url_encode};
+use crate::lists::{self as full_lists, plural_slug};
 use crate::page_parts;
 use crate::params::Params;
+use crate::record_types;
 
 /// Concepts on one page of a category.
 const PAGE_SIZE: usize = 50;
@@ -237,6 +242,12 @@ pub(crate) async fn page(
         }
     });
     b.push_str("</section>\n");
+    // The institution's records about the category's concepts, per type.
+    for group in &category.records {
+        let plural = record_types::plural(&state.config.record_types, &group.kind);
+        let all = format!("{base}/{}", url_encode(&plural_slug(&group.kind)));
+        institution_section(&mut b, group, &plural, &all);
+    }
     b.push_str(
         "<aside class=\"notice\" id=\"about\">\n<h2>About this result</h2>\n<p>This category comes from the institution's ontology, given to the build; its summary is the lead of its anchor article, and its concepts are those of the ontology found in this snapshot, with those of its subcategories.</p>\n</aside>\n",
     );
@@ -250,4 +261,65 @@ pub(crate) async fn page(
         },
         &b,
     )))
+}
+
+/// `GET /api/v1/categories/{name}/records?type=&limit=&offset=`.
+pub(crate) async fn api_category_records(
+    State(state): State<AppState>,
+    name: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<ListPage<RecordRef>>, ApiError> {
+    let name = category_name(name)?;
+    let params = Params::parse(raw.as_deref());
+    let kind = full_lists::record_type_param(&state, &params)?;
+    let (limit, offset) = (params.limit(API_LIMIT)?, params.offset()?);
+    let list = state
+        .answer(|engine| engine.category_records(&name, kind.as_deref(), offset, limit))
+        .ok_or_else(|| no_category(&name))?;
+    Ok(Json(list))
+}
+
+/// `GET /category/{name}/{list}?page=`: the records of one type (`courses`,
+/// `people`, …) about a category's concepts, 50 a page.
+pub(crate) async fn records_page(
+    State(state): State<AppState>,
+    key: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, PageError> {
+    let (name, list) = crate::records::record_key(key)?;
+    let params = Params::parse(raw.as_deref());
+    let category = state
+        .answer(|engine| engine.category(&name))
+        .ok_or_else(|| no_category(&name))?;
+    let kind = state
+        .answer(|engine| full_lists::kind_of_slug(engine, &list))
+        .ok_or_else(|| {
+            HttpError::NotFound(format!("there is no list `{list}` on a category page"))
+        })?;
+    let types = &state.config.record_types;
+    let label = record_types::plural(types, &kind);
+    let heading = format!("{label} about {}", category.title);
+    let noun = record_types::label(types, &kind).to_lowercase();
+    let nouns = label.to_lowercase();
+    let back = category_url(&category.name);
+    let html = full_lists::records_list(
+        &params,
+        &heading,
+        (&back, &category.title),
+        (
+            noun.as_str(),
+            nouns.as_str(),
+            "the most about its concepts first",
+        ),
+        &format!("{back}/{}", url_encode(&plural_slug(&kind))),
+        |offset, limit| {
+            state
+                .answer(|engine| engine.category_records(&name, Some(&kind), offset, limit))
+                .unwrap_or(ListPage {
+                    total: 0,
+                    items: Vec::new(),
+                })
+        },
+    )?;
+    Ok(Html(html))
 }

@@ -151,7 +151,8 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
     b.push_str("<div id=\"institution-sections\" class=\"institution-sections\">");
     for group in &concept.records {
         let plural = record_types::plural(&config.record_types, &group.kind);
-        institution_section(&mut b, concept.id, group, &plural);
+        let all = concept_records_url(concept.id, &group.kind);
+        institution_section(&mut b, group, &plural, &all);
     }
     b.push_str("</div>\n");
 
@@ -191,9 +192,9 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
     )
 }
 
-/// One type's records about a concept: "Courses (23)" and the strongest
-/// entries with their scores.
-fn institution_section(b: &mut String, id: u32, group: &ConceptRecords, plural: &str) {
+/// One type's records about a concept or a category: "Courses (23)", the
+/// strongest entries with their scores, and a link to `all` of them.
+pub(crate) fn institution_section(b: &mut String, group: &ConceptRecords, plural: &str, all: &str) {
     let _ = write!(
         b,
         "\n<section id=\"records-{kind}\" class=\"records\">\n<h2>{label} ({count})</h2>\n\
@@ -212,7 +213,7 @@ fn institution_section(b: &mut String, id: u32, group: &ConceptRecords, plural: 
             "<p class=\"more\">The {} most relevant of {}. <a href=\"{}\">All {} {}</a></p>",
             group.items.len(),
             group.count,
-            escape(&concept_records_url(id, &group.kind)),
+            escape(all),
             group.count,
             escape(&plural.to_lowercase()),
         );

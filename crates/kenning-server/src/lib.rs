@@ -231,6 +231,7 @@ pub fn app(engine: Arc<Engine>, mut config: ServerConfig) -> Router {
         ("/concept/{id}", get(pages::concept)),
         ("/wiki/{*title}", get(pages::wiki)),
         ("/category/{name}", get(categories::page)),
+        ("/category/{name}/{list}", get(categories::records_page)),
         // Routes whose first segment is static (`/concept/…`, `/wiki/…`,
         // `/static/…`, `/api/…`) take priority over this one.
         ("/{type}/{id}", get(records::page)),
@@ -274,6 +275,10 @@ pub fn app(engine: Arc<Engine>, mut config: ServerConfig) -> Router {
         (
             "/api/v1/categories/{name}/concepts",
             get(categories::api_category_concepts),
+        ),
+        (
+            "/api/v1/categories/{name}/records",
+            get(categories::api_category_records),
         ),
         ("/api/v1/wikify", post(wikify::api).layer(wikify_body)),
         ("/api/openapi.json", get(api::openapi)),

@@ -39,7 +39,7 @@ pub(crate) fn plural_slug(kind: &str) -> String {
 }
 
 /// The record type whose list `slug` names, among the site's types.
-fn kind_of_slug(engine: &Engine, slug: &str) -> Option<String> {
+pub(crate) fn kind_of_slug(engine: &Engine, slug: &str) -> Option<String> {
     engine
         .types()
         .into_iter()
@@ -58,7 +58,10 @@ pub(crate) fn related_records_url(record_url: &str, kind: &str) -> String {
 }
 
 /// `type`, when given, must be one of the site's record types.
-fn record_type_param(state: &AppState, params: &Params) -> Result<Option<String>, HttpError> {
+pub(crate) fn record_type_param(
+    state: &AppState,
+    params: &Params,
+) -> Result<Option<String>, HttpError> {
     let Some(kind) = params.get("type").map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
@@ -265,6 +268,35 @@ pub(crate) async fn record_related_page(
         list_url(&base, &plural_slug(&of_kind), n)
     });
     Ok(Html(list_shell(&heading, &b)).into_response())
+}
+
+/// A whole page of a list of records, scored: `heading`, the way `back`
+/// (its address and title), what an entry is (`what`, as [`open_list`]
+/// takes it), the list's own address (for its pages) and how to `fetch`
+/// a page of it (offset, limit).
+pub(crate) fn records_list(
+    params: &Params,
+    heading: &str,
+    back: (&str, &str),
+    what: (&str, &str, &str),
+    address: &str,
+    fetch: impl FnOnce(usize, usize) -> ListPage<RecordRef>,
+) -> Result<String, HttpError> {
+    let (page, offset) = page_of(params)?;
+    let found = fetch(offset, PAGE_SIZE);
+    let mut b = String::with_capacity(8192);
+    open_list(&mut b, heading, back.0, back.1, &found, offset, what);
+    for r in &found.items {
+        scored_item(&mut b, &r.url, &r.title, "Relevance", r.score);
+    }
+    close_list(&mut b, &found, page, |n| {
+        if n > 1 {
+            format!("{address}?page={n}")
+        } else {
+            address.to_owned()
+        }
+    });
+    Ok(list_shell(heading, &b))
 }
 
 /// `{base}/{list}`, with `?page=n` past the first (not yet escaped).

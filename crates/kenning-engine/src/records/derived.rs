@@ -38,6 +38,21 @@ pub(crate) struct Derived {
     pub(super) identifiers: IdentifierTable,
 }
 
+impl Derived {
+    /// The kind number that `kind` names (`Some(None)`: any kind, when
+    /// `kind` is `None`); `None` when there is no such kind.
+    pub(super) fn kind_filter(&self, kind: Option<&str>) -> Option<Option<u32>> {
+        match kind {
+            None => Some(None),
+            Some(k) => self
+                .kind_names
+                .iter()
+                .position(|n| n == k)
+                .map(|i| Some(i as u32)),
+        }
+    }
+}
+
 /// What [`derive`] needs, copied out of the state so that the slow part
 /// (the in-memory index, the inverted index) runs without holding the
 /// state's lock: writes wait only for the copy.

@@ -166,6 +166,20 @@ pub(super) fn of_concept(
     shared: &SharedConcepts,
     idx: ConceptIdx,
 ) -> Vec<ConceptRecords> {
+    grouped(
+        state,
+        derived,
+        shared.records_of(idx.get()).map(|s| (s.record, s.score)),
+    )
+}
+
+/// `scored` records (position, score), best first, grouped by type: how
+/// many of each and the first [`TOP_RECORDS`]; types without any left out.
+pub(super) fn grouped(
+    state: &State,
+    derived: &Derived,
+    scored: impl Iterator<Item = (u32, f32)>,
+) -> Vec<ConceptRecords> {
     let mut groups: Vec<ConceptRecords> = derived
         .kind_names
         .iter()
@@ -175,13 +189,13 @@ pub(super) fn of_concept(
             items: Vec::new(),
         })
         .collect();
-    for s in shared.records_of(idx.get()) {
-        let Some(&kind) = derived.kinds.get(s.record as usize) else {
+    for (record, score) in scored {
+        let Some(&kind) = derived.kinds.get(record as usize) else {
             continue;
         };
         let group = &mut groups[kind as usize];
         if group.items.len() < TOP_RECORDS
-            && let Some(r) = state.reference(s.record, s.score)
+            && let Some(r) = state.reference(record, score)
         {
             group.items.push(r);
         }
@@ -202,12 +216,8 @@ pub(super) fn concept_records(
     offset: usize,
     limit: usize,
 ) -> ListPage<RecordRef> {
-    let wanted = match kind {
-        None => None,
-        Some(k) => match derived.kind_names.iter().position(|n| n == k) {
-            Some(i) => Some(i as u32),
-            None => return ListPage::new(0, Vec::new()),
-        },
+    let Some(wanted) = derived.kind_filter(kind) else {
+        return ListPage::new(0, Vec::new());
     };
     let mut total = 0;
     let mut items = Vec::new();

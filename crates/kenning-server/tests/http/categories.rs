@@ -194,3 +194,71 @@ async fn the_home_page_starts_browsing_at_the_top_subjects() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_category_lists_the_records_about_its_concepts_and_all_of_them() {
+    let app = crate::fixtures::records_app();
+    let c = get(&app, "/api/v1/categories/tesselmark").await.json();
+    let groups = c["records"].as_array().unwrap();
+    let courses = groups
+        .iter()
+        .find(|g| g["type"] == "course")
+        .unwrap_or_else(|| panic!("no courses in {c}"));
+    let count = courses["count"].as_u64().unwrap();
+    assert!(count >= 2, "{courses}");
+    // The whole list behind the cut one, in the same order.
+    let all = get(
+        &app,
+        "/api/v1/categories/tesselmark/records?type=course&limit=100",
+    )
+    .await
+    .json();
+    assert_eq!(all["total"].as_u64(), Some(count));
+    let ids = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let first = ids(&courses["items"]);
+    assert_eq!(ids(&all["items"])[..first.len()], first[..]);
+    assert!(
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["type"] == "course")
+    );
+    // A subcategory's records are among its parent's.
+    let lakes = get(
+        &app,
+        "/api/v1/categories/lakes-and-rivers/records?limit=100",
+    )
+    .await
+    .json();
+    let root = get(&app, "/api/v1/categories/tesselmark/records?limit=100")
+        .await
+        .json();
+    for id in ids(&lakes["items"]) {
+        assert!(ids(&root["items"]).contains(&id), "{id}");
+    }
+    // The page shows the section and links to the full list, which pages.
+    let html = get(&app, "/category/tesselmark").await.body;
+    assert!(html.contains("id=\"records-course\""), "{html}");
+    let list = get(&app, "/category/tesselmark/courses").await;
+    assert_eq!(list.status, 200);
+    assert!(
+        list.body.contains("Courses about Tesselmark"),
+        "{}",
+        list.body
+    );
+    for r in courses["items"].as_array().unwrap() {
+        let url = r["url"].as_str().unwrap();
+        assert!(
+            list.body.contains(&format!("href=\"{url}\"")),
+            "{url}: {}",
+            list.body
+        );
+    }
+}

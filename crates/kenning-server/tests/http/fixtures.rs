@@ -358,9 +358,10 @@ fn build_records_snapshot(name: &str) -> PathBuf {
     std::fs::create_dir_all(&out).unwrap();
     let records = out.with_extension("records.jsonl");
     std::fs::write(&records, records_jsonl()).unwrap();
-    build_with_records(
+    build_with(
         vec![Source::Dump(examples_dir().join("tiny-wiki.xml"))],
         vec![records],
+        vec![examples_dir().join("tiny-ontology.jsonl")],
         &out,
     );
     out

@@ -393,6 +393,36 @@ async fn openapi_document_matches_every_response() {
             200,
         ),
         ("/healthz", "/healthz".into(), 200),
+        (
+            "/api/v1/categories/{name}/records",
+            "/api/v1/categories/tesselmark/records?type=course&limit=2".into(),
+            200,
+        ),
+        (
+            "/api/v1/categories/{name}/records",
+            "/api/v1/categories/tesselmark/records?type=nope".into(),
+            400,
+        ),
+        (
+            "/api/v1/categories/{name}/records",
+            "/api/v1/categories/nowhere/records".into(),
+            404,
+        ),
+        (
+            "/category/{name}/{list}",
+            "/category/tesselmark/courses".into(),
+            200,
+        ),
+        (
+            "/category/{name}/{list}",
+            "/category/tesselmark/nopes".into(),
+            404,
+        ),
+        (
+            "/category/{name}/{list}",
+            "/category/tesselmark/courses?page=0".into(),
+            400,
+        ),
     ];
     for (template, uri, expected) in &record_gets {
         let reply = get(&records, uri).await;

@@ -3,7 +3,7 @@
 
 use kenning_records::Record;
 use kenning_search::{Document, IndexWriter};
-use kenning_store::{ConceptIdx, GenerationWriter, StrTable, StrTableStream};
+use kenning_store::{CATEGORY_KIND, ConceptIdx, GenerationWriter, StrTable, StrTableStream};
 
 use crate::BuildError;
 
@@ -15,8 +15,9 @@ const INDEX_MEMORY: usize = 256 << 20;
 
 /// Indexes every concept of `generation` (its files and manifest
 /// written) into its search index folder, then drops the text table.
-/// Records follow the concepts, keyed by their line in `records.jsonl`
-/// (their kind tells the two key spaces apart).
+/// Records follow the concepts, keyed by their line in `records.jsonl`,
+/// then the ontology's categories, keyed by position (their kind tells the
+/// key spaces apart).
 pub(crate) fn write_search_index(
     generation: &GenerationWriter,
     records: &[Record],
@@ -54,6 +55,24 @@ pub(crate) fn write_search_index(
     }
     for (line, r) in records.iter().enumerate() {
         writer.add(&record_document(line as u64, r))?;
+    }
+    // The ontology's categories, keyed by position: found by their name,
+    // with their anchor article's lead and popularity.
+    if let Some(ontology) = snapshot.ontology()? {
+        for (i, c) in ontology.categories.iter().enumerate() {
+            let anchor = c.anchor.map(|a| snapshot.concept(ConceptIdx::new(a)));
+            writer.add(&Document {
+                key: i as u64,
+                kind: CATEGORY_KIND,
+                title: &c.name,
+                aliases: &[],
+                summary: anchor.map_or("", |a| a.summary()),
+                body: "",
+                popularity: anchor.map_or(0.0, |a| {
+                    kenning_graph::popularity(a.in_link_count() as u64, max_in)
+                }),
+            })?;
+        }
     }
     writer.finish()?;
     drop((summaries, bodies));

@@ -76,6 +76,20 @@ pub struct OntologyPlace {
     pub cluster: Vec<LinkedConcept>,
 }
 
+/// The address of category `name`'s page on the site (`/category/…`,
+/// the name percent-encoded but for unreserved characters).
+pub fn category_path(name: &str) -> String {
+    let mut path = String::from("/category/");
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            path.push(b as char);
+        } else {
+            path.push_str(&format!("%{b:02X}"));
+        }
+    }
+    path
+}
+
 /// Concepts listed on a category page before its full list.
 pub const CATEGORY_PAGE_CONCEPTS: usize = 20;
 
@@ -163,6 +177,16 @@ impl Categories {
             name: c.id.clone(),
             title: c.name.clone(),
         }
+    }
+
+    /// The category at position `i` (a search hit's key), if any.
+    pub(crate) fn link_at(&self, i: u32) -> Option<CategoryLink> {
+        ((i as usize) < self.stored.categories.len()).then(|| self.link(i))
+    }
+
+    /// How many categories there are.
+    pub(crate) fn len(&self) -> usize {
+        self.stored.categories.len()
     }
 
     fn child(&self, i: u32) -> CategoryChild {

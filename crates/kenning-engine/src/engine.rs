@@ -198,7 +198,7 @@ pub struct Engine {
     snapshot: Snapshot,
     pub(crate) search: Option<kenning_search::SearchIndex>,
     pub(crate) records: Records,
-    categories: Categories,
+    pub(crate) categories: Categories,
     max_in_degree: u64,
 }
 
@@ -358,15 +358,21 @@ impl Engine {
         self.records.set_code_fields(fields)
     }
 
-    /// The types of things served, with how many of each: concepts, then
-    /// the record types in order of first import (a type whose records
-    /// were all deleted is left out).
+    /// The types of things served, with how many of each: concepts, the
+    /// ontology's categories (when the build had an ontology), then the
+    /// record types in order of first import (a type whose records were
+    /// all deleted is left out).
     pub fn types(&self) -> Vec<TypeCount> {
         let concepts = TypeCount {
             kind: "concept".to_owned(),
             count: self.snapshot.len(),
         };
+        let categories = (!self.categories.is_empty()).then(|| TypeCount {
+            kind: kenning_store::CATEGORY_KIND.to_owned(),
+            count: self.categories.len(),
+        });
         std::iter::once(concepts)
+            .chain(categories)
             .chain(
                 self.records
                     .kind_counts()

@@ -33,7 +33,7 @@ mod timeline;
 mod wikify;
 
 pub use categories::{
-    CATEGORY_PAGE_CONCEPTS, CategoryChild, CategoryLink, CategoryPage, OntologyPlace,
+    CATEGORY_PAGE_CONCEPTS, CategoryChild, CategoryLink, CategoryPage, OntologyPlace, category_path,
 };
 pub use engine::{
     ConceptPage, Engine, LinkedConcept, RelatedConcept, SearchHit, SearchPage, SearchRequest,

@@ -2,7 +2,7 @@
 
 use kenning_records::{COURSE, PERSON, PUBLICATION, UNIT};
 use kenning_search::{Hit, MAX_LIMIT, Query, SearchIndex};
-use kenning_store::ConceptIdx;
+use kenning_store::{CATEGORY_KIND, ConceptIdx};
 
 use crate::engine::{SearchHit, SearchPage, SearchRequest, TypeCount};
 use crate::records::Derived;
@@ -15,6 +15,8 @@ use crate::{Engine, EngineError};
 /// one; a type not listed gets [`OTHER_RECORD_FACTOR`].
 pub const KIND_FACTORS: &[(&str, f32)] = &[
     ("concept", 1.0),
+    // Below the concept of the same name ("Graph theory"), above records.
+    (CATEGORY_KIND, 0.95),
     (COURSE, 0.9),
     (UNIT, 0.85),
     (PERSON, 0.8),
@@ -204,6 +206,20 @@ impl Engine {
 
     fn hit(&self, hit: Hit, from_snapshot: bool, view: &Derived) -> Option<SearchHit> {
         let snapshot = self.snapshot();
+        if hit.kind == CATEGORY_KIND {
+            let c = self.categories.link_at(u32::try_from(hit.key).ok()?)?;
+            return from_snapshot.then(|| SearchHit {
+                kind: hit.kind,
+                url: crate::categories::category_path(&c.name),
+                id: c.name,
+                title: c.title,
+                code: None,
+                snippet: hit.snippet,
+                highlights: hit.highlights,
+                matched_alias: hit.matched_alias,
+                score: hit.score,
+            });
+        }
         if hit.kind != "concept" {
             let (r, code) = self.records.hit(hit.key, from_snapshot, view)?;
             return Some(SearchHit {

@@ -40,7 +40,7 @@ fn category_name(name: Result<Path<String>, PathRejection>) -> Result<String, Ht
 
 /// A category's page address.
 pub(crate) fn category_url(name: &str) -> String {
-    format!("/category/{}", url_encode(name))
+    kenning_engine::category_path(name)
 }
 
 /// `GET /api/v1/categories/{name}`.

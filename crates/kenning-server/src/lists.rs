@@ -44,7 +44,7 @@ pub(crate) fn kind_of_slug(engine: &Engine, slug: &str) -> Option<String> {
         .types()
         .into_iter()
         .map(|t| t.kind)
-        .find(|k| k != "concept" && plural_slug(k) == slug)
+        .find(|k| !RESERVED_KINDS.contains(&k.as_str()) && plural_slug(k) == slug)
 }
 
 /// The address of a concept's full list of `kind` records.
@@ -66,13 +66,16 @@ pub(crate) fn record_type_param(
         return Ok(None);
     };
     let known = state.answer(Engine::types);
-    if known.iter().any(|t| t.kind == kind && kind != "concept") {
+    if known
+        .iter()
+        .any(|t| t.kind == kind && !RESERVED_KINDS.contains(&kind))
+    {
         return Ok(Some(kind.to_owned()));
     }
     let has: Vec<&str> = known
         .iter()
         .map(|t| t.kind.as_str())
-        .filter(|k| *k != "concept")
+        .filter(|k| !RESERVED_KINDS.contains(k))
         .collect();
     Err(HttpError::BadRequest(format!(
         "unknown record type `{kind}`: this site has {}",

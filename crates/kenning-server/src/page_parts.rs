@@ -35,13 +35,23 @@ pub(crate) fn type_label(kind: &str) -> String {
 }
 
 /// A record type for people, in the plural: `course` → `Courses`,
-/// `person` → `People`; any other type its label and an `s`
-/// (`publication` → `Publications`).
+/// `person` → `People`, `category` → `Categories`; any other type its
+/// label and an `s` (`publication` → `Publications`), or `ies` for a `y`
+/// after a consonant (`facility` → `Facilities`).
 pub(crate) fn plural_label(kind: &str) -> String {
     match kind {
         "concept" => "Concepts".to_owned(),
         kenning_records::PERSON => "People".to_owned(),
-        other => format!("{}s", type_label(other)),
+        other => {
+            let label = type_label(other);
+            let mut end = label.chars().rev();
+            match (end.next(), end.next()) {
+                (Some('y'), Some(c)) if !"aeiou".contains(c) => {
+                    format!("{}ies", &label[..label.len() - 1])
+                }
+                _ => format!("{label}s"),
+            }
+        }
     }
 }
 
@@ -247,6 +257,22 @@ pub(crate) fn pagination(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_labels() {
+        for (kind, plural) in [
+            ("concept", "Concepts"),
+            ("person", "People"),
+            ("course", "Courses"),
+            ("category", "Categories"),
+            ("facility", "Facilities"),
+            ("key", "Keys"),
+            ("research_group", "Research groups"),
+            ("y", "Ys"),
+        ] {
+            assert_eq!(plural_label(kind), plural, "{kind}");
+        }
+    }
 
     #[test]
     fn notice_wording() {

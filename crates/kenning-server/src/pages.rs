@@ -68,7 +68,7 @@ pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, 
     };
     let record_kinds: Vec<String> = types
         .iter()
-        .filter(|t| t.kind != "concept")
+        .filter(|t| !kenning_records::RESERVED_KINDS.contains(&t.kind.as_str()))
         .map(|t| record_types::plural(labels, &t.kind).to_lowercase())
         .collect();
     let institution = state
@@ -137,7 +137,7 @@ pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, 
     for (figure, what) in [
         (stats.redirects, "aliases"),
         (stats.links, "links"),
-        (stats.categories, "categories"),
+        (stats.categories, "wiki categories"),
     ] {
         if figure > 0 {
             let _ = writeln!(

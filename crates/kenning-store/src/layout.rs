@@ -6,6 +6,11 @@
 /// ontology may be present).
 pub const FORMAT_VERSION: u32 = 7;
 
+/// The kind of an ontology category's document in the search index (its
+/// key is the category's position in [`files::ONTOLOGY`]); concepts are
+/// `concept`, records their own type (`category` is reserved for them).
+pub const CATEGORY_KIND: &str = "category";
+
 /// The file in a snapshot folder that names the live generation.
 pub(crate) const CURRENT: &str = "CURRENT";
 

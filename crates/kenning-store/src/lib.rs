@@ -48,7 +48,7 @@ pub use adjacency::{AdjacencyWriter, LinkCounts, OutLinksWriter};
 pub use columns::{StrTable, StrTableStream, StrTableWriter, title_key};
 pub use error::StoreError;
 pub use generation::{ConceptStrings, ConceptsWriter, GenerationWriter, RelatedWriter};
-pub use layout::{ConceptIdx, FORMAT_VERSION, files};
+pub use layout::{CATEGORY_KIND, ConceptIdx, FORMAT_VERSION, files};
 pub use meta::{Meta, SiteMeta, SourceMeta, Stats};
 pub use ontology::{StoredCategory, StoredCluster, StoredOntology};
 pub use publish::Publisher;

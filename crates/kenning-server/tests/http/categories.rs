@@ -262,3 +262,49 @@ async fn a_category_lists_the_records_about_its_concepts_and_all_of_them() {
         );
     }
 }
+
+#[tokio::test]
+async fn categories_are_a_search_type() {
+    let app = tiny_app();
+    let found = get(&app, "/api/v1/search?q=lakes+and+rivers&counts=true")
+        .await
+        .json();
+    let hit = found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["type"] == "category")
+        .unwrap_or_else(|| panic!("no category in {found}"));
+    assert_eq!(hit["id"], "lakes-and-rivers");
+    assert_eq!(hit["title"], "Lakes and rivers");
+    assert_eq!(hit["url"], "/category/lakes-and-rivers");
+    assert!(
+        found["type_counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["type"] == "category"),
+        "{found}"
+    );
+    // Browsing the type lists every category.
+    let all = get(&app, "/api/v1/search?q=&types=category&limit=100")
+        .await
+        .json();
+    assert_eq!(all["total"], 5);
+    assert!(
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["type"] == "category")
+    );
+    // The results page has a chip for them, and the home page a tile.
+    let html = get(&app, "/search?q=transport").await.body;
+    assert!(html.contains("Categories"), "{html}");
+    let home = get(&app, "/").await.body;
+    assert!(home.contains("/search?types=category"), "{home}");
+    // Not a record type: no record list of categories on a concept.
+    let lake = id_of("Lake Tessel");
+    let reply = get(&app, &format!("/concept/{lake}/categories")).await;
+    assert_eq!(reply.status, 404);
+}

@@ -383,7 +383,11 @@ async fn search_finds_records_and_filters_by_type() {
         "{}",
         bogus.body
     );
-    assert!(bogus.body.contains("concept, course"), "{}", bogus.body);
+    assert!(
+        bogus.body.contains("concept, category, course"),
+        "{}",
+        bogus.body
+    );
     let bogus = get(&app, "/search?q=lake&types=bogus").await;
     assert_eq!(bogus.status, StatusCode::BAD_REQUEST);
     assert!(

@@ -12,7 +12,7 @@ use crossbeam_channel::Receiver;
 use kenning_model::PageId;
 use kenning_store::{
     AdjacencyWriter, ConceptStrings, ConceptsWriter, GenerationWriter, Stats, StrTableWriter,
-    title_key,
+    category_flags, title_key,
 };
 
 use crate::budget::Budget;
@@ -47,6 +47,12 @@ pub(crate) struct Collector {
     pending_ids: Vec<(u32, u64)>,
     categories: StrTableWriter,
     category_map: HashMap<String, u32>,
+    /// (category, parent) from category pages.
+    category_edges: Vec<(u32, u32)>,
+    /// (category, the lead of its page), for categories with a page.
+    category_summaries: Vec<(u32, String)>,
+    /// A [`category_flags`] byte per category.
+    category_flags: Vec<u8>,
     concept_categories: AdjacencyWriter,
     /// Alias strings, in redirect order.
     aliases: StrTableWriter,
@@ -109,6 +115,9 @@ impl Collector {
             pending_ids: Vec::new(),
             categories: generation.categories()?,
             category_map: HashMap::new(),
+            category_edges: Vec::new(),
+            category_summaries: Vec::new(),
+            category_flags: Vec::new(),
             concept_categories: generation.concept_categories()?,
             aliases: generation.aliases()?,
             redirects: Vec::new(),
@@ -184,6 +193,11 @@ impl Collector {
         }
         let i = self.categories.push(name)? as u32;
         self.category_map.insert(name.to_owned(), i);
+        self.category_flags.push(if is_maintenance(name) {
+            category_flags::MAINTENANCE
+        } else {
+            0
+        });
         Ok(i)
     }
 
@@ -204,8 +218,25 @@ impl Collector {
                 self.stats.redirects += 1;
                 self.stats.broken_redirects += 1;
             }
-            Row::CategoryPage { name } => {
-                self.category(&name)?;
+            Row::CategoryPage {
+                name,
+                parents,
+                summary,
+                hidden,
+            } => {
+                let i = self.category(&name)?;
+                for parent in &parents {
+                    let p = self.category(parent)?;
+                    self.category_edges.push((i, p));
+                }
+                if !summary.is_empty() {
+                    self.category_summaries.push((i, summary));
+                }
+                let flags = &mut self.category_flags[i as usize];
+                *flags |= category_flags::HAS_PAGE;
+                if hidden {
+                    *flags |= category_flags::HIDDEN;
+                }
             }
             Row::Skipped => self.stats.pages_skipped += 1,
             Row::InvalidTitle { title, id } => {
@@ -304,13 +335,30 @@ impl Collector {
 
     /// Finishes the files written while reading and hands over what
     /// linking needs.
-    pub(crate) fn finish(mut self) -> Result<Collected, BuildError> {
+    pub(crate) fn finish(mut self, generation: &GenerationWriter) -> Result<Collected, BuildError> {
         self.stats.categories = self.categories.len();
+        let kept_out = category_flags::HIDDEN | category_flags::MAINTENANCE;
+        self.stats.hidden_categories = self
+            .category_flags
+            .iter()
+            .filter(|&&f| f & kept_out != 0)
+            .count() as u64;
+        let mut edges = std::mem::take(&mut self.category_edges);
+        edges.retain(|(c, p)| c != p);
+        edges.sort_unstable();
+        edges.dedup();
+        self.stats.category_links = edges.len() as u64;
         self.concepts.finish()?;
         for table in [self.bodies, self.categories, self.aliases] {
             table.finish()?;
         }
         self.concept_categories.finish()?;
+        generation.write_category_graph(
+            self.category_flags.len(),
+            edges,
+            std::mem::take(&mut self.category_summaries),
+            &self.category_flags,
+        )?;
         self.texts.finish()?;
         Ok(Collected {
             ids: self.ids,
@@ -323,5 +371,62 @@ impl Collector {
             mentions: self.mentions,
             stats: self.stats,
         })
+    }
+}
+
+/// Whether a category named `name` is one editors keep for maintenance
+/// (English Wikipedia's usual prefixes), rather than a subject: such
+/// categories are flagged and kept out of pages and counts, like hidden
+/// ones, even when their page does not say `__HIDDENCAT__`.
+fn is_maintenance(name: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "All articles ",
+        "All pages ",
+        "Articles containing ",
+        "Articles lacking ",
+        "Articles needing ",
+        "Articles to be ",
+        "Articles using ",
+        "Articles with ",
+        "CS1 ",
+        "Commons category ",
+        "Pages containing ",
+        "Pages using ",
+        "Pages with ",
+        "Redirects ",
+        "Short description ",
+        "Use British English",
+        "Use dmy dates",
+        "Use mdy dates",
+        "Webarchive ",
+        "Wikipedia ",
+    ];
+    PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+#[cfg(test)]
+mod category_tests {
+    use super::is_maintenance;
+
+    #[test]
+    fn maintenance_categories_by_name() {
+        for name in [
+            "Articles with short description",
+            "All articles with unsourced statements",
+            "CS1 maint: archived copy as title",
+            "Use dmy dates from May 2020",
+            "Wikipedia indefinitely semi-protected pages",
+            "Pages using infobox settlement",
+        ] {
+            assert!(is_maintenance(name), "{name}");
+        }
+        for name in [
+            "Graph theory",
+            "Articles of Confederation",
+            "Pages of history",
+            "Lake Tessel",
+        ] {
+            assert!(!is_maintenance(name), "{name}");
+        }
     }
 }

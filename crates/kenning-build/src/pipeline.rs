@@ -55,7 +55,7 @@ pub(crate) fn run(
         lap = Instant::now();
     };
     progress.set_phase(Phase::Linking);
-    let mut stats = crate::linking::link(collector.finish()?, generation, threads)?;
+    let mut stats = crate::linking::link(collector.finish(generation)?, generation, threads)?;
     phase_done("linking", &mut phases);
     progress.set_phase(Phase::Detecting);
     crate::detect::detect_missing_links(generation, threads, &mut stats)?;

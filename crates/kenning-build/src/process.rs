@@ -25,8 +25,13 @@ pub(crate) enum Row {
         title: String,
         target: Option<String>,
     },
+    /// A category's own page: its parents (`[[Category:…]]` on it), the
+    /// lead of its text, and whether it says `__HIDDENCAT__`.
     CategoryPage {
         name: String,
+        parents: Vec<String>,
+        summary: String,
+        hidden: bool,
     },
     Skipped,
     /// A page whose title is not a valid title: skipped, with a warning.
@@ -121,9 +126,15 @@ fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
     let ns = &site.namespaces;
     let bare_title = ns.strip_prefix(page.ns, &page.title);
     if page.ns == NS_CATEGORY {
-        return match ns.normalize_in(NS_CATEGORY, bare_title) {
-            Some(name) => Row::CategoryPage { name },
-            None => Row::Skipped,
+        let Some(name) = ns.normalize_in(NS_CATEGORY, bare_title) else {
+            return Row::Skipped;
+        };
+        let extract = kenning_wikitext::extract(&page.text, ns);
+        return Row::CategoryPage {
+            name,
+            parents: extract.categories,
+            summary: extract.lead,
+            hidden: page.text.contains("__HIDDENCAT__"),
         };
     }
     if page.ns != NS_MAIN {

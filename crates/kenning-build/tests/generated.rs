@@ -382,9 +382,15 @@ fn counted_sources() -> (Dump, String) {
     .redirect("Dead end", 23, "Nothing here")
     .redirect("To a category", 24, "Category:Fruit")
     .redirect("Cherry", 25, "Banana") // also an article's title
-    // Category pages: Fruit is also in use; Vegetables only has its page.
+    // Category pages: Fruit is also in use; Vegetables only has its page,
+    // which is hidden and names Fruit as its parent.
     .page(14, "Category:Fruit", 30, "Things that are fruit.")
-    .page(14, "Category:Vegetables", 31, "Things that are not fruit.")
+    .page(
+        14,
+        "Category:Vegetables",
+        31,
+        "Things that are not fruit.\n[[Category:Fruit]]\n__HIDDENCAT__",
+    )
     // Skipped: other namespaces and an invalid title.
     .page(1, "Talk:Apple", 50, "Is an apple a [[Banana]]?")
     .page(2, "User:Gardener", 51, "I grow [[Apple]]s.")
@@ -426,6 +432,10 @@ fn every_published_count_is_the_one_computed_by_hand() {
         red_links: 5,
         // Fruit, Red things, Vegetables, Berries.
         categories: 4,
+        // Vegetables → Fruit.
+        category_links: 1,
+        // Vegetables.
+        hidden_categories: 1,
         pages_read: dump.count as u64 + 2,
         // Talk, User, Template, Bad [title].
         pages_skipped: 4,

@@ -136,6 +136,57 @@ impl GenerationWriter {
         StrTableWriter::create(&self.dir, files::CATEGORIES)
     }
 
+    /// The category graph, for the `categories` categories written through
+    /// [`categories`](Self::categories): `edges` (child, parent) in any
+    /// order (repeats and self-links dropped), the leads of categories'
+    /// own pages (category, text), and one [`category_flags`] byte per
+    /// category.
+    ///
+    /// [`category_flags`]: crate::category_flags
+    pub fn write_category_graph(
+        &self,
+        categories: usize,
+        mut edges: Vec<(u32, u32)>,
+        mut summaries: Vec<(u32, String)>,
+        flags: &[u8],
+    ) -> Result<(), StoreError> {
+        let n = categories as u32;
+        if flags.len() != categories
+            || edges.iter().any(|&(c, p)| c >= n || p >= n)
+            || summaries.iter().any(|&(c, _)| c >= n)
+        {
+            return Err(StoreError::Invalid {
+                path: self.dir.join(files::CATEGORY_PARENTS),
+                message: format!("a category graph that names categories past {categories}"),
+            });
+        }
+        edges.retain(|(c, p)| c != p);
+        edges.sort_unstable();
+        edges.dedup();
+        let mut parents = AdjacencyWriter::create(&self.dir, files::CATEGORY_PARENTS)?;
+        let mut at = 0;
+        for c in 0..n {
+            let start = at;
+            while at < edges.len() && edges[at].0 == c {
+                at += 1;
+            }
+            parents.push_row(edges[start..at].iter().map(|&(_, p)| p))?;
+        }
+        parents.finish()?;
+        summaries.sort_by_key(|(c, _)| *c);
+        summaries.dedup_by_key(|(c, _)| *c);
+        let mut table = StrTableWriter::create(&self.dir, files::CATEGORY_SUMMARIES)?;
+        let mut next = summaries.iter().peekable();
+        for c in 0..n {
+            match next.next_if(|(k, _)| *k == c) {
+                Some((_, text)) => table.push(text)?,
+                None => table.push("")?,
+            };
+        }
+        table.finish()?;
+        write_synced(&self.dir.join(files::CATEGORY_FLAGS), flags)
+    }
+
     /// Each concept's categories (indices of [`categories`](Self::categories)).
     pub fn concept_categories(&self) -> Result<AdjacencyWriter, StoreError> {
         AdjacencyWriter::create(&self.dir, files::CONCEPT_CATEGORIES)
@@ -379,8 +430,19 @@ mod tests {
         concepts.finish().unwrap();
         g.write_ids(&[20, 10, 30].map(PageId::new)).unwrap();
         let mut categories = g.categories().unwrap();
-        categories.push("Cities").unwrap();
+        for name in ["Cities", "Places", "Capitals"] {
+            categories.push(name).unwrap();
+        }
         categories.finish().unwrap();
+        // Capitals → Cities → Places → Capitals (a cycle), one repeated
+        // edge and one self-link dropped; Places hidden.
+        g.write_category_graph(
+            3,
+            vec![(2, 0), (0, 1), (1, 2), (0, 1), (1, 1)],
+            vec![(1, "Where things are.".to_owned())],
+            &[1, 3, 0],
+        )
+        .unwrap();
         write_rows(g.concept_categories().unwrap(), &[&[0], &[], &[]]);
         let mut aliases = g.aliases().unwrap();
         aliases.push("Lutetia").unwrap();
@@ -452,6 +514,19 @@ mod tests {
         assert_eq!(paris.id(), PageId::new(20));
         assert_eq!(paris.aliases().collect::<Vec<_>>(), ["Lutetia"]);
         assert_eq!(paris.categories().collect::<Vec<_>>(), ["Cities"]);
+        assert_eq!(snapshot.category_count(), 3);
+        let places = snapshot.category(1).unwrap();
+        assert_eq!(
+            (places.name(), places.summary(), places.flags()),
+            ("Places", "Where things are.", 3)
+        );
+        assert_eq!(places.parents().collect::<Vec<_>>(), [2]);
+        assert_eq!(
+            snapshot.category(0).unwrap().parents().collect::<Vec<_>>(),
+            [1]
+        );
+        assert_eq!(snapshot.category(2).unwrap().summary(), "");
+        assert!(snapshot.category(3).is_none());
         assert_eq!(paris.in_links().collect::<Vec<_>>(), [idx(1), idx(2)]);
         assert_eq!(
             paris.related().collect::<Vec<_>>(),

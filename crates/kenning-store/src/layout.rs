@@ -43,6 +43,14 @@ pub mod files {
     pub const CATEGORIES: &str = "categories";
     /// Categories of each concept (adjacency into `CATEGORIES`).
     pub const CONCEPT_CATEGORIES: &str = "concept_categories";
+    /// Parent categories of each category (adjacency over [`CATEGORIES`],
+    /// from the `[[Category:…]]` links of category pages; may hold cycles).
+    pub const CATEGORY_PARENTS: &str = "category_parents";
+    /// The lead of each category's own page (string table over
+    /// [`CATEGORIES`], empty when it has none or no page).
+    pub const CATEGORY_SUMMARIES: &str = "category_summaries";
+    /// One byte per category of [`CATEGORIES`]: [`category_flags`] bits.
+    pub const CATEGORY_FLAGS: &str = "category_flags.u8";
     /// Concepts each concept links to (adjacency).
     pub const OUT_LINKS: &str = "out_links";
     /// Concepts that link to each concept (adjacency).
@@ -79,6 +87,17 @@ pub mod files {
     /// records written through the API since the builds, and deletions.
     /// Every build leaves it alone, so live writes outlast rebuilds.
     pub const LIVE_RECORDS: &str = "live-records.redb";
+}
+
+/// The bits of [`files::CATEGORY_FLAGS`].
+pub mod category_flags {
+    /// The category has a page of its own in the sources.
+    pub const HAS_PAGE: u8 = 1;
+    /// Its page says `__HIDDENCAT__`: a category for editors, not readers.
+    pub const HIDDEN: u8 = 2;
+    /// Its name is one of a maintenance category's ("Articles with …",
+    /// "CS1 …", "Use dmy dates …"): kept out of pages and counts too.
+    pub const MAINTENANCE: u8 = 4;
 }
 
 /// A concept's position in a snapshot (`0..len`): what the snapshot's

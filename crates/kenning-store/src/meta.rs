@@ -85,6 +85,13 @@ pub struct Stats {
     pub red_links: u64,
     /// Distinct categories (category pages and categories in use).
     pub categories: u64,
+    /// Distinct parent links between categories (from category pages).
+    #[serde(default)]
+    pub category_links: u64,
+    /// Categories kept out of pages and counts: hidden (`__HIDDENCAT__`)
+    /// or named as maintenance categories are.
+    #[serde(default)]
+    pub hidden_categories: u64,
     /// Pages read from all sources.
     pub pages_read: u64,
     /// Pages skipped: pages of other namespaces (talk, user, template, …)

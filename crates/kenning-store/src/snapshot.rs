@@ -28,6 +28,9 @@ pub struct Snapshot {
     concept_aliases: MappedAdjacency,
     categories: StrTable,
     concept_categories: MappedAdjacency,
+    category_parents: MappedAdjacency,
+    category_summaries: StrTable,
+    category_flags: Mapped,
     out_links: MappedAdjacency,
     in_links: MappedAdjacency,
     summary_links: MappedAdjacency,
@@ -105,6 +108,14 @@ impl Snapshot {
                 n,
                 categories.len(),
             )?,
+            category_parents: MappedAdjacency::open(
+                g,
+                files::CATEGORY_PARENTS,
+                categories.len(),
+                categories.len(),
+            )?,
+            category_summaries: StrTable::open(g, files::CATEGORY_SUMMARIES)?,
+            category_flags: Mapped::open(&g.join(files::CATEGORY_FLAGS))?,
             categories,
             out_links: MappedAdjacency::open(g, files::OUT_LINKS, n, n)?,
             in_links: MappedAdjacency::open(g, files::IN_LINKS, n, n)?,
@@ -138,6 +149,16 @@ impl Snapshot {
                 files::NAME_TARGETS.to_owned(),
                 snapshot.name_targets.len(),
                 snapshot.name_keys.len(),
+            ),
+            (
+                format!("{}.off", files::CATEGORY_SUMMARIES),
+                snapshot.category_summaries.len(),
+                snapshot.categories.len(),
+            ),
+            (
+                files::CATEGORY_FLAGS.to_owned(),
+                snapshot.category_flags.bytes().len(),
+                snapshot.categories.len(),
             ),
             (
                 files::RELATED_SCORES.to_owned(),
@@ -224,6 +245,17 @@ impl Snapshot {
             }
         }
         None
+    }
+
+    /// How many categories the sources name (category pages, and
+    /// categories of concepts and of category pages).
+    pub fn category_count(&self) -> usize {
+        self.categories.len()
+    }
+
+    /// The category at position `i` (`0..category_count()`).
+    pub fn category(&self, i: u32) -> Option<CategoryView<'_>> {
+        ((i as usize) < self.categories.len()).then_some(CategoryView { s: self, i })
     }
 
     /// The institution's ontology, when the build had one, checked
@@ -399,5 +431,44 @@ impl<'a> ConceptView<'a> {
             })
             .filter(move |&(r, _)| r < s.related.limit)
             .map(|(r, score)| (ConceptIdx::new(r), score))
+    }
+}
+
+/// A category of the wiki's category graph, read in place.
+#[derive(Clone, Copy, Debug)]
+pub struct CategoryView<'a> {
+    s: &'a Snapshot,
+    i: u32,
+}
+
+impl<'a> CategoryView<'a> {
+    /// Its position.
+    pub fn index(&self) -> u32 {
+        self.i
+    }
+
+    /// Its name, without the namespace (`Lake Tessel`).
+    pub fn name(&self) -> &'a str {
+        self.s.categories.get(self.i as usize)
+    }
+
+    /// Its parent categories (positions); the graph may have cycles.
+    pub fn parents(&self) -> impl Iterator<Item = u32> + 'a {
+        self.s.category_parents.row(self.i as usize)
+    }
+
+    /// The lead of its own page, empty when it has none.
+    pub fn summary(&self) -> &'a str {
+        self.s.category_summaries.get(self.i as usize)
+    }
+
+    /// Its [`category_flags`](crate::category_flags) bits.
+    pub fn flags(&self) -> u8 {
+        self.s
+            .category_flags
+            .bytes()
+            .get(self.i as usize)
+            .copied()
+            .unwrap_or(0)
     }
 }

@@ -205,6 +205,10 @@ impl<'a> Emitter<'a> {
             }
             Kind::ExtOpen => self.text(t.start + 1, t.end),
             Kind::TableOpen if matched => {
+                // The table is not text, but MediaWiki still puts the page
+                // in the categories named inside it (an infobox table left
+                // open to the end of the page holds them all).
+                self.categories_within(i + 1, t.partner as usize);
                 self.sink.mark_removed();
                 return t.partner as usize + 1;
             }
@@ -367,6 +371,32 @@ impl<'a> Emitter<'a> {
             j = self.skip(j);
         }
         false
+    }
+
+    /// Records the category links among tokens `from..to` (nested at any
+    /// depth), as [`link`](Self::link) would, writing nothing.
+    fn categories_within(&mut self, from: usize, to: usize) {
+        for j in from..to.min(self.tokens.len()) {
+            let t = self.tokens[j];
+            if t.kind != Kind::LinkOpen || t.partner == NONE || t.partner as usize <= j {
+                continue;
+            }
+            let close = t.partner as usize;
+            let pipe = self.first_pipe(j + 1, close);
+            let Some(raw) = self.plain(j + 1, pipe) else {
+                continue;
+            };
+            if let Some(LinkTarget::Page {
+                ns: NS_CATEGORY,
+                escaped: false,
+                title,
+            }) = self.ns.parse_link(raw)
+                && let Some(name) = self.ns.normalize_in(NS_CATEGORY, &title)
+                && self.seen_categories.insert(name.clone())
+            {
+                self.categories.push(name);
+            }
+        }
     }
 
     /// `[[…]]` at `i`. Returns the next index.

@@ -297,3 +297,18 @@ fn lead_ranges_point_into_the_lead() {
             .all(|l| l.lead_range.is_none())
     );
 }
+
+#[test]
+fn categories_inside_tables_still_count() {
+    // A table closed properly, and one left open to the end of the page
+    // (as infobox tables written in HTML often are): neither is text, but
+    // the page is in the categories named inside them, once each.
+    let closed =
+        "{|\n| cell [[Category:In a table]]\n|}\nText. [[Category:After]] [[Category:In a table]]";
+    let e = ex(closed);
+    assert_eq!(e.categories, vec!["In a table", "After"]);
+    let open = "{| class=x\n<tr><td>Box</table>\n'''Word''' is a word.\n[[Category:Words]]\n[[Category:Box|sort]]";
+    let e = ex(open);
+    assert_eq!(e.categories, vec!["Words", "Box"]);
+    assert!(!e.text.contains("Category"), "{}", e.text);
+}

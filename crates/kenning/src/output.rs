@@ -96,6 +96,8 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
         ("redirects", s.redirects),
         ("links", s.links),
         ("categories", s.categories),
+        ("category links", s.category_links),
+        ("hidden categories", s.hidden_categories),
         ("red links", s.red_links),
         ("broken redirects", s.broken_redirects),
         ("pages read", s.pages_read),

@@ -90,6 +90,12 @@ pub fn category_path(name: &str) -> String {
     path
 }
 
+/// The address of the wiki's category `title` (`Lake Tessel` →
+/// `/category/Lake_Tessel`).
+pub fn wiki_category_path(title: &str) -> String {
+    category_path(&crate::wiki_categories::url_name(title))
+}
+
 /// Concepts listed on a category page before its full list.
 pub const CATEGORY_PAGE_CONCEPTS: usize = 20;
 

@@ -12,6 +12,7 @@ use crate::lists::ListPage;
 use crate::live_store::LiveStoreHealth;
 use crate::records::{ConceptRecords, LiveAccess, RecordPage, RecordWrite, Records};
 use crate::timeline::{TimelineEntry, timeline};
+use crate::wiki_categories::WikiCategories;
 
 /// A concept as its page shows it.
 #[derive(Clone, Debug, Serialize)]
@@ -199,6 +200,7 @@ pub struct Engine {
     pub(crate) search: Option<kenning_search::SearchIndex>,
     pub(crate) records: Records,
     pub(crate) categories: Categories,
+    wiki_categories: WikiCategories,
     max_in_degree: u64,
 }
 
@@ -251,11 +253,13 @@ impl Engine {
             Some(ontology) => Categories::new(ontology, &snapshot),
             None => Categories::default(),
         };
+        let wiki_categories = WikiCategories::new(&snapshot);
         Ok(Engine {
             snapshot,
             search,
             records,
             categories,
+            wiki_categories,
             max_in_degree,
         })
     }
@@ -288,12 +292,24 @@ impl Engine {
     }
 
     /// The page of the category `name` (its id in URLs).
+    ///
+    /// A name is first one of the institution's ontology (`graph-theory`),
+    /// then one of the wiki's categories (`Lake_Tessel`).
     pub fn category(&self, name: &str) -> Option<CategoryPage> {
-        let mut page = self
+        if let Some(mut page) = self
             .categories
-            .page(name, |idx| self.linked(idx), &self.snapshot)?;
-        let concepts = self.categories.all_concepts(name)?;
-        page.records = self.records.about_concepts(concepts);
+            .page(name, |idx| self.linked(idx), &self.snapshot)
+        {
+            let concepts = self.categories.all_concepts(name)?;
+            page.records = self.records.about_concepts(concepts);
+            return Some(page);
+        }
+        let s = &self.snapshot;
+        let i = self.wiki_categories.find(s, name)?;
+        let mut page = self.wiki_categories.page(s, i, |idx| self.linked(idx))?;
+        page.records = self
+            .records
+            .about_concepts(&self.wiki_categories.members(s, i));
         Some(page)
     }
 
@@ -307,10 +323,18 @@ impl Engine {
         offset: usize,
         limit: usize,
     ) -> Option<ListPage<crate::RecordRef>> {
-        let concepts = self.categories.all_concepts(name)?;
+        if let Some(concepts) = self.categories.all_concepts(name) {
+            return Some(
+                self.records
+                    .about_concepts_page(concepts, kind, offset, limit),
+            );
+        }
+        let s = &self.snapshot;
+        let i = self.wiki_categories.find(s, name)?;
+        let members = self.wiki_categories.members(s, i);
         Some(
             self.records
-                .about_concepts_page(concepts, kind, offset, limit),
+                .about_concepts_page(&members, kind, offset, limit),
         )
     }
 
@@ -322,8 +346,18 @@ impl Engine {
         offset: usize,
         limit: usize,
     ) -> Option<ListPage<LinkedConcept>> {
-        self.categories
+        if let Some(list) = self
+            .categories
             .concepts(name, offset, limit, |idx| self.linked(idx))
+        {
+            return Some(list);
+        }
+        let s = &self.snapshot;
+        let i = self.wiki_categories.find(s, name)?;
+        Some(
+            self.wiki_categories
+                .members_page(s, i, offset, limit, |idx| self.linked(idx)),
+        )
     }
 
     /// The categories to start browsing from (the ontology's top
@@ -468,7 +502,12 @@ impl Engine {
             url: c.url().map(str::to_owned),
             page_url: format!("/concept/{}", c.id()),
             aliases: c.aliases().map(str::to_owned).collect(),
-            categories: c.categories().map(str::to_owned).collect(),
+            // Hidden and maintenance categories are for editors.
+            categories: c
+                .category_indices()
+                .filter(|&i| WikiCategories::shown(s, i))
+                .filter_map(|i| s.category(i).map(|k| k.name().to_owned()))
+                .collect(),
             timeline: timeline(summary),
             summary_links: c
                 .summary_links()

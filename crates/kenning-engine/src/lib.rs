@@ -30,10 +30,12 @@ mod long_text;
 mod records;
 mod search;
 mod timeline;
+mod wiki_categories;
 mod wikify;
 
 pub use categories::{
-    CATEGORY_PAGE_CONCEPTS, CategoryChild, CategoryLink, CategoryPage, OntologyPlace, category_path,
+    CATEGORY_PAGE_CONCEPTS, CategoryChild, CategoryLink, CategoryPage, OntologyPlace,
+    category_path, wiki_category_path,
 };
 pub use engine::{
     ConceptPage, Engine, LinkedConcept, RelatedConcept, SearchHit, SearchPage, SearchRequest,

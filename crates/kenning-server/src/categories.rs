@@ -218,10 +218,15 @@ pub(crate) async fn page(
     } else {
         let _ = writeln!(
             b,
-            "<p class=\"count\">{}–{} of {}, with its subcategories', the most linked-to first.</p>\n<ol class=\"related\" start=\"{}\">",
+            "<p class=\"count\">{}–{} of {}{}, the most linked-to first.</p>\n<ol class=\"related\" start=\"{}\">",
             offset + 1,
             offset + concepts.items.len(),
             concepts.total,
+            if category.kind == "ontology" {
+                ", with its subcategories'"
+            } else {
+                ""
+            },
             offset + 1
         );
         for c in &concepts.items {
@@ -248,9 +253,11 @@ pub(crate) async fn page(
         let all = format!("{base}/{}", url_encode(&plural_slug(&group.kind)));
         institution_section(&mut b, group, &plural, &all);
     }
-    b.push_str(
-        "<aside class=\"notice\" id=\"about\">\n<h2>About this result</h2>\n<p>This category comes from the institution's ontology, given to the build; its summary is the lead of its anchor article, and its concepts are those of the ontology found in this snapshot, with those of its subcategories.</p>\n</aside>\n",
-    );
+    b.push_str(if category.kind == "ontology" {
+        "<aside class=\"notice\" id=\"about\">\n<h2>About this result</h2>\n<p>This category comes from the institution's ontology, given to the build; its summary is the lead of its anchor article, and its concepts are those of the ontology found in this snapshot, with those of its subcategories.</p>\n</aside>\n"
+    } else {
+        "<aside class=\"notice\" id=\"about\">\n<h2>About this result</h2>\n<p>This category comes from the wiki: its parents and subcategories are those its pages name, its concepts the articles in it; its summary is its own page's lead, or else the lead of the article of the same name.</p>\n</aside>\n"
+    });
     b.push_str("</article>\n");
     Ok(Html(html::page(
         &Shell {

@@ -108,7 +108,12 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
     if !concept.categories.is_empty() {
         b.push_str("<section id=\"categories\">\n<h2>Categories</h2>\n<ul class=\"chips\">\n");
         for c in &concept.categories {
-            let _ = writeln!(b, "<li>{}</li>", escape(c));
+            let _ = writeln!(
+                b,
+                "<li><a href=\"{}\">{}</a></li>",
+                escape(&kenning_engine::wiki_category_path(c)),
+                escape(c)
+            );
         }
         b.push_str("</ul>\n</section>\n");
     }

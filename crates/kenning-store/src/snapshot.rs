@@ -360,6 +360,11 @@ impl<'a> ConceptView<'a> {
             .row(self.idx.index())
             .map(move |a| s.aliases.get(a as usize))
     }
+    /// Its categories, as positions ([`Snapshot::category`]).
+    pub fn category_indices(&self) -> impl Iterator<Item = u32> + 'a {
+        self.snapshot.concept_categories.row(self.idx.index())
+    }
+
     /// Its categories.
     pub fn categories(&self) -> impl Iterator<Item = &'a str> + 'a {
         let s = self.snapshot;

@@ -308,3 +308,123 @@ async fn categories_are_a_search_type() {
     let reply = get(&app, &format!("/concept/{lake}/categories")).await;
     assert_eq!(reply.status, 404);
 }
+
+#[tokio::test]
+async fn the_wikis_own_categories_have_pages_too() {
+    let app = tiny_app();
+    let c = get(&app, "/api/v1/categories/Transport_in_Merrowby")
+        .await
+        .json();
+    assert_eq!(c["kind"], "wiki");
+    assert_eq!(c["title"], "Transport in Merrowby");
+    // Its page's own lead, and its way up: Lake Tessel › Merrowby › it.
+    assert_eq!(
+        c["summary"],
+        "Ferries, railways and lights serving Merrowby."
+    );
+    assert_eq!(
+        c["path"],
+        serde_json::json!(["Lake_Tessel", "Merrowby", "Transport_in_Merrowby"])
+    );
+    assert_eq!(
+        c["parents"],
+        serde_json::json!([{"name": "Merrowby", "title": "Merrowby"}])
+    );
+    let members = c["concept_count"].as_u64().unwrap();
+    assert_eq!(members, 3, "{c}");
+    let all = get(
+        &app,
+        "/api/v1/categories/Transport_in_Merrowby/concepts?limit=100",
+    )
+    .await
+    .json();
+    assert_eq!(all["total"].as_u64(), Some(members));
+    // The parent lists it as a subcategory with its size.
+    let merrowby = get(&app, "/api/v1/categories/Merrowby").await.json();
+    assert!(
+        merrowby["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["name"] == "Transport_in_Merrowby" && k["concept_count"] == 3),
+        "{merrowby}"
+    );
+    // Spaces work as well as underscores; the page renders.
+    assert_eq!(
+        get(&app, "/category/Transport%20in%20Merrowby")
+            .await
+            .status,
+        200
+    );
+    // A concept page links its categories.
+    let ferry = id_of("Merrowby Ferry");
+    let html = get(&app, &format!("/concept/{ferry}")).await.body;
+    assert!(
+        html.contains("<a href=\"/category/Transport_in_Merrowby\">Transport in Merrowby</a>"),
+        "{html}"
+    );
+}
+
+/// A wiki whose categories loop (A → B → C → A) and one hidden category:
+/// every page answers, the breadcrumb ends, and the hidden one stays off
+/// concept pages and lists (but answers at its address).
+#[tokio::test]
+async fn category_cycles_end_and_hidden_categories_stay_out() {
+    let page = |ns: u32, title: &str, id: u32, text: &str| {
+        format!(
+            "<page><title>{title}</title><ns>{ns}</ns><id>{id}</id><revision><id>{id}</id><text xml:space=\"preserve\">{text}</text></revision></page>\n"
+        )
+    };
+    let xml = format!(
+        "<mediawiki xmlns=\"http://www.mediawiki.org/xml/export-0.10/\" version=\"0.10\" xml:lang=\"en\"><siteinfo><sitename>Loops</sitename><dbname>loopwiki</dbname><base>https://loops.example/wiki/Main_Page</base><case>first-letter</case><namespaces><namespace key=\"0\" case=\"first-letter\" /><namespace key=\"14\" case=\"first-letter\">Category</namespace></namespaces></siteinfo>\n{}{}{}{}{}{}</mediawiki>\n",
+        page(
+            0,
+            "Knot",
+            1,
+            "A '''knot''' is tied. [[Category:A]] [[Category:Tracking]]"
+        ),
+        page(
+            0,
+            "Loop",
+            2,
+            "A '''loop''' goes round. [[Category:B]] [[Knot]]"
+        ),
+        page(14, "Category:A", 10, "Things in A. [[Category:B]]"),
+        page(14, "Category:B", 11, "[[Category:C]] [[Category:Tracking]]"),
+        page(14, "Category:C", 12, "[[Category:A]]"),
+        page(14, "Category:Tracking", 13, "Pages tracked. __HIDDENCAT__"),
+    );
+    let dir = crate::fixtures::scratch("category-loops");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let dump = dir.join("loops.xml");
+    std::fs::write(&dump, xml).unwrap();
+    let out = dir.join("snap");
+    crate::fixtures::build_snapshot(&dump, &out);
+    let engine = std::sync::Arc::new(kenning_engine::Engine::open(&out).unwrap());
+    let app = kenning_server::app(engine, kenning_server::ServerConfig::default());
+    for name in ["A", "B", "C", "Tracking"] {
+        let reply = get(&app, &format!("/api/v1/categories/{name}")).await;
+        assert_eq!(reply.status, 200, "{name}: {}", reply.body);
+        let c = reply.json();
+        let path = c["path"].as_array().unwrap();
+        assert!(!path.is_empty() && path.len() <= 3, "{name}: {c}");
+        assert_eq!(path.last().unwrap(), name, "{c}");
+        assert_eq!(get(&app, &format!("/category/{name}")).await.status, 200);
+    }
+    let a = get(&app, "/api/v1/categories/A").await.json();
+    assert_eq!(
+        a["parents"],
+        serde_json::json!([{"name": "B", "title": "B"}])
+    );
+    assert_eq!(a["children"][0]["name"], "C");
+    assert_eq!(a["concept_count"], 1);
+    // The hidden category is nobody's parent on a page, nor on the concept.
+    let b = get(&app, "/api/v1/categories/B").await.json();
+    assert_eq!(
+        b["parents"],
+        serde_json::json!([{"name": "C", "title": "C"}])
+    );
+    let knot = get(&app, "/api/v1/concepts?title=Knot").await.json();
+    assert_eq!(knot["categories"], serde_json::json!(["A"]));
+}

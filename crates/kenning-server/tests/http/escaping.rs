@@ -111,9 +111,22 @@ async fn strings_from_the_dump_and_the_request_are_escaped() {
         "{page}"
     );
     assert!(
-        page.contains("<li>Evil &quot;cat&quot; &amp; more</li>"),
+        page.contains(
+            "<li><a href=\"/category/Evil_%22cat%22_%26_more\">Evil &quot;cat&quot; &amp; more</a></li>"
+        ),
         "{page}"
     );
+    // The category's own page, reached through that link.
+    let category = get(&app, "/category/Evil_%22cat%22_%26_more").await;
+    assert_eq!(category.status, 200, "{}", category.body);
+    assert!(
+        category
+            .body
+            .contains("<h1>Evil &quot;cat&quot; &amp; more</h1>"),
+        "{}",
+        category.body
+    );
+    assert!(!category.body.contains("\"cat\""), "{}", category.body);
     let harmless = get(&app, &format!("/concept/{harmless_id}")).await.body;
     assert!(
         harmless.contains(&format!(

@@ -1,0 +1,248 @@
+//! The wiki's own category graph (category pages and the categories of
+//! articles): a category's page and all its member concepts a page at a
+//! time. The graph may have cycles: every walk keeps a visited set. Hidden
+//! and maintenance categories are left out of concept pages, parents,
+//! subcategories and counts, but answer at their own address.
+//!
+//! Members and children are the inverse of what the snapshot stores (each
+//! concept's categories, each category's parents); they are inverted once
+//! when the engine opens, as compact arrays (4 bytes a membership).
+
+use std::collections::VecDeque;
+
+use kenning_store::{ConceptIdx, Snapshot, category_flags};
+
+use crate::categories::{CATEGORY_PAGE_CONCEPTS, CategoryChild, CategoryLink, CategoryPage};
+use crate::engine::LinkedConcept;
+use crate::lists::ListPage;
+
+/// Most steps a breadcrumb walks up before giving up on reaching a root.
+const MAX_PATH: usize = 32;
+
+/// Rows of `u32` in one array.
+#[derive(Debug, Default)]
+struct Rows {
+    offsets: Vec<u32>,
+    values: Vec<u32>,
+}
+
+impl Rows {
+    /// Groups `pairs` (row, value) into `rows` rows.
+    fn from_pairs(rows: usize, mut pairs: Vec<(u32, u32)>) -> Rows {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut offsets = vec![0u32; rows + 1];
+        for &(r, _) in &pairs {
+            offsets[r as usize + 1] += 1;
+        }
+        for i in 0..rows {
+            offsets[i + 1] += offsets[i];
+        }
+        Rows {
+            offsets,
+            values: pairs.into_iter().map(|(_, v)| v).collect(),
+        }
+    }
+
+    fn row(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.values[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// The category graph, inverted.
+#[derive(Debug, Default)]
+pub(crate) struct WikiCategories {
+    /// Category positions sorted by name, for finding one by name.
+    by_name: Vec<u32>,
+    children: Rows,
+    members: Rows,
+}
+
+/// The name of a category in its address: spaces as `_`.
+pub(crate) fn url_name(name: &str) -> String {
+    name.replace(' ', "_")
+}
+
+fn kept_out(flags: u8) -> bool {
+    flags & (category_flags::HIDDEN | category_flags::MAINTENANCE) != 0
+}
+
+impl WikiCategories {
+    pub(crate) fn new(s: &Snapshot) -> WikiCategories {
+        let n = s.category_count();
+        let mut by_name: Vec<u32> = (0..n as u32).collect();
+        let name = |i: u32| s.category(i).map_or("", |c| c.name());
+        by_name.sort_by(|&a, &b| name(a).cmp(name(b)));
+        let mut child_pairs = Vec::new();
+        for i in 0..n as u32 {
+            if let Some(c) = s.category(i) {
+                child_pairs.extend(c.parents().map(|p| (p, i)));
+            }
+        }
+        let mut member_pairs = Vec::new();
+        for idx in 0..s.len() as u32 {
+            let c = s.concept(ConceptIdx::new(idx));
+            member_pairs.extend(c.category_indices().map(|k| (k, idx)));
+        }
+        WikiCategories {
+            by_name,
+            children: Rows::from_pairs(n, child_pairs),
+            members: Rows::from_pairs(n, member_pairs),
+        }
+    }
+
+    /// The category named `name` (`Lake_Tessel` or `Lake Tessel`).
+    pub(crate) fn find(&self, s: &Snapshot, name: &str) -> Option<u32> {
+        let name = name.replace('_', " ");
+        let name = name.trim();
+        let at = self
+            .by_name
+            .partition_point(|&i| s.category(i).map_or("", |c| c.name()) < name);
+        let &i = self.by_name.get(at)?;
+        (s.category(i)?.name() == name).then_some(i)
+    }
+
+    /// Whether category `i` is shown in lists (not hidden, not maintenance).
+    pub(crate) fn shown(s: &Snapshot, i: u32) -> bool {
+        s.category(i).is_some_and(|c| !kept_out(c.flags()))
+    }
+
+    fn link(s: &Snapshot, i: u32) -> CategoryLink {
+        let title = s.category(i).map_or("", |c| c.name()).to_owned();
+        CategoryLink {
+            name: url_name(&title),
+            title,
+        }
+    }
+
+    /// Member concepts of category `i`, the most linked-to first.
+    fn ranked_members(&self, s: &Snapshot, i: u32) -> Vec<ConceptIdx> {
+        let mut members: Vec<ConceptIdx> = self
+            .members
+            .row(i)
+            .iter()
+            .map(|&x| ConceptIdx::new(x))
+            .collect();
+        members.sort_by_key(|&x| (std::cmp::Reverse(s.concept(x).in_link_count()), x));
+        members
+    }
+
+    /// A shortest way up from `i` to a category without shown parents,
+    /// root first (breadth first, each category once: cycles end).
+    fn path(s: &Snapshot, i: u32) -> Vec<u32> {
+        let mut from: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+        let mut queue = VecDeque::from([(i, 0usize)]);
+        from.insert(i, i);
+        let mut top = i;
+        while let Some((c, depth)) = queue.pop_front() {
+            let parents: Vec<u32> = s
+                .category(c)
+                .map(|v| v.parents().filter(|&p| Self::shown(s, p)).collect())
+                .unwrap_or_default();
+            if parents.is_empty() || depth >= MAX_PATH {
+                top = c;
+                break;
+            }
+            for p in parents {
+                if let std::collections::hash_map::Entry::Vacant(e) = from.entry(p) {
+                    e.insert(c);
+                    queue.push_back((p, depth + 1));
+                }
+            }
+            top = c;
+        }
+        let mut path = vec![top];
+        let mut at = top;
+        while at != i {
+            at = from[&at];
+            path.push(at);
+        }
+        path
+    }
+
+    /// The page of category `i`, without its records.
+    pub(crate) fn page(
+        &self,
+        s: &Snapshot,
+        i: u32,
+        linked: impl Fn(ConceptIdx) -> LinkedConcept,
+    ) -> Option<CategoryPage> {
+        let c = s.category(i)?;
+        let path = Self::path(s, i);
+        // Its own page's lead, else the lead of the article of its name.
+        let main = s.find_title(c.name());
+        let summary = if c.summary().is_empty() {
+            main.map(|m| s.concept(m).summary()).unwrap_or_default()
+        } else {
+            c.summary()
+        };
+        let members = self.ranked_members(s, i);
+        let mut parents: Vec<u32> = c.parents().filter(|&p| Self::shown(s, p)).collect();
+        parents.sort_by(|&a, &b| Self::link(s, a).title.cmp(&Self::link(s, b).title));
+        let mut children: Vec<u32> = self
+            .children
+            .row(i)
+            .iter()
+            .copied()
+            .filter(|&k| Self::shown(s, k))
+            .collect();
+        children.sort_by(|&a, &b| Self::link(s, a).title.cmp(&Self::link(s, b).title));
+        Some(CategoryPage {
+            name: url_name(c.name()),
+            kind: "wiki",
+            title: c.name().to_owned(),
+            summary: summary.to_owned(),
+            anchor: main.filter(|_| c.summary().is_empty()).map(&linked),
+            path: path.iter().map(|&p| Self::link(s, p).name).collect(),
+            path_titles: path.iter().map(|&p| Self::link(s, p).title).collect(),
+            parents: parents.iter().map(|&p| Self::link(s, p)).collect(),
+            children: children
+                .iter()
+                .map(|&k| {
+                    let CategoryLink { name, title } = Self::link(s, k);
+                    CategoryChild {
+                        name,
+                        title,
+                        concept_count: self.members.row(k).len(),
+                    }
+                })
+                .collect(),
+            concept_count: members.len(),
+            concepts: members
+                .iter()
+                .take(CATEGORY_PAGE_CONCEPTS)
+                .map(|&x| linked(x))
+                .collect(),
+            records: Vec::new(),
+        })
+    }
+
+    /// Member concepts of category `i`, the most linked-to first.
+    pub(crate) fn members(&self, s: &Snapshot, i: u32) -> Vec<ConceptIdx> {
+        self.ranked_members(s, i)
+    }
+
+    /// The page `offset..offset+limit` of category `i`'s members.
+    pub(crate) fn members_page(
+        &self,
+        s: &Snapshot,
+        i: u32,
+        offset: usize,
+        limit: usize,
+        linked: impl Fn(ConceptIdx) -> LinkedConcept,
+    ) -> ListPage<LinkedConcept> {
+        let all = self.ranked_members(s, i);
+        ListPage::new(
+            all.len(),
+            all.iter()
+                .skip(offset)
+                .take(limit)
+                .map(|&x| linked(x))
+                .collect(),
+        )
+    }
+}

@@ -1,7 +1,8 @@
-//! EPFL Graph's ontology on the data snapshot (Wikispeedia + the extracted
-//! English articles): every category answers, counts as the ontology has
-//! them, the Graph theory page as Graph Search shows it (skipped when the
-//! data is absent).
+//! Categories on real data (skipped when the data is absent): EPFL Graph's
+//! ontology on the data snapshot (Wikispeedia + the extracted English
+//! articles): every category answers, counts as the ontology has them, the
+//! Graph theory page as Graph Search shows it; and the Latgalian
+//! Wikipedia's own category graph.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -141,4 +142,56 @@ async fn real_ontology_graph_theory_reads_as_in_graph_search() {
         html.contains("<span aria-current=\"page\">Graph theory</span>"),
         "{html}"
     );
+}
+
+/// The Latgalian Wikipedia's own categories: every category answers, and
+/// parents and subcategories agree both ways.
+#[tokio::test]
+async fn real_wiki_categories_answer_and_agree_both_ways() {
+    let Some(data) = kenning_testdata::shared_data(
+        &["wiki/ltgwiki-20170901-pages-articles.xml.bz2"],
+        "real wiki categories test",
+    ) else {
+        return;
+    };
+    let out = scratch("ltgwiki-categories");
+    let _ = std::fs::remove_dir_all(&out);
+    crate::fixtures::build_snapshot(
+        &data.join("wiki/ltgwiki-20170901-pages-articles.xml.bz2"),
+        &out,
+    );
+    let engine = Engine::open(&out).unwrap();
+    let s = engine.snapshot();
+    let mut with_page = 0;
+    for i in 0..s.category_count() as u32 {
+        let c = s.category(i).unwrap();
+        let name = c.name().replace(' ', "_");
+        let page = engine
+            .category(&name)
+            .unwrap_or_else(|| panic!("{name} does not answer"));
+        assert_eq!(page.kind, "wiki");
+        assert_eq!(page.path.last(), Some(&name));
+        for child in &page.children {
+            let k = engine.category(&child.name).unwrap();
+            assert!(
+                k.parents.iter().any(|p| p.name == name),
+                "{} under {name}",
+                k.name
+            );
+        }
+        for parent in &page.parents {
+            let p = engine.category(&parent.name).unwrap();
+            assert!(
+                p.children.iter().any(|k| k.name == name),
+                "{name} under {}",
+                p.name
+            );
+        }
+        let all = engine.category_concepts(&name, 0, usize::MAX).unwrap();
+        assert_eq!(all.total, page.concept_count);
+        if c.flags() & kenning_store::category_flags::HAS_PAGE != 0 {
+            with_page += 1;
+        }
+    }
+    assert_eq!(with_page, 539);
 }

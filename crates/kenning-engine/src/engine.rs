@@ -14,6 +14,10 @@ use crate::records::{ConceptRecords, LiveAccess, RecordPage, RecordWrite, Record
 use crate::timeline::{TimelineEntry, timeline};
 use crate::wiki_categories::WikiCategories;
 
+/// Most of the wiki's top categories a home page offers (see
+/// [`Engine::category_entry_points`]).
+pub const WIKI_ENTRY_POINTS: usize = 12;
+
 /// A concept as its page shows it.
 #[derive(Clone, Debug, Serialize)]
 pub struct ConceptPage {
@@ -360,11 +364,15 @@ impl Engine {
         )
     }
 
-    /// The categories to start browsing from (the ontology's top
-    /// categories), with their concept counts; empty without an ontology.
+    /// The categories to start browsing from, with their concept counts:
+    /// the ontology's top categories; without an ontology, the wiki's
+    /// categories that have no parent shown, the largest first (at most
+    /// [`WIKI_ENTRY_POINTS`]).
     pub fn category_entry_points(&self) -> Vec<CategoryChild> {
         if self.categories.is_empty() {
-            return Vec::new();
+            return self
+                .wiki_categories
+                .roots(&self.snapshot, WIKI_ENTRY_POINTS);
         }
         self.categories.entry_points()
     }

@@ -39,7 +39,7 @@ pub use categories::{
 };
 pub use engine::{
     ConceptPage, Engine, LinkedConcept, RelatedConcept, SearchHit, SearchPage, SearchRequest,
-    StatsPage, SummaryLink, TypeCount,
+    StatsPage, SummaryLink, TypeCount, WIKI_ENTRY_POINTS,
 };
 pub use error::EngineError;
 /// The linker's thresholds and weights, for [`Engine::wikify_tuned`].

@@ -221,6 +221,37 @@ impl WikiCategories {
         })
     }
 
+    /// The shown categories without a shown parent that hold concepts or
+    /// subcategories, the most members (with direct subcategories) first,
+    /// then by name: at most `limit`.
+    pub(crate) fn roots(&self, s: &Snapshot, limit: usize) -> Vec<CategoryChild> {
+        let mut roots: Vec<(usize, u32)> = (0..s.category_count() as u32)
+            .filter(|&i| Self::shown(s, i))
+            .filter(|&i| {
+                s.category(i)
+                    .is_some_and(|c| !c.parents().any(|p| Self::shown(s, p)))
+            })
+            .map(|i| (self.members.row(i).len() + self.children.row(i).len(), i))
+            .filter(|&(size, _)| size > 0)
+            .collect();
+        roots.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| Self::link(s, a.1).title.cmp(&Self::link(s, b.1).title))
+        });
+        roots
+            .into_iter()
+            .take(limit)
+            .map(|(_, i)| {
+                let CategoryLink { name, title } = Self::link(s, i);
+                CategoryChild {
+                    name,
+                    title,
+                    concept_count: self.members.row(i).len(),
+                }
+            })
+            .collect()
+    }
+
     /// Member concepts of category `i`, the most linked-to first.
     pub(crate) fn members(&self, s: &Snapshot, i: u32) -> Vec<ConceptIdx> {
         self.ranked_members(s, i)

@@ -428,3 +428,23 @@ async fn category_cycles_end_and_hidden_categories_stay_out() {
     let knot = get(&app, "/api/v1/concepts?title=Knot").await.json();
     assert_eq!(knot["categories"], serde_json::json!(["A"]));
 }
+
+/// Without an ontology, the home page offers the wiki's top categories.
+#[tokio::test]
+async fn without_an_ontology_the_home_page_offers_the_wikis_top_categories() {
+    let out = crate::fixtures::scratch("tiny-wiki-no-ontology");
+    crate::fixtures::build_snapshot(&crate::fixtures::examples_dir().join("tiny-wiki.xml"), &out);
+    let engine = std::sync::Arc::new(kenning_engine::Engine::open(&out).unwrap());
+    let roots = engine.category_entry_points();
+    // Lake Tessel is the one category without a parent.
+    assert_eq!(
+        roots.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        ["Lake_Tessel"]
+    );
+    let app = kenning_server::app(engine, kenning_server::ServerConfig::default());
+    let home = get(&app, "/").await.body;
+    assert!(
+        home.contains("<a href=\"/category/Lake_Tessel\">Lake Tessel</a>"),
+        "{home}"
+    );
+}

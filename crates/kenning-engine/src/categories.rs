@@ -3,7 +3,9 @@
 //! at a time, and where a concept sits in the ontology (its breadcrumbs and
 //! the other concepts of its clusters). What each request would recompute
 //! (children, every category's concepts with its subcategories', ranked)
-//! is computed once when the engine opens.
+//! is computed once when the engine opens. The page's types
+//! ([`CategoryPage`] and its parts) serve the wiki's own categories too
+//! (`wiki_categories`).
 
 use std::collections::HashMap;
 

@@ -1,7 +1,9 @@
-//! Subject categories (the institution's ontology): `/category/{name}`
-//! for people (breadcrumb, summary from the anchor article, parents,
-//! subcategories with their sizes, every concept a page at a time) and
-//! `/api/v1/categories/{name}` and `…/concepts` as JSON.
+//! Categories, the institution's ontology's (`graph-theory`) and the
+//! wiki's (`Lake_Tessel`): `/category/{name}` for people (breadcrumb,
+//! summary, parents, subcategories with their sizes, every concept a page
+//! at a time, the records about them with their full lists at
+//! `/category/{name}/{plural}`) and `/api/v1/categories/{name}`,
+//! `…/concepts` and `…/records` as JSON.
 
 use std::fmt::Write as _;
 

@@ -53,6 +53,8 @@ pub(crate) struct Collector {
     category_summaries: Vec<(u32, String)>,
     /// A [`category_flags`] byte per category.
     category_flags: Vec<u8>,
+    /// Member concepts per category.
+    category_members: Vec<u32>,
     concept_categories: AdjacencyWriter,
     /// Alias strings, in redirect order.
     aliases: StrTableWriter,
@@ -118,6 +120,7 @@ impl Collector {
             category_edges: Vec::new(),
             category_summaries: Vec::new(),
             category_flags: Vec::new(),
+            category_members: Vec::new(),
             concept_categories: generation.concept_categories()?,
             aliases: generation.aliases()?,
             redirects: Vec::new(),
@@ -193,6 +196,7 @@ impl Collector {
         }
         let i = self.categories.push(name)? as u32;
         self.category_map.insert(name.to_owned(), i);
+        self.category_members.push(0);
         self.category_flags.push(if is_maintenance(name) {
             category_flags::MAINTENANCE
         } else {
@@ -301,6 +305,9 @@ impl Collector {
                 cats.push(i);
             }
         }
+        for &i in &cats {
+            self.category_members[i as usize] += 1;
+        }
         self.concept_categories.push_row(cats)?;
         let link_keys: Vec<u64> = c.links.iter().map(|t| title_key(t)).collect();
         for &target in &link_keys {
@@ -358,6 +365,7 @@ impl Collector {
             edges,
             std::mem::take(&mut self.category_summaries),
             &self.category_flags,
+            &self.category_members,
         )?;
         self.texts.finish()?;
         Ok(Collected {

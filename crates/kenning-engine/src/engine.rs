@@ -257,7 +257,7 @@ impl Engine {
             Some(ontology) => Categories::new(ontology, &snapshot),
             None => Categories::default(),
         };
-        let wiki_categories = WikiCategories::new(&snapshot);
+        let wiki_categories = WikiCategories;
         Ok(Engine {
             snapshot,
             search,

@@ -4,9 +4,9 @@
 //! and maintenance categories are left out of concept pages, parents,
 //! subcategories and counts, but answer at their own address.
 //!
-//! Members and children are the inverse of what the snapshot stores (each
-//! concept's categories, each category's parents); they are inverted once
-//! when the engine opens, as compact arrays (4 bytes a membership).
+//! Everything is read in place from the snapshot, where the build wrote
+//! members and subcategories (the inverse of each concept's categories and
+//! of each category's parents) and the categories' order by name.
 
 use std::collections::VecDeque;
 
@@ -19,48 +19,9 @@ use crate::lists::ListPage;
 /// Most steps a breadcrumb walks up before giving up on reaching a root.
 const MAX_PATH: usize = 32;
 
-/// Rows of `u32` in one array.
+/// The wiki's categories, as the snapshot holds them.
 #[derive(Debug, Default)]
-struct Rows {
-    offsets: Vec<u32>,
-    values: Vec<u32>,
-}
-
-impl Rows {
-    /// Groups `pairs` (row, value) into `rows` rows.
-    fn from_pairs(rows: usize, mut pairs: Vec<(u32, u32)>) -> Rows {
-        pairs.sort_unstable();
-        pairs.dedup();
-        let mut offsets = vec![0u32; rows + 1];
-        for &(r, _) in &pairs {
-            offsets[r as usize + 1] += 1;
-        }
-        for i in 0..rows {
-            offsets[i + 1] += offsets[i];
-        }
-        Rows {
-            offsets,
-            values: pairs.into_iter().map(|(_, v)| v).collect(),
-        }
-    }
-
-    fn row(&self, i: u32) -> &[u32] {
-        let i = i as usize;
-        match (self.offsets.get(i), self.offsets.get(i + 1)) {
-            (Some(&a), Some(&b)) => &self.values[a as usize..b as usize],
-            _ => &[],
-        }
-    }
-}
-
-/// The category graph, inverted.
-#[derive(Debug, Default)]
-pub(crate) struct WikiCategories {
-    /// Category positions sorted by name, for finding one by name.
-    by_name: Vec<u32>,
-    children: Rows,
-    members: Rows,
-}
+pub(crate) struct WikiCategories;
 
 /// The name of a category in its address: spaces as `_`.
 pub(crate) fn url_name(name: &str) -> String {
@@ -72,38 +33,9 @@ fn kept_out(flags: u8) -> bool {
 }
 
 impl WikiCategories {
-    pub(crate) fn new(s: &Snapshot) -> WikiCategories {
-        let n = s.category_count();
-        let mut by_name: Vec<u32> = (0..n as u32).collect();
-        let name = |i: u32| s.category(i).map_or("", |c| c.name());
-        by_name.sort_by(|&a, &b| name(a).cmp(name(b)));
-        let mut child_pairs = Vec::new();
-        for i in 0..n as u32 {
-            if let Some(c) = s.category(i) {
-                child_pairs.extend(c.parents().map(|p| (p, i)));
-            }
-        }
-        let mut member_pairs = Vec::new();
-        for idx in 0..s.len() as u32 {
-            let c = s.concept(ConceptIdx::new(idx));
-            member_pairs.extend(c.category_indices().map(|k| (k, idx)));
-        }
-        WikiCategories {
-            by_name,
-            children: Rows::from_pairs(n, child_pairs),
-            members: Rows::from_pairs(n, member_pairs),
-        }
-    }
-
     /// The category named `name` (`Lake_Tessel` or `Lake Tessel`).
     pub(crate) fn find(&self, s: &Snapshot, name: &str) -> Option<u32> {
-        let name = name.replace('_', " ");
-        let name = name.trim();
-        let at = self
-            .by_name
-            .partition_point(|&i| s.category(i).map_or("", |c| c.name()) < name);
-        let &i = self.by_name.get(at)?;
-        (s.category(i)?.name() == name).then_some(i)
+        s.find_category(name.replace('_', " ").trim())
     }
 
     /// Whether category `i` is shown in lists (not hidden, not maintenance).
@@ -121,12 +53,10 @@ impl WikiCategories {
 
     /// Member concepts of category `i`, the most linked-to first.
     fn ranked_members(&self, s: &Snapshot, i: u32) -> Vec<ConceptIdx> {
-        let mut members: Vec<ConceptIdx> = self
-            .members
-            .row(i)
-            .iter()
-            .map(|&x| ConceptIdx::new(x))
-            .collect();
+        let mut members: Vec<ConceptIdx> = s
+            .category(i)
+            .map(|c| c.members().collect())
+            .unwrap_or_default();
         members.sort_by_key(|&x| (std::cmp::Reverse(s.concept(x).in_link_count()), x));
         members
     }
@@ -183,13 +113,7 @@ impl WikiCategories {
         let members = self.ranked_members(s, i);
         let mut parents: Vec<u32> = c.parents().filter(|&p| Self::shown(s, p)).collect();
         parents.sort_by(|&a, &b| Self::link(s, a).title.cmp(&Self::link(s, b).title));
-        let mut children: Vec<u32> = self
-            .children
-            .row(i)
-            .iter()
-            .copied()
-            .filter(|&k| Self::shown(s, k))
-            .collect();
+        let mut children: Vec<u32> = c.children().filter(|&k| Self::shown(s, k)).collect();
         children.sort_by(|&a, &b| Self::link(s, a).title.cmp(&Self::link(s, b).title));
         Some(CategoryPage {
             name: url_name(c.name()),
@@ -207,7 +131,7 @@ impl WikiCategories {
                     CategoryChild {
                         name,
                         title,
-                        concept_count: self.members.row(k).len(),
+                        concept_count: s.category(k).map_or(0, |c| c.member_count()),
                     }
                 })
                 .collect(),
@@ -231,7 +155,10 @@ impl WikiCategories {
                 s.category(i)
                     .is_some_and(|c| !c.parents().any(|p| Self::shown(s, p)))
             })
-            .map(|i| (self.members.row(i).len() + self.children.row(i).len(), i))
+            .filter_map(|i| {
+                let c = s.category(i)?;
+                Some((c.member_count() + c.children().count(), i))
+            })
             .filter(|&(size, _)| size > 0)
             .collect();
         roots.sort_by(|a, b| {
@@ -246,7 +173,7 @@ impl WikiCategories {
                 CategoryChild {
                     name,
                     title,
-                    concept_count: self.members.row(i).len(),
+                    concept_count: s.category(i).map_or(0, |c| c.member_count()),
                 }
             })
             .collect()

@@ -122,7 +122,12 @@ impl OutLinksWriter {
             });
         }
         self.out.finish()?;
-        write_in_links(&self.dir, &self.in_degree)?;
+        write_inverse(
+            &self.dir,
+            files::OUT_LINKS,
+            files::IN_LINKS,
+            &self.in_degree,
+        )?;
         Ok(LinkCounts {
             links: self.in_degree.iter().map(|&d| u64::from(d)).sum(),
             max_in_degree: self.in_degree.iter().copied().max().map_or(0, u64::from),
@@ -130,11 +135,18 @@ impl OutLinksWriter {
     }
 }
 
-/// Inverts the out-link adjacency in `dir` into in-links: offsets from the
-/// in-degrees, values filled through a writable map of the final file
-/// while the out-links stream past (their offsets are read into memory,
-/// their values never are).
-fn write_in_links(dir: &Path, in_degree: &[u32]) -> Result<(), StoreError> {
+/// Inverts the adjacency `from` in `dir` into `to` (out-links into
+/// in-links, concepts' categories into categories' members): offsets from
+/// `in_degree` (how many times each row of `to` is a value of `from`),
+/// values filled through a writable map of the final file while `from`
+/// streams past (its offsets are read into memory, its values never are).
+/// Each row of `to` lists the rows of `from` in ascending order.
+pub(crate) fn write_inverse(
+    dir: &Path,
+    from: &str,
+    to: &str,
+    in_degree: &[u32],
+) -> Result<(), StoreError> {
     let n = in_degree.len();
     let mut offsets = Vec::with_capacity(n + 1);
     let mut total = 0u64;
@@ -143,7 +155,7 @@ fn write_in_links(dir: &Path, in_degree: &[u32]) -> Result<(), StoreError> {
         total += u64::from(d);
         offsets.push(total);
     }
-    let in_values_path = values_path(dir, files::IN_LINKS);
+    let in_values_path = values_path(dir, to);
     let io = |e| StoreError::io(&in_values_path, e);
     let file = std::fs::OpenOptions::new()
         .read(true)
@@ -158,14 +170,15 @@ fn write_in_links(dir: &Path, in_degree: &[u32]) -> Result<(), StoreError> {
         // inside a generation that is not published yet, and nothing else
         // maps or writes it while the map lives.
         let mut map = unsafe { memmap2::MmapMut::map_mut(&file) }.map_err(io)?;
-        let out_offsets = read_u64s(&offsets_path(dir, files::OUT_LINKS))?;
-        let out_values_path = values_path(dir, files::OUT_LINKS);
+        let out_offsets = read_u64s(&offsets_path(dir, from))?;
+        let out_values_path = values_path(dir, from);
         let out_file =
             File::open(&out_values_path).map_err(|e| StoreError::io(&out_values_path, e))?;
         let mut out_values = BufReader::with_capacity(1 << 20, out_file);
         let mut fill: Vec<u64> = offsets[..n].to_vec();
         let mut buf = [0u8; 4];
-        for src in 0..n {
+        let rows = out_offsets.len().saturating_sub(1);
+        for src in 0..rows {
             for _ in out_offsets[src]..out_offsets[src + 1] {
                 out_values
                     .read_exact(&mut buf)
@@ -174,9 +187,15 @@ fn write_in_links(dir: &Path, in_degree: &[u32]) -> Result<(), StoreError> {
                 let Some(at) = fill.get_mut(dst) else {
                     return Err(StoreError::Corrupt {
                         path: out_values_path,
-                        message: format!("a link to concept {dst} of {n} concepts"),
+                        message: format!("a value {dst} past the {n} rows of {to}"),
                     });
                 };
+                if *at >= offsets[dst + 1] {
+                    return Err(StoreError::Invalid {
+                        path: in_values_path,
+                        message: format!("row {dst} of {to} holds more values than counted"),
+                    });
+                }
                 let byte = *at as usize * 4;
                 map[byte..byte + 4].copy_from_slice(&(src as u32).to_le_bytes());
                 *at += 1;
@@ -185,7 +204,7 @@ fn write_in_links(dir: &Path, in_degree: &[u32]) -> Result<(), StoreError> {
         map.flush().map_err(io)?;
     }
     file.sync_all().map_err(io)?;
-    let mut offsets_column = ColumnWriter::create(&offsets_path(dir, files::IN_LINKS))?;
+    let mut offsets_column = ColumnWriter::create(&offsets_path(dir, to))?;
     for o in offsets {
         offsets_column.push_u64(o)?;
     }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use kenning_graph::{Csr, Related};
 use kenning_model::PageId;
 
-use crate::adjacency::{AdjacencyWriter, OutLinksWriter, read_csr};
+use crate::adjacency::{AdjacencyWriter, OutLinksWriter, read_csr, write_inverse};
 use crate::columns::{ColumnWriter, StrTable, StrTableStream, StrTableWriter};
 use crate::{ConceptIdx, Meta, Snapshot, StoreError, StoredOntology, files};
 
@@ -137,10 +137,14 @@ impl GenerationWriter {
     }
 
     /// The category graph, for the `categories` categories written through
-    /// [`categories`](Self::categories): `edges` (child, parent) in any
-    /// order (repeats and self-links dropped), the leads of categories'
-    /// own pages (category, text), and one [`category_flags`] byte per
-    /// category.
+    /// [`categories`](Self::categories) (finished, as the concepts'
+    /// categories must be): `edges` (child, parent) in any order (repeats
+    /// and self-links dropped), the leads of categories' own pages
+    /// (category, text), one [`category_flags`] byte per category, and how
+    /// many concepts each category has (`members`, as the concepts'
+    /// categories list them). Writes the parents, their inverse (children),
+    /// the members (the concepts' categories inverted), the summaries, the
+    /// flags and the categories' order by name.
     ///
     /// [`category_flags`]: crate::category_flags
     pub fn write_category_graph(
@@ -149,9 +153,11 @@ impl GenerationWriter {
         mut edges: Vec<(u32, u32)>,
         mut summaries: Vec<(u32, String)>,
         flags: &[u8],
+        members: &[u32],
     ) -> Result<(), StoreError> {
         let n = categories as u32;
         if flags.len() != categories
+            || members.len() != categories
             || edges.iter().any(|&(c, p)| c >= n || p >= n)
             || summaries.iter().any(|&(c, _)| c >= n)
         {
@@ -164,6 +170,10 @@ impl GenerationWriter {
         edges.sort_unstable();
         edges.dedup();
         let mut parents = AdjacencyWriter::create(&self.dir, files::CATEGORY_PARENTS)?;
+        let mut children = vec![0u32; categories];
+        for &(_, p) in &edges {
+            children[p as usize] += 1;
+        }
         let mut at = 0;
         for c in 0..n {
             let start = at;
@@ -173,6 +183,26 @@ impl GenerationWriter {
             parents.push_row(edges[start..at].iter().map(|&(_, p)| p))?;
         }
         parents.finish()?;
+        write_inverse(
+            &self.dir,
+            files::CATEGORY_PARENTS,
+            files::CATEGORY_CHILDREN,
+            &children,
+        )?;
+        write_inverse(
+            &self.dir,
+            files::CONCEPT_CATEGORIES,
+            files::CATEGORY_MEMBERS,
+            members,
+        )?;
+        let names = StrTable::open(&self.dir, files::CATEGORIES)?;
+        let mut order: Vec<u32> = (0..n).collect();
+        order.sort_by(|&a, &b| names.get(a as usize).cmp(names.get(b as usize)));
+        let mut column = ColumnWriter::create(&self.dir.join(files::CATEGORY_ORDER))?;
+        for i in order {
+            column.push_u32(i)?;
+        }
+        column.finish()?;
         summaries.sort_by_key(|(c, _)| *c);
         summaries.dedup_by_key(|(c, _)| *c);
         let mut table = StrTableWriter::create(&self.dir, files::CATEGORY_SUMMARIES)?;
@@ -436,14 +466,15 @@ mod tests {
         categories.finish().unwrap();
         // Capitals → Cities → Places → Capitals (a cycle), one repeated
         // edge and one self-link dropped; Places hidden.
+        write_rows(g.concept_categories().unwrap(), &[&[0], &[], &[]]);
         g.write_category_graph(
             3,
             vec![(2, 0), (0, 1), (1, 2), (0, 1), (1, 1)],
             vec![(1, "Where things are.".to_owned())],
             &[1, 3, 0],
+            &[1, 0, 0],
         )
         .unwrap();
-        write_rows(g.concept_categories().unwrap(), &[&[0], &[], &[]]);
         let mut aliases = g.aliases().unwrap();
         aliases.push("Lutetia").unwrap();
         aliases.finish().unwrap();
@@ -481,6 +512,27 @@ mod tests {
             ..Meta::default()
         })
         .unwrap();
+    }
+
+    #[test]
+    fn a_category_graph_with_miscounted_members_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let publisher = Publisher::begin(root.path()).unwrap();
+        let g = publisher.generation();
+        let mut categories = g.categories().unwrap();
+        categories.push("Cities").unwrap();
+        categories.finish().unwrap();
+        write_rows(g.concept_categories().unwrap(), &[&[0], &[0]]);
+        // Two concepts in Cities, counted as one: refused, no panic.
+        let e = g
+            .write_category_graph(1, Vec::new(), Vec::new(), &[0], &[1])
+            .unwrap_err();
+        assert!(e.to_string().contains("more values than counted"), "{e}");
+        // An edge past the categories.
+        let e = g
+            .write_category_graph(1, vec![(0, 3)], Vec::new(), &[0], &[2])
+            .unwrap_err();
+        assert!(e.to_string().contains("past 1"), "{e}");
     }
 
     #[test]
@@ -527,6 +579,14 @@ mod tests {
         );
         assert_eq!(snapshot.category(2).unwrap().summary(), "");
         assert!(snapshot.category(3).is_none());
+        let cities = snapshot.category(0).unwrap();
+        assert_eq!(cities.members().collect::<Vec<_>>(), [idx(0)]);
+        assert_eq!(cities.member_count(), 1);
+        assert_eq!(cities.children().collect::<Vec<_>>(), [2]);
+        assert_eq!(places.children().collect::<Vec<_>>(), [0]);
+        assert_eq!(snapshot.find_category("Places"), Some(1));
+        assert_eq!(snapshot.find_category("Capitals"), Some(2));
+        assert_eq!(snapshot.find_category("Towns"), None);
         assert_eq!(paris.in_links().collect::<Vec<_>>(), [idx(1), idx(2)]);
         assert_eq!(
             paris.related().collect::<Vec<_>>(),

@@ -46,6 +46,13 @@ pub mod files {
     /// Parent categories of each category (adjacency over [`CATEGORIES`],
     /// from the `[[Category:…]]` links of category pages; may hold cycles).
     pub const CATEGORY_PARENTS: &str = "category_parents";
+    /// Subcategories of each category: [`CATEGORY_PARENTS`] inverted.
+    pub const CATEGORY_CHILDREN: &str = "category_children";
+    /// Member concepts of each category, in concept order:
+    /// [`CONCEPT_CATEGORIES`] inverted.
+    pub const CATEGORY_MEMBERS: &str = "category_members";
+    /// Category positions sorted by name, for finding one by name.
+    pub const CATEGORY_ORDER: &str = "category_order.u32";
     /// The lead of each category's own page (string table over
     /// [`CATEGORIES`], empty when it has none or no page).
     pub const CATEGORY_SUMMARIES: &str = "category_summaries";

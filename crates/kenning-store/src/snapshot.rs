@@ -29,6 +29,9 @@ pub struct Snapshot {
     categories: StrTable,
     concept_categories: MappedAdjacency,
     category_parents: MappedAdjacency,
+    category_children: MappedAdjacency,
+    category_members: MappedAdjacency,
+    category_order: U32Column,
     category_summaries: StrTable,
     category_flags: Mapped,
     out_links: MappedAdjacency,
@@ -114,6 +117,19 @@ impl Snapshot {
                 categories.len(),
                 categories.len(),
             )?,
+            category_children: MappedAdjacency::open(
+                g,
+                files::CATEGORY_CHILDREN,
+                categories.len(),
+                categories.len(),
+            )?,
+            category_members: MappedAdjacency::open(
+                g,
+                files::CATEGORY_MEMBERS,
+                categories.len(),
+                n,
+            )?,
+            category_order: U32Column::open(&g.join(files::CATEGORY_ORDER))?,
             category_summaries: StrTable::open(g, files::CATEGORY_SUMMARIES)?,
             category_flags: Mapped::open(&g.join(files::CATEGORY_FLAGS))?,
             categories,
@@ -153,6 +169,11 @@ impl Snapshot {
             (
                 format!("{}.off", files::CATEGORY_SUMMARIES),
                 snapshot.category_summaries.len(),
+                snapshot.categories.len(),
+            ),
+            (
+                files::CATEGORY_ORDER.to_owned(),
+                snapshot.category_order.len(),
                 snapshot.categories.len(),
             ),
             (
@@ -256,6 +277,15 @@ impl Snapshot {
     /// The category at position `i` (`0..category_count()`).
     pub fn category(&self, i: u32) -> Option<CategoryView<'_>> {
         ((i as usize) < self.categories.len()).then_some(CategoryView { s: self, i })
+    }
+
+    /// The category named `name` (without the namespace, as the wiki
+    /// normalises names: `Lake Tessel`).
+    pub fn find_category(&self, name: &str) -> Option<u32> {
+        let len = self.category_order.len();
+        let name_at = |k: usize| self.categories.get(self.category_order.get(k) as usize);
+        let at = partition_point(len, |k| name_at(k) < name);
+        (at < len && name_at(at) == name).then(|| self.category_order.get(at))
     }
 
     /// The institution's ontology, when the build had one, checked
@@ -460,6 +490,24 @@ impl<'a> CategoryView<'a> {
     /// Its parent categories (positions); the graph may have cycles.
     pub fn parents(&self) -> impl Iterator<Item = u32> + 'a {
         self.s.category_parents.row(self.i as usize)
+    }
+
+    /// Its subcategories (positions).
+    pub fn children(&self) -> impl Iterator<Item = u32> + 'a {
+        self.s.category_children.row(self.i as usize)
+    }
+
+    /// Its member concepts, in concept order.
+    pub fn members(&self) -> impl Iterator<Item = ConceptIdx> + 'a {
+        self.s
+            .category_members
+            .row(self.i as usize)
+            .map(ConceptIdx::new)
+    }
+
+    /// How many member concepts it has.
+    pub fn member_count(&self) -> usize {
+        self.s.category_members.range(self.i as usize).len()
     }
 
     /// The lead of its own page, empty when it has none.

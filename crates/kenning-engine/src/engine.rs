@@ -7,16 +7,11 @@ use kenning_store::{ConceptIdx, ConceptView, Snapshot};
 use serde::Serialize;
 
 use crate::EngineError;
-use crate::categories::{Categories, CategoryChild, CategoryPage, OntologyPlace};
-use crate::lists::ListPage;
+use crate::categories::{Categories, OntologyPlace};
 use crate::live_store::LiveStoreHealth;
 use crate::records::{ConceptRecords, LiveAccess, RecordPage, RecordWrite, Records};
 use crate::timeline::{TimelineEntry, timeline};
 use crate::wiki_categories::WikiCategories;
-
-/// Most of the wiki's top categories a home page offers (see
-/// [`Engine::category_entry_points`]).
-pub const WIKI_ENTRY_POINTS: usize = 12;
 
 /// A concept as its page shows it.
 #[derive(Clone, Debug, Serialize)]
@@ -204,7 +199,7 @@ pub struct Engine {
     pub(crate) search: Option<kenning_search::SearchIndex>,
     pub(crate) records: Records,
     pub(crate) categories: Categories,
-    wiki_categories: WikiCategories,
+    pub(crate) wiki_categories: WikiCategories,
     max_in_degree: u64,
 }
 
@@ -293,88 +288,6 @@ impl Engine {
     pub fn concept(&self, id: u32) -> Option<ConceptPage> {
         let idx = self.snapshot.find_id(PageId::new(id))?;
         Some(self.page(self.snapshot.concept(idx)))
-    }
-
-    /// The page of the category `name` (its id in URLs).
-    ///
-    /// A name is first one of the institution's ontology (`graph-theory`),
-    /// then one of the wiki's categories (`Lake_Tessel`).
-    pub fn category(&self, name: &str) -> Option<CategoryPage> {
-        if let Some(mut page) = self
-            .categories
-            .page(name, |idx| self.linked(idx), &self.snapshot)
-        {
-            let concepts = self.categories.all_concepts(name)?;
-            page.records = self.records.about_concepts(concepts);
-            return Some(page);
-        }
-        let s = &self.snapshot;
-        let i = self.wiki_categories.find(s, name)?;
-        let mut page = self.wiki_categories.page(s, i, |idx| self.linked(idx))?;
-        page.records = self
-            .records
-            .about_concepts(&self.wiki_categories.members(s, i));
-        Some(page)
-    }
-
-    /// The records of type `kind` (any when `None`) about the concepts of
-    /// category `name`, in the order of its page: the page
-    /// `offset..offset+limit`.
-    pub fn category_records(
-        &self,
-        name: &str,
-        kind: Option<&str>,
-        offset: usize,
-        limit: usize,
-    ) -> Option<ListPage<crate::RecordRef>> {
-        if let Some(concepts) = self.categories.all_concepts(name) {
-            return Some(
-                self.records
-                    .about_concepts_page(concepts, kind, offset, limit),
-            );
-        }
-        let s = &self.snapshot;
-        let i = self.wiki_categories.find(s, name)?;
-        let members = self.wiki_categories.members(s, i);
-        Some(
-            self.records
-                .about_concepts_page(&members, kind, offset, limit),
-        )
-    }
-
-    /// The concepts of category `name` and its subcategories, the most
-    /// linked-to first: the page `offset..offset+limit`.
-    pub fn category_concepts(
-        &self,
-        name: &str,
-        offset: usize,
-        limit: usize,
-    ) -> Option<ListPage<LinkedConcept>> {
-        if let Some(list) = self
-            .categories
-            .concepts(name, offset, limit, |idx| self.linked(idx))
-        {
-            return Some(list);
-        }
-        let s = &self.snapshot;
-        let i = self.wiki_categories.find(s, name)?;
-        Some(
-            self.wiki_categories
-                .members_page(s, i, offset, limit, |idx| self.linked(idx)),
-        )
-    }
-
-    /// The categories to start browsing from, with their concept counts:
-    /// the ontology's top categories; without an ontology, the wiki's
-    /// categories that have no parent shown, the largest first (at most
-    /// [`WIKI_ENTRY_POINTS`]).
-    pub fn category_entry_points(&self) -> Vec<CategoryChild> {
-        if self.categories.is_empty() {
-            return self
-                .wiki_categories
-                .roots(&self.snapshot, WIKI_ENTRY_POINTS);
-        }
-        self.categories.entry_points()
     }
 
     /// A concept as lists show it.

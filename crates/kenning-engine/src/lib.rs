@@ -21,6 +21,7 @@
 
 #![forbid(unsafe_code)]
 
+mod browse;
 mod categories;
 mod engine;
 mod error;
@@ -33,13 +34,14 @@ mod timeline;
 mod wiki_categories;
 mod wikify;
 
+pub use browse::WIKI_ENTRY_POINTS;
 pub use categories::{
     CATEGORY_PAGE_CONCEPTS, CategoryChild, CategoryLink, CategoryPage, OntologyPlace,
     category_path, wiki_category_path,
 };
 pub use engine::{
     ConceptPage, Engine, LinkedConcept, RelatedConcept, SearchHit, SearchPage, SearchRequest,
-    StatsPage, SummaryLink, TypeCount, WIKI_ENTRY_POINTS,
+    StatsPage, SummaryLink, TypeCount,
 };
 pub use error::EngineError;
 /// The linker's thresholds and weights, for [`Engine::wikify_tuned`].

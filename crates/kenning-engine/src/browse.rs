@@ -87,7 +87,8 @@ impl Engine {
     /// The categories to start browsing from, with their concept counts:
     /// the ontology's top categories; without an ontology, the wiki's
     /// categories that have no parent shown, the largest first (at most
-    /// [`WIKI_ENTRY_POINTS`]).
+    /// [`WIKI_ENTRY_POINTS`]). Finding the wiki's walks every category
+    /// (millions on English Wikipedia): callers keep the answer.
     pub fn category_entry_points(&self) -> Vec<CategoryChild> {
         if self.categories.is_empty() {
             return self

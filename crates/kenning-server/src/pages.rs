@@ -23,6 +23,9 @@ pub(crate) struct HomeExamples {
     concepts: Vec<LinkedConcept>,
     /// A record's code and title.
     code: Option<(String, String)>,
+    /// The categories to browse from (finding the wiki's walks every
+    /// category: done once).
+    subjects: Vec<kenning_engine::CategoryChild>,
 }
 
 /// Concepts the home page suggests.
@@ -37,6 +40,7 @@ impl HomeExamples {
                 .into_iter()
                 .next()
                 .map(|(r, code)| (code, r.title)),
+            subjects: engine.category_entry_points(),
         }
     }
 }
@@ -148,8 +152,8 @@ pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, 
         }
     }
     b.push_str("</ul>\n");
-    // The institution's subjects, when the build had an ontology.
-    let subjects = state.answer(|engine| engine.category_entry_points());
+    // Subjects to browse: the ontology's top categories, else the wiki's.
+    let subjects = &examples.subjects;
     if !subjects.is_empty() {
         b.push_str("<section class=\"subjects\">\n<h2>Browse by subject</h2>\n<ul class=\"subcategories\">\n");
         for c in subjects.iter().filter(|c| c.concept_count > 0) {

@@ -29,10 +29,11 @@ impl Engine {
         }
         let s = self.snapshot();
         let i = self.wiki_categories.find(s, name)?;
-        let mut page = self.wiki_categories.page(s, i, |idx| self.linked(idx))?;
-        page.records = self
-            .records
-            .about_concepts(&self.wiki_categories.members(s, i));
+        let members = self.wiki_categories.members(s, i);
+        let mut page = self
+            .wiki_categories
+            .page(s, i, &members, |idx| self.linked(idx))?;
+        page.records = self.records.about_concepts(&members);
         Some(page)
     }
 
@@ -78,10 +79,10 @@ impl Engine {
         }
         let s = self.snapshot();
         let i = self.wiki_categories.find(s, name)?;
-        Some(
-            self.wiki_categories
-                .members_page(s, i, offset, limit, |idx| self.linked(idx)),
-        )
+        let members = self.wiki_categories.members(s, i);
+        Some(ListPage::slice(&members, offset, limit, |idx| {
+            self.linked(idx)
+        }))
     }
 
     /// The categories to start browsing from, with their concept counts:

@@ -290,14 +290,11 @@ impl Categories {
         linked: impl Fn(ConceptIdx) -> LinkedConcept,
     ) -> Option<ListPage<LinkedConcept>> {
         let i = *self.by_name.get(name)?;
-        let all = &self.concepts[i as usize];
-        Some(ListPage::new(
-            all.len(),
-            all.iter()
-                .skip(offset)
-                .take(limit)
-                .map(|&x| linked(x))
-                .collect(),
+        Some(ListPage::slice(
+            &self.concepts[i as usize],
+            offset,
+            limit,
+            linked,
         ))
     }
 

@@ -24,6 +24,24 @@ impl<T> ListPage<T> {
         ListPage { total, items }
     }
 
+    /// The page `offset..offset + limit` of `all`, each entry made by `item`.
+    pub(crate) fn slice<S: Copy>(
+        all: &[S],
+        offset: usize,
+        limit: usize,
+        item: impl Fn(S) -> T,
+    ) -> ListPage<T> {
+        ListPage {
+            total: all.len(),
+            items: all
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|&x| item(x))
+                .collect(),
+        }
+    }
+
     /// The page `offset..offset + limit` of a list given whole.
     fn of(all: Vec<T>, offset: usize, limit: usize) -> ListPage<T> {
         ListPage {

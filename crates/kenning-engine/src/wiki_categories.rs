@@ -14,7 +14,6 @@ use kenning_store::{ConceptIdx, Snapshot, category_flags};
 
 use crate::categories::{CATEGORY_PAGE_CONCEPTS, CategoryChild, CategoryLink, CategoryPage};
 use crate::engine::LinkedConcept;
-use crate::lists::ListPage;
 
 /// Most steps a breadcrumb walks up before giving up on reaching a root.
 const MAX_PATH: usize = 32;
@@ -52,7 +51,7 @@ impl WikiCategories {
     }
 
     /// Member concepts of category `i`, the most linked-to first.
-    fn ranked_members(&self, s: &Snapshot, i: u32) -> Vec<ConceptIdx> {
+    pub(crate) fn members(&self, s: &Snapshot, i: u32) -> Vec<ConceptIdx> {
         let mut members: Vec<ConceptIdx> = s
             .category(i)
             .map(|c| c.members().collect())
@@ -94,11 +93,13 @@ impl WikiCategories {
         path
     }
 
-    /// The page of category `i`, without its records.
+    /// The page of category `i` whose `members` are as
+    /// [`members`](Self::members) gives them, without its records.
     pub(crate) fn page(
         &self,
         s: &Snapshot,
         i: u32,
+        members: &[ConceptIdx],
         linked: impl Fn(ConceptIdx) -> LinkedConcept,
     ) -> Option<CategoryPage> {
         let c = s.category(i)?;
@@ -110,7 +111,6 @@ impl WikiCategories {
         } else {
             c.summary()
         };
-        let members = self.ranked_members(s, i);
         let mut parents: Vec<u32> = c.parents().filter(|&p| Self::shown(s, p)).collect();
         parents.sort_by(|&a, &b| Self::link(s, a).title.cmp(&Self::link(s, b).title));
         let mut children: Vec<u32> = c.children().filter(|&k| Self::shown(s, k)).collect();
@@ -177,30 +177,5 @@ impl WikiCategories {
                 }
             })
             .collect()
-    }
-
-    /// Member concepts of category `i`, the most linked-to first.
-    pub(crate) fn members(&self, s: &Snapshot, i: u32) -> Vec<ConceptIdx> {
-        self.ranked_members(s, i)
-    }
-
-    /// The page `offset..offset+limit` of category `i`'s members.
-    pub(crate) fn members_page(
-        &self,
-        s: &Snapshot,
-        i: u32,
-        offset: usize,
-        limit: usize,
-        linked: impl Fn(ConceptIdx) -> LinkedConcept,
-    ) -> ListPage<LinkedConcept> {
-        let all = self.ranked_members(s, i);
-        ListPage::new(
-            all.len(),
-            all.iter()
-                .skip(offset)
-                .take(limit)
-                .map(|&x| linked(x))
-                .collect(),
-        )
     }
 }

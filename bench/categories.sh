@@ -2,12 +2,14 @@
 # Categories from an ontology (issue 18): what `--ontology` costs a build,
 # and how category pages serve next to concept pages.
 #
-#   bash bench/categories.sh                 # 3 build rounds, 30 s per wrk run
+#   bash bench/categories.sh                 # 6 build rounds, 30 s per wrk run
 #   ROUNDS=1 BENCH_SECONDS=5 bash bench/categories.sh
 #
 # Builds the data snapshot (Wikispeedia concepts JSONL + the WikiExtractor
 # English articles) with and without EPFL Graph's ontology, alternating,
-# ROUNDS times each (wall time and peak RSS from /usr/bin/time); then serves
+# ROUNDS times each (wall time and peak RSS from /usr/bin/time; the
+# medians are compared, since one command's peak RSS varies by up to 10%
+# from run to run with two indexing threads); then serves
 # the one with the ontology and runs wrk at 16 connections on every category
 # page (/category/{slug}, 1,450 of them) and on the concept pages of the
 # ontology's matched concepts, one after the other, twice.
@@ -18,10 +20,11 @@ cd "$(dirname "$0")/.."
 DATA=${KENNING_DATA:-../shared/data}
 OUT=${BENCH_OUT:-bench/out}/categories
 BIN=${KENNING_BIN:-target/release/kenning}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-6}
 SECONDS_PER_RUN=${BENCH_SECONDS:-30}
 PORT=${BENCH_PORT:-18191}
 mkdir -p "$OUT"
+rm -f "$OUT/builds.txt"
 if [ -z "${KENNING_BIN:-}" ]; then
   cargo build --release -p kenning --locked
 fi
@@ -44,8 +47,20 @@ for round in $(seq 1 "$ROUNDS"); do
       "$BIN" build --quiet --out "$OUT/snap-$mode" "${SOURCES[@]}" "${extra[@]}" 2>/dev/null
     read -r wall rss < "$OUT/time.txt"
     echo "| $round | $mode ontology | $wall | $((rss / 1024)) |" >> "$summary"
+    echo "$mode $wall $((rss / 1024))" >> "$OUT/builds.txt"
   done
 done
+python3 - "$OUT/builds.txt" >> "$summary" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    mode, wall, rss = line.split()
+    runs.setdefault(mode, []).append((float(wall), int(rss)))
+med = {m: (statistics.median(w for w, _ in r), statistics.median(x for _, x in r)) for m, r in runs.items()}
+(w0, r0), (w1, r1) = med["without"], med["with"]
+print(f"\nMedians: without {w0:.2f} s, {r0:.0f} MB; with {w1:.2f} s, {r1:.0f} MB: "
+      f"time {w1 / w0:.2f}×, peak RSS {r1 / r0:.3f}×.")
+PY
 
 "$BIN" serve "$OUT/snap-with" --addr "127.0.0.1:$PORT" 2>"$OUT/server.log" &
 SERVER=$!

@@ -1,6 +1,8 @@
 //! The full-text index, written after the graph so that aliases and
 //! popularity are known.
 
+use std::collections::HashMap;
+
 use kenning_records::Record;
 use kenning_search::{Document, IndexWriter};
 use kenning_store::{CATEGORY_KIND, ConceptIdx, GenerationWriter, StrTable, StrTableStream};
@@ -33,6 +35,16 @@ pub(crate) fn write_search_index(
     let max_in = snapshot.meta().stats.max_in_degree;
     let search_dir = generation.search_index_dir()?;
     let mut writer = IndexWriter::create(&search_dir, INDEX_MEMORY, threads)?;
+    // The ontology's anchor articles give its categories their summary and
+    // popularity; both are copied as the concepts stream by, because
+    // reading an anchor's summary through the snapshot's map would fault
+    // in the pages around each of them (most of the summaries file).
+    let ontology = snapshot.ontology()?;
+    let mut anchors: HashMap<u32, (String, f32)> = ontology
+        .iter()
+        .flat_map(|o| o.categories.iter().filter_map(|c| c.anchor))
+        .map(|a| (a, (String::new(), 0.0)))
+        .collect();
     for idx in 0..snapshot.len() as u32 {
         let c = snapshot.concept(ConceptIdx::new(idx));
         if !summaries.next_into(&mut summary)? || !bodies.next_into(&mut body)? {
@@ -42,6 +54,7 @@ pub(crate) fn write_search_index(
             )));
         }
         let aliases: Vec<&str> = c.aliases().collect();
+        let popularity = kenning_graph::popularity(c.in_link_count() as u64, max_in);
         let doc = Document {
             key: u64::from(idx),
             kind: "concept",
@@ -49,30 +62,39 @@ pub(crate) fn write_search_index(
             aliases: &aliases,
             summary: &summary,
             body: &body,
-            popularity: kenning_graph::popularity(c.in_link_count() as u64, max_in),
+            popularity,
         };
         writer.add(&doc)?;
+        if let Some(anchor) = anchors.get_mut(&idx) {
+            *anchor = (summary.clone(), popularity);
+        }
     }
+    // Records and categories go into segments of their own: at most a few
+    // megabytes, they never raise the peak set by the concepts' segments.
+    writer.flush()?;
     for (line, r) in records.iter().enumerate() {
         writer.add(&record_document(line as u64, r))?;
     }
     // The ontology's categories, keyed by position: found by their name,
     // with their anchor article's lead and popularity.
-    if let Some(ontology) = snapshot.ontology()? {
-        for (i, c) in ontology.categories.iter().enumerate() {
-            let anchor = c.anchor.map(|a| snapshot.concept(ConceptIdx::new(a)));
-            writer.add(&Document {
-                key: i as u64,
-                kind: CATEGORY_KIND,
-                title: &c.name,
-                aliases: &[],
-                summary: anchor.map_or("", |a| a.summary()),
-                body: "",
-                popularity: anchor.map_or(0.0, |a| {
-                    kenning_graph::popularity(a.in_link_count() as u64, max_in)
-                }),
-            })?;
-        }
+    for (i, c) in ontology
+        .iter()
+        .flat_map(|o| o.categories.iter())
+        .enumerate()
+    {
+        let (summary, popularity) = c
+            .anchor
+            .and_then(|a| anchors.get(&a))
+            .map_or(("", 0.0), |(s, p)| (s.as_str(), *p));
+        writer.add(&Document {
+            key: i as u64,
+            kind: CATEGORY_KIND,
+            title: &c.name,
+            aliases: &[],
+            summary,
+            body: "",
+            popularity,
+        })?;
     }
     writer.finish()?;
     drop((summaries, bodies));

@@ -571,6 +571,45 @@ fn texts_stay_out_of_the_merged_document_store() {
 }
 
 #[test]
+fn documents_on_both_sides_of_a_flush_are_found_with_their_texts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("search");
+    let mut w = IndexWriter::create(&dir, 2 * crate::MIN_MEMORY_PER_THREAD, 2).unwrap();
+    let (first, second) = DOCS.split_at(DOCS.len() / 2);
+    for d in first {
+        w.add(&d.document()).unwrap();
+    }
+    w.flush().unwrap();
+    w.flush().unwrap(); // nothing new: harmless
+    for d in second {
+        w.add(&d.document()).unwrap();
+    }
+    assert_eq!(w.documents(), DOCS.len() as u64);
+    w.finish().unwrap();
+    let flushed = SearchIndex::open(&dir).unwrap();
+    let whole = tmp.path().join("whole");
+    let whole = build(&whole);
+    for d in DOCS {
+        let query = Query::new(d.title);
+        let (a, b) = (
+            flushed.search(&query).unwrap(),
+            whole.search(&query).unwrap(),
+        );
+        assert!(
+            a.hits.iter().any(|h| h.key == d.key && h.kind == d.kind),
+            "{} not found after a flush",
+            d.title
+        );
+        let seen = |hits: &[crate::Hit]| -> Vec<(u64, String, String)> {
+            hits.iter()
+                .map(|h| (h.key, h.kind.clone(), h.snippet.clone()))
+                .collect()
+        };
+        assert_eq!(seen(&a.hits), seen(&b.hits), "{}", d.title);
+    }
+}
+
+#[test]
 fn ties_are_broken_by_key_whatever_the_thread_count() {
     let tmp = tempfile::tempdir().unwrap();
     let mut results = Vec::new();

@@ -211,6 +211,18 @@ impl IndexWriter {
         Ok(())
     }
 
+    /// Writes the documents added so far into segments of their own and
+    /// frees the memory that indexed them, so that documents added after
+    /// it never share a segment with them (they are merged by
+    /// [`finish`](Self::finish) as usual). The build calls it between its
+    /// large kind (concepts) and the small ones (records, categories): the
+    /// small ones then cannot push a large segment's term table past its
+    /// next doubling, so the build's peak memory is the large kind's.
+    pub fn flush(&mut self) -> Result<(), SearchError> {
+        self.writer.commit().map_err(engine)?;
+        Ok(())
+    }
+
     /// Documents added so far.
     pub fn documents(&self) -> u64 {
         self.documents

@@ -286,6 +286,15 @@ async fn categories_are_a_search_type() {
             .any(|c| c["type"] == "category"),
         "{found}"
     );
+    // A category is found by its anchor article's lead too ("Ferries" is
+    // anchored on Merrowby Ferry, "a passenger and bicycle ferry"), with
+    // that lead as its snippet.
+    let by_lead = get(&app, "/api/v1/search?q=bicycle&types=category")
+        .await
+        .json();
+    assert_eq!(by_lead["items"][0]["id"], "ferries", "{by_lead}");
+    let snippet = by_lead["items"][0]["snippet"].as_str().unwrap_or_default();
+    assert!(snippet.contains("bicycle"), "{by_lead}");
     // Browsing the type lists every category.
     let all = get(&app, "/api/v1/search?q=&types=category&limit=100")
         .await

@@ -2,19 +2,11 @@
 //! that ends the dump) comes out, and nothing panics.
 #![no_main]
 
-use std::sync::Arc;
-
-use kenning_dump::{Compression, Input, MediaWikiReader};
+use kenning_dump::{Input, MediaWikiReader};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let input = Input {
-        reader: Box::new(std::io::Cursor::new(data.to_vec())),
-        compression: Compression::None,
-        file_len: data.len() as u64,
-        consumed: Arc::default(),
-        path: "fuzz.xml".into(),
-    };
+    let input = Input::from_bytes(data.to_vec(), "fuzz.xml");
     let Ok(reader) = MediaWikiReader::new(input) else {
         return;
     };

@@ -127,14 +127,7 @@ mod tests {
     use std::sync::Arc;
 
     fn records(s: &str) -> Vec<Result<ConceptRecord, DumpError>> {
-        ConceptsReader::new(Input {
-            reader: Box::new(std::io::Cursor::new(s.as_bytes().to_vec())),
-            compression: Compression::None,
-            file_len: 0,
-            consumed: Arc::default(),
-            path: "c.jsonl".into(),
-        })
-        .collect()
+        ConceptsReader::new(Input::from_bytes(s.as_bytes().to_vec(), "c.jsonl")).collect()
     }
 
     fn records_from(

@@ -48,7 +48,8 @@ pub enum DumpError {
         /// Byte offset in the decompressed stream.
         offset: u64,
     },
-    /// A line of a line-oriented source (JSONL, WikiExtractor) is malformed.
+    /// A line of a line-oriented source (JSONL, WikiExtractor, Wikidata
+    /// JSON) is malformed.
     #[error("{path}:{line}: {message}")]
     Line {
         /// The file.
@@ -58,9 +59,24 @@ pub enum DumpError {
         /// What is wrong with the line.
         message: String,
     },
+    /// A statement of an SQL dump (a `langlinks` table) is malformed or
+    /// cut short.
+    #[error("{path}:{line}: {message} at byte {offset}")]
+    Sql {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number (a dump's `INSERT` statements are long
+        /// single lines, hence the byte offset too).
+        line: u64,
+        /// Byte offset in the decompressed stream.
+        offset: u64,
+        /// What was expected and what was found, said for a person.
+        message: String,
+    },
     /// A line of a line-oriented source is longer than its reader reads
-    /// (see [`ConceptsReader::MAX_LINE_BYTES`](crate::ConceptsReader::MAX_LINE_BYTES)
-    /// and [`ExtractedReader::MAX_LINE_BYTES`](crate::ExtractedReader::MAX_LINE_BYTES)).
+    /// (see [`ConceptsReader::MAX_LINE_BYTES`](crate::ConceptsReader::MAX_LINE_BYTES),
+    /// [`ExtractedReader::MAX_LINE_BYTES`](crate::ExtractedReader::MAX_LINE_BYTES)
+    /// and [`WikidataReader::MAX_LINE_BYTES`](crate::WikidataReader::MAX_LINE_BYTES)).
     #[error("{path}:{line}: line over {limit} bytes")]
     LineTooLong {
         /// The file.

@@ -37,6 +37,20 @@ pub struct Input {
     pub path: PathBuf,
 }
 
+impl Input {
+    /// Bytes already in memory as an input named `path` (for tests, fuzz
+    /// targets and callers that hold a small source whole).
+    pub fn from_bytes(bytes: Vec<u8>, path: impl Into<PathBuf>) -> Input {
+        Input {
+            file_len: bytes.len() as u64,
+            reader: Box::new(io::Cursor::new(bytes)),
+            compression: Compression::None,
+            consumed: Arc::default(),
+            path: path.into(),
+        }
+    }
+}
+
 impl std::fmt::Debug for Input {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Input")

@@ -583,13 +583,7 @@ mod tests {
     use std::sync::Arc;
 
     fn reader(xml: &str) -> Result<MediaWikiReader, DumpError> {
-        MediaWikiReader::new(Input {
-            reader: Box::new(std::io::Cursor::new(xml.as_bytes().to_vec())),
-            compression: Compression::None,
-            file_len: xml.len() as u64,
-            consumed: Arc::default(),
-            path: "test.xml".into(),
-        })
+        MediaWikiReader::new(Input::from_bytes(xml.as_bytes().to_vec(), "test.xml"))
     }
 
     const HEAD: &str = r#"<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10" xml:lang="ltg">

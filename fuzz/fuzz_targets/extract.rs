@@ -1,4 +1,5 @@
-//! `extract` on arbitrary UTF-8: never panics, link offsets always valid.
+//! `extract` on arbitrary UTF-8: never panics, link offsets always valid,
+//! language links well-formed.
 #![no_main]
 
 use kenning_model::{Case, Namespaces};
@@ -22,6 +23,11 @@ fuzz_target!(|data: &[u8]| {
         }
         assert_eq!(link.in_lead, link.lead_range.is_some());
         previous_end = link.end;
+    }
+    for (k, l) in e.language_links.iter().enumerate() {
+        assert!(!l.lang.is_empty() && l.lang.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
+        assert!(!l.title.is_empty() && !l.title.contains('_'));
+        assert!(e.language_links[..k].iter().all(|m| m.lang != l.lang));
     }
     assert!(e.lead.starts_with(first_sentence(&e.lead)));
     assert_eq!(e.redirect.as_deref(), redirect_target(wikitext));

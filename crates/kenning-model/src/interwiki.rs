@@ -2,7 +2,8 @@
 //! sister projects' prefixes, which make a link point outside the wiki.
 //!
 //! It owns the two sorted tables and the one question asked of them
-//! ([`is_interwiki_prefix`]); how a link target is split at its prefix is
+//! ([`is_interwiki_prefix`]), and the shape of a language code
+//! ([`is_language_code`]); how a link target is split at its prefix is
 //! `title`'s business.
 
 /// Whether `prefix` (any case) is an interwiki prefix: a Wikipedia language
@@ -11,6 +12,24 @@ pub fn is_interwiki_prefix(prefix: &str) -> bool {
     let p = prefix.trim().to_ascii_lowercase();
     LANGUAGES.binary_search(&p.as_str()).is_ok()
         || SISTER_PROJECTS.binary_search(&p.as_str()).is_ok()
+}
+
+/// Whether `code` has the shape of a Wikipedia language code: lowercase
+/// ASCII letters and inner `-`, 2 to 12 bytes (`en`, `zh-yue`,
+/// `be-x-old`). Any such code is accepted, listed in the interwiki table
+/// or not (a private wiki may use its own).
+pub fn is_language_code(code: &str) -> bool {
+    (2..=12).contains(&code.len())
+        && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+        && !code.starts_with('-')
+        && !code.ends_with('-')
+}
+
+/// Whether `code` is the language code of a Wikipedia edition (`en`,
+/// `ltg`, `zh-yue`): an entry of the interwiki table that is neither a
+/// sister project nor `w`.
+pub fn is_wikipedia_language(code: &str) -> bool {
+    code != "w" && LANGUAGES.binary_search(&code).is_ok()
 }
 
 /// Interwiki prefixes of Wikimedia's sister projects (Wiktionary,
@@ -330,6 +349,35 @@ const LANGUAGES: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wikipedia_languages() {
+        for code in ["en", "fr", "ltg", "zh-yue", "simple"] {
+            assert!(is_wikipedia_language(code), "{code}");
+        }
+        for code in ["w", "starwars", "kenningexample", "commons", "EN", ""] {
+            assert!(!is_wikipedia_language(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn language_codes() {
+        for ok in ["en", "fr", "zh-yue", "be-x-old", "simple"] {
+            assert!(is_language_code(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "e",
+            "EN",
+            "fr_",
+            "-fr",
+            "fr-",
+            "x y",
+            "verylonglanguage",
+        ] {
+            assert!(!is_language_code(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn tables_are_sorted() {

@@ -16,7 +16,9 @@ mod namespaces;
 mod title;
 
 pub use entities::decode_html_entities;
-pub use interwiki::{SISTER_PROJECTS, is_interwiki_prefix};
+pub use interwiki::{
+    SISTER_PROJECTS, is_interwiki_prefix, is_language_code, is_wikipedia_language,
+};
 pub use namespaces::{Case, NS_CATEGORY, NS_FILE, NS_MAIN, NS_TEMPLATE, Namespaces};
 pub use title::LinkTarget;
 

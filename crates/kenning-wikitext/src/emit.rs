@@ -9,6 +9,7 @@ use kenning_model::{
     LinkTarget, NS_CATEGORY, NS_FILE, Namespaces, SISTER_PROJECTS, decode_html_entities,
 };
 
+use crate::LanguageLink;
 use crate::scan::{Kind, NONE, Token};
 use crate::sink::Sink;
 use crate::templates::{Inline, convert_text, inline_rule, normalize_name};
@@ -30,6 +31,7 @@ pub(crate) struct Emitted {
     pub(crate) text: String,
     pub(crate) links: Vec<FoundLink>,
     pub(crate) categories: Vec<String>,
+    pub(crate) language_links: Vec<LanguageLink>,
     /// Offset in `text` of the first section heading, if any.
     pub(crate) first_heading: Option<usize>,
     /// Byte ranges and levels of the section headings in `text`.
@@ -84,6 +86,8 @@ struct Emitter<'a> {
     links: Vec<FoundLink>,
     categories: Vec<String>,
     seen_categories: HashSet<String>,
+    /// The first link to each language (few: a linear search finds one).
+    language_links: Vec<LanguageLink>,
     first_heading: Option<usize>,
     heading_start: Option<(usize, usize)>,
     headings: Vec<Heading>,
@@ -103,6 +107,7 @@ pub(crate) fn emit(src: &str, tokens: &[Token], ns: &Namespaces) -> Emitted {
         links: Vec::new(),
         categories: Vec::new(),
         seen_categories: HashSet::new(),
+        language_links: Vec::new(),
         first_heading: None,
         heading_start: None,
         headings: Vec::new(),
@@ -115,6 +120,7 @@ pub(crate) fn emit(src: &str, tokens: &[Token], ns: &Namespaces) -> Emitted {
         text,
         links: e.links,
         categories: e.categories,
+        language_links: e.language_links,
         first_heading: e.first_heading.map(|h| h.min(len)),
         headings: e
             .headings
@@ -206,9 +212,10 @@ impl<'a> Emitter<'a> {
             Kind::ExtOpen => self.text(t.start + 1, t.end),
             Kind::TableOpen if matched => {
                 // The table is not text, but MediaWiki still puts the page
-                // in the categories named inside it (an infobox table left
-                // open to the end of the page holds them all).
-                self.categories_within(i + 1, t.partner as usize);
+                // in the categories named inside it and shows its language
+                // links (an infobox table left open to the end of the page
+                // holds them all).
+                self.page_links_within(i + 1, t.partner as usize);
                 self.sink.mark_removed();
                 return t.partner as usize + 1;
             }
@@ -373,9 +380,10 @@ impl<'a> Emitter<'a> {
         false
     }
 
-    /// Records the category links among tokens `from..to` (nested at any
-    /// depth), as [`link`](Self::link) would, writing nothing.
-    fn categories_within(&mut self, from: usize, to: usize) {
+    /// Records the links among tokens `from..to` (nested at any depth)
+    /// that belong to the page rather than to its text, categories and
+    /// language links, as [`link`](Self::link) would, writing nothing.
+    fn page_links_within(&mut self, from: usize, to: usize) {
         for j in from..to.min(self.tokens.len()) {
             let t = self.tokens[j];
             if t.kind != Kind::LinkOpen || t.partner == NONE || t.partner as usize <= j {
@@ -386,17 +394,47 @@ impl<'a> Emitter<'a> {
             let Some(raw) = self.plain(j + 1, pipe) else {
                 continue;
             };
-            if let Some(LinkTarget::Page {
-                ns: NS_CATEGORY,
-                escaped: false,
-                title,
-            }) = self.ns.parse_link(raw)
-                && let Some(name) = self.ns.normalize_in(NS_CATEGORY, &title)
-                && self.seen_categories.insert(name.clone())
-            {
-                self.categories.push(name);
+            match self.ns.parse_link(raw) {
+                Some(LinkTarget::Page {
+                    ns: NS_CATEGORY,
+                    escaped: false,
+                    title,
+                }) => {
+                    if let Some(name) = self.ns.normalize_in(NS_CATEGORY, &title)
+                        && self.seen_categories.insert(name.clone())
+                    {
+                        self.categories.push(name);
+                    }
+                }
+                Some(LinkTarget::Interwiki {
+                    escaped: false,
+                    prefix,
+                    title,
+                }) if !SISTER_PROJECTS.contains(&prefix.as_str()) => {
+                    self.language_link(prefix, title);
+                }
+                _ => {}
             }
         }
+    }
+
+    /// Records a language link (`lang` lower-cased, `title` normalised by
+    /// [`Namespaces::parse_link`]) unless its title is empty, the page
+    /// already links to that language, or the prefix is `w`, which names
+    /// Wikipedia itself rather than a language. Out of line: most pages
+    /// of today's dumps have no language links, and `link` stays small.
+    #[cold]
+    #[inline(never)]
+    fn language_link(&mut self, lang: String, title: String) {
+        // Codes are short: compared byte by byte rather than through a
+        // `memcmp` call each (pages of 2012 link to a hundred languages).
+        let seen = |l: &LanguageLink| {
+            l.lang.len() == lang.len() && l.lang.bytes().zip(lang.bytes()).all(|(a, b)| a == b)
+        };
+        if title.is_empty() || lang == "w" || self.language_links.iter().any(seen) {
+            return;
+        }
+        self.language_links.push(LanguageLink { lang, title });
     }
 
     /// `[[…]]` at `i`. Returns the next index.
@@ -405,12 +443,13 @@ impl<'a> Emitter<'a> {
         let close_end = self.tokens[close].end;
         let pipe = self.first_pipe(i + 1, close);
         let raw_target = self.plain(i + 1, pipe).unwrap_or("");
-        let parsed = if raw_target.is_empty() {
+        let mut parsed = if raw_target.is_empty() {
             None
         } else {
             self.ns.parse_link(raw_target)
         };
-        let record = match &parsed {
+        // Mutable only so that a language link's strings are moved out.
+        let record = match &mut parsed {
             Some(LinkTarget::Page {
                 ns: NS_FILE | NS_MEDIA,
                 escaped: false,
@@ -435,9 +474,11 @@ impl<'a> Emitter<'a> {
             Some(LinkTarget::Interwiki {
                 escaped: false,
                 prefix,
-                ..
+                title,
             }) if !SISTER_PROJECTS.contains(&prefix.as_str()) => {
-                // A language link: dropped. Sister-project links stay inline.
+                // A language link: dropped from the text, recorded.
+                // Sister-project links stay inline.
+                self.language_link(std::mem::take(prefix), std::mem::take(title));
                 self.sink.mark_removed();
                 return close + 1;
             }

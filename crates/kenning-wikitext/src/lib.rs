@@ -3,8 +3,8 @@
 //! This crate owns the reading of one page's wikitext (`<text>` of a dump):
 //! its lead summary as clean plain text, the whole page as plain text, the
 //! links to articles with their anchor text and byte offsets, the
-//! categories and the redirect target. [`extract`] does it all in three
-//! linear passes:
+//! categories, the interlanguage links written in the page and the
+//! redirect target. [`extract`] does it all in three linear passes:
 //!
 //! 1. *preprocess*: comments, `<ref>`s and other extension tags removed,
 //!    `<nowiki>`/`<math>` made literal, HTML formatting tags dropped;
@@ -85,6 +85,34 @@ pub struct Extract {
     /// Category names (normalised, sort keys dropped), in document order,
     /// each once.
     pub categories: Vec<String>,
+    /// The interlanguage links written in the page (`[[fr:Titre]]`), which
+    /// are not in [`text`](Self::text): the first one to each language, in
+    /// document order. Empty (and unallocated) for most pages of today's
+    /// dumps, whose links between languages live in Wikidata.
+    pub language_links: Vec<LanguageLink>,
+}
+
+/// An interlanguage link: `[[fr:Titre]]` says the page is about the same
+/// thing as `Titre` on the French Wikipedia.
+///
+/// It is a link whose prefix is a language code (`fr`, `zh-yue`,
+/// `simple`, …, see [`kenning_model::is_interwiki_prefix`]; not a sister
+/// project's prefix such as `wikt`, nor `w`) and which does not begin with
+/// `:` (`[[:fr:Titre]]` is a link shown in the text, to a page of another
+/// wiki). MediaWiki shows one link per language, the first; a page's
+/// language links are found in its text and in its tables (an infobox left
+/// open to the end of the page still holds them), not in template
+/// arguments, references or file captions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LanguageLink {
+    /// The language code: the prefix lower-cased (`[[FR:X]]` → `fr`).
+    pub lang: String,
+    /// The title on that language's wiki, never empty: the target as
+    /// written, with HTML entities and `%XX` escapes decoded, the
+    /// `#fragment` dropped, `_` and runs of white space made one space,
+    /// and the ends trimmed. Its first letter is left as written: the
+    /// other wiki's case rules decide what it means.
+    pub title: String,
 }
 
 /// A link to an article, as it appears in [`Extract::text`].
@@ -167,6 +195,7 @@ pub fn extract(wikitext: &str, namespaces: &Namespaces) -> Extract {
         lead,
         links,
         categories: emitted.categories,
+        language_links: emitted.language_links,
         text,
     }
 }

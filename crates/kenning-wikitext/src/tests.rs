@@ -110,6 +110,7 @@ fn files_categories_and_language_links() {
     );
     assert_eq!(e.lead, "X is a.");
     assert_eq!(e.categories, vec!["Y", "Z"]);
+    assert_eq!(e.language_links, vec![lang_link("fr", "X")]);
     assert!(e.links.is_empty());
     assert_eq!(lead("[[Image:x.png|left|[[a|b]] [[c]]]]d"), "d");
     assert_eq!(lead("[[Media:x.ogg|listen]] d"), "d");
@@ -311,4 +312,139 @@ fn categories_inside_tables_still_count() {
     let e = ex(open);
     assert_eq!(e.categories, vec!["Words", "Box"]);
     assert!(!e.text.contains("Category"), "{}", e.text);
+}
+
+fn lang_link(lang: &str, title: &str) -> LanguageLink {
+    LanguageLink {
+        lang: lang.to_owned(),
+        title: title.to_owned(),
+    }
+}
+
+fn language_links(wikitext: &str) -> Vec<(String, String)> {
+    ex(wikitext)
+        .language_links
+        .into_iter()
+        .map(|l| (l.lang, l.title))
+        .collect()
+}
+
+fn pairs(want: &[(&str, &str)]) -> Vec<(String, String)> {
+    want.iter()
+        .map(|&(l, t)| (l.to_owned(), t.to_owned()))
+        .collect()
+}
+
+#[test]
+fn language_links_are_recorded_and_left_out_of_the_text() {
+    let e = ex(
+        "'''Paris''' is a [[city]].\n\n== History ==\nOld.\n\n[[Category:Cities]]\n[[de:Paris]]\n[[FR:Paris]]\n[[zh-yue:巴黎]]\n[[simple:Paris]]",
+    );
+    assert_eq!(e.text, "Paris is a city.\n\nHistory\n\nOld.");
+    assert_eq!(e.categories, vec!["Cities"]);
+    assert_eq!(
+        e.language_links,
+        vec![
+            lang_link("de", "Paris"),
+            lang_link("fr", "Paris"),
+            lang_link("zh-yue", "巴黎"),
+            lang_link("simple", "Paris"),
+        ]
+    );
+    assert_eq!(targets(&e), vec![("City", "city")]);
+}
+
+#[test]
+fn language_link_titles_are_normalised_but_keep_their_first_letter() {
+    assert_eq!(
+        language_links(
+            "[[ fr :  São_Paulo__ (ville)#Histoire ]][[it:iPod|label]][[es:Caf%C3%A9 &amp; co]][[pt:Categoria:Cidades do Brasil]][[ru:Меркель,\tАнгела]]"
+        ),
+        pairs(&[
+            ("fr", "São Paulo (ville)"),
+            ("it", "iPod"),
+            ("es", "Café & co"),
+            ("pt", "Categoria:Cidades do Brasil"),
+            ("ru", "Меркель, Ангела"),
+        ])
+    );
+}
+
+#[test]
+fn only_the_first_link_to_each_language_counts() {
+    assert_eq!(
+        language_links("[[fr:Un]] [[de:Eins]] [[fr:Deux]] [[FR:Trois]] [[de:Zwei]]"),
+        pairs(&[("fr", "Un"), ("de", "Eins")])
+    );
+    // Links with no title name no page: the next one to the language counts.
+    assert_eq!(
+        language_links("[[fr:]] [[fr:#Section]] [[fr: _ ]] [[fr:Paris]]"),
+        pairs(&[("fr", "Paris")])
+    );
+}
+
+#[test]
+fn escaped_sister_project_and_w_links_are_no_language_links() {
+    let e = ex("See [[:fr:Paris|Paris]], [[:de:Berlin]] and [[wikt:word|a word]].[[w:Foo]]");
+    assert_eq!(e.text, "See Paris, de:Berlin and a word.");
+    assert!(e.language_links.is_empty());
+    // A namespace of the wiki is no language, whatever it is called.
+    let mut ns = Namespaces::english();
+    ns.insert(4, "Be", Case::FirstLetter);
+    assert!(
+        extract("[[be:Project page]]", &ns)
+            .language_links
+            .is_empty()
+    );
+}
+
+#[test]
+fn language_links_inside_tables_still_count() {
+    // In page order across tables and text, as MediaWiki lists them; a
+    // table left open to the end of the page holds the page's last links.
+    assert_eq!(
+        language_links("[[de:A]]\n{|\n| cell [[fr:B]] [[de:C]]\n{|\n|[[es:D]]\n|}\n|}\n[[it:E]]"),
+        pairs(&[("de", "A"), ("fr", "B"), ("es", "D"), ("it", "E")])
+    );
+    let e = ex(
+        "'''Word''' is a word.\n{| class=infobox\n<tr><td>Box</table>\n[[Category:Words]]\n[[fr:Mot]]\n[[de:Wort]]\n[[:es:Palabra]]",
+    );
+    assert_eq!(e.text, "Word is a word.");
+    assert_eq!(e.categories, vec!["Words"]);
+    assert_eq!(
+        e.language_links,
+        vec![lang_link("fr", "Mot"), lang_link("de", "Wort")]
+    );
+}
+
+#[test]
+fn language_links_in_templates_refs_comments_and_captions_do_not_count() {
+    // MediaWiki would see the one in a template argument only if the
+    // template showed that argument; the extractor expands none.
+    assert!(
+        ex(
+            "A{{Infobox|x=[[fr:X]]}}<ref>[[de:Y]]</ref><!-- [[es:Z]] -->[[File:a.jpg|thumb|[[it:W]]]]<nowiki>[[pt:V]]</nowiki>"
+        )
+        .language_links
+        .is_empty()
+    );
+    // A kept inline template shows its argument, links included.
+    assert_eq!(
+        language_links("{{nowrap|a [[fr:X]]}}"),
+        pairs(&[("fr", "X")])
+    );
+}
+
+#[test]
+fn pages_without_language_links_allocate_none() {
+    for page in [
+        "",
+        "'''A''' is [[b]].\n[[Category:C]]",
+        "{|\n|[[Category:D]]\n|}",
+        "[[:fr:X]]",
+    ] {
+        let e = ex(page);
+        assert!(e.language_links.is_empty(), "{page}");
+        assert_eq!(e.language_links.capacity(), 0, "{page}");
+    }
 }

@@ -1,7 +1,7 @@
 //! Properties of `extract` on any input, and linear time on adversarial input.
 
 use kenning_model::Namespaces;
-use kenning_wikitext::{Extract, extract, first_sentence};
+use kenning_wikitext::{Extract, LanguageLink, extract, first_sentence};
 
 /// What no lead may contain.
 const RESIDUE: &[&str] = &["{{", "}}", "[[", "]]", "<ref", "|", "&nbsp;", "'''"];
@@ -35,6 +35,21 @@ fn check_invariants(input: &str, e: &Extract) {
         e.lead.starts_with(first),
         "first sentence not a prefix for {input:?}"
     );
+    for (k, l) in e.language_links.iter().enumerate() {
+        assert!(
+            !l.lang.is_empty() && l.lang.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+            "bad language {l:?} for {input:?}"
+        );
+        assert!(
+            !l.title.is_empty() && !l.title.contains('_') && l.title.trim() == l.title,
+            "bad title {l:?} for {input:?}"
+        );
+        assert!(
+            e.language_links[..k].iter().all(|m| m.lang != l.lang),
+            "two links to {} for {input:?}",
+            l.lang
+        );
+    }
 }
 
 mod properties {
@@ -72,6 +87,7 @@ mod properties {
         "s",
         "é",
         "Category:",
+        "fr:",
         "File:",
         ":",
         "(",
@@ -125,6 +141,31 @@ mod properties {
             prop_assert_eq!(e.links.len(), words.len());
             prop_assert!(e.links.iter().all(|l| l.in_lead));
             prop_assert_eq!(e.lead, words.join(" "));
+        }
+
+        /// A title written as MediaWiki would store it comes back as
+        /// written from `[[xx:title]]`, whatever the prefix's case, and
+        /// from a messier spelling of the same link; the text keeps none
+        /// of it.
+        #[test]
+        fn language_link_titles_round_trip(
+            lang in prop::sample::select(&["fr", "de", "zh-yue", "be-x-old", "simple", "ltg", "nds-nl"][..]),
+            upper in any::<bool>(),
+            title in "[^ _#<>\\[\\]{}|&%:'\\p{C}\\p{Z}][^ _#<>\\[\\]{}|&%'\\p{C}\\p{Z}]{0,8}( [^ _#<>\\[\\]{}|&%'\\p{C}\\p{Z}]{1,8}){0,3}",
+            fragment in "[a-z ]{0,6}",
+        ) {
+            let prefix = if upper { lang.to_uppercase() } else { lang.to_owned() };
+            let want = vec![LanguageLink { lang: lang.to_owned(), title: title.clone() }];
+            let page = format!("Text.\n[[{prefix}:{title}]]");
+            let e = extract(&page, &Namespaces::english());
+            check_invariants(&page, &e);
+            prop_assert_eq!(&e.language_links, &want, "{:?}", page);
+            prop_assert_eq!(e.text, "Text.");
+            let messy = format!("Text.\n[[ {prefix} : {}#{fragment}|label]]", title.replace(' ', "_ "));
+            let e = extract(&messy, &Namespaces::english());
+            check_invariants(&messy, &e);
+            prop_assert_eq!(&e.language_links, &want, "{:?}", messy);
+            prop_assert_eq!(e.text, "Text.");
         }
     }
 }

@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::Receiver;
 use kenning_model::PageId;
 use kenning_store::{
-    AdjacencyWriter, ConceptStrings, ConceptsWriter, GenerationWriter, Stats, StrTableWriter,
-    category_flags, title_key,
+    AdjacencyWriter, ConceptIdx, ConceptStrings, ConceptsWriter, GenerationWriter, LanguageMeta,
+    Stats, StrTableWriter, TranslationsWriter, category_flags, title_key,
 };
 
 use crate::budget::Budget;
+use crate::languages::{Interlanguage, Target};
 use crate::mentions::Mentions;
 use crate::process::{ConceptRow, Row};
 use crate::spill::{LinkRecord, Spill, SpillReader, SummaryLinkRecord};
@@ -27,6 +28,8 @@ use crate::{BuildError, BuildProgress};
 pub(crate) struct RowBatch {
     pub(crate) seq: u64,
     pub(crate) file: Arc<Path>,
+    /// The language number of the source the rows come from.
+    pub(crate) language: u32,
     pub(crate) rows: Vec<Row>,
     /// The bytes of the batch the rows come from, given back once applied.
     pub(crate) bytes: u64,
@@ -42,7 +45,8 @@ pub(crate) struct Collector {
     bodies: StrTableWriter,
     /// Title key → concept index.
     title_map: HashMap<u64, u32>,
-    used_ids: HashMap<PageId, ()>,
+    /// Page id → concept index.
+    used_ids: HashMap<PageId, u32>,
     /// Rows without an id, resolved after all sources (`(concept, title)`).
     pending_ids: Vec<(u32, u64)>,
     categories: StrTableWriter,
@@ -78,14 +82,21 @@ pub(crate) struct Collector {
     /// `id N "title" (file)`, for one warning after the last row.
     duplicate_ids: Vec<String>,
     warnings: Vec<String>,
+    /// The language editions and what joins them.
+    languages: Interlanguage,
+    /// Pages of other languages joined to concepts.
+    translations: Option<TranslationsWriter>,
+    /// Alias key → target key, made when the first page of another
+    /// language needs to follow a redirect of the primary one.
+    redirect_keys: Option<HashMap<u64, u64>>,
 }
 
 /// What reading leaves for linking.
 pub(crate) struct Collected {
     /// Page id of each concept; 0 for those in `pending_ids`.
     pub(crate) ids: Vec<PageId>,
-    /// Every page id given out.
-    pub(crate) used_ids: HashMap<PageId, ()>,
+    /// Every page id given out, with its concept.
+    pub(crate) used_ids: HashMap<PageId, u32>,
     /// `(concept, title key)` of the concepts that came without an id or
     /// with one already used.
     pub(crate) pending_ids: Vec<(u32, u64)>,
@@ -106,6 +117,7 @@ impl Collector {
     pub(crate) fn new(
         generation: &GenerationWriter,
         holdout_percent: u32,
+        languages: Interlanguage,
     ) -> Result<Self, BuildError> {
         let scratch = generation.scratch_dir();
         Ok(Collector {
@@ -133,6 +145,9 @@ impl Collector {
             file: Arc::from(Path::new("")),
             duplicate_ids: Vec::new(),
             warnings: Vec::new(),
+            languages,
+            translations: Some(generation.translations()?),
+            redirect_keys: None,
         })
     }
 
@@ -162,7 +177,11 @@ impl Collector {
             while let Some(batch) = early.remove(&next) {
                 self.file = batch.file;
                 for row in batch.rows {
-                    self.apply(row)?;
+                    if batch.language == 0 {
+                        self.apply(row)?;
+                    } else {
+                        self.apply_translation(row, batch.language)?;
+                    }
                 }
                 budget.give_back(batch.bytes);
                 next += 1;
@@ -274,7 +293,10 @@ impl Collector {
         }
         let idx = self.ids.len() as u32;
         match c.id {
-            Some(id) if self.used_ids.insert(id, ()).is_none() => self.ids.push(id),
+            Some(id) if !self.used_ids.contains_key(&id) => {
+                self.used_ids.insert(id, idx);
+                self.ids.push(id);
+            }
             _ => {
                 if let Some(id) = c.id {
                     self.stats.duplicate_ids += 1;
@@ -291,6 +313,10 @@ impl Collector {
             }
         }
         self.title_map.insert(key, idx);
+        self.languages.count_page(0, false, false);
+        for (lang, title) in &c.language_links {
+            self.languages.add_inline(idx, lang, title);
+        }
         self.concepts.push(&ConceptStrings {
             title: &c.title,
             summary: &c.summary,
@@ -338,6 +364,63 @@ impl Collector {
         self.texts
             .push(idx, !c.links.is_empty(), held_out, &c.text)?;
         Ok(())
+    }
+
+    /// Applies a row of a source in another language than the primary one:
+    /// a page joined to a concept becomes its translation; anything else is
+    /// counted and left out.
+    fn apply_translation(&mut self, row: Row, language: u32) -> Result<(), BuildError> {
+        let c = match row {
+            Row::Concept(c) => c,
+            Row::Skipped | Row::InvalidTitle { .. } | Row::Redirect { .. } => {
+                self.stats.pages_skipped += 1;
+                return Ok(());
+            }
+            Row::CategoryPage { .. } => return Ok(()),
+            Row::Failed { .. } => return self.apply(row),
+        };
+        let found = self
+            .languages
+            .target_of(language, &c.title, c.id, &c.language_links);
+        let concept = found.and_then(|(target, _)| self.concept_of(target));
+        self.languages.count_page(
+            language,
+            concept.is_some(),
+            found.is_some_and(|(_, by_link)| by_link),
+        );
+        if let (Some(idx), Some(translations)) = (concept, self.translations.as_mut()) {
+            translations.add(ConceptIdx::new(idx), language, &c.title, &c.summary)?;
+        }
+        Ok(())
+    }
+
+    /// The concept a primary subject is, following one redirect.
+    fn concept_of(&mut self, target: Target) -> Option<u32> {
+        let key = match target {
+            Target::Concept(idx) => return Some(idx),
+            Target::Page(id) => return self.used_ids.get(&id).copied(),
+            Target::Title(key) => key,
+        };
+        if let Some(&idx) = self.title_map.get(&key) {
+            return Some(idx);
+        }
+        let redirects = self
+            .redirect_keys
+            .get_or_insert_with(|| self.redirects.iter().copied().collect());
+        self.title_map.get(redirects.get(&key)?).copied()
+    }
+
+    /// Writes the translations and returns the languages' figures (empty
+    /// when no source said its language).
+    pub(crate) fn finish_languages(&mut self) -> Result<Vec<LanguageMeta>, BuildError> {
+        let Some(writer) = self.translations.take() else {
+            return Err(BuildError::Internal(
+                "the translations were written twice".into(),
+            ));
+        };
+        let counts = writer.finish(self.ids.len())?;
+        let languages = std::mem::take(&mut self.languages);
+        Ok(languages.finish(counts.concepts))
     }
 
     /// Finishes the files written while reading and hands over what

@@ -22,6 +22,10 @@ pub enum BuildError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The sources' languages cannot make one build (the message says
+    /// which sources and how to fix it).
+    #[error("{0}")]
+    Languages(String),
     /// Nothing to build from.
     #[error("no sources: give at least one --dump, --extracted or --concepts")]
     NoSources,

@@ -26,6 +26,7 @@ mod concept_graph;
 mod detect;
 mod error;
 mod index;
+mod languages;
 mod lead_residue;
 mod linking;
 mod mentions;
@@ -44,6 +45,7 @@ mod text_spill;
 mod timestamp;
 
 pub use error::BuildError;
+
 pub use progress::{BuildProgress, Phase};
 
 use std::path::PathBuf;
@@ -95,6 +97,26 @@ pub struct BuildOptions {
     /// any source and merged in this order; their concepts are matched to
     /// the snapshot's by title, redirect or page id.
     pub ontologies: Vec<PathBuf>,
+    /// Language editions: which language each source is in, and the
+    /// interlanguage links and Wikidata items that join them.
+    pub languages: LanguageOptions,
+}
+
+/// What joins several language editions into one graph (see
+/// `ARCHITECTURE.md`, "Languages"). All empty by default: a dump's own
+/// language is read from its `<siteinfo>`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LanguageOptions {
+    /// `(source path, language code)`: the language of a source whose own
+    /// is missing or wrong (an export that says `xml:lang="en"` for every
+    /// wiki; a WikiExtractor folder of another language).
+    pub sources: Vec<(PathBuf, String)>,
+    /// Wikimedia `langlinks` SQL dumps, each with the language of its wiki
+    /// when given (else read from a `{code}wiki-` file name, else the
+    /// primary language).
+    pub langlinks: Vec<(PathBuf, Option<String>)>,
+    /// Wikidata JSON dumps: items' sitelinks join the editions' pages.
+    pub wikidata: Vec<PathBuf>,
 }
 
 /// Whether a concept titled `title` is held out of the mention dictionary

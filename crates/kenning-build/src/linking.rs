@@ -57,10 +57,10 @@ pub(crate) fn link(
 
 /// Stable ids for the concepts that had none (or a duplicate): derived
 /// from the title so they survive rebuilds, probed past collisions.
-fn assign_missing_ids(ids: &mut [PageId], mut used: HashMap<PageId, ()>, pending: &[(u32, u64)]) {
+fn assign_missing_ids(ids: &mut [PageId], mut used: HashMap<PageId, u32>, pending: &[(u32, u64)]) {
     for &(idx, key) in pending {
         let mut id = ((key >> 33) as u32).max(1);
-        while used.insert(PageId::new(id), ()).is_some() {
+        while used.insert(PageId::new(id), idx).is_some() {
             id = id.wrapping_add(1).max(1);
         }
         ids[idx as usize] = PageId::new(id);

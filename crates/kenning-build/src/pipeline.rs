@@ -15,6 +15,7 @@ use kenning_store::{FORMAT_VERSION, GenerationWriter, Meta, Publisher, SiteMeta,
 
 use crate::budget::{Budget, CloseOnDrop};
 use crate::collector::{Collector, RowBatch};
+use crate::languages::{Interlanguage, LanguagePlan};
 use crate::process::process;
 use crate::progress::Phase;
 use crate::sources::{Batch, IN_FLIGHT_BYTES_PER_THREAD, read_sources};
@@ -33,20 +34,37 @@ pub(crate) fn run(
     // Ontologies are checked now and read again when matched, so that
     // they hold no memory while the sources are read.
     drop(crate::ontology::read_all(&options.ontologies)?);
+    let threads = options.threads.max(1);
+    let plan = crate::languages::plan(options)?;
+    let interlanguage =
+        crate::languages::read_interlanguage(&options.languages, &plan, threads, progress)?;
     let publisher = Publisher::begin(&options.out)?;
     let generation = publisher.generation();
-    let threads = options.threads.max(1);
     let budget = Budget::new(threads as u64 * IN_FLIGHT_BYTES_PER_THREAD);
     let Read {
         mut collector,
         sources,
         site,
-    } = read_and_collect(options, generation, threads, &budget, progress)?;
+    } = read_and_collect(
+        options,
+        &plan,
+        interlanguage,
+        generation,
+        threads,
+        &budget,
+        progress,
+    )?;
     for w in collector.take_warnings() {
         progress.warn(w);
     }
     if collector.concept_count() == 0 {
         return Err(BuildError::NoConcepts);
+    }
+    let mut languages = collector.finish_languages()?;
+    if plan.codes.is_empty()
+        && let Some(code) = site.as_deref().and_then(SiteInfo::language)
+    {
+        languages = crate::languages::one_language(code, collector.concept_count() as u64);
     }
     let mut phases = vec![("reading".to_owned(), started.elapsed().as_secs_f64())];
     let mut lap = Instant::now();
@@ -75,6 +93,7 @@ pub(crate) fn run(
         sources,
         stats,
         record_fields: (!records.is_empty()).then(|| options.record_fields.to_stored()),
+        languages,
     };
     // Written once so the generation can be read back for records and
     // indexing, and again with the final figures.
@@ -147,6 +166,8 @@ struct Read {
 /// this thread, to apply in source order.
 fn read_and_collect(
     options: &BuildOptions,
+    plan: &LanguagePlan,
+    interlanguage: Interlanguage,
     generation: &GenerationWriter,
     threads: usize,
     budget: &Budget,
@@ -154,10 +175,18 @@ fn read_and_collect(
 ) -> Result<Read, BuildError> {
     let (item_tx, item_rx) = bounded::<Batch>(threads * 4);
     let (row_tx, row_rx) = bounded::<RowBatch>(threads * 4);
-    let mut collector = Collector::new(generation, options.holdout_percent)?;
+    let mut collector = Collector::new(generation, options.holdout_percent, interlanguage)?;
     let (read_result, collect_result) = std::thread::scope(|scope| {
-        let reader =
-            scope.spawn(|| read_sources(&options.sources, threads, item_tx, budget, progress));
+        let reader = scope.spawn(|| {
+            read_sources(
+                &options.sources,
+                &plan.of_source,
+                threads,
+                item_tx,
+                budget,
+                progress,
+            )
+        });
         for _ in 0..threads {
             let item_rx = item_rx.clone();
             let row_tx = row_tx.clone();
@@ -168,6 +197,7 @@ fn read_and_collect(
                         .send(RowBatch {
                             seq: batch.seq,
                             file: batch.file,
+                            language: batch.language,
                             rows,
                             bytes: batch.bytes,
                         })

@@ -63,6 +63,8 @@ pub(crate) struct ConceptRow {
     pub(crate) summary_links: Vec<(u32, u32, String)>,
     /// Other names (JSONL `aliases`), normalised.
     pub(crate) aliases: Vec<String>,
+    /// Inline interlanguage links, `(language, title)`, one per language.
+    pub(crate) language_links: Vec<(String, String)>,
     /// The phrase of each link's anchor (parallel to `links`; `None` when
     /// the anchor has no words). Links without anchor text (concepts
     /// JSONL) use the target's title without its qualifier.
@@ -199,6 +201,11 @@ fn wiki_row(page: WikiPage, site: &SiteInfo) -> Row {
         body,
         summary: extract.lead,
         categories: extract.categories,
+        language_links: extract
+            .language_links
+            .into_iter()
+            .map(|l| (l.lang, l.title))
+            .collect(),
         links: extract.links.into_iter().map(|l| l.target).collect(),
         title,
         aliases: Vec::new(),
@@ -283,6 +290,7 @@ fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
         summary_links: Vec::new(),
         body: cut_at_word(&record.text, BODY_BYTES),
         title,
+        language_links: Vec::new(),
     })
 }
 

@@ -47,6 +47,8 @@ fn item_bytes(text: usize) -> u64 {
 pub(crate) struct Batch {
     pub(crate) seq: u64,
     pub(crate) file: Arc<Path>,
+    /// The language number of its source.
+    pub(crate) language: u32,
     pub(crate) items: Vec<Item>,
     /// What the items count for in the budget.
     pub(crate) bytes: u64,
@@ -55,6 +57,7 @@ pub(crate) struct Batch {
 /// Reads every source in order and sends batches of items to the workers.
 pub(crate) fn read_sources(
     sources: &[Source],
+    languages: &[u32],
     threads: usize,
     tx: Sender<Batch>,
     budget: &Budget,
@@ -65,13 +68,16 @@ pub(crate) fn read_sources(
         budget,
         seq: 0,
         file: Arc::from(Path::new("")),
+        language: 0,
         items: Vec::new(),
         bytes: 0,
     };
     let mut metas = Vec::new();
     let mut first_site: Option<Arc<SiteInfo>> = None;
-    for source in sources {
+    for (i, source) in sources.iter().enumerate() {
         let path = source.path();
+        // The batcher was flushed at the end of the previous source.
+        batcher.language = languages.get(i).copied().unwrap_or(0);
         progress.set_phase(Phase::Reading(path.display().to_string()));
         let mut meta = SourceMeta {
             path: path.display().to_string(),
@@ -165,6 +171,8 @@ struct Batcher<'a> {
     seq: u64,
     /// The file the queued items come from (a batch holds one file's).
     file: Arc<Path>,
+    /// The language number of the source being read.
+    language: u32,
     items: Vec<Item>,
     bytes: u64,
 }
@@ -233,6 +241,7 @@ impl Batcher<'_> {
             .send(Batch {
                 seq: self.seq - 1,
                 file: self.file.clone(),
+                language: self.language,
                 items,
                 bytes,
             })

@@ -95,6 +95,7 @@ fn ltgwiki_category_graph_matches_its_pages() {
         threads: 2,
         records: Vec::new(),
         holdout_percent: 0,
+        languages: Default::default(),
         ontologies: Vec::new(),
         record_fields: Default::default(),
     };

@@ -161,6 +161,7 @@ fn build_into(out: &Path, sources: Vec<Source>, records: Vec<PathBuf>, threads: 
         records,
         threads,
         holdout_percent: 0,
+        languages: Default::default(),
         ontologies: Vec::new(),
         record_fields: Default::default(),
     };

@@ -48,6 +48,7 @@ fn build_dump(
         threads,
         records: Vec::new(),
         holdout_percent: 0,
+        languages: Default::default(),
         ontologies: Vec::new(),
         record_fields: Default::default(),
     };
@@ -151,6 +152,7 @@ fn pages_larger_than_the_budget_go_through_one_at_a_time() {
         threads: 1,
         records: Vec::new(),
         holdout_percent: 0,
+        languages: Default::default(),
         ontologies: Vec::new(),
         record_fields: Default::default(),
     };

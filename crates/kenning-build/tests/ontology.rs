@@ -19,6 +19,7 @@ fn options(out: &Path, ontologies: Vec<PathBuf>) -> BuildOptions {
         threads: 1,
         records: Vec::new(),
         holdout_percent: 0,
+        languages: Default::default(),
         ontologies,
         record_fields: Default::default(),
     }

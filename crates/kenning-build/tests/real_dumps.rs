@@ -24,6 +24,7 @@ fn build_from(sources: Vec<Source>, threads: usize) -> (tempfile::TempDir, Snaps
         threads,
         records: Vec::new(),
         holdout_percent: 0,
+        languages: Default::default(),
         ontologies: Vec::new(),
         record_fields: Default::default(),
     };
@@ -401,6 +402,7 @@ fn institution_records_are_imported_and_linked() {
         ],
         threads: 2,
         holdout_percent: 0,
+        languages: Default::default(),
         ontologies: Vec::new(),
         record_fields: Default::default(),
     };

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::EngineError;
 use crate::categories::{Categories, OntologyPlace};
+use crate::languages::ConceptLanguages;
 use crate::live_store::LiveStoreHealth;
 use crate::records::{ConceptRecords, LiveAccess, RecordPage, RecordWrite, Records};
 use crate::timeline::{TimelineEntry, timeline};
@@ -22,6 +23,17 @@ pub struct ConceptPage {
     pub title: String,
     /// The lead summary as plain text.
     pub summary: String,
+    /// The language of `title` and `summary` (a code such as `en`), when
+    /// the build said its sources' languages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Its title in each language it has a page in: `{code: title}`
+    /// (empty when the build said no language).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub titles: std::collections::BTreeMap<String, String>,
+    /// The languages it has a page in, the primary one first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
     /// The original article's URL, when the source gives one.
     pub url: Option<String>,
     /// This concept's page on this site.
@@ -416,10 +428,14 @@ impl Engine {
         // the full list (`links_here`) goes on in the same order.
         let in_links = self.in_links_of(c, 0, TOP_LINKS);
         let summary = c.summary();
+        let languages = ConceptLanguages::of(self, c);
         ConceptPage {
             id: c.id().get(),
             title: c.title().to_owned(),
             summary: summary.to_owned(),
+            language: languages.titles.first().map(|(code, _)| code.clone()),
+            titles: languages.title_map(),
+            languages: languages.codes(),
             url: c.url().map(str::to_owned),
             page_url: format!("/concept/{}", c.id()),
             aliases: c.aliases().map(str::to_owned).collect(),

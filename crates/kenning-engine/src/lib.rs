@@ -25,6 +25,7 @@ mod browse;
 mod categories;
 mod engine;
 mod error;
+mod languages;
 mod lists;
 mod live_store;
 mod long_text;

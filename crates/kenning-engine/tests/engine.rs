@@ -23,6 +23,7 @@ fn build_example(out: &Path) {
         records: vec![examples().join("tiny-records.jsonl")],
         threads: 2,
         holdout_percent: 0,
+        languages: Default::default(),
         ontologies: Vec::new(),
         record_fields: Default::default(),
     };
@@ -256,6 +257,7 @@ fn records_are_linked_on_title_keywords_and_named_fields() {
         records: vec![examples().join("tiny-records.jsonl")],
         threads: 2,
         holdout_percent: 0,
+        languages: Default::default(),
         ontologies: Vec::new(),
         record_fields: kenning_records::FieldWeights::with_specs(&["syllabus=0.5"]).unwrap(),
     };
@@ -355,6 +357,7 @@ fn what_links_here_lists_the_most_linked_entries_of_hubs() {
         records: Vec::new(),
         threads: 2,
         holdout_percent: 0,
+        languages: Default::default(),
         ontologies: Vec::new(),
         record_fields: Default::default(),
     };

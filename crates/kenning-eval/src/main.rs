@@ -199,6 +199,7 @@ fn holdout(
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         records: Vec::new(),
         holdout_percent: percent,
+        languages: Default::default(),
         ontologies: Vec::new(),
         record_fields: Default::default(),
     };

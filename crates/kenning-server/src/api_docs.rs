@@ -72,6 +72,7 @@ fn render(document: &str) -> String {
             query: "",
             header_search: true,
             body_class: "api",
+            ..Shell::default()
         },
         &body,
     )

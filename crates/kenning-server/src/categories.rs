@@ -267,6 +267,7 @@ pub(crate) async fn page(
             query: "",
             header_search: true,
             body_class: "category-page",
+            ..Shell::default()
         },
         &b,
     )))

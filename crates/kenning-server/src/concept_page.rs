@@ -13,13 +13,19 @@ use std::borrow::Cow;
 use kenning_engine::{ConceptPage, ConceptRecords, SummaryLink};
 
 use crate::ServerConfig;
-use crate::html::{self, Shell, escape, is_web_url};
+use crate::html::{self, Shell, escape, is_web_url, url_encode};
+use crate::language::native_name;
 use crate::lists::concept_records_url;
 use crate::page_parts::{TextLink, join, linked_paragraphs, notice, scored_item};
 use crate::record_types;
 
-/// The whole HTML page of `concept`.
-pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
+/// The whole HTML page of `concept`, which the reader asked for in
+/// `requested` (when they asked for a language).
+pub(crate) fn render(
+    concept: &ConceptPage,
+    config: &ServerConfig,
+    requested: Option<&str>,
+) -> String {
     let mut b = String::with_capacity(8192 + concept.summary.len() * 2);
     b.push_str("<article class=\"concept\">\n<header class=\"concept-header\">\n");
     b.push_str("<p class=\"type-label\">Concept</p>\n");
@@ -31,6 +37,7 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
         });
         b.push_str("</p>\n");
     }
+    language_switcher(&mut b, concept, requested);
     b.push_str("</header>\n");
 
     b.push_str("<section id=\"summary\" class=\"summary\">\n<h2>Summary</h2>\n");
@@ -186,15 +193,76 @@ pub(crate) fn render(concept: &ConceptPage, config: &ServerConfig) -> String {
     }
     b.push_str("</section>\n</article>");
 
+    let alternates: Vec<(String, String)> = if concept.languages.len() > 1 {
+        concept
+            .languages
+            .iter()
+            .map(|l| {
+                (
+                    l.clone(),
+                    format!("/concept/{}?lang={}", concept.id, url_encode(l)),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     html::page(
         &Shell {
             title: &concept.title,
             query: "",
             header_search: true,
             body_class: "concept-page",
+            lang: concept.language.as_deref(),
+            alternates: &alternates,
         },
         &b,
     )
+}
+
+/// The concept's languages, each a link to its page in it (the one shown
+/// marked), and a note when the reader asked for a language the concept
+/// has no page in.
+fn language_switcher(b: &mut String, concept: &ConceptPage, requested: Option<&str>) {
+    let shown = concept.language.as_deref();
+    if let (Some(asked), Some(shown)) = (requested, shown)
+        && asked != shown
+    {
+        let _ = writeln!(
+            b,
+            "<p class=\"language-note\" lang=\"en\">No page in {} for this concept: shown in {}.</p>",
+            escape(native_name(asked)),
+            escape(native_name(shown))
+        );
+    }
+    if concept.languages.len() < 2 {
+        return;
+    }
+    b.push_str("<nav class=\"languages\" aria-label=\"Languages\"><ul>");
+    for code in &concept.languages {
+        let title = concept.titles.get(code).map_or("", String::as_str);
+        let name = native_name(code);
+        if Some(code.as_str()) == shown {
+            let _ = write!(
+                b,
+                "<li><strong aria-current=\"true\" lang=\"{}\">{}</strong></li>",
+                escape(code),
+                escape(name)
+            );
+        } else {
+            let _ = write!(
+                b,
+                "<li><a href=\"/concept/{}?lang={}\" hreflang=\"{}\" lang=\"{}\" title=\"{}\">{}</a></li>",
+                concept.id,
+                escape(&url_encode(code)),
+                escape(code),
+                escape(code),
+                escape(title),
+                escape(name)
+            );
+        }
+    }
+    b.push_str("</ul></nav>\n");
 }
 
 /// One type's records about a concept or a category: "Courses (23)", the
@@ -334,6 +402,14 @@ mod tests {
             id: 7,
             title: evil.to_owned(),
             summary: summary.clone(),
+            language: Some(evil.to_owned()),
+            titles: [
+                (evil.to_owned(), evil.to_owned()),
+                ("en".to_owned(), evil.to_owned()),
+            ]
+            .into_iter()
+            .collect(),
+            languages: vec!["en".to_owned(), evil.to_owned()],
             url: Some("javascript:alert(3)".to_owned()),
             page_url: "/concept/7".to_owned(),
             aliases: vec![evil.to_owned()],
@@ -373,7 +449,7 @@ mod tests {
             notice: None,
             ..Default::default()
         };
-        let html = render(&concept, &config)
+        let html = render(&concept, &config, Some(evil))
             .replace("<script src=\"/static/search.js\" defer></script>", "");
         for needle in ["<script", "<img", "<b>", "href=\"javascript:", "\"'"] {
             assert!(!html.contains(needle), "{needle:?} in\n{html}");
@@ -385,6 +461,9 @@ mod tests {
         )));
         assert!(html.contains("<dd>javascript:alert(3)</dd>"));
         assert!(html.contains("value=\"0.000\""));
+        // The language switcher and the alternates are escaped too.
+        assert!(html.contains("hreflang=\"en\""), "{html}");
+        assert!(html.contains(&format!("<html lang=\"{escaped}\">")));
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub(crate) fn is_web_url(url: &str) -> bool {
 }
 
 /// What the page shell needs besides the body.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Shell<'a> {
     /// The `<title>`, before the brand.
     pub(crate) title: &'a str,
@@ -78,6 +78,12 @@ pub(crate) struct Shell<'a> {
     pub(crate) header_search: bool,
     /// The class of `<body>`, for per-page styles.
     pub(crate) body_class: &'a str,
+    /// The language of the page's content (`<html lang>`); English when
+    /// `None`.
+    pub(crate) lang: Option<&'a str>,
+    /// The same page in other languages: `(language, URL)`, for
+    /// `<link rel="alternate" hreflang>`.
+    pub(crate) alternates: &'a [(String, String)],
 }
 
 /// The brand shown in the header and in every `<title>`.
@@ -87,12 +93,24 @@ pub(crate) const BRAND: &str = "kenning";
 /// brand, a search box and the site's links (Wikify), main, footer.
 pub(crate) fn page(shell: &Shell<'_>, body: &str) -> String {
     let mut out = String::with_capacity(body.len() + 2048);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">",
+        escape(shell.lang.unwrap_or("en"))
+    );
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     if shell.title.is_empty() {
         let _ = writeln!(out, "<title>{BRAND}</title>");
     } else {
         let _ = writeln!(out, "<title>{} · {BRAND}</title>", escape(shell.title));
+    }
+    for (lang, url) in shell.alternates {
+        let _ = writeln!(
+            out,
+            "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">",
+            escape(lang),
+            escape(url)
+        );
     }
     out.push_str("<link rel=\"stylesheet\" href=\"/static/style.css\">\n");
     out.push_str("<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n");
@@ -158,6 +176,7 @@ pub(crate) fn error_page(status: u16, heading: &str, message: &str) -> String {
             query: "",
             header_search: true,
             body_class: "error",
+            ..Shell::default()
         },
         &body,
     )

@@ -63,6 +63,7 @@ mod concept_page;
 mod connections;
 mod error;
 mod html;
+mod language;
 mod lists;
 mod metrics;
 mod page_parts;

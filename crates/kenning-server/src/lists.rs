@@ -374,6 +374,7 @@ fn list_shell(title: &str, body: &str) -> String {
             query: "",
             header_search: true,
             body_class: "list-page",
+            ..Shell::default()
         },
         body,
     )

@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use kenning_engine::{Engine, LinkedConcept};
@@ -13,7 +13,8 @@ use crate::AppState;
 use crate::concept_page;
 use crate::error::{HttpError, PageError};
 use crate::html::{self, Shell, escape, url_encode};
-use crate::params::{self, MAX_QUERY_BYTES};
+use crate::language;
+use crate::params::{self, MAX_QUERY_BYTES, Params};
 use crate::record_types;
 
 /// What the home page offers to start with, drawn from the snapshot once.
@@ -179,21 +180,33 @@ pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, 
             query: "",
             header_search: false,
             body_class: "home",
+            ..Shell::default()
         },
         &b,
     )))
 }
 
-/// `GET /concept/{id}`.
+/// `GET /concept/{id}?lang=`: in the language asked for (`?lang=`, else
+/// `Accept-Language`), when the concept has a page in it.
 pub(crate) async fn concept(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> Result<Html<String>, PageError> {
     let id = params::concept_id(&path_value(id)?)?;
-    let page = state
-        .answer(move |engine| engine.concept(id))
-        .ok_or_else(|| HttpError::NotFound(format!("There is no concept with id {id}.")))?;
-    Ok(Html(concept_page::render(&page, &state.config)))
+    let query = Params::parse(raw.as_deref());
+    let (page, requested) = state.answer(|engine| {
+        let requested = language::requested(&query, &headers, &engine.languages())?;
+        let page = engine.concept_in(id, requested.as_deref());
+        Ok::<_, HttpError>((page, requested))
+    })?;
+    let page =
+        page.ok_or_else(|| HttpError::NotFound(format!("There is no concept with id {id}.")))?;
+    // Only an explicit `?lang=` is marked when the concept lacks it: a
+    // browser's Accept-Language is a wish, not a question.
+    let asked = query.get("lang").and(requested.as_deref());
+    Ok(Html(concept_page::render(&page, &state.config, asked)))
 }
 
 /// `GET /wiki/{Title}`: a 302 to the concept page of the title, matched as
@@ -231,6 +244,7 @@ pub(crate) async fn wiki(
                     query: &shown,
                     header_search: true,
                     body_class: "error",
+                    ..Shell::default()
                 },
                 &body,
             );

@@ -119,6 +119,7 @@ pub(crate) fn render(record: &RecordPage, config: &ServerConfig) -> String {
             query: "",
             header_search: true,
             body_class: "record-page",
+            ..Shell::default()
         },
         &b,
     )

@@ -249,6 +249,7 @@ pub(crate) async fn results_page(
             query: "",
             header_search: false,
             body_class: "search",
+            ..Shell::default()
         },
         &b,
     )))

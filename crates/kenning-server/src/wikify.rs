@@ -531,6 +531,7 @@ fn render(form: &Form, outcome: &Outcome) -> String {
             query: "",
             header_search: true,
             body_class: "wikify",
+            ..Shell::default()
         },
         &b,
     )

@@ -32,6 +32,7 @@ fn build_example(out: &Path) {
         threads: 1,
         records: vec![examples_dir().join("tiny-records.jsonl")],
         holdout_percent: 0,
+        languages: Default::default(),
         ontologies: Vec::new(),
         record_fields: Default::default(),
     };

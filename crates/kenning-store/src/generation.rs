@@ -217,6 +217,12 @@ impl GenerationWriter {
         write_synced(&self.dir.join(files::CATEGORY_FLAGS), flags)
     }
 
+    /// Pages of other languages joined to concepts, in any order (see
+    /// [`TranslationsWriter`](crate::TranslationsWriter)).
+    pub fn translations(&self) -> Result<crate::TranslationsWriter, StoreError> {
+        crate::TranslationsWriter::create(&self.dir, self.scratch_dir())
+    }
+
     /// Each concept's categories (indices of [`categories`](Self::categories)).
     pub fn concept_categories(&self) -> Result<AdjacencyWriter, StoreError> {
         AdjacencyWriter::create(&self.dir, files::CONCEPT_CATEGORIES)

@@ -1,10 +1,11 @@
 //! The layout of a generation: the format's version, the names of its
 //! files, and what indexes them (a concept's index).
 
-/// The version of the on-disk format this build writes and reads (7: the
-/// search index keeps a hit's summary and body apart, its format 3; an
-/// ontology may be present).
-pub const FORMAT_VERSION: u32 = 7;
+/// The version of the on-disk format this build writes and reads (8: a
+/// concept's pages in other languages, the translations; 7: the search
+/// index keeps a hit's summary and body apart, its format 3; an ontology
+/// may be present).
+pub const FORMAT_VERSION: u32 = 8;
 
 /// The kind of an ontology category's document in the search index (its
 /// key is the category's position in [`files::ONTOLOGY`]); concepts are
@@ -58,6 +59,14 @@ pub mod files {
     pub const CATEGORY_SUMMARIES: &str = "category_summaries";
     /// One byte per category of [`CATEGORIES`]: [`category_flags`] bits.
     pub const CATEGORY_FLAGS: &str = "category_flags.u8";
+    /// Each concept's pages in the other languages of the build: their
+    /// language numbers, increasing (adjacency; see `Meta::languages`).
+    pub const TRANSLATIONS: &str = "translations";
+    /// The title of each entry of [`TRANSLATIONS`] (string table).
+    pub const TRANSLATION_TITLES: &str = "translation_titles";
+    /// The lead of each entry of [`TRANSLATIONS`], plain text (string
+    /// table).
+    pub const TRANSLATION_SUMMARIES: &str = "translation_summaries";
     /// Concepts each concept links to (adjacency).
     pub const OUT_LINKS: &str = "out_links";
     /// Concepts that link to each concept (adjacency).

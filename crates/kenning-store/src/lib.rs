@@ -15,7 +15,8 @@
 //! categories, out-links ([`OutLinksWriter`], whose `finish` also inverts
 //! them into in-links), summary links, related concepts
 //! ([`RelatedWriter`]), the mention dictionary's bytes, the records files,
-//! the ontology ([`StoredOntology`]) and the manifest. What a later phase of a build needs from an earlier
+//! the ontology ([`StoredOntology`]), a concept's pages in the build's
+//! other languages ([`TranslationsWriter`]) and the manifest. What a later phase of a build needs from an earlier
 //! one it reads back through the same handle: an adjacency as
 //! `kenning-graph`'s `Csr`, the summaries, or the whole generation as a
 //! [`Snapshot`]. So the layout is defined here alone: a build names no
@@ -43,14 +44,16 @@ mod ontology;
 mod publish;
 mod report;
 mod snapshot;
+mod translations;
 
 pub use adjacency::{AdjacencyWriter, LinkCounts, OutLinksWriter};
 pub use columns::{StrTable, StrTableStream, StrTableWriter, title_key};
 pub use error::StoreError;
 pub use generation::{ConceptStrings, ConceptsWriter, GenerationWriter, RelatedWriter};
 pub use layout::{CATEGORY_KIND, ConceptIdx, FORMAT_VERSION, category_flags, files};
-pub use meta::{Meta, SiteMeta, SourceMeta, Stats};
+pub use meta::{LanguageMeta, Meta, SiteMeta, SourceMeta, Stats};
 pub use ontology::{StoredCategory, StoredCluster, StoredOntology};
 pub use publish::Publisher;
 pub use report::StatsReport;
 pub use snapshot::{CategoryView, ConceptView, Snapshot};
+pub use translations::{Translation, TranslationCounts, TranslationsWriter};

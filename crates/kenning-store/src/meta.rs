@@ -28,6 +28,35 @@ pub struct Meta {
     /// absent in snapshots built before records were linked field by field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_fields: Option<Vec<(String, f32)>>,
+    /// The language editions of the build, the primary one first (its
+    /// pages are the concepts; the others' pages are joined to them as
+    /// translations, numbered by their position here). Empty when no
+    /// source said its language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<LanguageMeta>,
+}
+
+/// One language edition of a build and how well it joined.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LanguageMeta {
+    /// Its language code (`en`, `fr`, `zh-yue`): Wikipedia's interwiki
+    /// prefix.
+    pub code: String,
+    /// Article pages read in this language.
+    pub pages: u64,
+    /// For the primary language, concepts with a page in another
+    /// language; for another, its pages joined to a concept.
+    pub joined: u64,
+    /// Pages of another language that matched no concept (left out: a
+    /// concept that exists only in another language is not built yet).
+    pub unjoined: u64,
+    /// Interlanguage links read that point into this language (inline
+    /// `[[fr:…]]` links, `--langlinks` rows, Wikidata sitelinks).
+    pub links_read: u64,
+    /// Of those, the ones whose page was read and joined.
+    pub links_joined: u64,
+    /// Of those, the ones whose page was never read (or joined elsewhere).
+    pub links_dangling: u64,
 }
 
 impl Meta {

@@ -8,7 +8,7 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::meta::{Meta, SourceMeta, Stats};
+use crate::meta::{LanguageMeta, Meta, SourceMeta, Stats};
 
 /// [`Meta`] as `kenning stats --json` shows it; see [`Meta::report`].
 #[derive(Debug, Serialize)]
@@ -17,6 +17,9 @@ pub struct StatsReport<'a> {
     stats: &'a Stats,
     site: SiteName<'a>,
     sources: &'a [SourceMeta],
+    /// Per language edition, primary first; left out when none was said.
+    #[serde(skip_serializing_if = "<[LanguageMeta]>::is_empty")]
+    languages: &'a [LanguageMeta],
     built_at: &'a str,
     build_seconds: f64,
     phase_seconds: PhaseSeconds<'a>,
@@ -57,6 +60,7 @@ impl Meta {
                 base: self.site.base.as_deref(),
             },
             sources: &self.sources,
+            languages: &self.languages,
             built_at: &self.built_at,
             build_seconds: self.build_seconds,
             phase_seconds: PhaseSeconds(&self.phase_seconds),
@@ -101,6 +105,11 @@ mod tests {
                 ..Stats::default()
             },
             record_fields: None,
+            languages: vec![LanguageMeta {
+                code: "en".into(),
+                pages: 3,
+                ..LanguageMeta::default()
+            }],
         }
     }
 
@@ -125,6 +134,8 @@ mod tests {
         assert!(report["site"].get("namespaces").is_none());
         assert_eq!(report["sources"][0]["kind"], "mediawiki");
         assert_eq!(report["sources"][0]["pages"], 3);
+        assert_eq!(report["languages"][0]["code"], "en");
+        assert_eq!(report["languages"][0]["links_dangling"], 0);
         assert_eq!(report["phase_seconds"]["linking"], 0.5);
         let phases: Vec<&String> = report["phase_seconds"]
             .as_object()

@@ -40,6 +40,7 @@ pub struct Snapshot {
     related: MappedAdjacency,
     related_scores: U32Column,
     mentions: Mapped,
+    translations: Option<crate::translations::Translations>,
     /// The generation's folder, with a shared lock on it while this is
     /// open, so that a build's clean-up leaves it alone (`None` where the
     /// system has no such locks).
@@ -140,6 +141,7 @@ impl Snapshot {
             related: MappedAdjacency::open(g, files::RELATED, n, n)?,
             related_scores: U32Column::open(&g.join(files::RELATED_SCORES))?,
             mentions: Mapped::open(&g.join(files::MENTIONS))?,
+            translations: crate::translations::Translations::open(g, n, meta.languages.len())?,
             ids,
             meta,
             dir: generation,
@@ -207,6 +209,16 @@ impl Snapshot {
             });
         }
         Ok(snapshot)
+    }
+
+    /// The code of language number `language` of the build (0 is the
+    /// primary language); `None` past the list or when no source said its
+    /// language.
+    pub fn language_code(&self, language: u32) -> Option<&str> {
+        self.meta
+            .languages
+            .get(language as usize)
+            .map(|l| l.code.as_str())
     }
 
     /// The generation folder that was opened.
@@ -374,6 +386,12 @@ impl<'a> ConceptView<'a> {
     /// Its lead summary.
     pub fn summary(&self) -> &'a str {
         self.snapshot.summaries.get(self.idx.index())
+    }
+    /// Its pages in the build's other languages, by language number
+    /// ([`Snapshot::language_code`] names them).
+    pub fn translations(&self) -> impl Iterator<Item = crate::Translation<'a>> + 'a {
+        let (snapshot, idx) = (self.snapshot, self.idx);
+        snapshot.translations.iter().flat_map(move |t| t.of(idx))
     }
     /// The URL of the original article, when known.
     pub fn url(&self) -> Option<&'a str> {

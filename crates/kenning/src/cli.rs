@@ -43,6 +43,15 @@ enum Command {
     ///   kenning build --out snap --dump enwiki-latest-pages-articles-multistream.xml.bz2
     ///   kenning build --out snap --extracted text/ --concepts extra.jsonl
     ///   kenning build --out snap --dump wiki.xml.bz2 --records courses.jsonl --records people.jsonl
+    ///   kenning build --out snap --dump enwiki.xml.bz2 --dump frwiki.xml.bz2 --langlinks frwiki-langlinks.sql.gz
+    ///
+    /// Several languages: the first dump's language (from its <siteinfo>) is
+    /// the primary one and its pages are the concepts; the pages of dumps in
+    /// other languages (given after it) join the concepts they are the same
+    /// subject as, through inline [[fr:…]] links, --langlinks or --wikidata,
+    /// and become their titles and summaries in that language. Prefix a
+    /// source with CODE= when its own language is missing or wrong:
+    /// --dump fr=old-export.xml.
     #[command(verbatim_doc_comment)]
     Build {
         /// The snapshot folder to create or replace.
@@ -50,14 +59,25 @@ enum Command {
         out: PathBuf,
         /// A MediaWiki XML export: .xml, .xml.gz, .xml.bz2 or multistream
         /// .xml.bz2 (with its -index.txt[.bz2] beside it, if you have it).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "[CODE=]FILE")]
         dump: Vec<PathBuf>,
         /// WikiExtractor output: its folder (AA/wiki_00, …) or one file, plain or .bz2.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "[CODE=]DIR")]
         extracted: Vec<PathBuf>,
         /// Concepts JSONL ({"title", "text", "summary"?, "links"?, …} per line), plain or .gz.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "[CODE=]FILE")]
         concepts: Vec<PathBuf>,
+        /// Wikimedia's interlanguage links of one wiki, e.g.
+        /// frwiki-latest-langlinks.sql.gz: they join its pages to the
+        /// primary language's. The wiki is read from a CODEwiki- file name,
+        /// else say it with CODE=FILE; without either, the primary one.
+        /// Repeatable.
+        #[arg(long, value_name = "[CODE=]FILE")]
+        langlinks: Vec<PathBuf>,
+        /// A Wikidata JSON dump (latest-all.json[.gz|.bz2]): each item's
+        /// sitelinks join its pages in the build's languages. Repeatable.
+        #[arg(long, value_name = "FILE")]
+        wikidata: Vec<PathBuf>,
         /// Records JSONL ({"type", "id", "title", "text", "fields"?, "links"?, …}
         /// per line): courses, people, publications, units, … Repeatable; a
         /// later record with the same type and id replaces an earlier one.
@@ -230,13 +250,21 @@ pub(crate) fn run() -> Result<ExitCode> {
             records,
             link_field,
             ontology,
+            langlinks,
+            wikidata,
             threads,
             quiet,
         } => {
             let build_matches = matches
                 .subcommand_matches("build")
                 .expect("the build subcommand was parsed");
-            let sources = sources_in_order(build_matches, dump, extracted, concepts);
+            let (sources, source_languages) =
+                sources_in_order(build_matches, dump, extracted, concepts);
+            let languages = kenning_build::LanguageOptions {
+                sources: source_languages,
+                langlinks: langlinks.iter().map(|p| split_language(p)).collect(),
+                wikidata,
+            };
             let threads = threads
                 .unwrap_or_else(|| {
                     std::thread::available_parallelism()
@@ -250,6 +278,7 @@ pub(crate) fn run() -> Result<ExitCode> {
                 records,
                 threads,
                 holdout_percent: 0,
+                languages,
                 ontologies: ontology,
                 record_fields: kenning_records::FieldWeights::with_specs(&link_field)
                     .map_err(anyhow::Error::msg)?,
@@ -495,23 +524,41 @@ fn open_reader(dir: &std::path::Path) -> Result<Engine> {
     Ok(engine)
 }
 
+/// `CODE=PATH` split into the path and its language, when `arg` is not
+/// itself an existing path and starts with a language code and `=`.
+fn split_language(arg: &std::path::Path) -> (PathBuf, Option<String>) {
+    if !arg.exists()
+        && let Some((code, path)) = arg.to_str().and_then(|s| s.split_once('='))
+        && kenning_model::is_language_code(code)
+    {
+        return (PathBuf::from(path), Some(code.to_owned()));
+    }
+    (arg.to_owned(), None)
+}
+
 /// The sources of `kenning build` in the order they were given on the
 /// command line, whatever their kind (the first source to hold a title
-/// wins, so the order matters).
+/// wins, so the order matters), and the languages given with them
+/// (`CODE=PATH`).
 fn sources_in_order(
     matches: &ArgMatches,
     dump: Vec<PathBuf>,
     extracted: Vec<PathBuf>,
     concepts: Vec<PathBuf>,
-) -> Vec<Source> {
+) -> (Vec<Source>, Vec<(PathBuf, String)>) {
     let mut sources: Vec<(usize, Source)> = Vec::new();
+    let mut languages = Vec::new();
     let mut add = |id: &str, paths: Vec<PathBuf>, kind: fn(PathBuf) -> Source| {
         let indices: Vec<usize> = matches
             .indices_of(id)
             .map(Iterator::collect)
             .unwrap_or_default();
-        for (k, path) in paths.into_iter().enumerate() {
+        for (k, arg) in paths.into_iter().enumerate() {
             let at = indices.get(k).copied().unwrap_or(usize::MAX);
+            let (path, code) = split_language(&arg);
+            if let Some(code) = code {
+                languages.push((path.clone(), code));
+            }
             sources.push((at, kind(path)));
         }
     };
@@ -520,7 +567,7 @@ fn sources_in_order(
     add("concepts", concepts, Source::Concepts);
     // Stable: equal indices (none in practice) keep the kind order.
     sources.sort_by_key(|(at, _)| *at);
-    sources.into_iter().map(|(_, s)| s).collect()
+    (sources.into_iter().map(|(_, s)| s).collect(), languages)
 }
 
 #[cfg(test)]
@@ -542,6 +589,8 @@ mod tests {
             "c",
             "--concepts",
             "d.jsonl",
+            "--dump",
+            "fr=e.xml",
         ]);
         let cli = Cli::from_arg_matches(&matches).unwrap();
         let Command::Build {
@@ -553,7 +602,7 @@ mod tests {
         else {
             panic!("not build");
         };
-        let sources = sources_in_order(
+        let (sources, languages) = sources_in_order(
             matches.subcommand_matches("build").unwrap(),
             dump,
             extracted,
@@ -566,7 +615,14 @@ mod tests {
                 Source::Dump("b.xml".into()),
                 Source::Extracted("c".into()),
                 Source::Concepts("d.jsonl".into()),
+                Source::Dump("e.xml".into()),
             ]
+        );
+        assert_eq!(languages, [(PathBuf::from("e.xml"), "fr".to_owned())]);
+        // Not a language code: the path as given.
+        assert_eq!(
+            split_language(std::path::Path::new("x=y.xml")),
+            (PathBuf::from("x=y.xml"), None)
         );
     }
 }

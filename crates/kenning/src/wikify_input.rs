@@ -421,6 +421,7 @@ mod tests {
             records: Vec::new(),
             threads: 1,
             holdout_percent: 0,
+            languages: Default::default(),
             ontologies: Vec::new(),
             record_fields: Default::default(),
         };

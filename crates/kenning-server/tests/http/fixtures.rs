@@ -46,6 +46,7 @@ pub(crate) fn build_with(
         threads: 1,
         records,
         holdout_percent: 0,
+        languages: Default::default(),
         ontologies,
         record_fields: Default::default(),
     };
@@ -80,6 +81,27 @@ pub(crate) fn tiny_engine() -> Arc<Engine> {
 
 pub(crate) fn tiny_app() -> Router {
     app(tiny_engine(), ServerConfig::default())
+}
+
+/// The example wiki with its French edition joined to it, built once per
+/// test run.
+pub(crate) fn bilingual_app() -> Router {
+    static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
+    let engine = ENGINE
+        .get_or_init(|| {
+            let out = scratch("tiny-wiki-en-fr");
+            let examples = examples_dir();
+            build_from(
+                vec![
+                    Source::Dump(examples.join("tiny-wiki.xml")),
+                    Source::Dump(examples.join("tiny-wiki-fr.xml")),
+                ],
+                &out,
+            );
+            Arc::new(Engine::open(&out).expect("open the test snapshot"))
+        })
+        .clone();
+    app(engine, ServerConfig::default())
 }
 
 /// A wiki out to inject markup. Wikitext in an XML export is escaped once

@@ -10,6 +10,7 @@ mod api_docs;
 mod categories;
 mod escaping;
 mod fixtures;
+mod languages;
 mod lists;
 mod openapi;
 mod pages;

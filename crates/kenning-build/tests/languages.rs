@@ -1,0 +1,303 @@
+//! Several language editions in one build: the example wiki with its
+//! French edition (inline interlanguage links both ways), `--langlinks`
+//! and `--wikidata` files written here, the errors that stop a build whose
+//! languages cannot be joined, and YAGO's English and German test dumps.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use kenning_build::{BuildError, BuildOptions, BuildProgress, LanguageOptions, Source, build};
+use kenning_store::{LanguageMeta, Snapshot};
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn options(out: &Path, sources: Vec<Source>, languages: LanguageOptions) -> BuildOptions {
+    BuildOptions {
+        out: out.to_owned(),
+        sources,
+        threads: 2,
+        records: Vec::new(),
+        holdout_percent: 0,
+        languages,
+        ontologies: Vec::new(),
+        record_fields: Default::default(),
+    }
+}
+
+fn run(options: &BuildOptions) -> Result<Snapshot, BuildError> {
+    build(options, &Arc::new(BuildProgress::default()))?;
+    Ok(Snapshot::open(&options.out).unwrap())
+}
+
+/// `(language code, title, summary)` of each translation of `title`.
+fn translations(s: &Snapshot, title: &str) -> Vec<(String, String, String)> {
+    let idx = s
+        .find_title(title)
+        .unwrap_or_else(|| panic!("no concept {title}"));
+    s.concept(idx)
+        .translations()
+        .map(|t| {
+            (
+                s.language_code(t.language).unwrap().to_owned(),
+                t.title.to_owned(),
+                t.summary.to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn figures(code: &str, pages: u64, joined: u64, unjoined: u64, links: [u64; 3]) -> LanguageMeta {
+    LanguageMeta {
+        code: code.to_owned(),
+        pages,
+        joined,
+        unjoined,
+        links_read: links[0],
+        links_joined: links[1],
+        links_dangling: links[2],
+    }
+}
+
+#[test]
+fn the_example_wiki_and_its_french_edition_make_one_graph() {
+    let tmp = tempfile::tempdir().unwrap();
+    let english = examples().join("tiny-wiki.xml");
+    let french = examples().join("tiny-wiki-fr.xml");
+    let s = run(&options(
+        &tmp.path().join("snap"),
+        vec![Source::Dump(english), Source::Dump(french)],
+        LanguageOptions::default(),
+    ))
+    .unwrap();
+    // The French pages are no concepts of their own.
+    assert_eq!(s.len(), 13);
+    assert_eq!(
+        s.meta().languages,
+        [
+            // 4 English concepts have a French page.
+            figures("en", 13, 4, 0, [0, 0, 0]),
+            // 3 French pages join by their own [[en:…]] link, one (the
+            // festival) by the English page's [[fr:…]] link; the harbour
+            // names an English page that does not exist.
+            figures("fr", 5, 4, 1, [1, 1, 0]),
+        ]
+    );
+    let ferry = translations(&s, "Merrowby Ferry");
+    assert_eq!(ferry.len(), 1);
+    assert_eq!(
+        (ferry[0].0.as_str(), ferry[0].1.as_str()),
+        ("fr", "Bac de Merrowby")
+    );
+    assert!(
+        ferry[0].2.starts_with("Le bac de Merrowby est un bac"),
+        "{}",
+        ferry[0].2
+    );
+    assert_eq!(
+        translations(&s, "Merrowby Lantern Festival")[0].1,
+        "Fête des lanternes de Merrowby"
+    );
+    assert!(translations(&s, "Ida Varrow").is_empty());
+    assert!(s.find_title("Port de pêche de Merrowby").is_none());
+    // The English side is as it is alone: same titles and summaries.
+    let idx = s.find_title("Merrowby").unwrap();
+    assert_eq!(s.concept(idx).title(), "Merrowby");
+    assert!(
+        s.concept(idx)
+            .summary()
+            .starts_with("Merrowby is a small town")
+    );
+}
+
+/// A French edition whose pages carry no interlanguage link.
+const FRENCH: &str = r#"<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" xml:lang="fr">
+  <siteinfo><sitename>Wiki</sitename><dbname>frwiki</dbname><case>first-letter</case>
+    <namespaces><namespace key="0" case="first-letter" /></namespaces></siteinfo>
+  <page><title>Merrowby</title><ns>0</ns><id>501</id><revision><id>1</id><text>'''Merrowby''' est une ville.</text></revision></page>
+  <page><title>Lac Tessel</title><ns>0</ns><id>502</id><revision><id>2</id><text>Le '''lac Tessel''' est un lac.</text></revision></page>
+  <page><title>Bac de Merrowby</title><ns>0</ns><id>503</id><revision><id>3</id><text>Le '''bac''' traverse le lac.</text></revision></page>
+  <page><title>Île Kettle</title><ns>0</ns><id>504</id><revision><id>4</id><text>L''''île Kettle''' est une île.</text></revision></page>
+</mediawiki>
+"#;
+
+#[test]
+fn langlinks_of_either_wiki_and_wikidata_items_join_pages_without_inline_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dump = tmp.path().join("frwiki-pages.xml");
+    std::fs::write(&dump, FRENCH).unwrap();
+    // The English wiki's langlinks (page 5 is Merrowby Ferry), and the
+    // French wiki's (page 502 links to English "Tessel Lake", a redirect).
+    let en_links = tmp.path().join("en-langlinks.sql");
+    std::fs::write(
+        &en_links,
+        "INSERT INTO `langlinks` VALUES (5,'fr','Bac de Merrowby'),(5,'de','Fähre'),(999,'fr','Nulle part');\n",
+    )
+    .unwrap();
+    let fr_links = tmp.path().join("frwiki-20260101-langlinks.sql");
+    std::fs::write(
+        &fr_links,
+        "INSERT INTO `langlinks` VALUES (502,'en','Tessel_Lake'),(502,'de','Tesselsee');\n",
+    )
+    .unwrap();
+    let wikidata = tmp.path().join("items.json");
+    std::fs::write(
+        &wikidata,
+        concat!(
+            "[\n",
+            r#"{"id":"Q1","type":"item","sitelinks":{"enwiki":{"site":"enwiki","title":"Merrowby"},"frwiki":{"site":"frwiki","title":"Merrowby"}}},"#,
+            "\n",
+            r#"{"id":"Q2","type":"item","sitelinks":{"frwiki":{"site":"frwiki","title":"Île Kettle"}}}"#,
+            "\n]\n"
+        ),
+    )
+    .unwrap();
+    let s = run(&options(
+        &tmp.path().join("snap"),
+        vec![
+            Source::Dump(examples().join("tiny-wiki.xml")),
+            Source::Dump(dump),
+        ],
+        LanguageOptions {
+            sources: Vec::new(),
+            langlinks: vec![(en_links, None), (fr_links, None)],
+            wikidata: vec![wikidata],
+        },
+    ))
+    .unwrap();
+    assert_eq!(translations(&s, "Merrowby Ferry")[0].1, "Bac de Merrowby");
+    assert_eq!(translations(&s, "Lake Tessel")[0].1, "Lac Tessel");
+    assert_eq!(translations(&s, "Merrowby")[0].1, "Merrowby");
+    // Q2 has no English page: Île Kettle stays out.
+    assert!(translations(&s, "Kettle Island").is_empty());
+    let fr = &s.meta().languages[1];
+    // Read: the English rows to "Bac de Merrowby" and to "Nulle part", the
+    // French row of page 502, Q1's French sitelink, and the English
+    // festival page's inline [[fr:…]] link; the last two of those five
+    // name pages this French dump does not have.
+    assert_eq!(
+        (
+            fr.pages,
+            fr.joined,
+            fr.unjoined,
+            fr.links_read,
+            fr.links_joined
+        ),
+        (4, 3, 1, 5, 3)
+    );
+    assert_eq!(fr.links_dangling, 2);
+}
+
+#[test]
+fn languages_that_cannot_be_joined_stop_the_build_with_a_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let english = examples().join("tiny-wiki.xml");
+    let french = examples().join("tiny-wiki-fr.xml");
+    // The primary language's sources first.
+    let late = options(
+        &tmp.path().join("a"),
+        vec![
+            Source::Dump(english.clone()),
+            Source::Dump(french.clone()),
+            Source::Concepts(examples().join("tiny-concepts.jsonl")),
+        ],
+        LanguageOptions::default(),
+    );
+    let message = run(&late).unwrap_err().to_string();
+    assert!(message.contains("tiny-concepts.jsonl"), "{message}");
+    assert!(
+        message.contains("primary language's sources first"),
+        "{message}"
+    );
+    // Unless the late source says it is French.
+    let said = options(
+        &tmp.path().join("b"),
+        late.sources.clone(),
+        LanguageOptions {
+            sources: vec![(examples().join("tiny-concepts.jsonl"), "fr".to_owned())],
+            ..LanguageOptions::default()
+        },
+    );
+    let s = run(&said).unwrap();
+    assert_eq!(s.meta().languages[1].code, "fr");
+    // Langlinks of a wiki the build has no dump of.
+    let links = tmp.path().join("dewiki-latest-langlinks.sql");
+    std::fs::write(
+        &links,
+        "INSERT INTO `langlinks` VALUES (1,'en','Merrowby');\n",
+    )
+    .unwrap();
+    let german = options(
+        &tmp.path().join("c"),
+        vec![Source::Dump(english.clone()), Source::Dump(french)],
+        LanguageOptions {
+            langlinks: vec![(links.clone(), None)],
+            ..LanguageOptions::default()
+        },
+    );
+    let message = run(&german).unwrap_err().to_string();
+    assert!(message.contains("dewiki-latest-langlinks.sql"), "{message}");
+    assert!(message.contains("--langlinks CODE=FILE"), "{message}");
+    // Interlanguage files for sources that say no language.
+    let unsaid = options(
+        &tmp.path().join("d"),
+        vec![Source::Concepts(examples().join("tiny-concepts.jsonl"))],
+        LanguageOptions {
+            langlinks: vec![(links, None)],
+            ..LanguageOptions::default()
+        },
+    );
+    let message = run(&unsaid).unwrap_err().to_string();
+    assert!(message.contains("no source says its language"), "{message}");
+    // Nothing was published by the failed builds.
+    assert!(Snapshot::open(&tmp.path().join("a")).is_err());
+}
+
+#[test]
+fn yago_english_and_german_test_dumps_join_on_their_one_shared_page() {
+    let Some(data) = kenning_testdata::shared_data(
+        &[
+            "multilingual/yago3/en_wikitest.xml",
+            "multilingual/yago3/de_wikitest.xml",
+        ],
+        "YAGO's English and German test dumps",
+    ) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let yago = data.join("multilingual/yago3");
+    let s = run(&options(
+        &tmp.path().join("snap"),
+        vec![
+            Source::Dump(yago.join("en_wikitest.xml")),
+            Source::Dump(yago.join("de_wikitest.xml")),
+        ],
+        LanguageOptions::default(),
+    ))
+    .unwrap();
+    // Counted independently from the XML: 135 English and 118 German
+    // articles (redirects left out); 110 distinct [[de:…]] targets on the
+    // English pages, of which only "Angela Merkel" is a German page.
+    let langs = &s.meta().languages;
+    assert_eq!(langs.len(), 2);
+    assert_eq!((langs[0].code.as_str(), langs[0].pages), ("en", 135));
+    assert_eq!(
+        (
+            langs[1].code.as_str(),
+            langs[1].pages,
+            langs[1].joined,
+            langs[1].links_read,
+            langs[1].links_dangling
+        ),
+        ("de", 118, 1, 110, 109)
+    );
+    let merkel = translations(&s, "Angela Merkel");
+    assert_eq!(merkel.len(), 1);
+    assert_eq!(merkel[0].1, "Angela Merkel");
+    assert!(
+        merkel[0].2.starts_with("Angela Dorothea Merkel") && merkel[0].2.contains("Politikerin"),
+        "{}",
+        merkel[0].2
+    );
+}

@@ -1,0 +1,93 @@
+//! A concept in the reader's language.
+//!
+//! A snapshot built from several language editions keeps, per concept, its
+//! primary page (the concept's own title and summary) and its pages in the
+//! other languages (translations). This module answers which languages the
+//! snapshot and each concept have, and gives a concept's page in one of
+//! them: that language's title and summary when the concept has a page
+//! there, else the primary one (the page then says which language it is
+//! in, so a front end can mark it).
+//!
+//! It does not choose the reader's language (the server does, from
+//! `?lang=` and `Accept-Language`), nor translate the page's chrome.
+
+use std::collections::BTreeMap;
+
+use kenning_model::PageId;
+use kenning_store::ConceptView;
+
+use crate::engine::{ConceptPage, Engine};
+use crate::timeline::timeline;
+
+/// The languages of one concept: its title in each, primary first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ConceptLanguages {
+    /// `(language code, title)`, the primary language first, then the
+    /// others in the build's order.
+    pub(crate) titles: Vec<(String, String)>,
+}
+
+impl ConceptLanguages {
+    /// Read from the snapshot (empty when the build said no language).
+    pub(crate) fn of(engine: &Engine, c: ConceptView<'_>) -> Self {
+        let s = engine.snapshot();
+        let Some(primary) = s.language_code(0) else {
+            return ConceptLanguages::default();
+        };
+        let mut titles = vec![(primary.to_owned(), c.title().to_owned())];
+        titles.extend(c.translations().filter_map(|t| {
+            s.language_code(t.language)
+                .map(|code| (code.to_owned(), t.title.to_owned()))
+        }));
+        ConceptLanguages { titles }
+    }
+
+    /// As the JSON shows them: `{code: title}`.
+    pub(crate) fn title_map(&self) -> BTreeMap<String, String> {
+        self.titles.iter().cloned().collect()
+    }
+
+    /// The codes, primary first.
+    pub(crate) fn codes(&self) -> Vec<String> {
+        self.titles.iter().map(|(code, _)| code.clone()).collect()
+    }
+}
+
+impl Engine {
+    /// The snapshot's languages, primary first (empty when no source said
+    /// its language).
+    pub fn languages(&self) -> Vec<String> {
+        self.snapshot()
+            .meta()
+            .languages
+            .iter()
+            .map(|l| l.code.clone())
+            .collect()
+    }
+
+    /// The page of concept `id` in language `lang`: its title and summary
+    /// there when it has a page in it, else the primary ones
+    /// ([`ConceptPage::language`] says which). A summary from another
+    /// language has no links (they belong to the primary summary), and its
+    /// timeline is read from it.
+    pub fn concept_in(&self, id: u32, lang: Option<&str>) -> Option<ConceptPage> {
+        let s = self.snapshot();
+        let idx = s.find_id(PageId::new(id))?;
+        let c = s.concept(idx);
+        let mut page = self.concept(id)?;
+        let Some(lang) = lang else {
+            return Some(page);
+        };
+        let translation = c
+            .translations()
+            .find(|t| s.language_code(t.language) == Some(lang));
+        if let Some(t) = translation {
+            page.title = t.title.to_owned();
+            page.summary = t.summary.to_owned();
+            page.summary_links.clear();
+            page.timeline = timeline(&page.summary);
+            page.language = Some(lang.to_owned());
+        }
+        Some(page)
+    }
+}

@@ -1,0 +1,118 @@
+//! A concept in the reader's language: the example wiki with its French
+//! edition; `?lang=`, `Accept-Language`, the switcher, `<html lang>`,
+//! `hreflang` alternates and the JSON's `titles` and `languages`.
+
+use axum::body::Body;
+use axum::http::{Request, header};
+
+use crate::fixtures::{bilingual_app, get, send, tiny_app};
+
+/// Merrowby Ferry's page id in the example wiki.
+const FERRY: u32 = 5;
+
+#[tokio::test]
+async fn the_json_names_the_concept_in_every_language_and_lang_picks_one() {
+    let app = bilingual_app();
+    let page = get(&app, &format!("/api/v1/concepts/{FERRY}")).await.json();
+    assert_eq!(page["title"], "Merrowby Ferry");
+    assert_eq!(page["language"], "en");
+    assert_eq!(page["languages"], serde_json::json!(["en", "fr"]));
+    assert_eq!(page["titles"]["fr"], "Bac de Merrowby");
+    assert_eq!(page["titles"]["en"], "Merrowby Ferry");
+    let french = get(&app, &format!("/api/v1/concepts/{FERRY}?lang=fr"))
+        .await
+        .json();
+    assert_eq!(french["title"], "Bac de Merrowby");
+    assert_eq!(french["language"], "fr");
+    let summary = french["summary"].as_str().unwrap();
+    assert!(summary.starts_with("Le bac de Merrowby"), "{summary}");
+    // The French lead's links are not the English summary's.
+    assert_eq!(french["summary_links"], serde_json::json!([]));
+    // A language the concept lacks: the primary page, which says so.
+    let german = get(&app, &format!("/api/v1/concepts/{FERRY}?lang=de"))
+        .await
+        .json();
+    assert_eq!(
+        (german["title"].as_str(), german["language"].as_str()),
+        (Some("Merrowby Ferry"), Some("en"))
+    );
+    // Not a language code: 400 with a JSON error that says what is wrong.
+    let bad = get(&app, &format!("/api/v1/concepts/{FERRY}?lang=%3Cx%3E")).await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("language code")
+    );
+}
+
+#[tokio::test]
+async fn the_page_switches_language_and_says_when_it_cannot() {
+    let app = bilingual_app();
+    let french = get(&app, &format!("/concept/{FERRY}?lang=fr")).await;
+    assert_eq!(french.status, 200);
+    let html = &french.body;
+    assert!(html.contains("<html lang=\"fr\">"), "{html}");
+    assert!(html.contains("<h1>Bac de Merrowby</h1>"), "{html}");
+    assert!(html.contains(&format!(
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"/concept/{FERRY}?lang=en\">"
+    )));
+    // The switcher: English is a link, French the current one.
+    assert!(html.contains(&format!(
+        "<a href=\"/concept/{FERRY}?lang=en\" hreflang=\"en\""
+    )));
+    assert!(html.contains("<strong aria-current=\"true\" lang=\"fr\">Français</strong>"));
+    assert!(!html.contains("language-note"));
+    // Asked for German, shown in English, and told so.
+    let german = get(&app, &format!("/concept/{FERRY}?lang=de")).await.body;
+    assert!(german.contains("<html lang=\"en\">"));
+    assert!(
+        german.contains("No page in Deutsch for this concept: shown in English."),
+        "{german}"
+    );
+    // A concept with no French page has no switcher.
+    let ida = get(&app, "/concept/8").await.body;
+    assert!(ida.contains("<h1>Ida Varrow</h1>"), "{ida}");
+    assert!(!ida.contains("class=\"languages\""));
+}
+
+#[tokio::test]
+async fn accept_language_chooses_when_the_query_does_not() {
+    let app = bilingual_app();
+    let ask = |value: &'static str| {
+        Request::get(format!("/concept/{FERRY}"))
+            .header(header::ACCEPT_LANGUAGE, value)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let page = send(&app, ask("fr-CH, fr;q=0.9, en;q=0.8")).await.body;
+    assert!(page.contains("<h1>Bac de Merrowby</h1>"), "{page}");
+    // A wish the snapshot cannot meet is no question: no note.
+    let page = send(&app, ask("de, it;q=0.5")).await.body;
+    assert!(page.contains("<h1>Merrowby Ferry</h1>"));
+    assert!(!page.contains("language-note"));
+    // The query wins over the header.
+    let request = Request::get(format!("/concept/{FERRY}?lang=en"))
+        .header(header::ACCEPT_LANGUAGE, "fr")
+        .body(Body::empty())
+        .unwrap();
+    assert!(
+        send(&app, request)
+            .await
+            .body
+            .contains("<h1>Merrowby Ferry</h1>")
+    );
+}
+
+#[tokio::test]
+async fn a_one_language_snapshot_names_its_language_and_nothing_more() {
+    let app = tiny_app();
+    let page = get(&app, &format!("/api/v1/concepts/{FERRY}")).await.json();
+    assert_eq!(page["language"], "en");
+    assert_eq!(page["languages"], serde_json::json!(["en"]));
+    let html = get(&app, &format!("/concept/{FERRY}")).await.body;
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(!html.contains("hreflang"));
+    assert!(!html.contains("class=\"languages\""));
+}

@@ -68,6 +68,27 @@ pub(crate) fn build_summary(meta: &Meta, out: &Path) -> String {
             grouped(s.record_concepts),
         ));
     }
+    if let [primary, others @ ..] = meta.languages.as_slice()
+        && !others.is_empty()
+    {
+        let joined: Vec<String> = others
+            .iter()
+            .map(|l| {
+                format!(
+                    "{}: {} of {} pages joined",
+                    l.code,
+                    grouped(l.joined),
+                    grouped(l.pages)
+                )
+            })
+            .collect();
+        text.push_str(&format!(
+            "; languages {} (primary, {} concepts with a page in another) and {}",
+            primary.code,
+            grouped(primary.joined),
+            joined.join(", ")
+        ));
+    }
     if s.ontology_categories > 0 {
         text.push_str(&format!(
             "; an ontology of {} categories and {} clusters, {} of its {} concepts matched",
@@ -125,6 +146,28 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
             "{:<20}{} ({})\n",
             "site", meta.site.sitename, meta.site.dbname
         ));
+    }
+    for (i, l) in meta.languages.iter().enumerate() {
+        let line = if i == 0 {
+            format!(
+                "{} (primary): {} pages, {} with a page in another language",
+                l.code,
+                grouped(l.pages),
+                grouped(l.joined)
+            )
+        } else {
+            format!(
+                "{}: {} pages, {} joined, {} not joined; interlanguage links {} read, {} joined, {} dangling",
+                l.code,
+                grouped(l.pages),
+                grouped(l.joined),
+                grouped(l.unjoined),
+                grouped(l.links_read),
+                grouped(l.links_joined),
+                grouped(l.links_dangling)
+            )
+        };
+        out.push_str(&format!("{:<20}{line}\n", "language"));
     }
     for src in &meta.sources {
         out.push_str(&format!(

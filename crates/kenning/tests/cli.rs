@@ -791,3 +791,71 @@ fn out_naming_a_file_says_it_is_a_file() {
     assert!(!e.contains("damaged"), "{e}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
 }
+
+#[test]
+fn two_language_editions_build_into_one_graph_with_figures_per_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    let french = examples_file("tiny-wiki-fr.xml");
+    let o = kenning(&[
+        "build",
+        "--out",
+        out.to_str().unwrap(),
+        "--dump",
+        example().to_str().unwrap(),
+        "--dump",
+        french.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "languages en (primary, 4 concepts with a page in another) and fr: 4 of 5 pages joined"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = kenning(&["stats", out.to_str().unwrap()]);
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "fr: 5 pages, 4 joined, 1 not joined; interlanguage links 1 read, 1 joined, 0 dangling"
+        ),
+        "{text}"
+    );
+    let o = kenning(&["stats", out.to_str().unwrap(), "--json"]);
+    let stats: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(stats["languages"][1]["code"], "fr");
+    // A language given on the command line: the same dump read as German.
+    let o = build_with(
+        &out,
+        &example(),
+        &["--dump", &format!("de={}", french.display())],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = kenning(&["stats", out.to_str().unwrap(), "--json"]);
+    let stats: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(stats["languages"][1]["code"], "de");
+    // Langlinks of a wiki the build has no dump of: refused, with the fix.
+    let links = dir.path().join("itwiki-latest-langlinks.sql");
+    std::fs::write(
+        &links,
+        "INSERT INTO `langlinks` VALUES (1,'en','Merrowby');\n",
+    )
+    .unwrap();
+    let o = build_with(
+        &dir.path().join("other"),
+        &example(),
+        &[
+            "--dump",
+            french.to_str().unwrap(),
+            "--langlinks",
+            links.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--langlinks CODE=FILE"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -53,7 +53,14 @@ pub(crate) fn write_search_index(
                 generation.path().display()
             )));
         }
-        let aliases: Vec<&str> = c.aliases().collect();
+        // Its titles in other languages are names of it too: "Allemagne"
+        // finds Germany.
+        let mut aliases: Vec<&str> = c.aliases().collect();
+        for t in c.translations() {
+            if t.title != c.title() && !aliases.contains(&t.title) {
+                aliases.push(t.title);
+            }
+        }
         let popularity = kenning_graph::popularity(c.in_link_count() as u64, max_in);
         let doc = Document {
             key: u64::from(idx),

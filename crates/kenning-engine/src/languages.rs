@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use kenning_model::PageId;
 use kenning_store::ConceptView;
 
-use crate::engine::{ConceptPage, Engine};
+use crate::engine::{ConceptPage, Engine, SearchHit};
 use crate::timeline::timeline;
 
 /// The languages of one concept: its title in each, primary first.
@@ -89,5 +89,34 @@ impl Engine {
             page.language = Some(lang.to_owned());
         }
         Some(page)
+    }
+
+    /// `hits` as a reader of `lang` sees them: a concept with a page in
+    /// that language is titled and linked in it (a matched alias that is
+    /// that title is no longer shown as one).
+    pub fn hits_in(&self, hits: &mut [SearchHit], lang: &str) {
+        let s = self.snapshot();
+        for hit in hits.iter_mut().filter(|h| h.kind == "concept") {
+            let Some(idx) = hit
+                .id
+                .parse()
+                .ok()
+                .and_then(|id| s.find_id(PageId::new(id)))
+            else {
+                continue;
+            };
+            let c = s.concept(idx);
+            let Some(t) = c
+                .translations()
+                .find(|t| s.language_code(t.language) == Some(lang))
+            else {
+                continue;
+            };
+            if hit.matched_alias.as_deref() == Some(t.title) {
+                hit.matched_alias = None;
+            }
+            hit.title = t.title.to_owned();
+            hit.url = format!("{}?lang={lang}", hit.url);
+        }
     }
 }

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
 use axum::response::Html;
 use kenning_engine::{Engine, SearchHit, SearchPage, SearchRequest, TypeCount};
 use serde::Serialize;
@@ -11,6 +12,7 @@ use serde::Serialize;
 use crate::AppState;
 use crate::error::{ApiError, HttpError, PageError};
 use crate::html::{self, Shell, escape, is_web_url, url_encode};
+use crate::language;
 use crate::page_parts;
 use crate::params::{MAX_OFFSET, Params};
 use crate::record_types::{self, RecordTypes};
@@ -24,8 +26,15 @@ pub(crate) const LAST_PAGE: usize = MAX_OFFSET / PAGE_SIZE + 1;
 const SUGGEST_LIMIT: usize = 8;
 
 /// Asks the engine, or answers an empty page for an empty query. Types
-/// the site does not have are refused first.
-fn run_search(state: &AppState, request: SearchRequest) -> Result<SearchPage, HttpError> {
+/// the site does not have are refused first. Concepts are titled in the
+/// reader's language (`?lang=`, else `Accept-Language`) when they have a
+/// page in it.
+fn run_search(
+    state: &AppState,
+    request: SearchRequest,
+    params: &Params,
+    headers: &HeaderMap,
+) -> Result<SearchPage, HttpError> {
     check_types(state, &request.types)?;
     // No words and no type: nothing asked. No words and a type: every
     // record (or concept) of that type, to browse.
@@ -38,9 +47,16 @@ fn run_search(state: &AppState, request: SearchRequest) -> Result<SearchPage, Ht
             items: Vec::new(),
         });
     }
-    state
-        .answer(|engine| engine.search(&request))
-        .map_err(|e| HttpError::Internal(format!("search: {e}")))
+    state.answer(|engine| {
+        let lang = language::requested(params, headers, &engine.languages())?;
+        let mut page = engine
+            .search(&request)
+            .map_err(|e| HttpError::Internal(format!("search: {e}")))?;
+        if let Some(lang) = lang {
+            engine.hits_in(&mut page.items, &lang);
+        }
+        Ok(page)
+    })
 }
 
 /// A 400 naming the types of `types` the site does not have, and those
@@ -70,6 +86,7 @@ fn check_types(state: &AppState, types: &[String]) -> Result<(), HttpError> {
 pub(crate) async fn api_search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> Result<Json<SearchPage>, ApiError> {
     let params = Params::parse(raw.as_deref());
     let query = params
@@ -83,7 +100,7 @@ pub(crate) async fn api_search(
         exact: params.flag("exact")?,
         count_types: params.flag("counts")?,
     };
-    Ok(Json(run_search(&state, request)?))
+    Ok(Json(run_search(&state, request, &params, &headers)?))
 }
 
 /// What `/api/v1/suggest` answers.
@@ -97,6 +114,7 @@ pub(crate) struct Suggestions {
 pub(crate) async fn api_suggest(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> Result<Json<Suggestions>, ApiError> {
     let params = Params::parse(raw.as_deref());
     let query = params
@@ -109,9 +127,16 @@ pub(crate) async fn api_suggest(
             items: Vec::new(),
         }));
     }
-    let items = state
-        .answer(|engine| engine.suggest(&query, limit))
-        .map_err(|e| HttpError::Internal(format!("suggest: {e}")))?;
+    let items = state.answer(|engine| {
+        let lang = language::requested(&params, &headers, &engine.languages())?;
+        let mut items = engine
+            .suggest(&query, limit)
+            .map_err(|e| HttpError::Internal(format!("suggest: {e}")))?;
+        if let Some(lang) = lang {
+            engine.hits_in(&mut items, &lang);
+        }
+        Ok::<_, HttpError>(items)
+    })?;
     Ok(Json(Suggestions { query, items }))
 }
 
@@ -136,6 +161,7 @@ impl Shown<'_> {
 pub(crate) async fn results_page(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> Result<Html<String>, PageError> {
     let params = Params::parse(raw.as_deref());
     let query = params.query()?.unwrap_or_default();
@@ -151,7 +177,7 @@ pub(crate) async fn results_page(
         exact,
         count_types: true,
     };
-    let results = run_search(&state, request)?;
+    let results = run_search(&state, request, &params, &headers)?;
     let shown = Shown {
         query: &query,
         types: &types,

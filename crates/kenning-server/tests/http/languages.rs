@@ -116,3 +116,42 @@ async fn a_one_language_snapshot_names_its_language_and_nothing_more() {
     assert!(!html.contains("hreflang"));
     assert!(!html.contains("class=\"languages\""));
 }
+
+#[tokio::test]
+async fn a_concept_is_found_by_its_title_in_any_language_and_shown_in_the_readers() {
+    let app = bilingual_app();
+    let found = get(&app, "/api/v1/search?q=Bac+de+Merrowby").await.json();
+    let first = &found["items"][0];
+    assert_eq!(first["id"], FERRY.to_string(), "{found}");
+    assert_eq!(first["title"], "Merrowby Ferry");
+    assert_eq!(first["matched_alias"], "Bac de Merrowby");
+    // Asked in French: the French title, and a link to the French page.
+    let french = get(&app, "/api/v1/search?q=Bac+de+Merrowby&lang=fr")
+        .await
+        .json();
+    let first = &french["items"][0];
+    assert_eq!(first["title"], "Bac de Merrowby", "{french}");
+    assert_eq!(first["url"], format!("/concept/{FERRY}?lang=fr"));
+    assert!(first["matched_alias"].is_null(), "{french}");
+    // A word only the French title has.
+    let festival = get(&app, "/api/v1/search?q=lanternes&lang=fr").await.json();
+    assert_eq!(
+        festival["items"][0]["title"], "Fête des lanternes de Merrowby",
+        "{festival}"
+    );
+    // Suggestions and the results page too.
+    let typed = get(&app, "/api/v1/suggest?q=bac+de+mer&lang=fr")
+        .await
+        .json();
+    assert_eq!(typed["items"][0]["title"], "Bac de Merrowby", "{typed}");
+    let request = Request::get("/search?q=ferry")
+        .header(header::ACCEPT_LANGUAGE, "fr")
+        .body(Body::empty())
+        .unwrap();
+    let page = send(&app, request).await.body;
+    assert!(
+        page.contains(&format!("href=\"/concept/{FERRY}?lang=fr\"")),
+        "{page}"
+    );
+    assert!(page.contains("Bac de Merrowby"), "{page}");
+}

@@ -422,7 +422,7 @@ impl Engine {
             .collect()
     }
 
-    fn page(&self, c: ConceptView<'_>) -> ConceptPage {
+    pub(crate) fn page(&self, c: ConceptView<'_>) -> ConceptPage {
         let s = &self.snapshot;
         // The most linked-to first: the entries a reader most likely knows;
         // the full list (`links_here`) goes on in the same order.

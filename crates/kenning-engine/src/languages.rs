@@ -65,6 +65,15 @@ impl Engine {
             .collect()
     }
 
+    /// Whether the snapshot has language `code`.
+    pub fn has_language(&self, code: &str) -> bool {
+        self.snapshot()
+            .meta()
+            .languages
+            .iter()
+            .any(|l| l.code == code)
+    }
+
     /// The page of concept `id` in language `lang`: its title and summary
     /// there when it has a page in it, else the primary ones
     /// ([`ConceptPage::language`] says which). A summary from another
@@ -72,9 +81,8 @@ impl Engine {
     /// timeline is read from it.
     pub fn concept_in(&self, id: u32, lang: Option<&str>) -> Option<ConceptPage> {
         let s = self.snapshot();
-        let idx = s.find_id(PageId::new(id))?;
-        let c = s.concept(idx);
-        let mut page = self.concept(id)?;
+        let c = s.concept(s.find_id(PageId::new(id))?);
+        let mut page = self.page(c);
         let Some(lang) = lang else {
             return Some(page);
         };

@@ -7,14 +7,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use kenning_engine::{ConceptPage, RelatedConcept, StatsPage};
 use serde::Serialize;
 
 use crate::AppState;
 use crate::error::{ApiError, HttpError};
-use crate::language;
+use crate::language::{self, AcceptLanguage};
 use crate::pages::path_value;
 use crate::params::{self, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, Params};
 use crate::search::LAST_PAGE;
@@ -51,12 +51,12 @@ pub(crate) async fn concept(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
+    accept: AcceptLanguage,
 ) -> Result<Json<ConceptPage>, ApiError> {
     let id = params::concept_id(&path_value(id)?)?;
     let query = Params::parse(raw.as_deref());
     let page = state.answer(|engine| {
-        let requested = language::requested(&query, &headers, &engine.languages())?;
+        let requested = language::requested(&query, &accept, |c| engine.has_language(c))?;
         Ok::<_, HttpError>(engine.concept_in(id, requested.as_deref()))
     })?;
     Ok(Json(page.ok_or_else(|| no_concept(id))?))

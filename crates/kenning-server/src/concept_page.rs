@@ -16,7 +16,8 @@ use crate::ServerConfig;
 use crate::html::{self, Shell, escape, is_web_url, url_encode};
 use crate::language::native_name;
 use crate::lists::concept_records_url;
-use crate::page_parts::{TextLink, join, linked_paragraphs, notice, scored_item};
+use crate::messages::{Messages, Msg};
+use crate::page_parts::{TextLink, join, linked_paragraphs, notice_in, scored_item};
 use crate::record_types;
 
 /// The whole HTML page of `concept`, which the reader asked for in
@@ -26,30 +27,43 @@ pub(crate) fn render(
     config: &ServerConfig,
     requested: Option<&str>,
 ) -> String {
+    let m = Messages::new(concept.language.as_deref());
     let mut b = String::with_capacity(8192 + concept.summary.len() * 2);
     b.push_str("<article class=\"concept\">\n<header class=\"concept-header\">\n");
-    b.push_str("<p class=\"type-label\">Concept</p>\n");
+    let _ = writeln!(
+        b,
+        "<p class=\"type-label\">{}</p>",
+        m.html(Msg::TypeConcept)
+    );
     let _ = writeln!(b, "<h1>{}</h1>", escape(&concept.title));
     if !concept.aliases.is_empty() {
-        b.push_str("<p class=\"aliases\">Also known as: ");
+        let _ = write!(b, "<p class=\"aliases\">{} ", m.html(Msg::AlsoKnownAs));
         join(&mut b, &concept.aliases, |b, a| {
             let _ = write!(b, "<span>{}</span>", escape(a));
         });
         b.push_str("</p>\n");
     }
-    language_switcher(&mut b, concept, requested);
+    language_switcher(&mut b, concept, requested, &m);
     b.push_str("</header>\n");
 
-    b.push_str("<section id=\"summary\" class=\"summary\">\n<h2>Summary</h2>\n");
+    let _ = writeln!(
+        b,
+        "<section id=\"summary\" class=\"summary\">\n<h2>{}</h2>",
+        m.html(Msg::Summary)
+    );
     if concept.summary.trim().is_empty() {
-        b.push_str("<p class=\"empty\">The source article has no summary.</p>\n");
+        let _ = writeln!(b, "<p class=\"empty\">{}</p>", m.html(Msg::NoSummary));
     } else {
         b.push_str(&summary_html(&concept.summary, &concept.summary_links));
     }
     b.push_str("</section>\n");
 
     if !concept.timeline.is_empty() {
-        b.push_str("<section id=\"timeline\">\n<h2>Timeline</h2>\n<ol class=\"timeline\">\n");
+        let _ = writeln!(
+            b,
+            "<section id=\"timeline\">\n<h2>{}</h2>\n<ol class=\"timeline\">",
+            m.html(Msg::Timeline)
+        );
         for entry in &concept.timeline {
             let year = if entry.year < 0 {
                 format!("{} BC", -entry.year)
@@ -68,13 +82,18 @@ pub(crate) fn render(
 
     // Sections with nothing to show are left out.
     if !concept.related.is_empty() {
-        b.push_str("<section id=\"related\">\n<h2>Related concepts</h2>\n<ol class=\"related\">\n");
+        let _ = writeln!(
+            b,
+            "<section id=\"related\">\n<h2>{}</h2>\n<ol class=\"related\">",
+            m.html(Msg::RelatedConcepts)
+        );
+        let relatedness = m.get(Msg::Relatedness);
         for r in &concept.related {
             scored_item(
                 &mut b,
                 &format!("/concept/{}", r.id),
                 &r.title,
-                "Relatedness",
+                relatedness,
                 r.score,
             );
         }
@@ -83,16 +102,19 @@ pub(crate) fn render(
 
     let n = concept.in_link_count;
     if n > 0 {
-        b.push_str("<section id=\"links-here\">\n<h2>What links here</h2>\n");
         let _ = writeln!(
             b,
-            "<p class=\"count\">{n} {} link{} here{}</p>",
-            if n == 1 { "concept" } else { "concepts" },
-            if n == 1 { "s" } else { "" },
+            "<section id=\"links-here\">\n<h2>{}</h2>",
+            m.html(Msg::WhatLinksHere)
+        );
+        let _ = writeln!(
+            b,
+            "<p class=\"count\">{}{}</p>",
+            escape(&m.count("links-here-count", n)),
             if concept.in_links_top.len() < n {
-                "; the most linked-to:"
+                m.html(Msg::LinksHereMost).to_string()
             } else {
-                ":"
+                ":".to_owned()
             }
         );
         b.push_str("<ul class=\"link-list\">\n");
@@ -103,8 +125,9 @@ pub(crate) fn render(
         if concept.in_links_top.len() < n {
             let _ = writeln!(
                 b,
-                "<p class=\"more\"><a href=\"/concept/{}/links-here\">All {n} concepts that link here</a></p>",
-                concept.id
+                "<p class=\"more\"><a href=\"/concept/{}/links-here\">{}</a></p>",
+                concept.id,
+                escape(&m.count("links-here-all", n))
             );
         }
         b.push_str("</section>\n");
@@ -113,7 +136,11 @@ pub(crate) fn render(
     crate::categories::places_section(&mut b, &concept.ontology);
 
     if !concept.categories.is_empty() {
-        b.push_str("<section id=\"categories\">\n<h2>Categories</h2>\n<ul class=\"chips\">\n");
+        let _ = writeln!(
+            b,
+            "<section id=\"categories\">\n<h2>{}</h2>\n<ul class=\"chips\">",
+            m.html(Msg::Categories)
+        );
         for c in &concept.categories {
             let _ = writeln!(
                 b,
@@ -125,35 +152,51 @@ pub(crate) fn render(
         b.push_str("</ul>\n</section>\n");
     }
 
-    b.push_str("<section id=\"source\">\n<h2>Source</h2>\n<dl class=\"facts\">\n");
+    let _ = writeln!(
+        b,
+        "<section id=\"source\">\n<h2>{}</h2>\n<dl class=\"facts\">",
+        m.html(Msg::Source)
+    );
+    let original = m.html(Msg::OriginalArticle);
     match &concept.url {
         Some(url) if is_web_url(url) => {
             let _ = writeln!(
                 b,
-                "<dt>Original article</dt><dd><a href=\"{u}\" rel=\"nofollow noopener noreferrer\">{u}</a></dd>",
+                "<dt>{original}</dt><dd><a href=\"{u}\" rel=\"nofollow noopener noreferrer\">{u}</a></dd>",
                 u = escape(url)
             );
         }
         Some(url) => {
-            let _ = writeln!(b, "<dt>Original article</dt><dd>{}</dd>", escape(url));
+            let _ = writeln!(b, "<dt>{original}</dt><dd>{}</dd>", escape(url));
         }
-        None => b.push_str(
-            "<dt>Original article</dt><dd class=\"empty\">not given by the source</dd>\n",
-        ),
+        None => {
+            let _ = writeln!(
+                b,
+                "<dt>{original}</dt><dd class=\"empty\">{}</dd>",
+                m.html(Msg::NotGiven)
+            );
+        }
     }
     if let Some(ts) = &concept.revision_timestamp {
         let _ = writeln!(
             b,
-            "<dt>Revision</dt><dd><time datetime=\"{}\">{}</time></dd>",
+            "<dt>{}</dt><dd><time datetime=\"{}\">{}</time></dd>",
+            m.html(Msg::Revision),
             escape(ts),
             escape(&readable_timestamp(ts))
         );
     }
-    let _ = writeln!(b, "<dt>Page id</dt><dd>{}</dd>", concept.id);
-    let _ = writeln!(b, "<dt>Links out</dt><dd>{}</dd>", concept.out_link_count);
+    let _ = writeln!(b, "<dt>{}</dt><dd>{}</dd>", m.html(Msg::PageId), concept.id);
     let _ = writeln!(
         b,
-        "<dt>Data</dt><dd><a href=\"/api/v1/concepts/{}\" type=\"application/json\">JSON</a></dd>",
+        "<dt>{}</dt><dd>{}</dd>",
+        m.html(Msg::LinksOut),
+        concept.out_link_count
+    );
+    let _ = writeln!(
+        b,
+        "<dt>{}</dt><dd><a href=\"/api/v1/concepts/{}\" type=\"application/json\">JSON</a></dd>",
+        m.html(Msg::Data),
         concept.id
     );
     b.push_str("</dl>\n</section>\n");
@@ -168,8 +211,12 @@ pub(crate) fn render(
     }
     b.push_str("</div>\n");
 
-    b.push_str("<section id=\"about\" class=\"about\">\n<h2>About this result</h2>\n");
-    let _ = writeln!(b, "<p>{}</p>", escape(&notice(config)));
+    let _ = writeln!(
+        b,
+        "<section id=\"about\" class=\"about\">\n<h2>{}</h2>",
+        m.html(Msg::AboutThisResult)
+    );
+    let _ = writeln!(b, "<p>{}</p>", escape(&notice_in(config, &m)));
     // Only the generated parts this page shows.
     let generated: Vec<&str> = concept
         .generated_fields
@@ -185,9 +232,16 @@ pub(crate) fn render(
         })
         .collect();
     if !generated.is_empty() {
-        b.push_str("<p class=\"generated\">Generated automatically from the source: ");
-        join(&mut b, &generated, |b, f| {
-            let _ = write!(b, "{}", escape(field_name(f)));
+        let _ = write!(
+            b,
+            "<p class=\"generated\">{} ",
+            m.html(Msg::GeneratedFromSource)
+        );
+        join(&mut b, &generated, |b, f| match Msg::field(f) {
+            Some(msg) => b.push_str(m.html(msg)),
+            None => {
+                let _ = write!(b, "{}", escape(f));
+            }
         });
         b.push_str(".</p>\n");
     }
@@ -223,22 +277,28 @@ pub(crate) fn render(
 /// The concept's languages, each a link to its page in it (the one shown
 /// marked), and a note when the reader asked for a language the concept
 /// has no page in.
-fn language_switcher(b: &mut String, concept: &ConceptPage, requested: Option<&str>) {
+fn language_switcher(b: &mut String, concept: &ConceptPage, requested: Option<&str>, m: &Messages) {
     let shown = concept.language.as_deref();
     if let (Some(asked), Some(shown)) = (requested, shown)
         && asked != shown
     {
         let _ = writeln!(
             b,
-            "<p class=\"language-note\" lang=\"en\">No page in {} for this concept: shown in {}.</p>",
-            escape(native_name(asked)),
-            escape(native_name(shown))
+            "<p class=\"language-note\">{}</p>",
+            escape(&m.with(
+                "language-note",
+                &[("asked", native_name(asked)), ("shown", native_name(shown))]
+            ))
         );
     }
     if concept.languages.len() < 2 {
         return;
     }
-    b.push_str("<nav class=\"languages\" aria-label=\"Languages\"><ul>");
+    let _ = write!(
+        b,
+        "<nav class=\"languages\" aria-label=\"{}\"><ul>",
+        m.html(Msg::Languages)
+    );
     for code in &concept.languages {
         let title = concept.titles.get(code).map_or("", String::as_str);
         let name = native_name(code);
@@ -292,19 +352,6 @@ pub(crate) fn institution_section(b: &mut String, group: &ConceptRecords, plural
         );
     }
     b.push_str("</section>\n");
-}
-
-/// What a generated field is called on the page.
-fn field_name(field: &str) -> &str {
-    match field {
-        "summary" => "the summary",
-        "timeline" => "the timeline",
-        "related" => "related concepts",
-        "summary_links" => "the links in the summary",
-        "in_links" => "what links here",
-        "records" => "the records about this concept",
-        other => other,
-    }
 }
 
 /// `2026-01-02T09:07:00Z` as `2026-01-02 09:07 UTC`; anything else as given.

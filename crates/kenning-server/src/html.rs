@@ -9,6 +9,7 @@
 
 use std::fmt::{self, Display, Write as _};
 
+use crate::messages::{Messages, Msg};
 use crate::params::MAX_QUERY_BYTES;
 
 /// `text` made safe for HTML text and for quoted attribute values.
@@ -92,6 +93,7 @@ pub(crate) const BRAND: &str = "kenning";
 /// Wraps `body` (already HTML) in the page shell: head, header with the
 /// brand, a search box and the site's links (Wikify), main, footer.
 pub(crate) fn page(shell: &Shell<'_>, body: &str) -> String {
+    let m = Messages::new(shell.lang);
     let mut out = String::with_capacity(body.len() + 2048);
     let _ = writeln!(
         out,
@@ -123,7 +125,7 @@ pub(crate) fn page(shell: &Shell<'_>, body: &str) -> String {
     out.push_str("<header class=\"site-header\">\n<div class=\"wrap header-row\">\n");
     let _ = writeln!(out, "<a class=\"brand\" href=\"/\">{BRAND}</a>");
     if shell.header_search {
-        out.push_str(&search_form(shell.query, "header-search", false));
+        out.push_str(&search_form_in(shell.query, "header-search", false, &m));
     }
     out.push_str("<nav class=\"site-nav\" aria-label=\"Site\">");
     let current = if shell.body_class == "wikify" {
@@ -133,14 +135,18 @@ pub(crate) fn page(shell: &Shell<'_>, body: &str) -> String {
     };
     let _ = write!(
         out,
-        "<a href=\"/wikify\"{current} title=\"Find the concepts a text talks about\">Wikify</a>"
+        "<a href=\"/wikify\"{current} title=\"{}\">{}</a>",
+        m.html(Msg::NavWikifyTitle),
+        m.html(Msg::NavWikify)
     );
     out.push_str("</nav>\n</div>\n</header>\n<main class=\"wrap\">\n");
     out.push_str(body);
     out.push_str("\n</main>\n<footer class=\"site-footer\"><div class=\"wrap\">");
-    out.push_str(
-        "Pages generated automatically from a wiki snapshot · \
-         <a href=\"/api\">API</a></div></footer>\n</body>\n</html>\n",
+    let _ = write!(
+        out,
+        "{} · <a href=\"/api\">{}</a></div></footer>\n</body>\n</html>\n",
+        m.html(Msg::FooterGenerated),
+        m.html(Msg::FooterApi)
     );
     out
 }
@@ -148,17 +154,25 @@ pub(crate) fn page(shell: &Shell<'_>, body: &str) -> String {
 /// A search form that submits to `/search`; `search.js` adds suggestions
 /// to every input with `data-suggest`.
 pub(crate) fn search_form(query: &str, class: &str, autofocus: bool) -> String {
+    search_form_in(query, class, autofocus, &Messages::english())
+}
+
+/// [`search_form`] with its words in `m`'s language.
+fn search_form_in(query: &str, class: &str, autofocus: bool, m: &Messages) -> String {
     let autofocus = if autofocus { " autofocus" } else { "" };
     format!(
         "<form class=\"search-form {class}\" action=\"/search\" method=\"get\" role=\"search\">\
          <div class=\"search-box\">\
-         <input type=\"search\" name=\"q\" value=\"{query}\" placeholder=\"Search concepts\" \
-         aria-label=\"Search\" autocomplete=\"off\" spellcheck=\"false\" maxlength=\"{MAX_QUERY_BYTES}\" data-suggest{autofocus}>\
+         <input type=\"search\" name=\"q\" value=\"{query}\" placeholder=\"{placeholder}\" \
+         aria-label=\"{label}\" autocomplete=\"off\" spellcheck=\"false\" maxlength=\"{MAX_QUERY_BYTES}\" data-suggest{autofocus}>\
          </div>\
-         <button type=\"submit\">Search</button>\
+         <button type=\"submit\">{button}</button>\
          </form>\n",
         class = escape(class),
         query = escape(query),
+        placeholder = m.html(Msg::SearchPlaceholder),
+        label = m.html(Msg::SearchLabel),
+        button = m.html(Msg::SearchButton),
     )
 }
 

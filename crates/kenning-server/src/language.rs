@@ -5,23 +5,45 @@
 //! Pages and the concept API take it; the chrome of the pages (headings,
 //! buttons, the notice) stays in English for now.
 
-use axum::http::HeaderMap;
+use std::convert::Infallible;
+
+use axum::extract::FromRequestParts;
 use axum::http::header::ACCEPT_LANGUAGE;
+use axum::http::request::Parts;
 
 use crate::error::HttpError;
 use crate::params::Params;
 
+/// The request's `Accept-Language` header, if it has one in ASCII (only
+/// that header is copied out of the request, not all of them).
+#[derive(Debug, Default)]
+pub(crate) struct AcceptLanguage(pub(crate) Option<String>);
+
+impl<S: Sync> FromRequestParts<S> for AcceptLanguage {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(AcceptLanguage(
+            parts
+                .headers
+                .get(ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        ))
+    }
+}
+
 /// Most entries of an `Accept-Language` header that are looked at.
 const MAX_ACCEPTED: usize = 16;
 
-/// The language a request asks for, if it asks for one the snapshot
-/// (`available`, primary first) has; `?lang=` must be a language code (a
-/// code the snapshot lacks is still taken: the page then says it is shown
-/// in the primary language).
+/// The language a request asks for: `?lang=`, which must be a language
+/// code (a code the snapshot lacks is still taken: the page then says it
+/// is shown in the primary language), else the first language of
+/// `Accept-Language` that the snapshot has (`has`).
 pub(crate) fn requested(
     params: &Params,
-    headers: &HeaderMap,
-    available: &[String],
+    accept: &AcceptLanguage,
+    has: impl Fn(&str) -> bool,
 ) -> Result<Option<String>, HttpError> {
     if let Some(lang) = params.get("lang") {
         let lang = lang.trim().to_ascii_lowercase();
@@ -32,12 +54,12 @@ pub(crate) fn requested(
         }
         return Ok(Some(lang));
     }
-    let Some(header) = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
+    let Some(header) = accept.0.as_deref() else {
         return Ok(None);
     };
     Ok(accepted(header)
         .into_iter()
-        .find_map(|tag| match_tag(&tag, available)))
+        .find_map(|tag| match_tag(&tag, &has)))
 }
 
 /// The language tags of an `Accept-Language` header, most wanted first
@@ -64,11 +86,11 @@ fn accepted(header: &str) -> Vec<String> {
 
 /// The snapshot language a tag names: itself, or its primary subtag
 /// (`fr-ch` → `fr`).
-fn match_tag(tag: &str, available: &[String]) -> Option<String> {
+fn match_tag(tag: &str, has: impl Fn(&str) -> bool) -> Option<String> {
     let primary = tag.split('-').next().unwrap_or(tag);
     [tag, primary]
         .into_iter()
-        .find(|t| available.iter().any(|a| a == t))
+        .find(|t| has(t))
         .map(str::to_owned)
 }
 
@@ -103,14 +125,11 @@ mod tests {
     }
 
     fn ask(query: &str, header: Option<&str>) -> Result<Option<String>, HttpError> {
-        let mut headers = HeaderMap::new();
-        if let Some(h) = header {
-            headers.insert(ACCEPT_LANGUAGE, h.parse().unwrap());
-        }
+        let available = langs(&["en", "de", "fr"]);
         requested(
             &Params::parse(Some(query)),
-            &headers,
-            &langs(&["en", "de", "fr"]),
+            &AcceptLanguage(header.map(str::to_owned)),
+            |code| available.iter().any(|a| a == code),
         )
     }
 

@@ -65,6 +65,7 @@ mod error;
 mod html;
 mod language;
 mod lists;
+mod messages;
 mod metrics;
 mod page_parts;
 mod pages;

@@ -9,22 +9,25 @@ use std::fmt::Write as _;
 
 use crate::ServerConfig;
 use crate::html::escape;
+use crate::messages::{Messages, Msg};
 
-/// The default notice, before the institution sentence.
-pub(crate) const DEFAULT_NOTICE: &str = "This page is automatically generated and may contain information that is \
-     not correct, complete, up-to-date, or relevant to your search query. The same applies to every other page \
-     on this website.";
-
-/// The "About this result" notice for `config`.
+/// The "About this result" notice for `config`, in English.
 pub(crate) fn notice(config: &ServerConfig) -> String {
+    notice_in(config, &Messages::english())
+}
+
+/// The "About this result" notice for `config`: the configured one as
+/// written, else the default in `m`'s language, naming the institution
+/// when there is one.
+pub(crate) fn notice_in(config: &ServerConfig, m: &Messages) -> String {
     if let Some(notice) = &config.notice {
         return notice.clone();
     }
     match &config.institution {
-        Some(institution) => format!(
-            "{DEFAULT_NOTICE} Please make sure to verify the information with {institution}'s official sources."
-        ),
-        None => DEFAULT_NOTICE.to_owned(),
+        Some(institution) => m
+            .with("notice-institution", &[("institution", institution)])
+            .into_owned(),
+        None => m.get(Msg::Notice).to_owned(),
     }
 }
 
@@ -277,14 +280,22 @@ mod tests {
     #[test]
     fn notice_wording() {
         let mut config = ServerConfig::default();
-        assert_eq!(notice(&config), DEFAULT_NOTICE);
+        assert!(
+            notice(&config).starts_with("This page is automatically generated and may contain"),
+            "{}",
+            notice(&config)
+        );
+        assert!(notice(&config).ends_with("every other page on this website."));
         config.institution = Some("EPFL".to_owned());
         assert!(
             notice(&config).ends_with(
                 "Please make sure to verify the information with EPFL's official sources."
             )
         );
+        let french = notice_in(&config, &Messages::new(Some("fr")));
+        assert!(french.ends_with("sources officielles de EPFL."), "{french}");
         config.notice = Some("Custom.".to_owned());
         assert_eq!(notice(&config), "Custom.");
+        assert_eq!(notice_in(&config, &Messages::new(Some("fr"))), "Custom.");
     }
 }

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use kenning_engine::{Engine, LinkedConcept};
@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::concept_page;
 use crate::error::{HttpError, PageError};
 use crate::html::{self, Shell, escape, url_encode};
-use crate::language;
+use crate::language::{self, AcceptLanguage};
 use crate::params::{self, MAX_QUERY_BYTES, Params};
 use crate::record_types;
 
@@ -192,12 +192,12 @@ pub(crate) async fn concept(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
+    accept: AcceptLanguage,
 ) -> Result<Html<String>, PageError> {
     let id = params::concept_id(&path_value(id)?)?;
     let query = Params::parse(raw.as_deref());
     let (page, requested) = state.answer(|engine| {
-        let requested = language::requested(&query, &headers, &engine.languages())?;
+        let requested = language::requested(&query, &accept, |c| engine.has_language(c))?;
         let page = engine.concept_in(id, requested.as_deref());
         Ok::<_, HttpError>((page, requested))
     })?;

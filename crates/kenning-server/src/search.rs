@@ -4,7 +4,6 @@ use std::fmt::Write as _;
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
 use axum::response::Html;
 use kenning_engine::{Engine, SearchHit, SearchPage, SearchRequest, TypeCount};
 use serde::Serialize;
@@ -12,7 +11,7 @@ use serde::Serialize;
 use crate::AppState;
 use crate::error::{ApiError, HttpError, PageError};
 use crate::html::{self, Shell, escape, is_web_url, url_encode};
-use crate::language;
+use crate::language::{self, AcceptLanguage};
 use crate::page_parts;
 use crate::params::{MAX_OFFSET, Params};
 use crate::record_types::{self, RecordTypes};
@@ -33,7 +32,7 @@ fn run_search(
     state: &AppState,
     request: SearchRequest,
     params: &Params,
-    headers: &HeaderMap,
+    accept: &AcceptLanguage,
 ) -> Result<SearchPage, HttpError> {
     check_types(state, &request.types)?;
     // No words and no type: nothing asked. No words and a type: every
@@ -48,7 +47,7 @@ fn run_search(
         });
     }
     state.answer(|engine| {
-        let lang = language::requested(params, headers, &engine.languages())?;
+        let lang = language::requested(params, accept, |c| engine.has_language(c))?;
         let mut page = engine
             .search(&request)
             .map_err(|e| HttpError::Internal(format!("search: {e}")))?;
@@ -86,7 +85,7 @@ fn check_types(state: &AppState, types: &[String]) -> Result<(), HttpError> {
 pub(crate) async fn api_search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
+    accept: AcceptLanguage,
 ) -> Result<Json<SearchPage>, ApiError> {
     let params = Params::parse(raw.as_deref());
     let query = params
@@ -100,7 +99,7 @@ pub(crate) async fn api_search(
         exact: params.flag("exact")?,
         count_types: params.flag("counts")?,
     };
-    Ok(Json(run_search(&state, request, &params, &headers)?))
+    Ok(Json(run_search(&state, request, &params, &accept)?))
 }
 
 /// What `/api/v1/suggest` answers.
@@ -114,7 +113,7 @@ pub(crate) struct Suggestions {
 pub(crate) async fn api_suggest(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
+    accept: AcceptLanguage,
 ) -> Result<Json<Suggestions>, ApiError> {
     let params = Params::parse(raw.as_deref());
     let query = params
@@ -128,7 +127,7 @@ pub(crate) async fn api_suggest(
         }));
     }
     let items = state.answer(|engine| {
-        let lang = language::requested(&params, &headers, &engine.languages())?;
+        let lang = language::requested(&params, &accept, |c| engine.has_language(c))?;
         let mut items = engine
             .suggest(&query, limit)
             .map_err(|e| HttpError::Internal(format!("suggest: {e}")))?;
@@ -161,7 +160,7 @@ impl Shown<'_> {
 pub(crate) async fn results_page(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
+    accept: AcceptLanguage,
 ) -> Result<Html<String>, PageError> {
     let params = Params::parse(raw.as_deref());
     let query = params.query()?.unwrap_or_default();
@@ -177,7 +176,7 @@ pub(crate) async fn results_page(
         exact,
         count_types: true,
     };
-    let results = run_search(&state, request, &params, &headers)?;
+    let results = run_search(&state, request, &params, &accept)?;
     let shown = Shown {
         query: &query,
         types: &types,

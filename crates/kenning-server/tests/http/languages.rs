@@ -155,3 +155,29 @@ async fn a_concept_is_found_by_its_title_in_any_language_and_shown_in_the_reader
     );
     assert!(page.contains("Bac de Merrowby"), "{page}");
 }
+
+#[tokio::test]
+async fn the_page_chrome_is_in_the_language_of_the_page() {
+    let app = bilingual_app();
+    let french = get(&app, &format!("/concept/{FERRY}?lang=fr")).await.body;
+    for words in [
+        "<p class=\"type-label\">Concept</p>",
+        "<h2>Résumé</h2>",
+        "<h2>Concepts liés</h2>",
+        "<h2>Pages qui mènent ici</h2>",
+        "<h2>À propos de ce résultat</h2>",
+        "Cette page est générée automatiquement",
+        "<dt>Article d&#39;origine</dt>",
+        "placeholder=\"Chercher des concepts\"",
+        "<button type=\"submit\">Chercher</button>",
+        ">Wikifier</a>",
+        "Pages générées automatiquement",
+    ] {
+        assert!(french.contains(words), "{words:?} not in\n{french}");
+    }
+    assert!(!french.contains("<h2>Summary</h2>"));
+    // The same concept in English keeps English words.
+    let english = get(&app, &format!("/concept/{FERRY}")).await.body;
+    assert!(english.contains("<h2>Summary</h2>"));
+    assert!(english.contains("<button type=\"submit\">Search</button>"));
+}

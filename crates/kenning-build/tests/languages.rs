@@ -301,3 +301,56 @@ fn yago_english_and_german_test_dumps_join_on_their_one_shared_page() {
         merkel[0].2
     );
 }
+
+#[test]
+fn pignlproc_samples_of_2009_and_2010_build_side_by_side_with_a_language_given() {
+    let Some(data) = kenning_testdata::shared_data(
+        &[
+            "multilingual/pignlproc/enwiki-20090902-pages-articles-sample.xml",
+            "multilingual/pignlproc/frwiki-20101103-pages-articles-sample.xml",
+        ],
+        "pignlproc's English and French samples",
+    ) else {
+        return;
+    };
+    let dir = data.join("multilingual/pignlproc");
+    let (english, french) = (
+        dir.join("enwiki-20090902-pages-articles-sample.xml"),
+        dir.join("frwiki-20101103-pages-articles-sample.xml"),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let sources = vec![Source::Dump(english), Source::Dump(french.clone())];
+    // The French sample calls itself English (xml:lang and <base> both),
+    // so read as it says, its pages are English concepts.
+    let as_said = run(&options(
+        &tmp.path().join("a"),
+        sources.clone(),
+        LanguageOptions::default(),
+    ))
+    .unwrap();
+    assert_eq!(as_said.meta().languages.len(), 1);
+    assert!(as_said.find_title("Antoine Meillet").is_some());
+    // Given its language, it is the French edition. Counted from the XML:
+    // 2 English articles (the other 2 pages are redirects) linking to
+    // Anarchisme and Autisme, and 5 French articles (Amenophis IV is a
+    // redirect), none of them on either subject: nothing joins, both links
+    // dangle.
+    let given = run(&options(
+        &tmp.path().join("b"),
+        sources,
+        LanguageOptions {
+            sources: vec![(french, "fr".to_owned())],
+            ..LanguageOptions::default()
+        },
+    ))
+    .unwrap();
+    assert_eq!(given.len(), 2);
+    assert_eq!(
+        given.meta().languages,
+        [
+            figures("en", 2, 0, 0, [0, 0, 0]),
+            figures("fr", 5, 0, 5, [2, 0, 2]),
+        ]
+    );
+    assert!(given.find_title("Antoine Meillet").is_none());
+}

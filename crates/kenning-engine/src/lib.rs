@@ -5,7 +5,8 @@
 //! categories, source, the institution's records about it), a record's
 //! page (its concepts, explicit relations both ways, related records), a
 //! subject category's page (the institution's ontology: breadcrumbs,
-//! subcategories, all its concepts),
+//! subcategories, all its concepts), a concept in the reader's language
+//! when the build joined several language editions,
 //! search over concepts and records, suggestions, statistics and concept
 //! detection (wikify); and the one kind of change kenning takes without a
 //! rebuild: records written and deleted live (stored durably in the live

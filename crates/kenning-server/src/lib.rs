@@ -14,13 +14,13 @@
 //! | route | answer |
 //! |---|---|
 //! | `GET /` | home page: search box (search-as-you-type), snapshot figures |
-//! | `GET /search?q=&types=&page=` | result page: highlighted snippets, type filter, pagination |
-//! | `GET /concept/{id}` | concept page |
+//! | `GET /search?q=&types=&page=&lang=` | result page: highlighted snippets, type filter, pagination |
+//! | `GET /concept/{id}?lang=` | concept page, in the reader's language (`lang`, else `Accept-Language`) when the concept has a page in it |
 //! | `GET /wiki/{Title}` | 302 to the concept page of the title (wiki title rules, redirects) |
 //! | `GET /{type}/{id}` | record page (course, person, publication, unit, …): its text with the concepts it mentions, its concepts, fields, relations both ways, related records |
-//! | `GET /api/v1/search?q=&types=&limit=&offset=` | search results as JSON |
-//! | `GET /api/v1/suggest?q=&limit=` | title suggestions as JSON |
-//! | `GET /api/v1/concepts/{id}`, `GET /api/v1/concepts?title=` | a concept as JSON |
+//! | `GET /api/v1/search?q=&types=&limit=&offset=&lang=` | search results as JSON |
+//! | `GET /api/v1/suggest?q=&limit=&lang=` | title suggestions as JSON |
+//! | `GET /api/v1/concepts/{id}?lang=`, `GET /api/v1/concepts?title=` | a concept as JSON (`titles` and `languages` when the build had several) |
 //! | `GET /api/v1/concepts/{id}/related` | `{"items":[{id,title,score}]}` |
 //! | `GET /api/v1/records/{type}/{id}` | a record as JSON (what its page shows) |
 //! | `PUT /api/v1/records/{type}/{id}` | stores a record (body: one records-JSONL object; `type`/`id` optional, else equal to the address): 201 + `Location` when new, 200 when replaced; bearer token |

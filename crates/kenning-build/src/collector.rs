@@ -89,6 +89,9 @@ pub(crate) struct Collector {
     /// Alias key → target key, made when the first page of another
     /// language needs to follow a redirect of the primary one.
     redirect_keys: Option<HashMap<u64, u64>>,
+    /// `(title key, concept)` of every translation: titles in other
+    /// languages find their concept by title too.
+    translation_names: Vec<(u64, u32)>,
 }
 
 /// What reading leaves for linking.
@@ -108,6 +111,8 @@ pub(crate) struct Collected {
     pub(crate) summary_links: SpillReader<SummaryLinkRecord>,
     pub(crate) mentions: Mentions,
     pub(crate) stats: Stats,
+    /// `(title key, concept)` of every translation.
+    pub(crate) translation_names: Vec<(u64, u32)>,
 }
 
 /// Concepts with a reused id named in the warning.
@@ -148,6 +153,7 @@ impl Collector {
             languages,
             translations: Some(generation.translations()?),
             redirect_keys: None,
+            translation_names: Vec::new(),
         })
     }
 
@@ -390,6 +396,7 @@ impl Collector {
         );
         if let (Some(idx), Some(translations)) = (concept, self.translations.as_mut()) {
             translations.add(ConceptIdx::new(idx), language, &c.title, &c.summary)?;
+            self.translation_names.push((title_key(&c.title), idx));
         }
         Ok(())
     }
@@ -461,6 +468,7 @@ impl Collector {
             summary_links: self.summary_links.into_reader()?,
             mentions: self.mentions,
             stats: self.stats,
+            translation_names: self.translation_names,
         })
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use kenning_model::PageId;
-use kenning_store::{GenerationWriter, Stats};
+use kenning_store::{ConceptIdx, GenerationWriter, Stats};
 
 use crate::BuildError;
 use crate::collector::Collected;
@@ -31,6 +31,7 @@ pub(crate) fn link(
         summary_links,
         mentions,
         mut stats,
+        translation_names,
     } = collected;
     let n = ids.len();
     assign_missing_ids(&mut ids, used_ids, &pending_ids);
@@ -39,7 +40,17 @@ pub(crate) fn link(
 
     let (names, alias_rows) = resolve_redirects(title_map, &redirects, &mut stats);
     drop(redirects);
-    generation.write_names(names.entries())?;
+    // A title in another language names its concept for look-ups by title
+    // (not for links or the dictionary), unless a primary title or alias
+    // has it already: the primary language wins.
+    let mut entries = names.entries();
+    entries.extend(
+        translation_names
+            .into_iter()
+            .filter(|&(key, _)| names.resolve(key).is_none())
+            .map(|(key, idx)| (key, ConceptIdx::new(idx))),
+    );
+    generation.write_names(entries)?;
 
     let dictionary = mentions.write(generation, &names, threads)?;
     stats.mention_phrases = dictionary.phrases;

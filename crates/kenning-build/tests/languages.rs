@@ -101,6 +101,14 @@ fn the_example_wiki_and_its_french_edition_make_one_graph() {
     );
     assert!(translations(&s, "Ida Varrow").is_empty());
     assert!(s.find_title("Port de pêche de Merrowby").is_none());
+    // A title in French finds its concept, as the wiki writes links to it.
+    let ferry = s.find_title("Merrowby Ferry");
+    assert_eq!(s.find_title("Bac de Merrowby"), ferry);
+    assert_eq!(s.lookup("bac_de_Merrowby"), ferry);
+    assert_eq!(
+        s.lookup("Fête des lanternes de Merrowby"),
+        s.find_title("Merrowby Lantern Festival")
+    );
     // The English side is as it is alone: same titles and summaries.
     let idx = s.find_title("Merrowby").unwrap();
     assert_eq!(s.concept(idx).title(), "Merrowby");
@@ -119,6 +127,7 @@ const FRENCH: &str = r#"<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.
   <page><title>Lac Tessel</title><ns>0</ns><id>502</id><revision><id>2</id><text>Le '''lac Tessel''' est un lac.</text></revision></page>
   <page><title>Bac de Merrowby</title><ns>0</ns><id>503</id><revision><id>3</id><text>Le '''bac''' traverse le lac.</text></revision></page>
   <page><title>Île Kettle</title><ns>0</ns><id>504</id><revision><id>4</id><text>L''''île Kettle''' est une île.</text></revision></page>
+  <page><title>Smokehouse</title><ns>0</ns><id>505</id><revision><id>5</id><text>Le '''Smokehouse''' est le phare.</text></revision></page>
 </mediawiki>
 "#;
 
@@ -132,7 +141,7 @@ fn langlinks_of_either_wiki_and_wikidata_items_join_pages_without_inline_links()
     let en_links = tmp.path().join("en-langlinks.sql");
     std::fs::write(
         &en_links,
-        "INSERT INTO `langlinks` VALUES (5,'fr','Bac de Merrowby'),(5,'de','Fähre'),(999,'fr','Nulle part');\n",
+        "INSERT INTO `langlinks` VALUES (5,'fr','Bac de Merrowby'),(5,'de','Fähre'),(999,'fr','Nulle part'),(7,'fr','Smokehouse');\n",
     )
     .unwrap();
     let fr_links = tmp.path().join("frwiki-20260101-langlinks.sql");
@@ -171,10 +180,16 @@ fn langlinks_of_either_wiki_and_wikidata_items_join_pages_without_inline_links()
     assert_eq!(translations(&s, "Merrowby")[0].1, "Merrowby");
     // Q2 has no English page: Île Kettle stays out.
     assert!(translations(&s, "Kettle Island").is_empty());
+    // The lighthouse's French page is titled like another English
+    // concept: its title keeps naming that concept.
+    assert_eq!(translations(&s, "Merrowby Lighthouse")[0].1, "Smokehouse");
+    let smokehouse = s.find_title("Smokehouse").unwrap();
+    assert_eq!(s.concept(smokehouse).title(), "Smokehouse");
+    assert_eq!(s.find_title("Lac Tessel"), s.find_title("Lake Tessel"));
     let fr = &s.meta().languages[1];
-    // Read: the English rows to "Bac de Merrowby" and to "Nulle part", the
-    // French row of page 502, Q1's French sitelink, and the English
-    // festival page's inline [[fr:…]] link; the last two of those five
+    // Read: the English rows to "Bac de Merrowby", "Nulle part" and
+    // "Smokehouse", the French row of page 502, Q1's French sitelink, and
+    // the English festival page's inline [[fr:…]] link; two of those six
     // name pages this French dump does not have.
     assert_eq!(
         (
@@ -184,7 +199,7 @@ fn langlinks_of_either_wiki_and_wikidata_items_join_pages_without_inline_links()
             fr.links_read,
             fr.links_joined
         ),
-        (4, 3, 1, 5, 3)
+        (5, 4, 1, 6, 4)
     );
     assert_eq!(fr.links_dangling, 2);
 }

@@ -307,8 +307,10 @@ impl Snapshot {
         crate::ontology::read(self.generation_dir(), self.len())
     }
 
-    /// The concept an exact, normalised title names: its own title or one
-    /// of its aliases (a redirect answers with its target).
+    /// The concept an exact, normalised title names: its own title, one of
+    /// its aliases (a redirect answers with its target) or its title in
+    /// another language of the build (when no concept's own title or alias
+    /// is that title: the primary language wins).
     pub fn find_title(&self, title: &str) -> Option<ConceptIdx> {
         let key = title_key(title);
         let first = partition_point(self.name_keys.len(), |i| self.name_keys.get(i) < key);
@@ -319,7 +321,9 @@ impl Snapshot {
             .map(ConceptIdx::new)
             .find(|&idx| {
                 let c = self.concept(idx);
-                c.title() == title || c.aliases().any(|a| a == title)
+                c.title() == title
+                    || c.aliases().any(|a| a == title)
+                    || c.translations().any(|t| t.title == title)
             })
     }
 

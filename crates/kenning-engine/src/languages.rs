@@ -65,6 +65,26 @@ impl Engine {
             .collect()
     }
 
+    /// The concept a typed title names, as [`Engine::find_title`] finds
+    /// it, and the language of that title when it is the concept's title
+    /// in another language rather than its own title or an alias (a
+    /// reader who typed "Bac de Merrowby" reads French).
+    pub fn find_title_in(&self, typed: &str) -> Option<(u32, Option<String>)> {
+        let s = self.snapshot();
+        let idx = s.lookup(typed)?;
+        let c = s.concept(idx);
+        let own = |t: &str| c.title() == t || c.aliases().any(|a| a == t);
+        let lang = match s.namespaces().parse_link(typed) {
+            Some(kenning_model::LinkTarget::Page { ns: 0, title, .. }) if !own(&title) => c
+                .translations()
+                .find(|t| t.title == title)
+                .and_then(|t| s.language_code(t.language))
+                .map(str::to_owned),
+            _ => None,
+        };
+        Some((c.id().get(), lang))
+    }
+
     /// Whether the snapshot has language `code`.
     pub fn has_language(&self, code: &str) -> bool {
         self.snapshot()

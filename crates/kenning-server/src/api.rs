@@ -66,6 +66,7 @@ pub(crate) async fn concept(
 pub(crate) async fn concept_by_title(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    accept: AcceptLanguage,
 ) -> Result<Json<ConceptPage>, ApiError> {
     let params = Params::parse(raw.as_deref());
     let title = params
@@ -82,9 +83,15 @@ pub(crate) async fn concept_by_title(
         ))
         .into());
     }
-    let page = state
-        .answer(|engine| engine.find_title(&title).and_then(|id| engine.concept(id)))
-        .ok_or_else(|| HttpError::NotFound(format!("no concept is titled `{title}`")))?;
+    // In the language asked for, else in the title's own language.
+    let page = state.answer(|engine| {
+        let requested = language::requested(&params, &accept, |c| engine.has_language(c))?;
+        Ok::<_, HttpError>(engine.find_title_in(&title).and_then(|(id, titled)| {
+            engine.concept_in(id, requested.as_deref().or(titled.as_deref()))
+        }))
+    })?;
+    let page =
+        page.ok_or_else(|| HttpError::NotFound(format!("no concept is titled `{title}`")))?;
     Ok(Json(page))
 }
 

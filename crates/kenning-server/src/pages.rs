@@ -223,12 +223,15 @@ pub(crate) async fn wiki(
         ))
         .into());
     }
-    match state.answer(|engine| engine.find_title(&title)) {
-        Some(id) => Ok((
-            StatusCode::FOUND,
-            [(header::LOCATION, format!("/concept/{id}"))],
-        )
-            .into_response()),
+    match state.answer(|engine| engine.find_title_in(&title)) {
+        // A title in another language leads to the page in that language.
+        Some((id, lang)) => {
+            let location = match lang {
+                Some(lang) => format!("/concept/{id}?lang={}", url_encode(&lang)),
+                None => format!("/concept/{id}"),
+            };
+            Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
+        }
         None => {
             let shown = title.replace('_', " ");
             let body = format!(

@@ -181,3 +181,27 @@ async fn the_page_chrome_is_in_the_language_of_the_page() {
     assert!(english.contains("<h2>Summary</h2>"));
     assert!(english.contains("<button type=\"submit\">Search</button>"));
 }
+
+#[tokio::test]
+async fn a_title_in_another_language_leads_to_the_page_in_that_language() {
+    let app = bilingual_app();
+    let french = get(&app, "/wiki/Bac_de_Merrowby").await;
+    assert_eq!(french.status, 302);
+    assert_eq!(
+        french.header("location"),
+        format!("/concept/{FERRY}?lang=fr")
+    );
+    let english = get(&app, "/wiki/Merrowby_Ferry").await;
+    assert_eq!(english.header("location"), format!("/concept/{FERRY}"));
+    let by_title = get(&app, "/api/v1/concepts?title=Bac%20de%20Merrowby")
+        .await
+        .json();
+    assert_eq!(by_title["id"], FERRY);
+    assert_eq!(by_title["language"], "fr");
+    assert_eq!(by_title["title"], "Bac de Merrowby");
+    // Asked for English, found by its French title.
+    let asked = get(&app, "/api/v1/concepts?title=Bac%20de%20Merrowby&lang=en")
+        .await
+        .json();
+    assert_eq!(asked["title"], "Merrowby Ferry");
+}

@@ -7,27 +7,14 @@
 //! Skipped with a note when the data is absent, unless
 //! `KENNING_REQUIRE_DATA` is set.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use kenning_dump::{MediaWikiReader, SiteInfo, open_input};
 
-/// The shared data folder when `needed` is in it, by the rule of
-/// `kenning-testdata` (`KENNING_DATA`, or `../shared/data` beside the
-/// repository; absent data skips the test with a note, or fails it when
-/// `KENNING_REQUIRE_DATA` is set), which is not a dependency of this crate.
+/// The file `needed` of the shared data, if it is there (else the test
+/// is skipped, by `kenning-testdata`'s rule).
 fn shared_data(needed: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("KENNING_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let path = dir.join(needed);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var_os("KENNING_REQUIRE_DATA").is_some() {
-        panic!("{path:?} absent and KENNING_REQUIRE_DATA is set");
-    }
-    eprintln!("note: {path:?} absent; the dump language test is skipped");
-    None
+    kenning_testdata::shared_data(&[needed], "the dump language test").map(|dir| dir.join(needed))
 }
 
 /// The `<siteinfo>` of the dump at `needed`, read without reading pages.

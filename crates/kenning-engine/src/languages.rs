@@ -54,17 +54,6 @@ impl ConceptLanguages {
 }
 
 impl Engine {
-    /// The snapshot's languages, primary first (empty when no source said
-    /// its language).
-    pub fn languages(&self) -> Vec<String> {
-        self.snapshot()
-            .meta()
-            .languages
-            .iter()
-            .map(|l| l.code.clone())
-            .collect()
-    }
-
     /// The concept a typed title names, as [`Engine::find_title`] finds
     /// it, and the language of that title when it is the concept's title
     /// in another language rather than its own title or an alias (a
@@ -106,10 +95,7 @@ impl Engine {
         let Some(lang) = lang else {
             return Some(page);
         };
-        let translation = c
-            .translations()
-            .find(|t| s.language_code(t.language) == Some(lang));
-        if let Some(t) = translation {
+        if let Some(t) = c.translation_in(lang) {
             page.title = t.title.to_owned();
             page.summary = t.summary.to_owned();
             page.summary_links.clear();
@@ -134,10 +120,7 @@ impl Engine {
                 continue;
             };
             let c = s.concept(idx);
-            let Some(t) = c
-                .translations()
-                .find(|t| s.language_code(t.language) == Some(lang))
-            else {
+            let Some(t) = c.translation_in(lang) else {
                 continue;
             };
             if hit.matched_alias.as_deref() == Some(t.title) {

@@ -397,6 +397,13 @@ impl<'a> ConceptView<'a> {
         let (snapshot, idx) = (self.snapshot, self.idx);
         snapshot.translations.iter().flat_map(move |t| t.of(idx))
     }
+    /// Its page in language `code`, when it has one there (never for the
+    /// primary language: its own title and summary are that page).
+    pub fn translation_in(&self, code: &str) -> Option<crate::Translation<'a>> {
+        let s = self.snapshot;
+        self.translations()
+            .find(|t| s.language_code(t.language) == Some(code))
+    }
     /// The URL of the original article, when known.
     pub fn url(&self) -> Option<&'a str> {
         Some(self.snapshot.urls.get(self.idx.index())).filter(|s| !s.is_empty())

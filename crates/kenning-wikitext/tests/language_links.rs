@@ -22,23 +22,10 @@ use std::path::{Path, PathBuf};
 use kenning_dump::{MediaWikiReader, open_input};
 use kenning_wikitext::{LanguageLink, extract};
 
-/// The shared data folder when `needed` is in it, by the rule of
-/// `kenning-testdata` (`KENNING_DATA`, or `../shared/data` beside the
-/// repository; absent data skips the test with a note, or fails it when
-/// `KENNING_REQUIRE_DATA` is set), which is not a dependency of this crate.
+/// The file `needed` of the shared data, if it is there (else the test
+/// is skipped, by `kenning-testdata`'s rule).
 fn shared_data(needed: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("KENNING_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let path = dir.join(needed);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var_os("KENNING_REQUIRE_DATA").is_some() {
-        panic!("{path:?} absent and KENNING_REQUIRE_DATA is set");
-    }
-    eprintln!("note: {path:?} absent; the language link test is skipped");
-    None
+    kenning_testdata::shared_data(&[needed], "the language link test").map(|dir| dir.join(needed))
 }
 
 /// Every page's title and language links, read with the dump's own

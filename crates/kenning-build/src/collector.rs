@@ -17,7 +17,7 @@ use kenning_store::{
 
 use crate::budget::Budget;
 use crate::languages::{Interlanguage, Target};
-use crate::mentions::Mentions;
+use crate::mentions::{LanguageMentions, Mentions};
 use crate::process::{ConceptRow, Row};
 use crate::spill::{LinkRecord, Spill, SpillReader, SummaryLinkRecord};
 use crate::text_spill::TextSpill;
@@ -84,6 +84,8 @@ pub(crate) struct Collector {
     warnings: Vec<String>,
     /// The language editions and what joins them.
     languages: Interlanguage,
+    /// The other languages' names of the concepts, for their dictionaries.
+    language_mentions: LanguageMentions,
     /// Pages of other languages joined to concepts.
     translations: Option<TranslationsWriter>,
     /// Alias key → target key, made when the first page of another
@@ -151,6 +153,7 @@ impl Collector {
             duplicate_ids: Vec::new(),
             warnings: Vec::new(),
             languages,
+            language_mentions: LanguageMentions::default(),
             translations: Some(generation.translations()?),
             redirect_keys: None,
             translation_names: Vec::new(),
@@ -395,8 +398,9 @@ impl Collector {
             found.is_some_and(|(_, by_link)| by_link),
         );
         if let (Some(idx), Some(translations)) = (concept, self.translations.as_mut()) {
-            translations.add(ConceptIdx::new(idx), language, &c.title, &c.summary)?;
+            translations.add(ConceptIdx::new(idx), language, &c.title, &c.summary, &[])?;
             self.translation_names.push((title_key(&c.title), idx));
+            self.language_mentions.add_name(language, &c.title, idx);
         }
         Ok(())
     }
@@ -417,17 +421,45 @@ impl Collector {
         self.title_map.get(redirects.get(&key)?).copied()
     }
 
-    /// Writes the translations and returns the languages' figures (empty
-    /// when no source said its language).
-    pub(crate) fn finish_languages(&mut self) -> Result<Vec<LanguageMeta>, BuildError> {
-        let Some(writer) = self.translations.take() else {
+    /// Adds Wikidata's names of the concepts in the other languages, then
+    /// writes the translations and those languages' mention dictionaries,
+    /// and returns the languages' figures (empty when no source said its
+    /// language).
+    pub(crate) fn finish_languages(
+        &mut self,
+        generation: &GenerationWriter,
+    ) -> Result<Vec<LanguageMeta>, BuildError> {
+        let Some(mut writer) = self.translations.take() else {
             return Err(BuildError::Internal(
                 "the translations were written twice".into(),
             ));
         };
-        let counts = writer.finish(self.ids.len())?;
+        for item in self.languages.take_labels() {
+            let Some(idx) = self.concept_of(Target::Title(item.primary)) else {
+                continue;
+            };
+            let Some((label, aliases)) = item.names.split_first() else {
+                continue;
+            };
+            // As a title, a label is written the way the wikis write one
+            // (Wikidata writes `lac Tessel`, the wiki `Lac Tessel`); the
+            // label as written stays a name.
+            let title = crate::languages::wiki_title(label);
+            let names: Vec<&str> = std::iter::once(&**label)
+                .filter(|l| **l != title)
+                .chain(aliases.iter().map(|a| &**a))
+                .collect();
+            writer.add(ConceptIdx::new(idx), item.language, &title, "", &names)?;
+            self.translation_names.push((title_key(&title), idx));
+            for name in item.names.iter() {
+                self.language_mentions.add_name(item.language, name, idx);
+            }
+        }
+        let codes = self.languages.codes().to_vec();
+        let counts = writer.finish(self.ids.len(), codes.len().max(1))?;
+        std::mem::take(&mut self.language_mentions).write(generation, &codes)?;
         let languages = std::mem::take(&mut self.languages);
-        Ok(languages.finish(counts.concepts))
+        Ok(languages.finish(counts.concepts, &counts.per_language))
     }
 
     /// Finishes the files written while reading and hands over what

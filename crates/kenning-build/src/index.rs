@@ -53,12 +53,14 @@ pub(crate) fn write_search_index(
                 generation.path().display()
             )));
         }
-        // Its titles in other languages are names of it too: "Allemagne"
-        // finds Germany.
+        // Its titles and names in other languages are names of it too:
+        // "Allemagne" and "Bundesrepublik Deutschland" find Germany.
         let mut aliases: Vec<&str> = c.aliases().collect();
         for t in c.translations() {
-            if t.title != c.title() && !aliases.contains(&t.title) {
-                aliases.push(t.title);
+            for name in std::iter::once(t.title).chain(t.names()) {
+                if name != c.title() && !aliases.contains(&name) {
+                    aliases.push(name);
+                }
             }
         }
         let popularity = kenning_graph::popularity(c.in_link_count() as u64, max_in);

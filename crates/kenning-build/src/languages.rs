@@ -17,6 +17,11 @@
 //! A page that none of them joins is counted (`unjoined`) and left out: a
 //! concept that exists only in another language is not built yet.
 //!
+//! A Wikidata item with a primary page also names its concept in the
+//! build's other languages (its labels and aliases there), including
+//! languages named with `--languages` that have no dump: the label is the
+//! concept's title in a language where no page joined it.
+//!
 //! This module owns the languages' numbering (the primary one is 0, the
 //! others in the order their sources come), the identity tables and the
 //! per-language figures. It does not decide what a page's title or lead
@@ -62,7 +67,8 @@ pub(crate) fn plan(options: &crate::BuildOptions) -> Result<LanguagePlan, BuildE
         .filter(|s| matches!(s, Source::Dump(_)))
         .count();
     let joining = !options.languages.langlinks.is_empty() || !options.languages.wikidata.is_empty();
-    if dumps <= 1 && overrides.is_empty() && !joining {
+    let named = &options.languages.named;
+    if dumps <= 1 && overrides.is_empty() && !joining && named.is_empty() {
         return Ok(LanguagePlan {
             codes: Vec::new(),
             of_source: vec![0; sources.len()],
@@ -87,7 +93,7 @@ pub(crate) fn plan(options: &crate::BuildOptions) -> Result<LanguagePlan, BuildE
         };
         said.push(language);
     }
-    let Some(primary) = said.iter().flatten().next().cloned() else {
+    let Some(primary) = said.iter().flatten().chain(named).next().cloned() else {
         return Ok(LanguagePlan {
             codes: Vec::new(),
             of_source: vec![0; sources.len()],
@@ -124,6 +130,11 @@ pub(crate) fn plan(options: &crate::BuildOptions) -> Result<LanguagePlan, BuildE
         }
         plan.of_source.push(n);
     }
+    for code in named {
+        if plan.number(code).is_none() {
+            plan.codes.push(code.clone());
+        }
+    }
     Ok(plan)
 }
 
@@ -149,7 +160,7 @@ pub(crate) fn read_interlanguage(
     let given = options.langlinks.len() + options.wikidata.len();
     if given > 0 && plan.codes.is_empty() {
         return Err(BuildError::Languages(
-            "--langlinks and --wikidata join dumps of several languages, but no source says its language: give MediaWiki dumps, or a source's language with --dump CODE=FILE".into(),
+            "--langlinks and --wikidata join dumps of several languages, but no source says its language: give MediaWiki dumps, a source's language with --dump CODE=FILE, or the build's languages with --languages en,fr".into(),
         ));
     }
     for (path, code) in &options.langlinks {
@@ -225,7 +236,21 @@ pub(crate) struct Interlanguage {
     by_title: HashMap<(u32, u64), Target>,
     /// `(language, page id there)` → key of the primary title.
     by_page: HashMap<(u32, u32), u64>,
+    /// Wikidata's names of items with a primary page, in the build's other
+    /// languages.
+    labels: Vec<WikidataNames>,
     figures: Vec<LanguageMeta>,
+}
+
+/// An item's names in one of the build's other languages.
+#[derive(Debug)]
+pub(crate) struct WikidataNames {
+    /// The key of its primary page's title.
+    pub(crate) primary: u64,
+    /// The language's number.
+    pub(crate) language: u32,
+    /// Its label (or, without one, its first alias), then its aliases.
+    pub(crate) names: Vec<Box<str>>,
 }
 
 impl Interlanguage {
@@ -297,7 +322,8 @@ impl Interlanguage {
     }
 
     /// Reads a Wikidata JSON dump: an item with a page in the primary
-    /// language joins its pages in the build's other languages to it.
+    /// language joins its pages in the build's other languages to it, and
+    /// its labels and aliases in those languages are kept as names of it.
     pub(crate) fn read_wikidata(
         &mut self,
         path: &Path,
@@ -328,8 +354,38 @@ impl Interlanguage {
                 };
                 self.add_title(l, key(title), Target::Title(primary_title));
             }
+            for l in 1..self.plan.codes.len() as u32 {
+                let code = self.plan.codes[l as usize].as_str();
+                let of = |list: &[(String, String)]| {
+                    list.iter()
+                        .filter(|(lang, _)| lang == code)
+                        .map(|(_, name)| name.trim())
+                        .filter(|name| !name.is_empty())
+                        .map(Box::from)
+                        .collect::<Vec<Box<str>>>()
+                };
+                let mut names = of(&entity.labels);
+                names.extend(of(&entity.aliases));
+                if !names.is_empty() {
+                    self.labels.push(WikidataNames {
+                        primary: primary_title,
+                        language: l,
+                        names,
+                    });
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Hands over the Wikidata names read (once: they are no longer held).
+    pub(crate) fn take_labels(&mut self) -> Vec<WikidataNames> {
+        std::mem::take(&mut self.labels)
+    }
+
+    /// The build's language codes, primary first.
+    pub(crate) fn codes(&self) -> &[String] {
+        &self.plan.codes
     }
 
     /// What a page of language `language` (not 0) titled `title`, with
@@ -377,10 +433,14 @@ impl Interlanguage {
     }
 
     /// The figures, with the primary language's `joined` (concepts with a
-    /// translation) and every language's dangling links filled in.
-    pub(crate) fn finish(mut self, concepts_translated: u64) -> Vec<LanguageMeta> {
+    /// translation), the others' `named` (concepts with a title in it, by
+    /// language number) and every language's dangling links filled in.
+    pub(crate) fn finish(mut self, concepts_translated: u64, named: &[u64]) -> Vec<LanguageMeta> {
         if let Some(primary) = self.figures.first_mut() {
             primary.joined = concepts_translated;
+        }
+        for (f, &n) in self.figures.iter_mut().zip(named).skip(1) {
+            f.named = n;
         }
         for f in &mut self.figures {
             f.links_dangling = f.links_read.saturating_sub(f.links_joined);
@@ -430,7 +490,8 @@ mod tests {
         t.count_page(1, true, true);
         t.count_page(2, false, false);
         t.count_page(0, false, false);
-        let figures = t.finish(1);
+        let figures = t.finish(1, &[0, 1, 0]);
+        assert_eq!((figures[1].named, figures[2].named), (1, 0));
         assert_eq!(figures[0].pages, 1);
         assert_eq!(figures[0].joined, 1);
         assert_eq!(

@@ -117,6 +117,10 @@ pub struct LanguageOptions {
     pub langlinks: Vec<(PathBuf, Option<String>)>,
     /// Wikidata JSON dumps: items' sitelinks join the editions' pages.
     pub wikidata: Vec<PathBuf>,
+    /// Languages the concepts are named in besides their sources' (from
+    /// `--wikidata` labels and aliases), in this order after them; the
+    /// first is the primary one when no source says its language.
+    pub named: Vec<String>,
 }
 
 /// Whether a concept titled `title` is held out of the mention dictionary

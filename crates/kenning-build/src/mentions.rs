@@ -131,6 +131,50 @@ impl Mentions {
     }
 }
 
+/// The mention dictionaries of the build's other languages: each
+/// concept's names there (a joined page's title, Wikidata labels and
+/// aliases), all pointing to the same concepts. They have no anchors yet,
+/// so the linker weighs their phrases with its title-match prior.
+#[derive(Debug, Default)]
+pub(crate) struct LanguageMentions {
+    /// By language number; the primary one's place stays `None`.
+    builders: Vec<Option<DictionaryBuilder>>,
+}
+
+impl LanguageMentions {
+    /// `name` names concept `idx` in language `language` (not 0).
+    pub(crate) fn add_name(&mut self, language: u32, name: &str, idx: u32) {
+        let l = language as usize;
+        if l == 0 {
+            return;
+        }
+        if self.builders.len() <= l {
+            self.builders.resize_with(l + 1, || None);
+        }
+        let builder = self.builders[l].get_or_insert_with(DictionaryBuilder::new);
+        for phrase in name_phrases(name) {
+            builder.add_name(&phrase, idx);
+        }
+    }
+
+    /// Writes each language's dictionary into `generation` (`codes` names
+    /// the languages by number).
+    pub(crate) fn write(
+        self,
+        generation: &GenerationWriter,
+        codes: &[String],
+    ) -> Result<(), BuildError> {
+        for (l, builder) in self.builders.into_iter().enumerate() {
+            let (Some(builder), Some(code)) = (builder, codes.get(l)) else {
+                continue;
+            };
+            let (bytes, _) = builder.finish()?;
+            generation.write_mentions_in(code, &bytes)?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

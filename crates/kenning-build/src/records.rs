@@ -50,7 +50,6 @@ pub(crate) fn link_records(
     stats: &mut Stats,
 ) -> Result<(), BuildError> {
     let snapshot = generation.snapshot()?;
-    let dictionary = MentionDictionary::from_bytes(snapshot.mention_bytes())?;
     let in_links = generation.read_in_links()?;
     let summaries = generation.summaries()?;
     let titles = generation.titles()?;
@@ -59,7 +58,27 @@ pub(crate) fn link_records(
         summaries: &summaries,
         titles: &titles,
     };
-    let linker = Linker::new(dictionary, &graph, LinkerOptions::default());
+    // One linker per language with a dictionary; a record whose `lang` is
+    // one of them is linked in it, any other in the primary language.
+    let mut linkers = Vec::new();
+    for n in 0..snapshot.meta().languages.len().max(1) as u32 {
+        linkers.push(match snapshot.mention_bytes_in(n) {
+            Some(bytes) => Some(Linker::new(
+                MentionDictionary::from_bytes(bytes)?,
+                &graph,
+                LinkerOptions::default(),
+            )),
+            None => None,
+        });
+    }
+    let linker_of = |record: &Record| {
+        record
+            .lang
+            .as_deref()
+            .and_then(|code| snapshot.language_number(code))
+            .and_then(|n| linkers.get(n as usize)?.as_ref())
+            .or(linkers[0].as_ref())
+    };
     // The linker's concept (a plain index) → the page id the records
     // files store.
     let id = |idx: u32| snapshot.concept(ConceptIdx::new(idx)).id().get();
@@ -74,7 +93,10 @@ pub(crate) fn link_records(
                 whole: t.whole,
             })
             .collect();
-        let found = link_fields(&linker, &texts);
+        let Some(linker) = linker_of(record) else {
+            return DetectedConcepts::default();
+        };
+        let found = link_fields(linker, &texts);
         DetectedConcepts {
             concepts: found
                 .concepts

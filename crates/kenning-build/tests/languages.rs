@@ -48,8 +48,11 @@ fn translations(s: &Snapshot, title: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// A language's figures; in another language than the primary one, every
+/// joined page names its concept there (`named`).
 fn figures(code: &str, pages: u64, joined: u64, unjoined: u64, links: [u64; 3]) -> LanguageMeta {
     LanguageMeta {
+        named: if code == "en" { 0 } else { joined },
         code: code.to_owned(),
         pages,
         joined,
@@ -172,6 +175,7 @@ fn langlinks_of_either_wiki_and_wikidata_items_join_pages_without_inline_links()
             sources: Vec::new(),
             langlinks: vec![(en_links, None), (fr_links, None)],
             wikidata: vec![wikidata],
+            named: Vec::new(),
         },
     ))
     .unwrap();
@@ -368,4 +372,210 @@ fn pignlproc_samples_of_2009_and_2010_build_side_by_side_with_a_language_given()
         ]
     );
     assert!(given.find_title("Antoine Meillet").is_none());
+}
+
+#[test]
+fn wikidata_labels_and_aliases_name_concepts_in_languages_without_a_dump() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wikidata = tmp.path().join("items.json");
+    // The ferry has labels and aliases in French and German; the town a
+    // French label only; the third item has no English page.
+    std::fs::write(
+        &wikidata,
+        concat!(
+            "[\n",
+            r#"{"id":"Q1","type":"item","labels":{"fr":{"language":"fr","value":"Bac de Merrowby"},"de":{"language":"de","value":"Merrowby-Fähre"},"it":{"language":"it","value":"Traghetto"}},"aliases":{"fr":[{"language":"fr","value":"Bac du lac"}],"de":[{"language":"de","value":"Fähre über den Tessel"}]},"sitelinks":{"enwiki":{"site":"enwiki","title":"Merrowby Ferry"}}},"#,
+            "\n",
+            r#"{"id":"Q2","type":"item","labels":{"fr":{"language":"fr","value":"Merrowby (ville)"}},"sitelinks":{"enwiki":{"site":"enwiki","title":"Merrowby"}}},"#,
+            "\n",
+            r#"{"id":"Q3","type":"item","labels":{"fr":{"language":"fr","value":"Île Kettle"}},"sitelinks":{"frwiki":{"site":"frwiki","title":"Île Kettle"}}}"#,
+            "\n]\n"
+        ),
+    )
+    .unwrap();
+    let s = run(&options(
+        &tmp.path().join("snap"),
+        vec![Source::Dump(examples().join("tiny-wiki.xml"))],
+        LanguageOptions {
+            wikidata: vec![wikidata],
+            named: vec!["fr".into(), "de".into()],
+            ..LanguageOptions::default()
+        },
+    ))
+    .unwrap();
+    let codes: Vec<&str> = s.meta().languages.iter().map(|l| l.code.as_str()).collect();
+    assert_eq!(codes, ["en", "fr", "de"]);
+    let named: Vec<u64> = s.meta().languages.iter().map(|l| l.named).collect();
+    assert_eq!(named, [0, 2, 1]);
+    // A label is the title where no page joined, with no lead.
+    assert_eq!(
+        translations(&s, "Merrowby Ferry"),
+        [
+            ("fr".into(), "Bac de Merrowby".into(), String::new()),
+            ("de".into(), "Merrowby-Fähre".into(), String::new()),
+        ]
+    );
+    let ferry = s.find_title("Merrowby Ferry").unwrap();
+    let aliases: Vec<Vec<&str>> = s
+        .concept(ferry)
+        .translations()
+        .map(|t| t.names().collect())
+        .collect();
+    assert_eq!(aliases, [vec!["Bac du lac"], vec!["Fähre über den Tessel"]]);
+    // Labels find their concept by title, like a page's title would.
+    assert_eq!(s.find_title("Merrowby-Fähre"), Some(ferry));
+    // Each named language has its own mention dictionary.
+    assert!(s.mention_bytes_in(1).is_some_and(|b| !b.is_empty()));
+    assert!(s.mention_bytes_in(2).is_some_and(|b| !b.is_empty()));
+}
+
+#[test]
+fn a_page_and_a_label_in_one_language_make_one_title_with_the_label_as_a_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wikidata = tmp.path().join("items.json");
+    std::fs::write(
+        &wikidata,
+        concat!(
+            "[\n",
+            r#"{"id":"Q1","type":"item","labels":{"fr":{"language":"fr","value":"Le bac"}},"aliases":{"fr":[{"language":"fr","value":"Bac de Merrowby"}]},"sitelinks":{"enwiki":{"site":"enwiki","title":"Merrowby Ferry"}}}"#,
+            "\n]\n"
+        ),
+    )
+    .unwrap();
+    let s = run(&options(
+        &tmp.path().join("snap"),
+        vec![
+            Source::Dump(examples().join("tiny-wiki.xml")),
+            Source::Dump(examples().join("tiny-wiki-fr.xml")),
+        ],
+        LanguageOptions {
+            wikidata: vec![wikidata],
+            ..LanguageOptions::default()
+        },
+    ))
+    .unwrap();
+    let ferry = s.find_title("Merrowby Ferry").unwrap();
+    let fr: Vec<_> = s.concept(ferry).translations().collect();
+    assert_eq!(fr.len(), 1);
+    // The page's title and lead, the label as another name (the alias is
+    // the page's title already).
+    assert_eq!(fr[0].title, "Bac de Merrowby");
+    assert!(fr[0].summary.starts_with("Le bac de Merrowby"));
+    assert_eq!(fr[0].names().collect::<Vec<_>>(), ["Le bac"]);
+}
+
+#[test]
+fn wikispeedia_concepts_are_named_searched_and_detected_in_french_and_german() {
+    let Some(data) = kenning_testdata::shared_data(
+        &[
+            "wikispeedia/concepts.jsonl.gz",
+            "multilingual/wikibrain/testDump.json.bz2",
+        ],
+        "Wikispeedia's concepts and the Wikidata sample",
+    ) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    // A course described in French, and the same course in English.
+    let records = tmp.path().join("courses.jsonl");
+    std::fs::write(
+        &records,
+        concat!(
+            r#"{"type":"course","id":"FR-1","title":"Économie européenne","text":"Le commerce entre la Belgique, l'Allemagne et la France.","lang":"fr"}"#,
+            "\n",
+            r#"{"type":"course","id":"EN-1","title":"European economy","text":"Trade between Belgium, Germany and France.","lang":"en"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let mut build = options(
+        &tmp.path().join("snap"),
+        vec![Source::Concepts(data.join("wikispeedia/concepts.jsonl.gz"))],
+        LanguageOptions {
+            wikidata: vec![data.join("multilingual/wikibrain/testDump.json.bz2")],
+            named: vec!["en".into(), "fr".into(), "de".into()],
+            ..LanguageOptions::default()
+        },
+    );
+    build.records = vec![records];
+    let s = run(&build).unwrap();
+    let langs = &s.meta().languages;
+    let named: Vec<(&str, u64)> = langs.iter().map(|l| (l.code.as_str(), l.named)).collect();
+    // Counted independently (Python, over both files): 138 Wikispeedia
+    // titles are an item's English sitelink with a French label or alias,
+    // and 138 with a German one.
+    assert_eq!(named, [("en", 0), ("fr", 138), ("de", 138)]);
+    let germany = s.find_title("Germany").unwrap();
+    assert_eq!(s.find_title("Deutschland"), Some(germany));
+    assert_eq!(s.find_title("Allemagne"), Some(germany));
+    let t = translations(&s, "Germany");
+    assert_eq!(
+        t.iter()
+            .map(|(l, title, _)| (l.as_str(), title.as_str()))
+            .collect::<Vec<_>>(),
+        [("fr", "Allemagne"), ("de", "Deutschland")]
+    );
+    let de = s.concept(germany).translation_in("de").unwrap();
+    assert!(de.names().any(|n| n == "Bundesrepublik Deutschland"));
+    let germany_id = s.concept(germany).id().get();
+    drop(s);
+
+    let engine = kenning_engine::Engine::open(&build.out).unwrap();
+    // Search: the names in either language find Germany first.
+    for query in ["Deutschland", "Allemagne", "Bundesrepublik Deutschland"] {
+        let page = engine
+            .search(&kenning_engine::SearchRequest {
+                query: query.into(),
+                limit: 5,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(
+            page.items.first().map(|h| h.id.as_str()),
+            Some(germany_id.to_string().as_str()),
+            "{query}: {:?}",
+            page.items.iter().map(|h| &h.title).collect::<Vec<_>>()
+        );
+    }
+    // Detection in French, asked for or detected.
+    let text = "Le vin de Belgique et la bière d'Allemagne.";
+    let options = kenning_engine::WikifyOptions::default();
+    for lang in [Some("fr"), None] {
+        let found = engine.wikify_in(text, lang, options);
+        assert_eq!(found.language.as_deref(), Some("fr"));
+        assert_eq!(found.language_detected, lang.is_none());
+        let mut titles: Vec<&str> = found.concepts.iter().map(|c| c.title.as_str()).collect();
+        titles.sort_unstable();
+        assert_eq!(titles, ["Allemagne", "Belgique"], "{found:?}");
+    }
+    // The English dictionary does not know the French names.
+    let english = engine.wikify_in(text, Some("en"), options);
+    assert!(
+        english.concepts.iter().all(|c| c.id != germany_id),
+        "{english:?}"
+    );
+    // A course in French and its English translation: the same concepts.
+    let concepts = |id: &str| {
+        let mut found: Vec<(u32, String)> = engine
+            .record("course", id)
+            .unwrap()
+            .concepts
+            .iter()
+            .map(|c| (c.id, c.title.clone()))
+            .collect();
+        found.sort_unstable();
+        found
+    };
+    // The English one's concepts that have a French name, that is: France
+    // is not among the sample's 400 items, so the French text cannot name
+    // it.
+    let named_in_french: Vec<(u32, String)> = concepts("EN-1")
+        .into_iter()
+        .filter(|(id, _)| {
+            let page = engine.concept_in(*id, Some("fr")).unwrap();
+            page.language.as_deref() == Some("fr")
+        })
+        .collect();
+    assert_eq!(named_in_french.len(), 2);
+    assert_eq!(concepts("FR-1"), named_in_french);
 }

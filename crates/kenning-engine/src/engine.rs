@@ -27,6 +27,11 @@ pub struct ConceptPage {
     /// the build said its sources' languages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// The language of `summary` when it is not `language`'s: the
+    /// concept is named in the language asked for (a Wikidata label) but
+    /// has no page there, so its summary is the primary one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary_language: Option<String>,
     /// Its title in each language it has a page in: `{code: title}`
     /// (empty when the build said no language).
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -434,6 +439,7 @@ impl Engine {
             title: c.title().to_owned(),
             summary: summary.to_owned(),
             language: languages.titles.first().map(|(code, _)| code.clone()),
+            summary_language: None,
             titles: languages.title_map(),
             languages: languages.codes(),
             url: c.url().map(str::to_owned),

@@ -85,7 +85,9 @@ impl Engine {
 
     /// The page of concept `id` in language `lang`: its title and summary
     /// there when it has a page in it, else the primary ones
-    /// ([`ConceptPage::language`] says which). A summary from another
+    /// ([`ConceptPage::language`] says which). A concept only named there
+    /// gets that name as title and keeps the primary summary
+    /// ([`ConceptPage::summary_language`] says so). A summary from another
     /// language has no links (they belong to the primary summary), and its
     /// timeline is read from it.
     pub fn concept_in(&self, id: u32, lang: Option<&str>) -> Option<ConceptPage> {
@@ -97,10 +99,16 @@ impl Engine {
         };
         if let Some(t) = c.translation_in(lang) {
             page.title = t.title.to_owned();
-            page.summary = t.summary.to_owned();
-            page.summary_links.clear();
-            page.timeline = timeline(&page.summary);
             page.language = Some(lang.to_owned());
+            // A concept named there (a Wikidata label) but with no page
+            // keeps the primary summary, marked as such.
+            if t.summary.is_empty() {
+                page.summary_language = s.language_code(0).map(str::to_owned);
+            } else {
+                page.summary = t.summary.to_owned();
+                page.summary_links.clear();
+                page.timeline = timeline(&page.summary);
+            }
         }
         Some(page)
     }

@@ -8,7 +8,8 @@
 //! subcategories, all its concepts), a concept in the reader's language
 //! when the build joined several language editions,
 //! search over concepts and records, suggestions, statistics and concept
-//! detection (wikify); and the one kind of change kenning takes without a
+//! detection (wikify), in the text's language (given, or detected among
+//! the snapshot's); and the one kind of change kenning takes without a
 //! rebuild: records written and deleted live (stored durably in the live
 //! records store beside the snapshot, shown at once). It returns
 //! plain serialisable data that the server renders as HTML or JSON and the
@@ -32,6 +33,7 @@ mod live_store;
 mod long_text;
 mod records;
 mod search;
+mod text_language;
 mod timeline;
 mod wiki_categories;
 mod wikify;

@@ -122,20 +122,31 @@ impl ConceptTally {
 impl Engine {
     /// Detects the concepts of a text of any size: pieces of at most
     /// [`MAX_WIKIFY_BYTES`] cut by [`piece_end`], offsets over the whole
-    /// text, concepts merged. A text of one piece gets exactly
-    /// [`Engine::wikify`]'s answer.
-    pub fn wikify_long(&self, text: &str, options: WikifyOptions) -> WikifyResult {
+    /// text, concepts merged, every piece in the language of `lang` or,
+    /// without it, the one detected at the text's start. A text of one
+    /// piece gets exactly [`Engine::wikify_in`]'s answer.
+    pub fn wikify_long(
+        &self,
+        text: &str,
+        lang: Option<&str>,
+        options: WikifyOptions,
+    ) -> WikifyResult {
         if text.len() <= MAX_WIKIFY_BYTES {
-            return self.wikify(text, options);
+            return self.wikify_in(text, lang, options);
         }
-        let mut all = WikifyResult::default();
+        let (code, detected) = self.text_language(text, lang);
+        let mut all = WikifyResult {
+            language: code.clone(),
+            language_detected: detected,
+            ..WikifyResult::default()
+        };
         let mut tally = ConceptTally::default();
         let (mut at, mut chars) = (0, 0);
         while at < text.len() {
             let rest = &text[at..];
             let end = piece_end(rest.as_bytes(), MAX_WIKIFY_BYTES, true);
             let piece = &rest[..end];
-            let mut result = self.wikify(piece, options);
+            let mut result = self.wikify_in(piece, code.as_deref(), options);
             result.shift(at, chars);
             tally.add(&result.concepts);
             all.annotations.append(&mut result.annotations);

@@ -1,11 +1,12 @@
 //! Concept detection over the snapshot: the linker with the snapshot's
-//! mention dictionary and in-links.
+//! mention dictionary of the text's language and its in-links.
 
 use kenning_linker::{ConceptGraph, Linker, LinkerOptions, MentionDictionary, Strategy};
 use kenning_store::{ConceptIdx, Snapshot};
 use serde::Serialize;
 
 use crate::engine::{Engine, LinkedConcept};
+use crate::text_language::{TextLanguage, text_language};
 
 /// Texts longer than this are refused (the HTTP API answers 413).
 pub const MAX_WIKIFY_BYTES: usize = 1 << 20;
@@ -31,6 +32,14 @@ impl Default for WikifyOptions {
 /// The concepts a text talks about.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct WikifyResult {
+    /// The language the text was linked in (its dictionary), when the
+    /// snapshot says its languages; concepts are titled in it where they
+    /// have a title there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Whether `language` was detected from the text rather than given
+    /// (or the primary one).
+    pub language_detected: bool,
     /// Mentions in text order.
     pub annotations: Vec<WikifyAnnotation>,
     /// Concepts, best first.
@@ -106,6 +115,19 @@ pub struct WikifyConcept {
     pub mentions: usize,
 }
 
+/// The linker's options for `options`.
+fn linker_options(options: WikifyOptions) -> LinkerOptions {
+    LinkerOptions {
+        min_score: options.min_score,
+        strategy: if options.prior_only {
+            Strategy::PriorOnly
+        } else {
+            Strategy::Full
+        },
+        ..LinkerOptions::default()
+    }
+}
+
 /// The snapshot as the linker sees it: the linker numbers concepts with
 /// plain `u32` indices, the snapshot's [`ConceptIdx`] unwrapped (in with
 /// [`ConceptIdx::new`], out with [`ConceptIdx::get`]).
@@ -137,39 +159,80 @@ impl Engine {
         MentionDictionary::from_bytes(self.snapshot().mention_bytes()).is_ok()
     }
 
-    /// Detects the concepts `text` talks about. Texts over
-    /// [`MAX_WIKIFY_BYTES`] are cut there (front ends refuse them first).
+    /// Detects the concepts `text` talks about, in the language detected
+    /// among the snapshot's (see [`Engine::wikify_in`]).
     pub fn wikify(&self, text: &str, options: WikifyOptions) -> WikifyResult {
-        let linker_options = LinkerOptions {
-            min_score: options.min_score,
-            strategy: if options.prior_only {
-                Strategy::PriorOnly
-            } else {
-                Strategy::Full
-            },
-            ..LinkerOptions::default()
-        };
-        self.wikify_tuned(text, linker_options)
+        self.wikify_in(text, None, options)
+    }
+
+    /// Detects the concepts `text`, written in `lang`, talks about: with
+    /// the mention dictionary of `lang` when the snapshot has one, else of
+    /// the language detected among those it has (without `lang`), else of
+    /// the primary one; [`WikifyResult::language`] says which. Texts over
+    /// [`MAX_WIKIFY_BYTES`] are cut there (front ends refuse them first).
+    pub fn wikify_in(
+        &self,
+        text: &str,
+        lang: Option<&str>,
+        options: WikifyOptions,
+    ) -> WikifyResult {
+        let language = text_language(self.snapshot(), text, lang);
+        self.link_in(text, language, linker_options(options))
+    }
+
+    /// The language [`Engine::wikify_in`] links `text` in, given `lang`:
+    /// its code, when the snapshot says its languages, and whether it was
+    /// detected. Front ends that cut a long text into pieces ask once and
+    /// give it for every piece.
+    pub fn text_language(&self, text: &str, lang: Option<&str>) -> (Option<String>, bool) {
+        let language = text_language(self.snapshot(), text, lang);
+        let code = self.snapshot().language_code(language.number);
+        (code.map(str::to_owned), language.detected)
     }
 
     /// [`Engine::wikify`] with every threshold and weight of the linker
-    /// given: for measuring and tuning (`kenning-eval`).
+    /// given, in the primary language: for measuring and tuning
+    /// (`kenning-eval`).
     pub fn wikify_tuned(&self, text: &str, linker_options: LinkerOptions) -> WikifyResult {
+        let primary = TextLanguage {
+            number: 0,
+            detected: false,
+        };
+        self.link_in(text, primary, linker_options)
+    }
+
+    fn link_in(
+        &self,
+        text: &str,
+        language: TextLanguage,
+        linker_options: LinkerOptions,
+    ) -> WikifyResult {
         let snapshot = self.snapshot();
-        let Ok(dictionary) = MentionDictionary::from_bytes(snapshot.mention_bytes()) else {
+        let bytes = snapshot
+            .mention_bytes_in(language.number)
+            .unwrap_or_else(|| snapshot.mention_bytes());
+        let Ok(dictionary) = MentionDictionary::from_bytes(bytes) else {
             return WikifyResult::default();
         };
         let text = &text[..text.floor_char_boundary(MAX_WIKIFY_BYTES)];
         let graph = SnapshotGraph(snapshot);
         let linked = Linker::new(dictionary, &graph, linker_options).link(text);
+        // Concepts titled in the text's language where they have a title
+        // there.
         let concept = |idx: u32| {
             let view = snapshot.concept(ConceptIdx::new(idx));
+            let title = (language.number != 0)
+                .then(|| view.translations().find(|t| t.language == language.number))
+                .flatten()
+                .map_or(view.title(), |t| t.title);
             LinkedConcept {
                 id: view.id().get(),
-                title: view.title().to_owned(),
+                title: title.to_owned(),
             }
         };
         WikifyResult {
+            language: snapshot.language_code(language.number).map(str::to_owned),
+            language_detected: language.detected,
             annotations: linked
                 .annotations
                 .iter()

@@ -35,6 +35,7 @@ links-out = Ausgehende Links
 data = Daten
 languages = Sprachen
 language-note = Keine Seite auf { $asked } für diesen Begriff: angezeigt auf { $shown }.
+summary-note = Noch keine Zusammenfassung auf { $asked } für diesen Begriff: diese ist auf { $shown }.
 about-this-result = Über dieses Ergebnis
 notice = Diese Seite wird automatisch erzeugt und kann Angaben enthalten, die nicht richtig, vollständig, aktuell oder für Ihre Suche relevant sind. Dasselbe gilt für jede andere Seite dieser Website.
 notice-institution = { notice } Bitte prüfen Sie die Angaben anhand der offiziellen Quellen von { $institution }.

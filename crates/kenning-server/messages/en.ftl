@@ -38,6 +38,7 @@ links-out = Links out
 data = Data
 languages = Languages
 language-note = No page in { $asked } for this concept: shown in { $shown }.
+summary-note = No summary in { $asked } for this concept yet: this one is in { $shown }.
 about-this-result = About this result
 notice = This page is automatically generated and may contain information that is not correct, complete, up-to-date, or relevant to your search query. The same applies to every other page on this website.
 notice-institution = { notice } Please make sure to verify the information with { $institution }'s official sources.

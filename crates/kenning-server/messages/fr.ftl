@@ -35,6 +35,7 @@ links-out = Liens sortants
 data = Données
 languages = Langues
 language-note = Pas de page en { $asked } pour ce concept : affiché en { $shown }.
+summary-note = Pas encore de résumé en { $asked } pour ce concept : celui-ci est en { $shown }.
 about-this-result = À propos de ce résultat
 notice = Cette page est générée automatiquement et peut contenir des informations inexactes, incomplètes, périmées ou sans rapport avec votre recherche. Il en va de même pour toutes les autres pages de ce site.
 notice-institution = { notice } Vérifiez ces informations auprès des sources officielles de { $institution }.

@@ -46,15 +46,27 @@ pub(crate) fn render(
     language_switcher(&mut b, concept, requested, &m);
     b.push_str("</header>\n");
 
+    // A summary in another language than the page's says which.
+    let summary_lang = concept
+        .summary_language
+        .as_deref()
+        .map(|code| format!(" lang=\"{}\"", escape(code)))
+        .unwrap_or_default();
     let _ = writeln!(
         b,
         "<section id=\"summary\" class=\"summary\">\n<h2>{}</h2>",
         m.html(Msg::Summary)
     );
+    if !summary_lang.is_empty() {
+        let _ = write!(b, "<div{summary_lang}>");
+    }
     if concept.summary.trim().is_empty() {
         let _ = writeln!(b, "<p class=\"empty\">{}</p>", m.html(Msg::NoSummary));
     } else {
         b.push_str(&summary_html(&concept.summary, &concept.summary_links));
+    }
+    if !summary_lang.is_empty() {
+        b.push_str("</div>");
     }
     b.push_str("</section>\n");
 
@@ -291,6 +303,21 @@ fn language_switcher(b: &mut String, concept: &ConceptPage, requested: Option<&s
             ))
         );
     }
+    if let (Some(summary), Some(shown)) = (concept.summary_language.as_deref(), shown)
+        && summary != shown
+    {
+        let _ = writeln!(
+            b,
+            "<p class=\"language-note\">{}</p>",
+            escape(&m.with(
+                "summary-note",
+                &[
+                    ("asked", native_name(shown)),
+                    ("shown", native_name(summary))
+                ]
+            ))
+        );
+    }
     if concept.languages.len() < 2 {
         return;
     }
@@ -450,6 +477,7 @@ mod tests {
             title: evil.to_owned(),
             summary: summary.clone(),
             language: Some(evil.to_owned()),
+            summary_language: Some(evil.to_owned()),
             titles: [
                 (evil.to_owned(), evil.to_owned()),
                 ("en".to_owned(), evil.to_owned()),

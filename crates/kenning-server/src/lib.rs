@@ -25,7 +25,7 @@
 //! | `GET /api/v1/records/{type}/{id}` | a record as JSON (what its page shows) |
 //! | `PUT /api/v1/records/{type}/{id}` | stores a record (body: one records-JSONL object; `type`/`id` optional, else equal to the address): 201 + `Location` when new, 200 when replaced; bearer token |
 //! | `DELETE /api/v1/records/{type}/{id}` | deletes a record: 204, 404 when absent; bearer token |
-//! | `POST /api/v1/wikify` | `{"text","min_score"?,"prior_only"?}` → the concepts the text mentions, with offsets and scores |
+//! | `POST /api/v1/wikify` | `{"text","min_score"?,"prior_only"?,"lang"?}` → the concepts the text mentions, with offsets and scores, in the text's language (given, else detected) |
 //! | `GET /wikify`, `POST /wikify` | concept detection for people: paste a text, see it annotated |
 //! | `GET /api/openapi.json` | the OpenAPI 3.0 description of the JSON API |
 //! | `GET /api` | the API documented for people, rendered from that description: every route with its parameters, bodies and an example request and response |

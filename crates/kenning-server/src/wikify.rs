@@ -44,6 +44,9 @@ struct WikifyRequest {
     min_score: Option<f64>,
     #[serde(default)]
     prior_only: Option<bool>,
+    /// The text's language; detected among the snapshot's when absent.
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 /// The 413 of a body over [`MAX_WIKIFY_BODY_BYTES`].
@@ -59,7 +62,8 @@ pub(crate) fn body_too_large() -> HttpError {
 /// take an array for a struct too), no unknown fields.
 fn parse_request(body: &[u8]) -> Result<WikifyRequest, HttpError> {
     const USAGE: &str = "send a JSON object {\"text\": \"…\"}, optionally with \"min_score\" \
-                         (0 to 1) and \"prior_only\" (true or false)";
+                         (0 to 1), \"prior_only\" (true or false) and \"lang\" (a language \
+                         code such as \"fr\")";
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if first.is_some_and(|&b| b != b'{') {
         return Err(HttpError::BadRequest(format!(
@@ -110,8 +114,24 @@ fn unreadable(rejection: &BytesRejection) -> HttpError {
     }
 }
 
-/// Links `text`, or says that this snapshot cannot.
-fn link(engine: &Engine, text: &str, options: WikifyOptions) -> Result<WikifyResult, HttpError> {
+/// Checks a request's `lang`: a language code, as Wikipedia writes them.
+fn check_lang(lang: Option<&str>) -> Result<(), HttpError> {
+    match lang {
+        Some(code) if !kenning_model::is_language_code(code) => Err(HttpError::BadRequest(
+            format!("`lang` must be a language code such as \"en\" or \"fr\", not {code:?}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Links `text`, written in `lang` (else detected), or says that this
+/// snapshot cannot.
+fn link(
+    engine: &Engine,
+    text: &str,
+    lang: Option<&str>,
+    options: WikifyOptions,
+) -> Result<WikifyResult, HttpError> {
     if !engine.can_wikify() {
         return Err(HttpError::Unavailable(
             "this snapshot has no mention dictionary, so it cannot detect concepts: rebuild it \
@@ -119,10 +139,11 @@ fn link(engine: &Engine, text: &str, options: WikifyOptions) -> Result<WikifyRes
                 .to_owned(),
         ));
     }
-    Ok(engine.wikify(text, options))
+    check_lang(lang)?;
+    Ok(engine.wikify_in(text, lang, options))
 }
 
-/// `POST /api/v1/wikify`: `{"text", "min_score"?, "prior_only"?}` → the
+/// `POST /api/v1/wikify`: `{"text", "min_score"?, "prior_only"?, "lang"?}` → the
 /// engine's [`WikifyResult`], the shape `kenning wikify --json` prints.
 pub(crate) async fn api(
     State(state): State<AppState>,
@@ -134,7 +155,7 @@ pub(crate) async fn api(
             let request = parse_request(&body)?;
             check_length(&request.text)?;
             let options = options(request.min_score, request.prior_only.unwrap_or(false))?;
-            link(engine, &request.text, options)
+            link(engine, &request.text, request.lang.as_deref(), options)
         })
         .await??;
     Ok(Json(result))
@@ -224,7 +245,7 @@ pub(crate) async fn submit(
                 Ok(_) if form.text.trim().is_empty() => Outcome::Form(Some(
                     "Paste or type a text above, then press “Find concepts”.",
                 )),
-                Ok(options) => match link(engine, &form.text, options) {
+                Ok(options) => match link(engine, &form.text, None, options) {
                     Ok(result) => Outcome::Linked(result),
                     Err(error) => Outcome::Failed(error),
                 },

@@ -307,6 +307,12 @@ impl GenerationWriter {
         write_synced(&self.dir.join(files::MENTIONS), bytes)
     }
 
+    /// Writes the mention dictionary of the build's language `code`, not
+    /// the primary one.
+    pub fn write_mentions_in(&self, code: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        write_synced(&self.dir.join(files::mentions_in(code)), bytes)
+    }
+
     /// Writes the manifest (again, when it was written before).
     pub fn write_meta(&self, meta: &Meta) -> Result<(), StoreError> {
         write_synced(&self.dir.join(files::META), meta.to_json().as_bytes())

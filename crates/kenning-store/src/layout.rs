@@ -5,7 +5,7 @@
 /// concept's pages in other languages, the translations; 7: the search
 /// index keeps a hit's summary and body apart, its format 3; an ontology
 /// may be present).
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 
 /// The kind of an ontology category's document in the search index (its
 /// key is the category's position in [`files::ONTOLOGY`]); concepts are
@@ -67,6 +67,10 @@ pub mod files {
     /// The lead of each entry of [`TRANSLATIONS`], plain text (string
     /// table).
     pub const TRANSLATION_SUMMARIES: &str = "translation_summaries";
+    /// The other names of each entry of [`TRANSLATIONS`] in its language
+    /// (Wikidata aliases, a second page's title), one per line (string
+    /// table).
+    pub const TRANSLATION_NAMES: &str = "translation_names";
     /// Concepts each concept links to (adjacency).
     pub const OUT_LINKS: &str = "out_links";
     /// Concepts that link to each concept (adjacency).
@@ -82,6 +86,13 @@ pub mod files {
     pub const SEARCH: &str = "search";
     /// The mention dictionary (`kenning-linker`'s format), read in place.
     pub const MENTIONS: &str = "mentions.dict";
+    /// The mention dictionary of another language than the primary one
+    /// (its code after the dash, e.g. `mentions-fr.dict`): that
+    /// language's names of the concepts. Absent for a language without
+    /// names.
+    pub fn mentions_in(code: &str) -> String {
+        format!("mentions-{code}.dict")
+    }
     /// The institution's records imported by the build, as records JSONL
     /// (a later record of the same type and id already applied). Absent
     /// when the build had no records.

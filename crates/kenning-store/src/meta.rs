@@ -57,6 +57,10 @@ pub struct LanguageMeta {
     pub links_joined: u64,
     /// Of those, the ones whose page was never read (or joined elsewhere).
     pub links_dangling: u64,
+    /// For another language than the primary one, concepts with a title
+    /// in it: a joined page's or a Wikidata label.
+    #[serde(default)]
+    pub named: u64,
 }
 
 impl Meta {

@@ -40,6 +40,9 @@ pub struct Snapshot {
     related: MappedAdjacency,
     related_scores: U32Column,
     mentions: Mapped,
+    /// The other languages' mention dictionaries, by language number (the
+    /// primary one's place is `None`: it is `mentions`).
+    mentions_in: Vec<Option<Mapped>>,
     translations: Option<crate::translations::Translations>,
     /// The generation's folder, with a shared lock on it while this is
     /// open, so that a build's clean-up leaves it alone (`None` where the
@@ -53,6 +56,30 @@ fn hold_generation(generation: &Path) -> Option<std::fs::File> {
     let folder = std::fs::File::open(generation).ok()?;
     folder.lock_shared().ok()?;
     Some(folder)
+}
+
+/// Maps the mention dictionaries of a generation's other languages, where
+/// the build wrote one.
+fn open_language_mentions(
+    generation: &Path,
+    meta: &Meta,
+) -> Result<Vec<Option<Mapped>>, StoreError> {
+    let mut out = Vec::with_capacity(meta.languages.len());
+    for (i, language) in meta.languages.iter().enumerate() {
+        let path = generation.join(files::mentions_in(&language.code));
+        // A code is a language code, but a damaged manifest could say
+        // anything: never look outside the generation.
+        let plain = language
+            .code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        out.push(if i > 0 && plain && path.exists() {
+            Some(Mapped::open(&path)?)
+        } else {
+            None
+        });
+    }
+    Ok(out)
 }
 
 impl Snapshot {
@@ -141,6 +168,7 @@ impl Snapshot {
             related: MappedAdjacency::open(g, files::RELATED, n, n)?,
             related_scores: U32Column::open(&g.join(files::RELATED_SCORES))?,
             mentions: Mapped::open(&g.join(files::MENTIONS))?,
+            mentions_in: open_language_mentions(g, &meta)?,
             translations: crate::translations::Translations::open(g, n, meta.languages.len())?,
             ids,
             meta,
@@ -230,6 +258,28 @@ impl Snapshot {
     /// `kenning_linker::MentionDictionary::from_bytes`).
     pub fn mention_bytes(&self) -> &[u8] {
         self.mentions.bytes()
+    }
+
+    /// The mention dictionary of language number `language`: the primary
+    /// one for 0, that language's names for another (`None` when it has
+    /// none).
+    pub fn mention_bytes_in(&self, language: u32) -> Option<&[u8]> {
+        if language == 0 {
+            return Some(self.mentions.bytes());
+        }
+        self.mentions_in
+            .get(language as usize)?
+            .as_ref()
+            .map(Mapped::bytes)
+    }
+
+    /// The number of language `code` in [`Meta::languages`].
+    pub fn language_number(&self, code: &str) -> Option<u32> {
+        self.meta
+            .languages
+            .iter()
+            .position(|l| l.code == code)
+            .map(|i| i as u32)
     }
 
     /// The manifest.

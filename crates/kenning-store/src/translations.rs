@@ -6,10 +6,16 @@
 //! [`Meta::languages`](crate::Meta::languages); 0 is the primary language,
 //! whose title and summary are the concept's own and never appear here.
 //! On disk: the adjacency [`files::TRANSLATIONS`] (per concept, its
-//! language numbers in increasing order) and two string tables,
-//! [`files::TRANSLATION_TITLES`] and [`files::TRANSLATION_SUMMARIES`],
-//! whose entry `i` belongs to the adjacency's value `i`. A generation
-//! without any translation has none of these files.
+//! language numbers in increasing order) and three string tables,
+//! [`files::TRANSLATION_TITLES`], [`files::TRANSLATION_SUMMARIES`] and
+//! [`files::TRANSLATION_NAMES`], whose entry `i` belongs to the
+//! adjacency's value `i`. A generation without any translation has none of
+//! these files.
+//!
+//! A concept has at most one entry per language. When several are added
+//! (a page, then a Wikidata label; two pages), the first added gives the
+//! title and, when it has one, the lead; the others' titles and every
+//! entry's names become the entry's other names.
 //!
 //! This module does not decide which page joins which concept (the build
 //! does, from interlanguage links and Wikidata).
@@ -24,6 +30,7 @@ use crate::layout::{ConceptIdx, files};
 /// Scratch tables of the pages as they arrive, before they are sorted.
 const SCRATCH_TITLES: &str = "translation_titles.tmp";
 const SCRATCH_SUMMARIES: &str = "translation_summaries.tmp";
+const SCRATCH_NAMES: &str = "translation_names.tmp";
 
 /// One page of a concept in another language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,29 +39,43 @@ pub struct Translation<'a> {
     pub language: u32,
     /// The page's title in that language.
     pub title: &'a str,
-    /// The page's lead, as plain text (empty when it had none).
+    /// The page's lead, as plain text (empty when it had none, or when
+    /// the concept has only a name in that language).
     pub summary: &'a str,
+    /// Its other names there, one per line (see [`Translation::names`]).
+    pub names_lines: &'a str,
+}
+
+impl<'a> Translation<'a> {
+    /// Its other names in that language (Wikidata aliases and labels, a
+    /// second page's title), never its title.
+    pub fn names(&self) -> impl Iterator<Item = &'a str> + 'a {
+        self.names_lines.split('\n').filter(|n| !n.is_empty())
+    }
 }
 
 /// What [`TranslationsWriter::finish`] wrote.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TranslationCounts {
-    /// Pages kept: one per concept and language.
+    /// Entries kept: one per concept and language.
     pub pages: u64,
-    /// Concepts with at least one page in another language.
+    /// Concepts with at least one entry in another language.
     pub concepts: u64,
+    /// Concepts with an entry in each language, by language number (0,
+    /// the primary one, is always 0).
+    pub per_language: Vec<u64>,
 }
 
 /// Collects pages joined to concepts, in any order, and writes them sorted
-/// by concept and language on [`finish`](Self::finish). Titles and leads
-/// go to scratch tables on disk as they come (created with the first
-/// page); memory holds 12 bytes per page.
+/// by concept and language on [`finish`](Self::finish). Titles, leads and
+/// names go to scratch tables on disk as they come (created with the
+/// first page); memory holds 12 bytes per page.
 #[derive(Debug)]
 pub struct TranslationsWriter {
     dir: PathBuf,
     scratch: PathBuf,
-    /// Titles and leads in arrival order, once a page came.
-    tables: Option<(StrTableWriter, StrTableWriter)>,
+    /// Titles, leads and names in arrival order, once a page came.
+    tables: Option<[StrTableWriter; 3]>,
     /// `(concept, language, arrival)` per page.
     rows: Vec<(u32, u32, u32)>,
 }
@@ -69,24 +90,29 @@ impl TranslationsWriter {
         })
     }
 
-    /// Adds `concept`'s page in `language` (not 0). When a concept gets
-    /// two pages in one language, the first added is kept.
+    /// Adds `concept`'s page in `language` (not 0), or only its name
+    /// there (`summary` empty), with its other `names` there. When a
+    /// concept gets two entries in one language, the first added gives
+    /// the title (see the module's documentation).
     pub fn add(
         &mut self,
         concept: ConceptIdx,
         language: u32,
         title: &str,
         summary: &str,
+        names: &[&str],
     ) -> Result<(), StoreError> {
-        let (titles, summaries) = match &mut self.tables {
+        let [titles, summaries, names_table] = match &mut self.tables {
             Some(tables) => tables,
-            None => self.tables.insert((
+            None => self.tables.insert([
                 StrTableWriter::create(&self.scratch, SCRATCH_TITLES)?,
                 StrTableWriter::create(&self.scratch, SCRATCH_SUMMARIES)?,
-            )),
+                StrTableWriter::create(&self.scratch, SCRATCH_NAMES)?,
+            ]),
         };
         let arrival = titles.push(title)?;
         summaries.push(summary)?;
+        names_table.push(&one_per_line(names))?;
         let arrival = u32::try_from(arrival).map_err(|_| StoreError::Invalid {
             path: self.scratch.join(SCRATCH_TITLES),
             message: "more than 2^32 pages in other languages".into(),
@@ -105,14 +131,20 @@ impl TranslationsWriter {
         self.rows.is_empty()
     }
 
-    /// Writes the files for a generation of `concepts` concepts (none when
-    /// no page was added) and removes the scratch tables.
-    pub fn finish(mut self, concepts: usize) -> Result<TranslationCounts, StoreError> {
-        let Some((titles, summaries)) = self.tables.take() else {
+    /// Writes the files for a generation of `concepts` concepts and
+    /// `languages` languages (none when no page was added) and removes
+    /// the scratch tables.
+    pub fn finish(
+        mut self,
+        concepts: usize,
+        languages: usize,
+    ) -> Result<TranslationCounts, StoreError> {
+        let Some(tables) = self.tables.take() else {
             return Ok(TranslationCounts::default());
         };
-        titles.finish()?;
-        summaries.finish()?;
+        for table in tables {
+            table.finish()?;
+        }
         let invalid = |message: String| StoreError::Invalid {
             path: self.dir.join(format!("{}.off", files::TRANSLATIONS)),
             message,
@@ -120,43 +152,91 @@ impl TranslationsWriter {
         if let Some(&(c, l, _)) = self
             .rows
             .iter()
-            .find(|&&(c, l, _)| c as usize >= concepts || l == 0)
+            .find(|&&(c, l, _)| c as usize >= concepts || l == 0 || l as usize >= languages)
         {
             return Err(invalid(format!(
-                "a page for concept {c} in language {l}, in a generation of {concepts} concepts (language 0 is the primary one)"
+                "a page for concept {c} in language {l}, in a generation of {concepts} concepts and {languages} languages (language 0 is the primary one)"
             )));
         }
+        // By concept, language, then arrival: each entry's rows in the
+        // order they were added.
         self.rows.sort_unstable();
-        self.rows.dedup_by_key(|&mut (c, l, _)| (c, l));
         let titles = StrTable::open(&self.scratch, SCRATCH_TITLES)?;
         let summaries = StrTable::open(&self.scratch, SCRATCH_SUMMARIES)?;
+        let names = StrTable::open(&self.scratch, SCRATCH_NAMES)?;
         let mut index = AdjacencyWriter::create(&self.dir, files::TRANSLATIONS)?;
         let mut out_titles = StrTableWriter::create(&self.dir, files::TRANSLATION_TITLES)?;
         let mut out_summaries = StrTableWriter::create(&self.dir, files::TRANSLATION_SUMMARIES)?;
+        let mut out_names = StrTableWriter::create(&self.dir, files::TRANSLATION_NAMES)?;
+        let mut counts = TranslationCounts {
+            per_language: vec![0; languages],
+            ..TranslationCounts::default()
+        };
         let mut at = 0;
+        let mut row_languages = Vec::new();
         for c in 0..concepts as u32 {
-            let start = at;
+            row_languages.clear();
             while at < self.rows.len() && self.rows[at].0 == c {
-                let arrival = self.rows[at].2 as usize;
-                out_titles.push(titles.get(arrival))?;
-                out_summaries.push(summaries.get(arrival))?;
-                at += 1;
+                let l = self.rows[at].1;
+                let mut end = at;
+                while end < self.rows.len() && self.rows[end].0 == c && self.rows[end].1 == l {
+                    end += 1;
+                }
+                let group = &self.rows[at..end];
+                let title = titles.get(group[0].2 as usize);
+                let summary = group
+                    .iter()
+                    .map(|r| summaries.get(r.2 as usize))
+                    .find(|s| !s.is_empty())
+                    .unwrap_or("");
+                let mut other: Vec<&str> = Vec::new();
+                for (i, r) in group.iter().enumerate() {
+                    let arrival = r.2 as usize;
+                    let own = (i > 0).then(|| titles.get(arrival));
+                    for name in own.into_iter().chain(names.get(arrival).split('\n')) {
+                        if !name.is_empty() && name != title && !other.contains(&name) {
+                            other.push(name);
+                        }
+                    }
+                }
+                out_titles.push(title)?;
+                out_summaries.push(summary)?;
+                out_names.push(&one_per_line(&other))?;
+                row_languages.push(l);
+                counts.per_language[l as usize] += 1;
+                at = end;
             }
-            index.push_row(self.rows[start..at].iter().map(|&(_, l, _)| l))?;
+            counts.pages += row_languages.len() as u64;
+            counts.concepts += u64::from(!row_languages.is_empty());
+            index.push_row(row_languages.iter().copied())?;
         }
         index.finish()?;
         out_titles.finish()?;
         out_summaries.finish()?;
-        drop((titles, summaries));
-        StrTable::remove(&self.scratch, SCRATCH_TITLES);
-        StrTable::remove(&self.scratch, SCRATCH_SUMMARIES);
-        let mut translated: Vec<u32> = self.rows.iter().map(|&(c, _, _)| c).collect();
-        translated.dedup();
-        Ok(TranslationCounts {
-            pages: self.rows.len() as u64,
-            concepts: translated.len() as u64,
-        })
+        out_names.finish()?;
+        drop((titles, summaries, names));
+        for table in [SCRATCH_TITLES, SCRATCH_SUMMARIES, SCRATCH_NAMES] {
+            StrTable::remove(&self.scratch, table);
+        }
+        Ok(counts)
     }
+}
+
+/// Names as one string, one per line (a name never holds a line break;
+/// one that does is cut there).
+fn one_per_line(names: &[&str]) -> String {
+    let mut out = String::new();
+    for name in names {
+        let name = name.split(['\n', '\r']).next().unwrap_or("");
+        if name.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(name);
+    }
+    out
 }
 
 /// The translations of a snapshot, memory-mapped.
@@ -165,6 +245,7 @@ pub(crate) struct Translations {
     index: MappedAdjacency,
     titles: StrTable,
     summaries: StrTable,
+    names: StrTable,
 }
 
 impl Translations {
@@ -185,9 +266,11 @@ impl Translations {
         let index = MappedAdjacency::open(generation, files::TRANSLATIONS, concepts, languages)?;
         let titles = StrTable::open(generation, files::TRANSLATION_TITLES)?;
         let summaries = StrTable::open(generation, files::TRANSLATION_SUMMARIES)?;
+        let names = StrTable::open(generation, files::TRANSLATION_NAMES)?;
         for (name, table) in [
             (files::TRANSLATION_TITLES, &titles),
             (files::TRANSLATION_SUMMARIES, &summaries),
+            (files::TRANSLATION_NAMES, &names),
         ] {
             if table.len() != index.values.len() {
                 return Err(StoreError::Corrupt {
@@ -205,6 +288,7 @@ impl Translations {
             index,
             titles,
             summaries,
+            names,
         }))
     }
 
@@ -217,6 +301,7 @@ impl Translations {
                 language: self.index.values.get(i),
                 title: self.titles.get(i),
                 summary: self.summaries.get(i),
+                names_lines: self.names.get(i),
             })
             .filter(|t| t.language != 0 && t.language < self.index.limit)
     }
@@ -233,16 +318,26 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::create_dir_all(&scratch).unwrap();
         let mut w = TranslationsWriter::create(&dir, &scratch).unwrap();
-        w.add(ConceptIdx::new(2), 2, "Deutschland", "Ein Staat.")
+        w.add(ConceptIdx::new(2), 2, "Deutschland", "Ein Staat.", &[])
             .unwrap();
-        w.add(ConceptIdx::new(2), 1, "Allemagne", "Un État.")
+        w.add(ConceptIdx::new(2), 1, "Allemagne", "Un État.", &[])
             .unwrap();
-        w.add(ConceptIdx::new(0), 1, "Chat", "").unwrap();
-        w.add(ConceptIdx::new(2), 1, "Allemagne (pays)", "Plus tard.")
+        w.add(ConceptIdx::new(0), 1, "Chat", "", &[]).unwrap();
+        w.add(ConceptIdx::new(2), 1, "Allemagne (pays)", "Plus tard.", &[])
             .unwrap();
-        assert_eq!(w.len(), 4);
-        let counts = w.finish(3).unwrap();
+        // A label with aliases, after the page: names only.
+        w.add(
+            ConceptIdx::new(2),
+            2,
+            "Deutschland",
+            "",
+            &["BRD", "Deutschland", "Bundes\nrepublik"],
+        )
+        .unwrap();
+        assert_eq!(w.len(), 5);
+        let counts = w.finish(3, 3).unwrap();
         assert_eq!((counts.pages, counts.concepts), (3, 2));
+        assert_eq!(counts.per_language, [0, 2, 1]);
         let t = Translations::open(&dir, 3, 3).unwrap().unwrap();
         let of = |c| t.of(ConceptIdx::new(c)).collect::<Vec<_>>();
         assert_eq!(
@@ -250,7 +345,8 @@ mod tests {
             [Translation {
                 language: 1,
                 title: "Chat",
-                summary: ""
+                summary: "",
+                names_lines: "",
             }]
         );
         assert!(of(1).is_empty());
@@ -262,6 +358,9 @@ mod tests {
             [(1, "Allemagne"), (2, "Deutschland")]
         );
         assert_eq!(two[0].summary, "Un État.");
+        assert_eq!(two[0].names().collect::<Vec<_>>(), ["Allemagne (pays)"]);
+        assert_eq!(two[1].summary, "Ein Staat.");
+        assert_eq!(two[1].names().collect::<Vec<_>>(), ["BRD", "Bundes"]);
         // The scratch tables are gone.
         assert_eq!(std::fs::read_dir(&scratch).unwrap().count(), 0);
     }
@@ -270,7 +369,7 @@ mod tests {
     fn without_pages_nothing_is_written() {
         let tmp = tempfile::tempdir().unwrap();
         let w = TranslationsWriter::create(tmp.path(), tmp.path()).unwrap();
-        assert_eq!(w.finish(3).unwrap(), TranslationCounts::default());
+        assert_eq!(w.finish(3, 2).unwrap(), TranslationCounts::default());
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
         assert!(Translations::open(tmp.path(), 3, 1).unwrap().is_none());
     }
@@ -278,10 +377,11 @@ mod tests {
     #[test]
     fn a_page_past_the_concepts_or_in_the_primary_language_is_refused() {
         let tmp = tempfile::tempdir().unwrap();
-        for (concept, language) in [(5, 1), (0, 0)] {
+        for (concept, language) in [(5, 1), (0, 0), (0, 2)] {
             let mut w = TranslationsWriter::create(tmp.path(), tmp.path()).unwrap();
-            w.add(ConceptIdx::new(concept), language, "T", "").unwrap();
-            assert!(matches!(w.finish(3), Err(StoreError::Invalid { .. })));
+            w.add(ConceptIdx::new(concept), language, "T", "", &[])
+                .unwrap();
+            assert!(matches!(w.finish(3, 2), Err(StoreError::Invalid { .. })));
         }
     }
 
@@ -289,8 +389,8 @@ mod tests {
     fn a_language_past_the_list_is_left_out_when_read() {
         let tmp = tempfile::tempdir().unwrap();
         let mut w = TranslationsWriter::create(tmp.path(), tmp.path()).unwrap();
-        w.add(ConceptIdx::new(0), 4, "T", "").unwrap();
-        w.finish(1).unwrap();
+        w.add(ConceptIdx::new(0), 4, "T", "", &[]).unwrap();
+        w.finish(1, 5).unwrap();
         let short = Translations::open(tmp.path(), 1, 2).unwrap().unwrap();
         assert_eq!(short.of(ConceptIdx::new(0)).count(), 0);
         let long = Translations::open(tmp.path(), 1, 5).unwrap().unwrap();

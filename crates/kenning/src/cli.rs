@@ -75,9 +75,17 @@ enum Command {
         #[arg(long, value_name = "[CODE=]FILE")]
         langlinks: Vec<PathBuf>,
         /// A Wikidata JSON dump (latest-all.json[.gz|.bz2]): each item's
-        /// sitelinks join its pages in the build's languages. Repeatable.
+        /// sitelinks join its pages in the build's languages, and its labels
+        /// and aliases in them become names of its concept (searched,
+        /// detected, shown as its title where it has no page). Repeatable.
         #[arg(long, value_name = "FILE")]
         wikidata: Vec<PathBuf>,
+        /// More languages to name the concepts in from --wikidata, besides
+        /// those of the sources, e.g. --languages fr,de. When no source says
+        /// its language (concepts JSONL, WikiExtractor), the first listed
+        /// is the primary one: --languages en,fr,de.
+        #[arg(long, value_name = "CODE,...", value_delimiter = ',', value_parser = language_code)]
+        languages: Vec<String>,
         /// Records JSONL ({"type", "id", "title", "text", "fields"?, "links"?, …}
         /// per line): courses, people, publications, units, … Repeatable; a
         /// later record with the same type and id replaces an earlier one.
@@ -221,6 +229,12 @@ enum Command {
         /// Choose each mention's most common concept only (the baseline).
         #[arg(long)]
         prior_only: bool,
+        /// The language of the text (a code such as fr), for a snapshot built
+        /// in several languages: its names of the concepts are looked for.
+        /// Without it, the language is detected among the snapshot's; with
+        /// --jsonl, each line's "lang" says it.
+        #[arg(long, value_name = "CODE", value_parser = language_code, conflicts_with = "jsonl")]
+        lang: Option<String>,
     },
     /// Show one concept: summary, aliases, categories, links, source.
     ///
@@ -252,6 +266,7 @@ pub(crate) fn run() -> Result<ExitCode> {
             ontology,
             langlinks,
             wikidata,
+            languages: named,
             threads,
             quiet,
         } => {
@@ -264,6 +279,7 @@ pub(crate) fn run() -> Result<ExitCode> {
                 sources: source_languages,
                 langlinks: langlinks.iter().map(|p| split_language(p)).collect(),
                 wikidata,
+                named,
             };
             let threads = threads
                 .unwrap_or_else(|| {
@@ -395,6 +411,7 @@ pub(crate) fn run() -> Result<ExitCode> {
             threads,
             min_score,
             prior_only,
+            lang,
         } => {
             if !(0.0..=1.0).contains(&min_score) {
                 anyhow::bail!("--min-score must be between 0 and 1, not {min_score}");
@@ -425,6 +442,7 @@ pub(crate) fn run() -> Result<ExitCode> {
                 wikify_input::wikify_stream(
                     &engine,
                     options,
+                    lang.as_deref(),
                     json,
                     MAX_WIKIFY_BYTES,
                     input,
@@ -568,6 +586,18 @@ fn sources_in_order(
     // Stable: equal indices (none in practice) keep the kind order.
     sources.sort_by_key(|(at, _)| *at);
     (sources.into_iter().map(|(_, s)| s).collect(), languages)
+}
+
+/// A `--languages` item: a Wikipedia language code.
+fn language_code(code: &str) -> Result<String, String> {
+    let code = code.trim();
+    if kenning_model::is_language_code(code) {
+        Ok(code.to_owned())
+    } else {
+        Err(format!(
+            "{code:?} is not a language code (Wikipedia's, such as en, fr, de or zh-yue)"
+        ))
+    }
 }
 
 #[cfg(test)]

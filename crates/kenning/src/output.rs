@@ -74,12 +74,20 @@ pub(crate) fn build_summary(meta: &Meta, out: &Path) -> String {
         let joined: Vec<String> = others
             .iter()
             .map(|l| {
-                format!(
+                if l.pages == 0 {
+                    // Named by Wikidata only.
+                    return format!("{}: {} concepts named", l.code, grouped(l.named));
+                }
+                let mut text = format!(
                     "{}: {} of {} pages joined",
                     l.code,
                     grouped(l.joined),
                     grouped(l.pages)
-                )
+                );
+                if l.named > l.joined {
+                    text.push_str(&format!(", {} concepts named", grouped(l.named)));
+                }
+                text
             })
             .collect();
         text.push_str(&format!(
@@ -157,14 +165,15 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
             )
         } else {
             format!(
-                "{}: {} pages, {} joined, {} not joined; interlanguage links {} read, {} joined, {} dangling",
+                "{}: {} pages, {} joined, {} not joined; interlanguage links {} read, {} joined, {} dangling; {} concepts named",
                 l.code,
                 grouped(l.pages),
                 grouped(l.joined),
                 grouped(l.unjoined),
                 grouped(l.links_read),
                 grouped(l.links_joined),
-                grouped(l.links_dangling)
+                grouped(l.links_dangling),
+                grouped(l.named)
             )
         };
         out.push_str(&format!("{:<20}{line}\n", "language"));

@@ -28,11 +28,13 @@ const BATCH_LINES: usize = 512;
 /// Bytes of lines read into one batch at most (a longer line is a batch).
 const BATCH_BYTES: usize = 16 << 20;
 
-/// Wikifies everything `input` holds, piece by piece of at most `piece`
-/// bytes, writing text (or JSON with `json`) to `out`.
+/// Wikifies everything `input` holds, in `lang` (else the language
+/// detected at its start), piece by piece of at most `piece` bytes,
+/// writing text (or JSON with `json`) to `out`.
 pub(crate) fn wikify_stream(
     engine: &Engine,
     options: WikifyOptions,
+    lang: Option<&str>,
     json: bool,
     piece: usize,
     mut input: impl Read,
@@ -51,8 +53,8 @@ pub(crate) fn wikify_stream(
                 bytes + e.valid_up_to()
             )
         })?;
-        let mut result = engine.wikify(text, options);
         if first && at_end && end == buf.len() {
+            let result = engine.wikify_in(text, lang, options);
             // One piece: the same answer, printed the same way, as always.
             let printed = if json {
                 output::to_json(&result)
@@ -63,10 +65,14 @@ pub(crate) fn wikify_stream(
             return Ok(());
         }
         first = false;
+        // The language of the first piece is every piece's.
+        let stream = stream.get_or_insert_with(|| {
+            let (code, detected) = engine.text_language(text, lang);
+            Streamed::new(json, code, detected)
+        });
+        let mut result = engine.wikify_in(text, stream.language.as_deref(), options);
         result.shift(bytes, chars);
-        stream
-            .get_or_insert_with(|| Streamed::new(json))
-            .piece(text, bytes, &result, out)?;
+        stream.piece(text, bytes, &result, out)?;
         bytes += end;
         chars += text.chars().count();
         buf.drain(..end);
@@ -100,6 +106,9 @@ fn fill(input: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Result<bool> {
 /// The output of an input of several pieces, as it is written.
 struct Streamed {
     json: bool,
+    /// The language every piece is linked in, and whether it was detected.
+    language: Option<String>,
+    detected: bool,
     tally: ConceptTally,
     /// Text form: the annotation lines, written after the concepts.
     lines: Option<io::BufWriter<File>>,
@@ -108,9 +117,11 @@ struct Streamed {
 }
 
 impl Streamed {
-    fn new(json: bool) -> Streamed {
+    fn new(json: bool, language: Option<String>, detected: bool) -> Streamed {
         Streamed {
             json,
+            language,
+            detected,
             tally: ConceptTally::default(),
             lines: None,
             any: false,
@@ -130,7 +141,8 @@ impl Streamed {
                 return Ok(());
             }
             if !self.any {
-                out.write_all(b"{\n  \"annotations\": [")?;
+                self.open_json(out)?;
+                out.write_all(b"  \"annotations\": [")?;
             }
             for a in &result.annotations {
                 out.write_all(if self.any { b",\n" } else { b"\n" })?;
@@ -151,13 +163,25 @@ impl Streamed {
         Ok(())
     }
 
-    fn finish(self, out: &mut impl Write) -> Result<()> {
-        let concepts = self.tally.finish();
+    /// The JSON form's start, up to its annotations, with the fields the
+    /// API's answer has before them.
+    fn open_json(&self, out: &mut impl Write) -> Result<()> {
+        out.write_all(b"{\n")?;
+        if let Some(code) = &self.language {
+            writeln!(out, "  \"language\": {},", Value::String(code.clone()))?;
+        }
+        writeln!(out, "  \"language_detected\": {},", self.detected)?;
+        Ok(())
+    }
+
+    fn finish(mut self, out: &mut impl Write) -> Result<()> {
+        let concepts = std::mem::take(&mut self.tally).finish();
         if self.json {
             if self.any {
                 out.write_all(b"\n  ],\n  \"concepts\": [")?;
             } else {
-                out.write_all(b"{\n  \"annotations\": [],\n  \"concepts\": [")?;
+                self.open_json(out)?;
+                out.write_all(b"  \"annotations\": [],\n  \"concepts\": [")?;
             }
             for (i, c) in concepts.iter().enumerate() {
                 out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
@@ -340,7 +364,7 @@ fn wikify_line(engine: &Engine, options: WikifyOptions, line: usize, bytes: &[u8
         Some(_) => return error_value(line, id, "field \"text\": expected a string"),
         None => return error_value(line, id, "missing field \"text\""),
     };
-    let result = engine.wikify_long(&text, options);
+    let result = engine.wikify_long(&text, lang.as_deref(), options);
     let mut out = Map::new();
     out.insert("id".into(), id.unwrap_or(Value::Null));
     if let Some(lang) = lang {
@@ -435,7 +459,16 @@ mod tests {
     fn run(engine: &Engine, json: bool, piece: usize, text: &str) -> String {
         let mut out = Vec::new();
         let options = WikifyOptions::default();
-        wikify_stream(engine, options, json, piece, text.as_bytes(), &mut out).unwrap();
+        wikify_stream(
+            engine,
+            options,
+            None,
+            json,
+            piece,
+            text.as_bytes(),
+            &mut out,
+        )
+        .unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -522,6 +555,7 @@ mod tests {
         let err = wikify_stream(
             &engine,
             WikifyOptions::default(),
+            None,
             true,
             100,
             &bytes[..],

@@ -285,6 +285,74 @@ fn help_teaches() {
     );
 }
 
+#[test]
+fn wikidata_names_concepts_in_a_language_without_a_dump_and_wikify_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap");
+    let french = examples_file("tiny-wiki-fr.xml");
+    let wikidata = examples_file("tiny-wikidata.json");
+    let o = kenning(&[
+        "build",
+        "--out",
+        out.to_str().unwrap(),
+        "--dump",
+        example().to_str().unwrap(),
+        "--dump",
+        french.to_str().unwrap(),
+        "--wikidata",
+        wikidata.to_str().unwrap(),
+        "--languages",
+        "de",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("fr: 4 of 5 pages joined, 5 concepts named, de: 5 concepts named"),
+        "{}",
+        stderr(&o)
+    );
+    let o = kenning(&["stats", out.to_str().unwrap()]);
+    assert!(
+        stdout(&o).contains("de: 0 pages, 0 joined, 0 not joined; interlanguage links 0 read, 0 joined, 0 dangling; 5 concepts named"),
+        "{}",
+        stdout(&o)
+    );
+    // Given, or detected.
+    for args in [&["--json", "--lang", "de"][..], &["--json"][..]] {
+        let o = wikify(
+            &out,
+            args,
+            "Die Fähre von Merrowby fährt über den Tesselsee nach Kesselinsel.".as_bytes(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let result: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(result["language"], "de", "{result}");
+        assert_eq!(result["language_detected"], args.len() == 1);
+        let titles: Vec<&str> = result["concepts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["title"].as_str().unwrap())
+            .collect();
+        assert!(titles.contains(&"Merrowby-Fähre"), "{result}");
+    }
+    // Not a language code.
+    let o = kenning(&[
+        "build",
+        "--out",
+        "x",
+        "--dump",
+        "y.xml",
+        "--languages",
+        "de,x!",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("\"x!\" is not a language code"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 fn wikify(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_kenning"))
@@ -818,7 +886,7 @@ fn two_language_editions_build_into_one_graph_with_figures_per_language() {
     let text = stdout(&o);
     assert!(
         text.contains(
-            "fr: 5 pages, 4 joined, 1 not joined; interlanguage links 1 read, 1 joined, 0 dangling"
+            "fr: 5 pages, 4 joined, 1 not joined; interlanguage links 1 read, 1 joined, 0 dangling; 4 concepts named"
         ),
         "{text}"
     );

@@ -201,9 +201,16 @@ pub(super) fn record_fields(snapshot: &Snapshot) -> FieldWeights {
 }
 
 /// Detects the concepts of a record, on its title, its linked fields and
-/// its text, with the snapshot's dictionary, as the build does.
+/// its text, with the snapshot's dictionary of its `lang` (else the
+/// primary one), as the build does.
 pub(super) fn link_record(snapshot: &Snapshot, record: &Record) -> Linked {
-    let Ok(dictionary) = MentionDictionary::from_bytes(snapshot.mention_bytes()) else {
+    let bytes = record
+        .lang
+        .as_deref()
+        .and_then(|code| snapshot.language_number(code))
+        .and_then(|n| snapshot.mention_bytes_in(n))
+        .unwrap_or_else(|| snapshot.mention_bytes());
+    let Ok(dictionary) = MentionDictionary::from_bytes(bytes) else {
         return Linked::default();
     };
     let weights = record_fields(snapshot);

@@ -40,13 +40,23 @@ pub(crate) fn build_with(
     ontologies: Vec<PathBuf>,
     out: &Path,
 ) {
+    build_in_languages(sources, records, ontologies, Default::default(), out);
+}
+
+fn build_in_languages(
+    sources: Vec<Source>,
+    records: Vec<PathBuf>,
+    ontologies: Vec<PathBuf>,
+    languages: kenning_build::LanguageOptions,
+    out: &Path,
+) {
     let options = BuildOptions {
         out: out.to_owned(),
         sources,
         threads: 1,
         records,
         holdout_percent: 0,
-        languages: Default::default(),
+        languages,
         ontologies,
         record_fields: Default::default(),
     };
@@ -96,6 +106,35 @@ pub(crate) fn bilingual_app() -> Router {
                     Source::Dump(examples.join("tiny-wiki.xml")),
                     Source::Dump(examples.join("tiny-wiki-fr.xml")),
                 ],
+                &out,
+            );
+            Arc::new(Engine::open(&out).expect("open the test snapshot"))
+        })
+        .clone();
+    app(engine, ServerConfig::default())
+}
+
+/// The example wiki, its French edition and the example Wikidata items,
+/// which also name concepts in German (a language without a dump), built
+/// once per test run.
+pub(crate) fn trilingual_app() -> Router {
+    static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
+    let engine = ENGINE
+        .get_or_init(|| {
+            let out = scratch("tiny-wiki-en-fr-de");
+            let examples = examples_dir();
+            build_in_languages(
+                vec![
+                    Source::Dump(examples.join("tiny-wiki.xml")),
+                    Source::Dump(examples.join("tiny-wiki-fr.xml")),
+                ],
+                Vec::new(),
+                Vec::new(),
+                kenning_build::LanguageOptions {
+                    wikidata: vec![examples.join("tiny-wikidata.json")],
+                    named: vec!["de".into()],
+                    ..Default::default()
+                },
                 &out,
             );
             Arc::new(Engine::open(&out).expect("open the test snapshot"))

@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::http::{Request, header};
 
-use crate::fixtures::{bilingual_app, get, send, tiny_app};
+use crate::fixtures::{bilingual_app, get, post_json, send, tiny_app, trilingual_app};
 
 /// Merrowby Ferry's page id in the example wiki.
 const FERRY: u32 = 5;
@@ -204,4 +204,132 @@ async fn a_title_in_another_language_leads_to_the_page_in_that_language() {
         .await
         .json();
     assert_eq!(asked["title"], "Merrowby Ferry");
+}
+
+#[tokio::test]
+async fn a_concept_named_only_by_wikidata_shows_its_name_and_the_primary_summary() {
+    let app = trilingual_app();
+    let german = get(&app, &format!("/api/v1/concepts/{FERRY}?lang=de"))
+        .await
+        .json();
+    assert_eq!(german["title"], "Merrowby-Fähre");
+    assert_eq!(german["language"], "de");
+    assert_eq!(german["summary_language"], "en");
+    let summary = german["summary"].as_str().unwrap();
+    assert!(summary.starts_with("The Merrowby Ferry"), "{summary}");
+    assert_eq!(german["languages"], serde_json::json!(["en", "fr", "de"]));
+    // The French page keeps its own title and lead; the label in lower
+    // case is one more name, not the title.
+    let french = get(&app, &format!("/api/v1/concepts/{FERRY}?lang=fr"))
+        .await
+        .json();
+    assert_eq!(french["title"], "Bac de Merrowby");
+    assert!(french.get("summary_language").is_none());
+    // Kettle Island has no French page: its label, capitalised as a
+    // wiki title.
+    let kettle = get(&app, "/api/v1/concepts/4?lang=fr").await.json();
+    assert_eq!(kettle["title"], "Île Kettle");
+    // The page says the summary is in English, in German, and marks it.
+    let page = get(&app, &format!("/concept/{FERRY}?lang=de")).await;
+    let html = &page.body;
+    assert!(html.contains("<html lang=\"de\">"), "{html}");
+    assert!(html.contains("<h1>Merrowby-Fähre</h1>"), "{html}");
+    assert!(
+        html.contains(
+            "Noch keine Zusammenfassung auf Deutsch für diesen Begriff: diese ist auf English."
+        ),
+        "{html}"
+    );
+    assert!(html.contains("<div lang=\"en\">"), "{html}");
+}
+
+#[tokio::test]
+async fn names_in_every_language_find_their_concept() {
+    let app = trilingual_app();
+    for query in [
+        "Fähre von Merrowby",
+        "traversier de Merrowby",
+        "Merrowby-Fähre",
+    ] {
+        let reply = get(
+            &app,
+            &format!("/api/v1/search?q={}", query.replace(' ', "+")),
+        )
+        .await;
+        assert_eq!(reply.status, 200, "{query}: {}", reply.body);
+        let first = &reply.json()["items"][0];
+        assert_eq!(first["id"], FERRY.to_string(), "{query}: {first}");
+    }
+}
+
+#[tokio::test]
+async fn wikify_links_a_text_in_its_language_given_or_detected() {
+    let app = trilingual_app();
+    let text = "Le bac de Merrowby traverse le lac Tessel jusqu'à l'île Kettle.";
+    for lang in [Some("fr"), None] {
+        let mut body = serde_json::json!({ "text": text });
+        if let Some(lang) = lang {
+            body["lang"] = lang.into();
+        }
+        let reply = post_json(&app, "/api/v1/wikify", &body).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let json = reply.json();
+        assert_eq!(json["language"], "fr", "{json}");
+        assert_eq!(json["language_detected"], lang.is_none());
+        let mut found: Vec<(u64, String)> = json["concepts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_u64().unwrap(),
+                    c["title"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        found.sort();
+        // Titled in French, where they have a French title.
+        assert_eq!(
+            found,
+            [
+                (2, "Lac Tessel".to_owned()),
+                (4, "Île Kettle".to_owned()),
+                (5, "Bac de Merrowby".to_owned())
+            ],
+            "{json}"
+        );
+    }
+    // German, by its aliases and labels.
+    let reply = post_json(
+        &app,
+        "/api/v1/wikify",
+        &serde_json::json!({"text": "Die Fähre von Merrowby fährt über den Tesselsee.", "lang": "de"}),
+    )
+    .await;
+    let json = reply.json();
+    let ids: Vec<u64> = json["concepts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_u64().unwrap())
+        .collect();
+    assert!(ids.contains(&(FERRY as u64)) && ids.contains(&2), "{json}");
+    // Not a language code: 400, with the JSON error saying so.
+    let bad = post_json(
+        &app,
+        "/api/v1/wikify",
+        &serde_json::json!({"text": "x", "lang": "<fr>"}),
+    )
+    .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("language code"), "{}", bad.body);
+    // A language the snapshot lacks: the primary one, which the answer says.
+    let italian = post_json(
+        &app,
+        "/api/v1/wikify",
+        &serde_json::json!({"text": "Il traghetto di Merrowby.", "lang": "it"}),
+    )
+    .await
+    .json();
+    assert_eq!(italian["language"], "en");
 }

@@ -112,7 +112,7 @@ async fn wikify_api_links_mentions_with_code_point_and_byte_offsets() {
         assert_eq!(reply.status, StatusCode::OK, "{text:?}");
         assert_eq!(
             reply.json(),
-            serde_json::json!({"annotations": [], "concepts": []})
+            serde_json::json!({"language": "en", "language_detected": false, "annotations": [], "concepts": []})
         );
     }
     // Any content type is read as JSON (curl -d sends form-urlencoded).

@@ -34,7 +34,17 @@ pub(crate) fn write_search_index(
     let (mut summary, mut body) = (String::new(), String::new());
     let max_in = snapshot.meta().stats.max_in_degree;
     let search_dir = generation.search_index_dir()?;
-    let mut writer = IndexWriter::create(&search_dir, INDEX_MEMORY, threads)?;
+    // A names field for each language besides the primary one, analysed
+    // as that language is.
+    let languages: Vec<String> = snapshot
+        .meta()
+        .languages
+        .iter()
+        .skip(1)
+        .map(|l| l.code.clone())
+        .collect();
+    let mut writer =
+        IndexWriter::create_in_languages(&search_dir, INDEX_MEMORY, threads, &languages)?;
     // The ontology's anchor articles give its categories their summary and
     // popularity; both are copied as the concepts stream by, because
     // reading an anchor's summary through the snapshot's map would fault
@@ -56,8 +66,11 @@ pub(crate) fn write_search_index(
         // Its titles and names in other languages are names of it too:
         // "Allemagne" and "Bundesrepublik Deutschland" find Germany.
         let mut aliases: Vec<&str> = c.aliases().collect();
+        let mut names_in: Vec<(&str, &str)> = Vec::new();
         for t in c.translations() {
+            let code = snapshot.language_code(t.language).unwrap_or_default();
             for name in std::iter::once(t.title).chain(t.names()) {
+                names_in.push((code, name));
                 if name != c.title() && !aliases.contains(&name) {
                     aliases.push(name);
                 }
@@ -72,6 +85,7 @@ pub(crate) fn write_search_index(
             summary: &summary,
             body: &body,
             popularity,
+            names_in: &names_in,
         };
         writer.add(&doc)?;
         if let Some(anchor) = anchors.get_mut(&idx) {
@@ -103,6 +117,7 @@ pub(crate) fn write_search_index(
             summary,
             body: "",
             popularity,
+            names_in: &[],
         })?;
     }
     writer.finish()?;

@@ -119,6 +119,8 @@ pub struct SearchRequest {
     /// Count the results of each type, whatever `types` keeps
     /// ([`SearchPage::type_counts`]).
     pub count_types: bool,
+    /// The reader's language: a concept's names in it weigh more.
+    pub lang: Option<String>,
 }
 
 /// How many things of one type: in a snapshot, or among a search's results.

@@ -79,6 +79,7 @@ impl Engine {
             kind_factors: &factors,
             typos: !request.exact,
             count_kinds: false,
+            lang: request.lang.as_deref(),
         };
         let accept = |h: Hit, from_snapshot: bool| {
             self.hit(h, from_snapshot, &view)

@@ -24,7 +24,7 @@ use tantivy::tokenizer::{
 pub(crate) const ANALYZER_NAME: &str = "kenning";
 
 /// Words of this many bytes or more (after folding) are dropped.
-const MAX_WORD_BYTES: usize = 80;
+pub(crate) const MAX_WORD_BYTES: usize = 80;
 
 /// The analyzer: [`WordTokenizer`] → lower case → ASCII folding → drop long words.
 pub(crate) fn analyzer() -> TextAnalyzer {

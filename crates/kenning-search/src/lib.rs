@@ -43,7 +43,12 @@
 //! Text is analysed the same way for indexing, queries, exact matches and
 //! snippets: Unicode words (CJK one character each), lower case, ASCII
 //! folding, CamelCase words also split into their parts, no stemming and no
-//! stop words, so the index is language-neutral. Words found in more than a
+//! stop words, so the index is language-neutral. An index written in
+//! several languages ([`IndexWriter::create_in_languages`]) also keeps
+//! each other language's names ([`Document::names_in`]) in a field of its
+//! own, stemmed as that language is where tantivy has a stemmer; a query
+//! word matches them stemmed the same way, and weighs more in the reader's
+//! language ([`Query::lang`]). Words found in more than a
 //! quarter of the summaries (bodies) are matched there only when the query
 //! has rarer words (they weigh nearly nothing and cost a pass over most
 //! documents).
@@ -66,6 +71,7 @@ mod analysis;
 mod error;
 mod hits;
 mod kind_counts;
+mod languages;
 mod query;
 mod ranking;
 mod read_only;

@@ -35,6 +35,10 @@ pub struct Query<'a> {
     /// Count the matches of each kind, whatever [`kinds`](Query::kinds)
     /// keeps ([`SearchResults::kind_counts`]): one more pass over them.
     pub count_kinds: bool,
+    /// The reader's language (a code such as `fr`): a word found in the
+    /// document's names in that language weighs more (indexes written
+    /// with [`IndexWriter::create_in_languages`](crate::IndexWriter::create_in_languages)).
+    pub lang: Option<&'a str>,
 }
 
 impl<'a> Query<'a> {
@@ -48,6 +52,7 @@ impl<'a> Query<'a> {
             kind_factors: &[],
             typos: true,
             count_kinds: false,
+            lang: None,
         }
     }
 }

@@ -12,6 +12,7 @@ use tantivy::schema::{
 
 use crate::analysis::ANALYZER_NAME;
 use crate::error::SearchError;
+use crate::languages::LanguageField;
 
 /// Version of the on-disk layout (schema, analyzer, manifest). Bump on any
 /// change that makes an old index answer differently.
@@ -63,7 +64,9 @@ pub(crate) struct Fields {
 }
 
 impl Fields {
-    pub(crate) fn schema() -> (Schema, Fields) {
+    /// The schema, with a names field for each of `languages` (see the
+    /// `languages` module).
+    pub(crate) fn schema(languages: &[String]) -> (Schema, Fields, Vec<LanguageField>) {
         let mut b = Schema::builder();
         let analysed = || {
             TextOptions::default().set_indexing_options(
@@ -84,7 +87,8 @@ impl Fields {
             alias: b.add_text_field("alias", STORED),
             text_at: b.add_u64_field("text_at", STORED),
         };
-        (b.build(), fields)
+        let languages = crate::languages::add_fields(&mut b, languages);
+        (b.build(), fields, languages)
     }
 
     /// Looks the fields up in an opened index's schema.

@@ -44,6 +44,8 @@ pub struct SearchIndex {
     kind_ids: HashMap<String, u64>,
     pub(crate) analyzer: TextAnalyzer,
     pub(crate) fuzzy_cache: FuzzyCache,
+    /// The names fields of the index's other languages.
+    languages: Vec<crate::languages::LanguageField>,
 }
 
 impl fmt::Debug for SearchIndex {
@@ -127,6 +129,7 @@ impl SearchIndex {
         dir: &Path,
     ) -> Result<Self, SearchError> {
         let fields = Fields::from_schema(&index.schema(), dir)?;
+        let languages = crate::languages::from_schema(&index.schema());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -148,6 +151,7 @@ impl SearchIndex {
             kind_ids,
             analyzer: analysis::analyzer(),
             fuzzy_cache: Mutex::new(HashMap::new()),
+            languages,
         })
     }
 
@@ -280,6 +284,22 @@ impl SearchIndex {
             }
             if let Some(w) = words.get(i) {
                 ranking::push_fuzzy(&self.searcher, f.name, &mut alts, w);
+                // The word in each language's names, stemmed as that
+                // language is; the reader's language weighs more.
+                for l in &self.languages {
+                    let Some(stem) = crate::languages::query_term(l, &w.text) else {
+                        continue;
+                    };
+                    let favour = if q.lang == Some(l.code.as_str()) {
+                        crate::languages::READER_LANGUAGE
+                    } else {
+                        1.0
+                    };
+                    alts.push(boosted(
+                        term(l.field, &stem),
+                        weight::NAME * factor * favour,
+                    ));
+                }
             }
             clauses.push((
                 Occur::Should,

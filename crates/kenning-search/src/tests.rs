@@ -138,6 +138,7 @@ impl Doc {
             summary: self.summary,
             body: "",
             popularity: self.popularity,
+            names_in: &[],
         }
     }
 }
@@ -712,6 +713,7 @@ fn the_last_segment_of_a_path_names_the_topic() {
                 summary,
                 body: "",
                 popularity: *pop,
+                names_in: &[],
             }
         }))
         .unwrap();
@@ -815,4 +817,102 @@ fn an_empty_query_with_kinds_lists_every_document_of_those_kinds() {
         };
         assert_eq!(idx.search(&q).unwrap().total, 0);
     });
+}
+
+/// Concepts named in French and German: bridges whose French name holds
+/// "ponts" in the plural, and a river and a lake that share a name, the
+/// river's in French, the lake's in German (the fields are otherwise
+/// alike, so that only the reader's language tells them apart).
+fn build_in_languages(dir: &Path) -> SearchIndex {
+    let mut w =
+        IndexWriter::create_in_languages(dir, 20_000_000, 1, &["fr".into(), "de".into()]).unwrap();
+    /// `(key, title, aliases, names in a language)`.
+    type NamedDoc = (
+        u64,
+        &'static str,
+        &'static [&'static str],
+        &'static [(&'static str, &'static str)],
+    );
+    let docs: [NamedDoc; 3] = [
+        (
+            1,
+            "Bridges of Merrowby",
+            &["Ponts de Merrowby", "Brücken von Merrowby"],
+            &[("fr", "Ponts de Merrowby"), ("de", "Brücken von Merrowby")],
+        ),
+        (
+            2,
+            "Tessel River",
+            &["Tessel", "Tesselfluss"],
+            &[("fr", "Tessel"), ("de", "Tesselfluss")],
+        ),
+        (
+            3,
+            "Tessel Lake",
+            &["Tessel", "Tesselsee"],
+            &[("de", "Tessel"), ("fr", "Tesselsee")],
+        ),
+    ];
+    for (key, title, aliases, names_in) in docs {
+        w.add(&Document {
+            key,
+            kind: "concept",
+            title,
+            aliases,
+            summary: "",
+            body: "",
+            popularity: 0.5,
+            names_in,
+        })
+        .unwrap();
+    }
+    w.finish().unwrap();
+    SearchIndex::open(dir).unwrap()
+}
+
+#[test]
+fn names_in_a_language_are_stemmed_and_the_readers_language_weighs_more() {
+    let tmp = tempfile::tempdir().unwrap();
+    let index = build_in_languages(tmp.path());
+    // "pont" is found only through the French stemmer ("ponts" → "pont").
+    let exact = |text, lang| {
+        let r = index
+            .search(&Query {
+                typos: false,
+                lang,
+                ..Query::new(text)
+            })
+            .unwrap();
+        r.hits.iter().map(|h| h.key).collect::<Vec<_>>()
+    };
+    assert_eq!(exact("pont", None), [1]);
+    // The same name in two languages: the reader's comes first.
+    assert_eq!(exact("Tessel", Some("fr"))[0], 2);
+    assert_eq!(exact("Tessel", Some("de"))[0], 3);
+}
+
+#[test]
+fn an_index_without_languages_has_no_stemming() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut w = IndexWriter::create(tmp.path(), 20_000_000, 1).unwrap();
+    w.add(&Document {
+        key: 1,
+        kind: "concept",
+        title: "Ponts de Merrowby",
+        aliases: &[],
+        summary: "",
+        body: "",
+        popularity: 0.5,
+        names_in: &[("fr", "Ponts de Merrowby")],
+    })
+    .unwrap();
+    w.finish().unwrap();
+    let index = SearchIndex::open(tmp.path()).unwrap();
+    let r = index
+        .search(&Query {
+            typos: false,
+            ..Query::new("pont")
+        })
+        .unwrap();
+    assert!(r.hits.is_empty(), "{r:?}");
 }

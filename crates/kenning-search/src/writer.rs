@@ -51,6 +51,12 @@ pub struct Document<'a> {
     /// the score as `1 + 0.3 × popularity` (and weighs more in `suggest`).
     /// Out-of-range values are clamped; NaN is 0.
     pub popularity: f32,
+    /// `(language code, name)`: names in the index's other languages
+    /// (see [`IndexWriter::create_in_languages`]), also searched with that
+    /// language's stemming; a language the index was not created with is
+    /// ignored. Give them in `aliases` too: they are searched as names
+    /// there.
+    pub names_in: &'a [(&'a str, &'a str)],
 }
 
 /// Characters of a text that [`Document::from_text`] makes the summary
@@ -78,6 +84,7 @@ impl<'a> Document<'a> {
             summary: &text[..cut],
             body: &text[cut..],
             popularity: 0.0,
+            names_in: &[],
         }
     }
 }
@@ -101,6 +108,8 @@ pub struct IndexWriter {
     texts_len: u64,
     texts_scratch: Vec<u8>,
     fields: Fields,
+    /// The names fields of the index's other languages.
+    language_fields: Vec<crate::languages::LanguageField>,
     analyzer: TextAnalyzer,
     kinds: Vec<String>,
     kind_ids: HashMap<String, u64>,
@@ -132,6 +141,19 @@ impl IndexWriter {
         memory_budget_bytes: usize,
         threads: usize,
     ) -> Result<Self, SearchError> {
+        Self::create_in_languages(dir, memory_budget_bytes, threads, &[])
+    }
+
+    /// [`create`](Self::create), with a names field for each language of
+    /// `languages` (codes such as `fr`): documents' [`Document::names_in`]
+    /// in them are analysed with that language's stemmer where tantivy has
+    /// one, and a query can favour one ([`Query::lang`](crate::Query::lang)).
+    pub fn create_in_languages(
+        dir: &Path,
+        memory_budget_bytes: usize,
+        threads: usize,
+        languages: &[String],
+    ) -> Result<Self, SearchError> {
         let io = |source| SearchError::Io {
             path: dir.to_path_buf(),
             source,
@@ -147,7 +169,7 @@ impl IndexWriter {
             .clamp(1, MAX_THREADS)
             .min(budget / MIN_MEMORY_PER_THREAD)
             .max(1);
-        let (schema, fields) = Fields::schema();
+        let (schema, fields, language_fields) = Fields::schema(languages);
         let index = Index::builder()
             .schema(schema)
             .settings(IndexSettings {
@@ -161,6 +183,7 @@ impl IndexWriter {
         index
             .tokenizers()
             .register(ANALYZER_NAME, analysis::analyzer());
+        crate::languages::register(&index, &language_fields);
         // Per-thread arenas are bounded by the engine; keep below its maximum.
         let budget = budget.min(threads * 2_000_000_000);
         let writer = index
@@ -181,6 +204,7 @@ impl IndexWriter {
             texts_len: 0,
             texts_scratch: Vec::new(),
             fields,
+            language_fields,
             analyzer: analysis::analyzer(),
             kinds: Vec::new(),
             kind_ids: HashMap::new(),
@@ -198,7 +222,7 @@ impl IndexWriter {
             doc.body,
         )
         .map_err(|source| self.texts_error(source))?;
-        let d = convert(
+        let mut d = convert(
             self.fields,
             &mut self.analyzer,
             &mut self.kinds,
@@ -206,6 +230,11 @@ impl IndexWriter {
             doc,
             text_at,
         );
+        for (code, name) in doc.names_in {
+            if let Some(l) = self.language_fields.iter().find(|l| l.code == *code) {
+                d.add_text(l.field, *name);
+            }
+        }
         self.writer.add_document(d).map_err(engine)?;
         self.documents += 1;
         Ok(())
@@ -341,7 +370,7 @@ fn convert(
 pub(crate) fn in_memory<'a>(
     docs: impl IntoIterator<Item = Document<'a>>,
 ) -> Result<(Index, Vec<String>, Vec<u8>), SearchError> {
-    let (schema, fields) = Fields::schema();
+    let (schema, fields, _) = Fields::schema(&[]);
     let index = Index::create_in_ram(schema);
     index
         .tokenizers()

@@ -48,6 +48,7 @@ fn fixture() -> Option<&'static Fixture> {
                 summary,
                 body: "",
                 popularity: 0.0,
+                names_in: &[],
             })
             .unwrap();
         }

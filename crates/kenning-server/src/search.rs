@@ -30,7 +30,7 @@ const SUGGEST_LIMIT: usize = 8;
 /// page in it.
 fn run_search(
     state: &AppState,
-    request: SearchRequest,
+    mut request: SearchRequest,
     params: &Params,
     accept: &AcceptLanguage,
 ) -> Result<SearchPage, HttpError> {
@@ -48,6 +48,7 @@ fn run_search(
     }
     state.answer(|engine| {
         let lang = language::requested(params, accept, |c| engine.has_language(c))?;
+        request.lang.clone_from(&lang);
         let mut page = engine
             .search(&request)
             .map_err(|e| HttpError::Internal(format!("search: {e}")))?;
@@ -98,6 +99,7 @@ pub(crate) async fn api_search(
         offset: params.offset()?,
         exact: params.flag("exact")?,
         count_types: params.flag("counts")?,
+        lang: None,
     };
     Ok(Json(run_search(&state, request, &params, &accept)?))
 }
@@ -175,6 +177,7 @@ pub(crate) async fn results_page(
         offset,
         exact,
         count_types: true,
+        lang: None,
     };
     let results = run_search(&state, request, &params, &accept)?;
     let shown = Shown {

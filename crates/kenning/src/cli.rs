@@ -181,6 +181,10 @@ enum Command {
         /// Only these types, comma-separated (e.g. `concept`).
         #[arg(long, value_delimiter = ',')]
         types: Vec<String>,
+        /// The reader's language (a code such as fr), for a snapshot built
+        /// in several: names in it weigh more, and concepts are titled in it.
+        #[arg(long, value_name = "CODE", value_parser = language_code)]
+        lang: Option<String>,
         /// Print JSON (the API's search shape) instead of text.
         #[arg(long)]
         json: bool,
@@ -388,16 +392,21 @@ pub(crate) fn run() -> Result<ExitCode> {
             limit,
             offset,
             types,
+            lang,
             json,
         } => {
             let engine = open_reader(&dir)?;
-            let page = engine.search(&SearchRequest {
+            let mut page = engine.search(&SearchRequest {
                 query,
                 types,
                 limit,
                 offset,
+                lang: lang.clone(),
                 ..Default::default()
             })?;
+            if let Some(lang) = lang.filter(|l| engine.has_language(l)) {
+                engine.hits_in(&mut page.items, &lang);
+            }
             print_out(&if json {
                 output::to_json(&page)
             } else {

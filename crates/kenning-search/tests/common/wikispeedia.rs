@@ -99,6 +99,7 @@ pub fn index(articles: &[Article], dir: &Path, threads: usize) -> IndexWriter {
             summary: &a.summary,
             body: &a.body,
             popularity: a.popularity,
+            names_in: &[],
         })
         .unwrap();
     }

@@ -260,6 +260,15 @@ async fn names_in_every_language_find_their_concept() {
         let first = &reply.json()["items"][0];
         assert_eq!(first["id"], FERRY.to_string(), "{query}: {first}");
     }
+    // French names are stemmed as French: "fêtes" (plural, typos off)
+    // finds the festival's French title, and ?lang=fr titles it so.
+    let reply = get(&app, "/api/v1/search?q=f%C3%AAtes&exact=1&lang=fr").await;
+    let items = reply.json()["items"].clone();
+    assert_eq!(items.as_array().map(Vec::len), Some(1), "{items}");
+    assert_eq!(
+        items[0]["title"], "Fête des lanternes de Merrowby",
+        "{items}"
+    );
 }
 
 #[tokio::test]

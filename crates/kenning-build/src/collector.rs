@@ -84,7 +84,7 @@ pub(crate) struct Collector {
     warnings: Vec<String>,
     /// The language editions and what joins them.
     languages: Interlanguage,
-    /// The other languages' names of the concepts, for their dictionaries.
+    /// The other languages' names and anchors, for their dictionaries.
     language_mentions: LanguageMentions,
     /// Pages of other languages joined to concepts.
     translations: Option<TranslationsWriter>,
@@ -153,7 +153,7 @@ impl Collector {
             duplicate_ids: Vec::new(),
             warnings: Vec::new(),
             languages,
-            language_mentions: LanguageMentions::default(),
+            language_mentions: LanguageMentions::new(scratch),
             translations: Some(generation.translations()?),
             redirect_keys: None,
             translation_names: Vec::new(),
@@ -381,6 +381,16 @@ impl Collector {
     fn apply_translation(&mut self, row: Row, language: u32) -> Result<(), BuildError> {
         let c = match row {
             Row::Concept(c) => c,
+            Row::Redirect {
+                title,
+                target: Some(target),
+            } => {
+                // Followed by the language's links (its dictionary).
+                self.language_mentions
+                    .add_redirect(language, &title, &target);
+                self.stats.pages_skipped += 1;
+                return Ok(());
+            }
             Row::Skipped | Row::InvalidTitle { .. } | Row::Redirect { .. } => {
                 self.stats.pages_skipped += 1;
                 return Ok(());
@@ -400,8 +410,11 @@ impl Collector {
         if let (Some(idx), Some(translations)) = (concept, self.translations.as_mut()) {
             translations.add(ConceptIdx::new(idx), language, &c.title, &c.summary, &[])?;
             self.translation_names.push((title_key(&c.title), idx));
-            self.language_mentions.add_name(language, &c.title, idx);
         }
+        // Joined or not, its links are anchors of its language.
+        let targets: Vec<u64> = c.links.iter().map(|t| title_key(t)).collect();
+        self.language_mentions
+            .add_page(language, &c.title, concept, &targets, &c.anchors, &c.text)?;
         Ok(())
     }
 
@@ -428,6 +441,7 @@ impl Collector {
     pub(crate) fn finish_languages(
         &mut self,
         generation: &GenerationWriter,
+        threads: usize,
     ) -> Result<Vec<LanguageMeta>, BuildError> {
         let Some(mut writer) = self.translations.take() else {
             return Err(BuildError::Internal(
@@ -457,7 +471,7 @@ impl Collector {
         }
         let codes = self.languages.codes().to_vec();
         let counts = writer.finish(self.ids.len(), codes.len().max(1))?;
-        std::mem::take(&mut self.language_mentions).write(generation, &codes)?;
+        std::mem::take(&mut self.language_mentions).write(generation, &codes, threads)?;
         let languages = std::mem::take(&mut self.languages);
         Ok(languages.finish(counts.concepts, &counts.per_language))
     }

@@ -5,15 +5,16 @@
 //! whose source gave it links.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use kenning_linker::{DictionaryBuilder, DictionaryStats, PhraseKey, phrase_key};
-use kenning_store::GenerationWriter;
+use kenning_store::{GenerationWriter, title_key};
 
 use crate::BuildError;
 use crate::parallel::parallel_map;
 use crate::process::unqualified;
 use crate::redirects::Names;
-use crate::text_spill::TextSpillReader;
+use crate::text_spill::{LANGUAGES_FILE, TextSpill, TextSpillReader};
 
 /// What the mention dictionary is built from, gathered page by page.
 #[derive(Debug, Default)]
@@ -133,37 +134,169 @@ impl Mentions {
 
 /// The mention dictionaries of the build's other languages: each
 /// concept's names there (a joined page's title, Wikidata labels and
-/// aliases), all pointing to the same concepts. They have no anchors yet,
-/// so the linker weighs their phrases with its title-match prior.
+/// aliases) and the anchors of that language's pages (joined or not), all
+/// pointing to the same concepts. A link's target is found among the
+/// language's joined pages, through its redirects; link probabilities are
+/// counted over the language's pages that have links (spilled to disk as
+/// they come). A language without a dump has names only, which the linker
+/// weighs with its title-match prior.
 #[derive(Debug, Default)]
 pub(crate) struct LanguageMentions {
     /// By language number; the primary one's place stays `None`.
     builders: Vec<Option<DictionaryBuilder>>,
+    /// `(language, title key)` → the concept a page there joined.
+    titles: HashMap<(u32, u64), u32>,
+    /// `(language, redirect's title key)` → its target's title key.
+    redirects: HashMap<(u32, u64), u64>,
+    /// `(language, anchor phrase, target title key)` → documents linking
+    /// it so.
+    anchor_links: HashMap<(u32, u64, u64), u32>,
+    /// The texts of the pages with links, once one came.
+    texts: Option<TextSpill>,
+    /// Where the texts are spilled.
+    scratch_dir: std::path::PathBuf,
 }
 
 impl LanguageMentions {
-    /// `name` names concept `idx` in language `language` (not 0).
-    pub(crate) fn add_name(&mut self, language: u32, name: &str, idx: u32) {
+    /// Collects in memory, spilling texts to `scratch_dir`.
+    pub(crate) fn new(scratch_dir: &Path) -> Self {
+        LanguageMentions {
+            scratch_dir: scratch_dir.to_owned(),
+            ..LanguageMentions::default()
+        }
+    }
+
+    fn builder(&mut self, language: u32) -> Option<&mut DictionaryBuilder> {
         let l = language as usize;
         if l == 0 {
-            return;
+            return None;
         }
         if self.builders.len() <= l {
             self.builders.resize_with(l + 1, || None);
         }
-        let builder = self.builders[l].get_or_insert_with(DictionaryBuilder::new);
-        for phrase in name_phrases(name) {
-            builder.add_name(&phrase, idx);
+        Some(self.builders[l].get_or_insert_with(DictionaryBuilder::new))
+    }
+
+    /// `name` names concept `idx` in language `language` (not 0).
+    pub(crate) fn add_name(&mut self, language: u32, name: &str, idx: u32) {
+        if let Some(builder) = self.builder(language) {
+            for phrase in name_phrases(name) {
+                builder.add_name(&phrase, idx);
+            }
         }
     }
 
-    /// Writes each language's dictionary into `generation` (`codes` names
-    /// the languages by number).
+    /// A page of language `language` (not 0) titled `title`: joined to
+    /// concept `joined` (its title then names it), with its links' target
+    /// title keys and anchors (parallel, as [`Mentions::add_anchors`]
+    /// takes them) and its plain text. Its text is spilled when it has
+    /// links.
+    pub(crate) fn add_page(
+        &mut self,
+        language: u32,
+        title: &str,
+        joined: Option<u32>,
+        targets: &[u64],
+        anchors: &[Option<PhraseKey>],
+        text: &str,
+    ) -> Result<(), BuildError> {
+        if language == 0 {
+            return Ok(());
+        }
+        if let Some(idx) = joined {
+            self.titles.insert((language, title_key(title)), idx);
+            self.add_name(language, title, idx);
+        }
+        if targets.is_empty() {
+            return Ok(());
+        }
+        let mut pairs: Vec<(u64, u64, usize)> = targets
+            .iter()
+            .zip(anchors)
+            .enumerate()
+            .filter_map(|(i, (&target, a))| a.as_ref().map(|p| (p.key, target, i)))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup_by_key(|&mut (phrase, target, _)| (phrase, target));
+        for &(phrase, target, _) in &pairs {
+            *self
+                .anchor_links
+                .entry((language, phrase, target))
+                .or_default() += 1;
+        }
+        pairs.dedup_by_key(|&mut (phrase, _, _)| phrase);
+        if let Some(builder) = self.builder(language) {
+            for &(key, _, i) in &pairs {
+                if let Some(phrase) = &anchors[i] {
+                    builder.add_phrase(phrase);
+                    builder.add_linked_document(key);
+                }
+            }
+        }
+        let texts = match &mut self.texts {
+            Some(t) => t,
+            None => self
+                .texts
+                .insert(TextSpill::create_named(&self.scratch_dir, LANGUAGES_FILE)?),
+        };
+        texts.push(language, true, false, text)
+    }
+
+    /// A redirect of language `language` from `title` to `target`.
+    pub(crate) fn add_redirect(&mut self, language: u32, title: &str, target: &str) {
+        if language != 0 {
+            self.redirects
+                .insert((language, title_key(title)), title_key(target));
+        }
+    }
+
+    /// Builds each language's dictionary (anchors resolved, link
+    /// probabilities counted over its spilled texts) and writes it into
+    /// `generation` (`codes` names the languages by number).
     pub(crate) fn write(
-        self,
+        mut self,
         generation: &GenerationWriter,
         codes: &[String],
+        threads: usize,
     ) -> Result<(), BuildError> {
+        let anchor_links = std::mem::take(&mut self.anchor_links);
+        for ((language, phrase, target), n) in anchor_links {
+            let found = self.titles.get(&(language, target)).or_else(|| {
+                let to = self.redirects.get(&(language, target))?;
+                self.titles.get(&(language, *to))
+            });
+            if let (Some(&idx), Some(Some(builder))) =
+                (found, self.builders.get_mut(language as usize))
+            {
+                builder.add_link(phrase, idx, n);
+            }
+        }
+        let scratch = generation.scratch_dir();
+        if let Some(texts) = self.texts.take() {
+            texts.finish()?;
+            let mut reader = TextSpillReader::open_named(scratch, LANGUAGES_FILE)?;
+            loop {
+                let batch = reader.next_batch(8 << 20)?;
+                if batch.is_empty() {
+                    break;
+                }
+                let builders = &self.builders;
+                let found = parallel_map(&batch, threads, |t| {
+                    let mut out = Vec::new();
+                    if let Some(Some(b)) = builders.get(t.concept as usize) {
+                        b.phrases_in(&t.text, &mut out);
+                    }
+                    (t.concept, out)
+                });
+                for (language, phrases) in found {
+                    if let Some(Some(b)) = self.builders.get_mut(language as usize) {
+                        b.add_occurrences(&phrases);
+                    }
+                }
+            }
+            drop(reader);
+            TextSpill::remove_named(scratch, LANGUAGES_FILE);
+        }
         for (l, builder) in self.builders.into_iter().enumerate() {
             let (Some(builder), Some(code)) = (builder, codes.get(l)) else {
                 continue;

@@ -60,7 +60,7 @@ pub(crate) fn run(
     if collector.concept_count() == 0 {
         return Err(BuildError::NoConcepts);
     }
-    let mut languages = collector.finish_languages(generation)?;
+    let mut languages = collector.finish_languages(generation, threads)?;
     if plan.codes.is_empty()
         && let Some(code) = site.as_deref().and_then(SiteInfo::language)
     {

@@ -2,7 +2,9 @@
 //! are read and read back in batches twice, to count link probabilities
 //! for the mention dictionary and to link the concepts whose source gave
 //! them no links. A build file in the generation's scratch folder, removed
-//! after concept detection.
+//! after concept detection. The other languages' pages that have links
+//! go to a spill of their own ([`LANGUAGES_FILE`], numbered by language
+//! instead of concept), for their languages' dictionaries.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -12,6 +14,8 @@ use crate::BuildError;
 
 /// The spill's file in the scratch folder.
 const FILE: &str = "texts.tmp";
+/// The other languages' spill's file in the scratch folder.
+pub(crate) const LANGUAGES_FILE: &str = "texts-languages.tmp";
 /// Flag: the concept's source gave it links.
 const HAS_LINKS: u32 = 1;
 /// Flag: the concept is held out of the mention dictionary.
@@ -40,7 +44,12 @@ pub(crate) struct TextSpill {
 impl TextSpill {
     /// Creates the spill in `scratch_dir`.
     pub(crate) fn create(scratch_dir: &Path) -> Result<Self, BuildError> {
-        let path = scratch_dir.join(FILE);
+        Self::create_named(scratch_dir, FILE)
+    }
+
+    /// Creates a spill named `name` in `scratch_dir`.
+    pub(crate) fn create_named(scratch_dir: &Path, name: &str) -> Result<Self, BuildError> {
+        let path = scratch_dir.join(name);
         let file = File::create(&path).map_err(|e| BuildError::io(&path, e))?;
         Ok(TextSpill {
             out: BufWriter::with_capacity(1 << 20, file),
@@ -77,7 +86,12 @@ impl TextSpill {
 
     /// Removes the spill from `scratch_dir` (best effort).
     pub(crate) fn remove(scratch_dir: &Path) {
-        let _ = std::fs::remove_file(scratch_dir.join(FILE));
+        Self::remove_named(scratch_dir, FILE);
+    }
+
+    /// Removes the spill named `name` from `scratch_dir` (best effort).
+    pub(crate) fn remove_named(scratch_dir: &Path, name: &str) {
+        let _ = std::fs::remove_file(scratch_dir.join(name));
     }
 }
 
@@ -91,7 +105,12 @@ pub(crate) struct TextSpillReader {
 impl TextSpillReader {
     /// Opens the spill written in `scratch_dir`.
     pub(crate) fn open(scratch_dir: &Path) -> Result<Self, BuildError> {
-        let path = scratch_dir.join(FILE);
+        Self::open_named(scratch_dir, FILE)
+    }
+
+    /// Opens the spill named `name` written in `scratch_dir`.
+    pub(crate) fn open_named(scratch_dir: &Path, name: &str) -> Result<Self, BuildError> {
+        let path = scratch_dir.join(name);
         let file = File::open(&path).map_err(|e| BuildError::io(&path, e))?;
         Ok(TextSpillReader {
             reader: BufReader::with_capacity(1 << 20, file),

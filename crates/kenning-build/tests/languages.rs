@@ -579,3 +579,31 @@ fn wikispeedia_concepts_are_named_searched_and_detected_in_french_and_german() {
     assert_eq!(named_in_french.len(), 2);
     assert_eq!(concepts("FR-1"), named_in_french);
 }
+
+#[test]
+fn the_anchors_of_another_languages_pages_are_its_mentions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("snap");
+    run(&options(
+        &out,
+        vec![
+            Source::Dump(examples().join("tiny-wiki.xml")),
+            Source::Dump(examples().join("tiny-wiki-fr.xml")),
+        ],
+        LanguageOptions::default(),
+    ))
+    .unwrap();
+    let engine = kenning_engine::Engine::open(&out).unwrap();
+    // "procession des lanternes" is no title: only a French page's link
+    // to the festival says what it names.
+    let text = "La procession des lanternes traverse la ville en hiver.";
+    let found = engine.wikify_in(text, Some("fr"), kenning_engine::WikifyOptions::default());
+    let festival = &found.annotations[..];
+    assert_eq!(festival.len(), 1, "{found:?}");
+    assert_eq!(festival[0].text, "procession des lanternes");
+    assert_eq!(festival[0].concept.title, "Fête des lanternes de Merrowby");
+    assert!(!festival[0].parts.title_prior, "{:?}", festival[0].parts);
+    // The English dictionary does not have it.
+    let english = engine.wikify_in(text, Some("en"), kenning_engine::WikifyOptions::default());
+    assert!(english.annotations.is_empty(), "{english:?}");
+}

@@ -40,6 +40,20 @@ fn name_phrases(title: &str) -> impl Iterator<Item = PhraseKey> + '_ {
     full.into_iter().chain(short)
 }
 
+/// A document's distinct `(anchor phrase, target, index of a link so)`,
+/// sorted, from its links' targets and anchors (parallel).
+fn anchor_pairs(targets: &[u64], anchors: &[Option<PhraseKey>]) -> Vec<(u64, u64, usize)> {
+    let mut pairs: Vec<(u64, u64, usize)> = targets
+        .iter()
+        .zip(anchors)
+        .enumerate()
+        .filter_map(|(i, (&target, a))| a.as_ref().map(|p| (p.key, target, i)))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup_by_key(|&mut (phrase, target, _)| (phrase, target));
+    pairs
+}
+
 impl Mentions {
     /// Concept `idx`'s title names it.
     pub(crate) fn add_title(&mut self, title: &str, idx: u32) {
@@ -58,14 +72,7 @@ impl Mentions {
     /// has no words) and the link's target title key, parallel. Each
     /// `(phrase, target)` pair and each phrase counts once per document.
     pub(crate) fn add_anchors(&mut self, targets: &[u64], anchors: &[Option<PhraseKey>]) {
-        let mut pairs: Vec<(u64, u64, usize)> = targets
-            .iter()
-            .zip(anchors)
-            .enumerate()
-            .filter_map(|(i, (&target, a))| a.as_ref().map(|p| (p.key, target, i)))
-            .collect();
-        pairs.sort_unstable();
-        pairs.dedup_by_key(|&mut (phrase, target, _)| (phrase, target));
+        let mut pairs = anchor_pairs(targets, anchors);
         for &(phrase, target, _) in &pairs {
             *self.anchor_links.entry((phrase, target)).or_default() += 1;
         }
@@ -210,14 +217,7 @@ impl LanguageMentions {
         if targets.is_empty() {
             return Ok(());
         }
-        let mut pairs: Vec<(u64, u64, usize)> = targets
-            .iter()
-            .zip(anchors)
-            .enumerate()
-            .filter_map(|(i, (&target, a))| a.as_ref().map(|p| (p.key, target, i)))
-            .collect();
-        pairs.sort_unstable();
-        pairs.dedup_by_key(|&mut (phrase, target, _)| (phrase, target));
+        let mut pairs = anchor_pairs(targets, anchors);
         for &(phrase, target, _) in &pairs {
             *self
                 .anchor_links

@@ -30,6 +30,8 @@ pub(crate) fn write_search_index(
     // through the snapshot's maps: mapped pages of every string would
     // count in the build's memory (gigabytes for English Wikipedia).
     let mut summaries = generation.stream_summaries()?;
+    let mut translated_leads = generation.stream_translation_summaries()?;
+    let mut lead = String::new();
     let mut bodies = StrTableStream::open(generation.scratch_dir(), BODIES)?;
     let (mut summary, mut body) = (String::new(), String::new());
     let max_in = snapshot.meta().stats.max_in_degree;
@@ -67,7 +69,18 @@ pub(crate) fn write_search_index(
         // "Allemagne" and "Bundesrepublik Deutschland" find Germany.
         let mut aliases: Vec<&str> = c.aliases().collect();
         let mut names_in: Vec<(&str, &str)> = Vec::new();
+        let mut with_leads: Option<String> = None;
         for t in c.translations() {
+            // Its leads in other languages are searched as more text (the
+            // body's weight), streamed like the summaries.
+            if let Some(leads) = translated_leads.as_mut()
+                && leads.next_into(&mut lead)?
+                && !lead.is_empty()
+            {
+                let text = with_leads.get_or_insert_with(|| body.clone());
+                text.push_str("\n\n");
+                text.push_str(&lead);
+            }
             let code = snapshot.language_code(t.language).unwrap_or_default();
             for name in std::iter::once(t.title).chain(t.names()) {
                 names_in.push((code, name));
@@ -83,7 +96,7 @@ pub(crate) fn write_search_index(
             title: c.title(),
             aliases: &aliases,
             summary: &summary,
-            body: &body,
+            body: with_leads.as_deref().unwrap_or(&body),
             popularity,
             names_in: &names_in,
         };

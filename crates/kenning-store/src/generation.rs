@@ -405,6 +405,20 @@ impl GenerationWriter {
         StrTableStream::open(&self.dir, files::SUMMARIES)
     }
 
+    /// The leads of the translations as written, read once in order (one
+    /// per translation, concept by concept, as `ConceptView::translations`
+    /// lists them); `None` when the build wrote no translation.
+    pub fn stream_translation_summaries(&self) -> Result<Option<StrTableStream>, StoreError> {
+        if !self
+            .dir
+            .join(format!("{}.off", files::TRANSLATION_SUMMARIES))
+            .exists()
+        {
+            return Ok(None);
+        }
+        StrTableStream::open(&self.dir, files::TRANSLATION_SUMMARIES).map(Some)
+    }
+
     /// The generation as written so far, opened for reading: every file
     /// and the manifest must be written.
     pub fn snapshot(&self) -> Result<Snapshot, StoreError> {

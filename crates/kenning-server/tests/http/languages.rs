@@ -244,7 +244,7 @@ async fn a_concept_named_only_by_wikidata_shows_its_name_and_the_primary_summary
 }
 
 #[tokio::test]
-async fn names_in_every_language_find_their_concept() {
+async fn names_and_leads_in_every_language_find_their_concept() {
     let app = trilingual_app();
     for query in [
         "Fähre von Merrowby",

@@ -16,7 +16,7 @@ use kenning_store::{
 };
 
 use crate::budget::Budget;
-use crate::languages::{Interlanguage, Target};
+use crate::languages::{Interlanguage, LanguageTitles, Target, foreign_id, next_foreign_id};
 use crate::mentions::{LanguageMentions, Mentions};
 use crate::process::{ConceptRow, Row};
 use crate::spill::{LinkRecord, Spill, SpillReader, SummaryLinkRecord};
@@ -94,6 +94,41 @@ pub(crate) struct Collector {
     /// `(title key, concept)` of every translation: titles in other
     /// languages find their concept by title too.
     translation_names: Vec<(u64, u32)>,
+    /// The concepts of other languages (pages with no primary
+    /// counterpart): the first one's index (they come after every primary
+    /// concept) and each one's language.
+    foreign: ForeignConcepts,
+    /// The other languages' titles, once their dictionaries are written.
+    language_titles: LanguageTitles,
+}
+
+/// The concepts of the build's other languages: pages with no counterpart
+/// in the primary language, which come after every primary concept.
+#[derive(Debug, Default)]
+pub(crate) struct ForeignConcepts {
+    /// The first one's index (the primary concepts' count).
+    pub(crate) first: u32,
+    /// Each one's language number, in index order.
+    pub(crate) languages: Vec<u32>,
+}
+
+impl ForeignConcepts {
+    /// The language of concept `idx`, when it is one of them.
+    pub(crate) fn language_of(&self, idx: u32) -> Option<u32> {
+        let i = idx.checked_sub(self.first)?;
+        self.languages.get(i as usize).copied()
+    }
+
+    /// Every concept's language number, for `n` concepts.
+    pub(crate) fn all_languages(&self, n: usize) -> Vec<u32> {
+        let mut all = vec![0; n];
+        for (i, &l) in self.languages.iter().enumerate() {
+            if let Some(slot) = all.get_mut(self.first as usize + i) {
+                *slot = l;
+            }
+        }
+        all
+    }
 }
 
 /// What reading leaves for linking.
@@ -113,8 +148,13 @@ pub(crate) struct Collected {
     pub(crate) summary_links: SpillReader<SummaryLinkRecord>,
     pub(crate) mentions: Mentions,
     pub(crate) stats: Stats,
-    /// `(title key, concept)` of every translation.
+    /// `(title key, concept)` of every translation and of every concept
+    /// of another language.
     pub(crate) translation_names: Vec<(u64, u32)>,
+    /// The concepts of the other languages.
+    pub(crate) foreign: ForeignConcepts,
+    /// The other languages' titles, for those concepts' links.
+    pub(crate) language_titles: LanguageTitles,
 }
 
 /// Concepts with a reused id named in the warning.
@@ -157,6 +197,8 @@ impl Collector {
             translations: Some(generation.translations()?),
             redirect_keys: None,
             translation_names: Vec::new(),
+            foreign: ForeignConcepts::default(),
+            language_titles: LanguageTitles::default(),
         })
     }
 
@@ -407,15 +449,69 @@ impl Collector {
             concept.is_some(),
             found.is_some_and(|(_, by_link)| by_link),
         );
-        if let (Some(idx), Some(translations)) = (concept, self.translations.as_mut()) {
-            translations.add(ConceptIdx::new(idx), language, &c.title, &c.summary, &[])?;
-            self.translation_names.push((title_key(&c.title), idx));
-        }
-        // Joined or not, its links are anchors of its language.
+        let idx = match concept {
+            Some(idx) => {
+                if let Some(translations) = self.translations.as_mut() {
+                    translations.add(ConceptIdx::new(idx), language, &c.title, &c.summary, &[])?;
+                }
+                idx
+            }
+            None => self.add_foreign_concept(&c, language)?,
+        };
+        self.translation_names.push((title_key(&c.title), idx));
+        // Its links are anchors of its language.
         let targets: Vec<u64> = c.links.iter().map(|t| title_key(t)).collect();
-        self.language_mentions
-            .add_page(language, &c.title, concept, &targets, &c.anchors, &c.text)?;
+        self.language_mentions.add_page(
+            language,
+            &c.title,
+            Some(idx),
+            &targets,
+            &c.anchors,
+            &c.text,
+        )?;
         Ok(())
+    }
+
+    /// Makes a page of language `language` with no primary counterpart a
+    /// concept of its own: an id in the upper half of the 32-bit range
+    /// (see [`foreign_id`]), its title and lead, its text for search, and
+    /// its links (resolved among its language's titles after reading). Its
+    /// title is no key of the primary titles (links of the primary pages
+    /// never reach it); it finds the concept by title like a translation's
+    /// does. Its categories and summary links are left out.
+    fn add_foreign_concept(&mut self, c: &ConceptRow, language: u32) -> Result<u32, BuildError> {
+        let idx = self.ids.len() as u32;
+        if self.foreign.languages.is_empty() {
+            self.foreign.first = idx;
+        }
+        let code = self
+            .languages
+            .codes()
+            .get(language as usize)
+            .cloned()
+            .unwrap_or_default();
+        let mut id = foreign_id(&code, c.id, &c.title);
+        while self.used_ids.contains_key(&PageId::new(id)) {
+            id = next_foreign_id(id);
+        }
+        self.used_ids.insert(PageId::new(id), idx);
+        self.ids.push(PageId::new(id));
+        self.foreign.languages.push(language);
+        self.concepts.push(&ConceptStrings {
+            title: &c.title,
+            summary: &c.summary,
+            url: &c.url,
+            timestamp: &c.timestamp,
+        })?;
+        self.bodies.push(&c.body)?;
+        self.concept_categories.push_row(Vec::new())?;
+        for target in &c.links {
+            self.links.push(&LinkRecord {
+                concept: idx,
+                target: title_key(target),
+            })?;
+        }
+        Ok(idx)
     }
 
     /// The concept a primary subject is, following one redirect.
@@ -471,7 +567,8 @@ impl Collector {
         }
         let codes = self.languages.codes().to_vec();
         let counts = writer.finish(self.ids.len(), codes.len().max(1))?;
-        std::mem::take(&mut self.language_mentions).write(generation, &codes, threads)?;
+        self.language_titles =
+            std::mem::take(&mut self.language_mentions).write(generation, &codes, threads)?;
         let languages = std::mem::take(&mut self.languages);
         Ok(languages.finish(counts.concepts, &counts.per_language))
     }
@@ -515,6 +612,8 @@ impl Collector {
             mentions: self.mentions,
             stats: self.stats,
             translation_names: self.translation_names,
+            foreign: self.foreign,
+            language_titles: self.language_titles,
         })
     }
 }

@@ -69,6 +69,12 @@ pub(crate) fn write_search_index(
         // "Allemagne" and "Bundesrepublik Deutschland" find Germany.
         let mut aliases: Vec<&str> = c.aliases().collect();
         let mut names_in: Vec<(&str, &str)> = Vec::new();
+        // A concept of another language: its title is a name there.
+        if c.language() != 0
+            && let Some(code) = snapshot.language_code(c.language())
+        {
+            names_in.push((code, c.title()));
+        }
         let mut with_leads: Option<String> = None;
         for t in c.translations() {
             // Its leads in other languages are searched as more text (the

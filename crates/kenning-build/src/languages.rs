@@ -14,8 +14,10 @@
 //!    title → the primary concept);
 //! 3. its own inline link to the primary language (`[[en:…]]`).
 //!
-//! A page that none of them joins is counted (`unjoined`) and left out: a
-//! concept that exists only in another language is not built yet.
+//! A page that none of them joins is a concept of its own in its language
+//! (counted as `unjoined`; its id in the upper half of the 32-bit range,
+//! see [`foreign_id`]), its links resolved through its language's titles
+//! ([`LanguageTitles`]).
 //!
 //! A Wikidata item with a primary page also names its concept in the
 //! build's other languages (its labels and aliases there), including
@@ -215,6 +217,58 @@ pub(crate) fn wiki_title(title: &str) -> String {
 /// The key of a title in any language, after [`wiki_title`].
 fn key(title: &str) -> u64 {
     title_key(&wiki_title(title))
+}
+
+/// The concepts of the build's other languages by their title there: the
+/// pages joined to a concept and the concepts of their own, and each
+/// language's redirects, for that language's links.
+#[derive(Debug, Default)]
+pub(crate) struct LanguageTitles {
+    /// `(language, title key)` → concept.
+    titles: HashMap<(u32, u64), u32>,
+    /// `(language, redirect's title key)` → its target's title key.
+    redirects: HashMap<(u32, u64), u64>,
+}
+
+impl LanguageTitles {
+    /// The page titled `title` in `language` is concept `idx`.
+    pub(crate) fn add_title(&mut self, language: u32, title: &str, idx: u32) {
+        self.titles.insert((language, title_key(title)), idx);
+    }
+
+    /// A redirect of `language` from `title` to `target`.
+    pub(crate) fn add_redirect(&mut self, language: u32, title: &str, target: &str) {
+        self.redirects
+            .insert((language, title_key(title)), title_key(target));
+    }
+
+    /// The concept a link of `language` to title key `key` names,
+    /// following one redirect.
+    pub(crate) fn resolve(&self, language: u32, key: u64) -> Option<u32> {
+        self.titles.get(&(language, key)).copied().or_else(|| {
+            let to = self.redirects.get(&(language, key))?;
+            self.titles.get(&(language, *to)).copied()
+        })
+    }
+}
+
+/// The first page id a concept of language `code` (not the primary one)
+/// that has no primary counterpart is given a try at: in the upper half
+/// of the 32-bit range, where no primary concept's id is (dump page ids
+/// and the ids derived from titles are below 2^31), from its own page id
+/// (else its title) in its language. The caller moves up from it past ids
+/// already given.
+pub(crate) fn foreign_id(code: &str, page_id: Option<PageId>, title: &str) -> u32 {
+    let own = match page_id {
+        Some(id) => format!("{code}:{}", id.get()),
+        None => format!("{code}:{title}"),
+    };
+    (1 << 31) | (title_key(&own) >> 33) as u32
+}
+
+/// The id after `id` in the upper half (wrapping to its start).
+pub(crate) fn next_foreign_id(id: u32) -> u32 {
+    if id == u32::MAX { 1 << 31 } else { id + 1 }
 }
 
 /// What an interlanguage link names in the primary edition.
@@ -452,6 +506,27 @@ impl Interlanguage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concepts_of_other_languages_get_ids_in_the_upper_half() {
+        let a = foreign_id("fr", Some(PageId::new(105)), "Port");
+        assert!(a >= 1 << 31);
+        assert_eq!(a, foreign_id("fr", Some(PageId::new(105)), "Autre titre"));
+        assert_ne!(a, foreign_id("de", Some(PageId::new(105)), "Port"));
+        assert!(foreign_id("fr", None, "Port") >= 1 << 31);
+        assert_eq!(next_foreign_id(u32::MAX), 1 << 31);
+        assert_eq!(next_foreign_id(1 << 31), (1 << 31) + 1);
+    }
+
+    #[test]
+    fn links_of_a_language_find_its_titles_through_its_redirects() {
+        let mut t = LanguageTitles::default();
+        t.add_title(1, "Lac Tessel", 2);
+        t.add_redirect(1, "Tessel (lac)", "Lac Tessel");
+        assert_eq!(t.resolve(1, title_key("Lac Tessel")), Some(2));
+        assert_eq!(t.resolve(1, title_key("Tessel (lac)")), Some(2));
+        assert_eq!(t.resolve(2, title_key("Lac Tessel")), None);
+    }
 
     #[test]
     fn titles_are_written_as_the_wikis_store_them() {

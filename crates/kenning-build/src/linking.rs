@@ -2,7 +2,8 @@
 //! without one, redirects resolved into aliases and names, the mention
 //! dictionary, then the spilled links and summary links resolved through
 //! titles and redirects into out-links (which the store inverts into
-//! in-links) and summary links.
+//! in-links) and summary links. The links of a concept of another
+//! language are resolved through that language's titles and redirects.
 
 use std::collections::HashMap;
 
@@ -32,8 +33,11 @@ pub(crate) fn link(
         mentions,
         mut stats,
         translation_names,
+        foreign,
+        language_titles,
     } = collected;
     let n = ids.len();
+    generation.write_concept_languages(&foreign.all_languages(n))?;
     assign_missing_ids(&mut ids, used_ids, &pending_ids);
     generation.write_ids(&ids)?;
     drop(ids);
@@ -58,7 +62,12 @@ pub(crate) fn link(
     stats.mention_phrases_pruned = dictionary.pruned_phrases;
 
     write_concept_aliases(generation, n, alias_rows)?;
-    let counts = write_out_links(generation, n, links, &names, &mut stats)?;
+    // A concept of another language links within its language's titles.
+    let resolve = |idx: u32, target: u64| match foreign.language_of(idx) {
+        Some(language) => language_titles.resolve(language, target),
+        None => names.resolve(target),
+    };
+    let counts = write_out_links(generation, n, links, resolve, &mut stats)?;
     stats.links = counts.links;
     stats.max_in_degree = counts.max_in_degree;
     write_summary_links(generation, n, summary_links, &names)?;
@@ -110,13 +119,13 @@ fn write_out_links(
     generation: &GenerationWriter,
     n: usize,
     mut links: SpillReader<LinkRecord>,
-    names: &Names,
+    resolve: impl Fn(u32, u64) -> Option<u32>,
     stats: &mut Stats,
 ) -> Result<kenning_store::LinkCounts, BuildError> {
     let mut out = generation.out_links(n)?;
     let mut row: Vec<u32> = Vec::new();
     for idx in 0..n as u32 {
-        links.for_concept(idx, |link| match names.resolve(link.target) {
+        links.for_concept(idx, |link| match resolve(idx, link.target) {
             Some(dst) if dst != idx => row.push(dst),
             Some(_) => {}
             None => stats.red_links += 1,

@@ -8,9 +8,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use kenning_linker::{DictionaryBuilder, DictionaryStats, PhraseKey, phrase_key};
-use kenning_store::{GenerationWriter, title_key};
+use kenning_store::GenerationWriter;
 
 use crate::BuildError;
+use crate::languages::LanguageTitles;
 use crate::parallel::parallel_map;
 use crate::process::unqualified;
 use crate::redirects::Names;
@@ -151,10 +152,8 @@ impl Mentions {
 pub(crate) struct LanguageMentions {
     /// By language number; the primary one's place stays `None`.
     builders: Vec<Option<DictionaryBuilder>>,
-    /// `(language, title key)` → the concept a page there joined.
-    titles: HashMap<(u32, u64), u32>,
-    /// `(language, redirect's title key)` → its target's title key.
-    redirects: HashMap<(u32, u64), u64>,
+    /// The concepts by their title in each language, and its redirects.
+    titles: LanguageTitles,
     /// `(language, anchor phrase, target title key)` → documents linking
     /// it so.
     anchor_links: HashMap<(u32, u64, u64), u32>,
@@ -211,7 +210,7 @@ impl LanguageMentions {
             return Ok(());
         }
         if let Some(idx) = joined {
-            self.titles.insert((language, title_key(title)), idx);
+            self.titles.add_title(language, title, idx);
             self.add_name(language, title, idx);
         }
         if targets.is_empty() {
@@ -245,27 +244,24 @@ impl LanguageMentions {
     /// A redirect of language `language` from `title` to `target`.
     pub(crate) fn add_redirect(&mut self, language: u32, title: &str, target: &str) {
         if language != 0 {
-            self.redirects
-                .insert((language, title_key(title)), title_key(target));
+            self.titles.add_redirect(language, title, target);
         }
     }
 
     /// Builds each language's dictionary (anchors resolved, link
     /// probabilities counted over its spilled texts) and writes it into
-    /// `generation` (`codes` names the languages by number).
+    /// `generation` (`codes` names the languages by number); hands over
+    /// the languages' titles, for their links.
     pub(crate) fn write(
         mut self,
         generation: &GenerationWriter,
         codes: &[String],
         threads: usize,
-    ) -> Result<(), BuildError> {
+    ) -> Result<LanguageTitles, BuildError> {
         let anchor_links = std::mem::take(&mut self.anchor_links);
         for ((language, phrase, target), n) in anchor_links {
-            let found = self.titles.get(&(language, target)).or_else(|| {
-                let to = self.redirects.get(&(language, target))?;
-                self.titles.get(&(language, *to))
-            });
-            if let (Some(&idx), Some(Some(builder))) =
+            let found = self.titles.resolve(language, target);
+            if let (Some(idx), Some(Some(builder))) =
                 (found, self.builders.get_mut(language as usize))
             {
                 builder.add_link(phrase, idx, n);
@@ -304,7 +300,7 @@ impl LanguageMentions {
             let (bytes, _) = builder.finish()?;
             generation.write_mentions_in(code, &bytes)?;
         }
-        Ok(())
+        Ok(self.titles)
     }
 }
 

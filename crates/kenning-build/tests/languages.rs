@@ -74,8 +74,9 @@ fn the_example_wiki_and_its_french_edition_make_one_graph() {
         LanguageOptions::default(),
     ))
     .unwrap();
-    // The French pages are no concepts of their own.
-    assert_eq!(s.len(), 13);
+    // The joined French pages are no concepts of their own; the one with
+    // no English counterpart is.
+    assert_eq!(s.len(), 14);
     assert_eq!(
         s.meta().languages,
         [
@@ -103,7 +104,18 @@ fn the_example_wiki_and_its_french_edition_make_one_graph() {
         "Fête des lanternes de Merrowby"
     );
     assert!(translations(&s, "Ida Varrow").is_empty());
-    assert!(s.find_title("Port de pêche de Merrowby").is_none());
+    // The French page with no English counterpart: a French concept, with
+    // an id no English page can have, whose links (to French titles) are
+    // resolved among the French pages.
+    let port = s.concept(s.find_title("Port de pêche de Merrowby").unwrap());
+    assert!(port.id().get() >= 1 << 31, "{}", port.id().get());
+    assert_eq!(s.language_code(port.language()), Some("fr"));
+    assert!(port.summary().starts_with("Le port de pêche de Merrowby"));
+    let mut linked: Vec<&str> = port.out_links().map(|i| s.concept(i).title()).collect();
+    linked.sort_unstable();
+    assert_eq!(linked, ["Merrowby", "Merrowby Ferry"]);
+    // English concepts stay English.
+    assert_eq!(s.concept(s.find_title("Merrowby").unwrap()).language(), 0);
     // A title in French finds its concept, as the wiki writes links to it.
     let ferry = s.find_title("Merrowby Ferry");
     assert_eq!(s.find_title("Bac de Merrowby"), ferry);
@@ -311,6 +323,8 @@ fn yago_english_and_german_test_dumps_join_on_their_one_shared_page() {
         ),
         ("de", 118, 1, 110, 109)
     );
+    // The 117 German pages that join nothing are German concepts.
+    assert_eq!(s.len(), 135 + 117);
     let merkel = translations(&s, "Angela Merkel");
     assert_eq!(merkel.len(), 1);
     assert_eq!(merkel[0].1, "Angela Merkel");
@@ -353,7 +367,7 @@ fn pignlproc_samples_of_2009_and_2010_build_side_by_side_with_a_language_given()
     // 2 English articles (the other 2 pages are redirects) linking to
     // Anarchisme and Autisme, and 5 French articles (Amenophis IV is a
     // redirect), none of them on either subject: nothing joins, both links
-    // dangle.
+    // dangle, and the 5 French articles are French concepts.
     let given = run(&options(
         &tmp.path().join("b"),
         sources,
@@ -363,7 +377,8 @@ fn pignlproc_samples_of_2009_and_2010_build_side_by_side_with_a_language_given()
         },
     ))
     .unwrap();
-    assert_eq!(given.len(), 2);
+    // The French pages are concepts of their own, in French.
+    assert_eq!(given.len(), 7);
     assert_eq!(
         given.meta().languages,
         [
@@ -371,7 +386,8 @@ fn pignlproc_samples_of_2009_and_2010_build_side_by_side_with_a_language_given()
             figures("fr", 5, 0, 5, [2, 0, 2]),
         ]
     );
-    assert!(given.find_title("Antoine Meillet").is_none());
+    let meillet = given.concept(given.find_title("Antoine Meillet").unwrap());
+    assert_eq!(given.language_code(meillet.language()), Some("fr"));
 }
 
 #[test]

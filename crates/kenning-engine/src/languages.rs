@@ -22,7 +22,8 @@ use crate::timeline::timeline;
 /// The languages of one concept: its title in each, primary first.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct ConceptLanguages {
-    /// `(language code, title)`, the primary language first, then the
+    /// `(language code, title)`, the concept's own language first (the
+    /// primary one but for a concept of another language), then the
     /// others in the build's order.
     pub(crate) titles: Vec<(String, String)>,
 }
@@ -31,10 +32,12 @@ impl ConceptLanguages {
     /// Read from the snapshot (empty when the build said no language).
     pub(crate) fn of(engine: &Engine, c: ConceptView<'_>) -> Self {
         let s = engine.snapshot();
-        let Some(primary) = s.language_code(0) else {
+        // Its own language: the primary one, unless it is a page of
+        // another language with no primary counterpart.
+        let Some(own) = s.language_code(c.language()) else {
             return ConceptLanguages::default();
         };
-        let mut titles = vec![(primary.to_owned(), c.title().to_owned())];
+        let mut titles = vec![(own.to_owned(), c.title().to_owned())];
         titles.extend(c.translations().filter_map(|t| {
             s.language_code(t.language)
                 .map(|code| (code.to_owned(), t.title.to_owned()))
@@ -103,7 +106,7 @@ impl Engine {
             // A concept named there (a Wikidata label) but with no page
             // keeps the primary summary, marked as such.
             if t.summary.is_empty() {
-                page.summary_language = s.language_code(0).map(str::to_owned);
+                page.summary_language = s.language_code(c.language()).map(str::to_owned);
             } else {
                 page.summary = t.summary.to_owned();
                 page.summary_links.clear();

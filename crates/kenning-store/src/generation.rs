@@ -307,6 +307,20 @@ impl GenerationWriter {
         write_synced(&self.dir.join(files::MENTIONS), bytes)
     }
 
+    /// Writes each concept's language number (`languages[i]` for concept
+    /// `i`), unless every one is the primary language's (0).
+    pub fn write_concept_languages(&self, languages: &[u32]) -> Result<(), StoreError> {
+        if languages.iter().all(|&l| l == 0) {
+            return Ok(());
+        }
+        let mut column = ColumnWriter::create(&self.dir.join(files::CONCEPT_LANGUAGES))?;
+        for &l in languages {
+            column.push_u32(l)?;
+        }
+        column.finish()?;
+        Ok(())
+    }
+
     /// Writes the mention dictionary of the build's language `code`, not
     /// the primary one.
     pub fn write_mentions_in(&self, code: &str, bytes: &[u8]) -> Result<(), StoreError> {

@@ -71,6 +71,10 @@ pub mod files {
     /// (Wikidata aliases, a second page's title), one per line (string
     /// table).
     pub const TRANSLATION_NAMES: &str = "translation_names";
+    /// Each concept's language number (see `Meta::languages`), one `u32`
+    /// per concept; absent when every concept is of the primary language
+    /// (a concept of another is a page with no primary counterpart).
+    pub const CONCEPT_LANGUAGES: &str = "concept_languages.u32";
     /// Concepts each concept links to (adjacency).
     pub const OUT_LINKS: &str = "out_links";
     /// Concepts that link to each concept (adjacency).

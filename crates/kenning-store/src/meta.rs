@@ -47,8 +47,8 @@ pub struct LanguageMeta {
     /// For the primary language, concepts with a page in another
     /// language; for another, its pages joined to a concept.
     pub joined: u64,
-    /// Pages of another language that matched no concept (left out: a
-    /// concept that exists only in another language is not built yet).
+    /// Pages of another language that matched no concept: concepts of
+    /// their own, in that language.
     pub unjoined: u64,
     /// Interlanguage links read that point into this language (inline
     /// `[[fr:…]]` links, `--langlinks` rows, Wikidata sitelinks).

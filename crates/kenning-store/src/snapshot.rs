@@ -44,6 +44,9 @@ pub struct Snapshot {
     /// primary one's place is `None`: it is `mentions`).
     mentions_in: Vec<Option<Mapped>>,
     translations: Option<crate::translations::Translations>,
+    /// Each concept's language number, when some concept is not of the
+    /// primary language.
+    concept_languages: Option<U32Column>,
     /// The generation's folder, with a shared lock on it while this is
     /// open, so that a build's clean-up leaves it alone (`None` where the
     /// system has no such locks).
@@ -170,6 +173,14 @@ impl Snapshot {
             mentions: Mapped::open(&g.join(files::MENTIONS))?,
             mentions_in: open_language_mentions(g, &meta)?,
             translations: crate::translations::Translations::open(g, n, meta.languages.len())?,
+            concept_languages: {
+                let path = g.join(files::CONCEPT_LANGUAGES);
+                if path.exists() {
+                    Some(U32Column::open(&path)?)
+                } else {
+                    None
+                }
+            },
             ids,
             meta,
             dir: generation,
@@ -215,6 +226,14 @@ impl Snapshot {
                 files::RELATED_SCORES.to_owned(),
                 snapshot.related_scores.len(),
                 snapshot.related.values.len(),
+            ),
+            (
+                files::CONCEPT_LANGUAGES.to_owned(),
+                snapshot
+                    .concept_languages
+                    .as_ref()
+                    .map_or(n, U32Column::len),
+                n,
             ),
         ];
         for (file, len, expected) in lengths {
@@ -440,6 +459,16 @@ impl<'a> ConceptView<'a> {
     /// Its lead summary.
     pub fn summary(&self) -> &'a str {
         self.snapshot.summaries.get(self.idx.index())
+    }
+    /// Its language's number ([`Snapshot::language_code`] names it): 0,
+    /// the primary one, unless it is a page of another language with no
+    /// primary counterpart (its title and summary are in that language).
+    pub fn language(&self) -> u32 {
+        let s = self.snapshot;
+        s.concept_languages
+            .as_ref()
+            .map_or(0, |c| c.get(self.idx.index()))
+            .min(s.meta.languages.len().saturating_sub(1) as u32)
     }
     /// Its pages in the build's other languages, by language number
     /// ([`Snapshot::language_code`] names them).

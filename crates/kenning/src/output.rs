@@ -84,6 +84,9 @@ pub(crate) fn build_summary(meta: &Meta, out: &Path) -> String {
                     grouped(l.joined),
                     grouped(l.pages)
                 );
+                if l.unjoined > 0 {
+                    text.push_str(&format!(", {} concepts of their own", grouped(l.unjoined)));
+                }
                 if l.named > l.joined {
                     text.push_str(&format!(", {} concepts named", grouped(l.named)));
                 }
@@ -165,7 +168,7 @@ pub(crate) fn stats_text(snapshot: &Snapshot) -> String {
             )
         } else {
             format!(
-                "{}: {} pages, {} joined, {} not joined; interlanguage links {} read, {} joined, {} dangling; {} concepts named",
+                "{}: {} pages, {} joined, {} concepts of their own; interlanguage links {} read, {} joined, {} dangling; {} concepts named",
                 l.code,
                 grouped(l.pages),
                 grouped(l.joined),

@@ -306,13 +306,13 @@ fn wikidata_names_concepts_in_a_language_without_a_dump_and_wikify_reads_it() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("fr: 4 of 5 pages joined, 5 concepts named, de: 5 concepts named"),
+        stderr(&o).contains("fr: 4 of 5 pages joined, 1 concepts of their own, 5 concepts named, de: 5 concepts named"),
         "{}",
         stderr(&o)
     );
     let o = kenning(&["stats", out.to_str().unwrap()]);
     assert!(
-        stdout(&o).contains("de: 0 pages, 0 joined, 0 not joined; interlanguage links 0 read, 0 joined, 0 dangling; 5 concepts named"),
+        stdout(&o).contains("de: 0 pages, 0 joined, 0 concepts of their own; interlanguage links 0 read, 0 joined, 0 dangling; 5 concepts named"),
         "{}",
         stdout(&o)
     );
@@ -886,7 +886,7 @@ fn two_language_editions_build_into_one_graph_with_figures_per_language() {
     let text = stdout(&o);
     assert!(
         text.contains(
-            "fr: 5 pages, 4 joined, 1 not joined; interlanguage links 1 read, 1 joined, 0 dangling; 4 concepts named"
+            "fr: 5 pages, 4 joined, 1 concepts of their own; interlanguage links 1 read, 1 joined, 0 dangling; 4 concepts named"
         ),
         "{text}"
     );

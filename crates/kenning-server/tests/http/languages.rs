@@ -342,3 +342,45 @@ async fn wikify_links_a_text_in_its_language_given_or_detected() {
     .json();
     assert_eq!(italian["language"], "en");
 }
+
+#[tokio::test]
+async fn a_concept_of_another_language_is_shown_in_it() {
+    let app = bilingual_app();
+    let found = get(
+        &app,
+        "/api/v1/concepts?title=Port%20de%20p%C3%AAche%20de%20Merrowby",
+    )
+    .await
+    .json();
+    let id = found["id"].as_u64().unwrap();
+    assert!(id >= 1 << 31, "{found}");
+    assert_eq!(found["language"], "fr");
+    assert_eq!(found["languages"], serde_json::json!(["fr"]));
+    // Its page is French, chrome included, even to a reader of English,
+    // with a note that it has no English page.
+    let page = get(&app, &format!("/concept/{id}?lang=en")).await;
+    assert_eq!(page.status, 200);
+    let html = &page.body;
+    assert!(html.contains("<html lang=\"fr\">"), "{html}");
+    assert!(
+        html.contains("<h1>Port de pêche de Merrowby</h1>"),
+        "{html}"
+    );
+    assert!(html.contains("Résumé"), "{html}");
+    assert!(
+        html.contains("Pas de page en English pour ce concept : affiché en Français."),
+        "{html}"
+    );
+    // It links to Merrowby (through the French page that joined it), so
+    // it is among what links there.
+    let merrowby = get(&app, "/api/v1/concepts/1/links-here?limit=100")
+        .await
+        .json();
+    let linking: Vec<u64> = merrowby["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_u64().unwrap())
+        .collect();
+    assert!(linking.contains(&id), "{merrowby}");
+}

@@ -368,13 +368,7 @@ impl Collector {
         for (lang, title) in &c.language_links {
             self.languages.add_inline(idx, lang, title);
         }
-        self.concepts.push(&ConceptStrings {
-            title: &c.title,
-            summary: &c.summary,
-            url: &c.url,
-            timestamp: &c.timestamp,
-        })?;
-        self.bodies.push(&c.body)?;
+        self.push_texts(&c)?;
         let mut cats: Vec<u32> = Vec::with_capacity(c.categories.len());
         for name in &c.categories {
             let i = self.category(name)?;
@@ -472,6 +466,19 @@ impl Collector {
         Ok(())
     }
 
+    /// A new concept's title, lead, URL and timestamp, and its body for
+    /// the search index.
+    fn push_texts(&mut self, c: &ConceptRow) -> Result<(), BuildError> {
+        self.concepts.push(&ConceptStrings {
+            title: &c.title,
+            summary: &c.summary,
+            url: &c.url,
+            timestamp: &c.timestamp,
+        })?;
+        self.bodies.push(&c.body)?;
+        Ok(())
+    }
+
     /// Makes a page of language `language` with no primary counterpart a
     /// concept of its own: an id in the upper half of the 32-bit range
     /// (see [`foreign_id`]), its title and lead, its text for search, and
@@ -497,13 +504,7 @@ impl Collector {
         self.used_ids.insert(PageId::new(id), idx);
         self.ids.push(PageId::new(id));
         self.foreign.languages.push(language);
-        self.concepts.push(&ConceptStrings {
-            title: &c.title,
-            summary: &c.summary,
-            url: &c.url,
-            timestamp: &c.timestamp,
-        })?;
-        self.bodies.push(&c.body)?;
+        self.push_texts(c)?;
         self.concept_categories.push_row(Vec::new())?;
         for target in &c.links {
             self.links.push(&LinkRecord {

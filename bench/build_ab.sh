@@ -4,6 +4,10 @@
 # articles) and of ltgwiki (a complete small Wikipedia, bz2), alternating.
 #
 #   KENNING_BIN_BEFORE=old/kenning KENNING_BIN=target/release/kenning bash bench/build_ab.sh
+#
+# THREADS=1 builds on one thread: peak RSS then no longer depends on which
+# documents land in which indexing thread's segment (up to 10% between
+# runs of one binary on two threads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +31,7 @@ for round in $(seq 1 "$ROUNDS"); do
         sources=(--dump "$DATA/wiki/ltgwiki-20170901-pages-articles.xml.bz2")
       fi
       rm -rf "$OUT/snap"
-      /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$bin" build --quiet --out "$OUT/snap" "${sources[@]}" 2>/dev/null
+      /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$bin" build --quiet ${THREADS:+--threads "$THREADS"} --out "$OUT/snap" "${sources[@]}" 2>/dev/null
       read -r wall rss < "$OUT/time.txt"
       row="$row | $wall | $((rss / 1024)) | $(du -sb "$OUT/snap" | cut -f1)"
     done

@@ -455,14 +455,8 @@ impl Collector {
         self.translation_names.push((title_key(&c.title), idx));
         // Its links are anchors of its language.
         let targets: Vec<u64> = c.links.iter().map(|t| title_key(t)).collect();
-        self.language_mentions.add_page(
-            language,
-            &c.title,
-            Some(idx),
-            &targets,
-            &c.anchors,
-            &c.text,
-        )?;
+        self.language_mentions
+            .add_page(language, &c.title, idx, &targets, &c.anchors, &c.text)?;
         Ok(())
     }
 

@@ -37,7 +37,9 @@ pub(crate) fn link(
         language_titles,
     } = collected;
     let n = ids.len();
-    generation.write_concept_languages(&foreign.all_languages(n))?;
+    if !foreign.languages.is_empty() {
+        generation.write_concept_languages(&foreign.all_languages(n))?;
+    }
     assign_missing_ids(&mut ids, used_ids, &pending_ids);
     generation.write_ids(&ids)?;
     drop(ids);

@@ -192,16 +192,16 @@ impl LanguageMentions {
         }
     }
 
-    /// A page of language `language` (not 0) titled `title`: joined to
-    /// concept `joined` (its title then names it), with its links' target
-    /// title keys and anchors (parallel, as [`Mentions::add_anchors`]
-    /// takes them) and its plain text. Its text is spilled when it has
-    /// links.
+    /// A page of language `language` (not 0) titled `title`, concept
+    /// `idx` (joined to it, or a concept of its own; its title names it),
+    /// with its links' target title keys and anchors (parallel, as
+    /// [`Mentions::add_anchors`] takes them) and its plain text. Its text
+    /// is spilled when it has links.
     pub(crate) fn add_page(
         &mut self,
         language: u32,
         title: &str,
-        joined: Option<u32>,
+        idx: u32,
         targets: &[u64],
         anchors: &[Option<PhraseKey>],
         text: &str,
@@ -209,10 +209,8 @@ impl LanguageMentions {
         if language == 0 {
             return Ok(());
         }
-        if let Some(idx) = joined {
-            self.titles.add_title(language, title, idx);
-            self.add_name(language, title, idx);
-        }
+        self.titles.add_title(language, title, idx);
+        self.add_name(language, title, idx);
         if targets.is_empty() {
             return Ok(());
         }

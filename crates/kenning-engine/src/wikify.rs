@@ -190,6 +190,17 @@ impl Engine {
         (code.map(str::to_owned), language.detected)
     }
 
+    /// The languages a text can be linked in (each with a mention
+    /// dictionary), the primary one first; empty when the snapshot says
+    /// no language.
+    pub fn wikify_languages(&self) -> Vec<String> {
+        let s = self.snapshot();
+        (0..s.meta().languages.len() as u32)
+            .filter(|&n| s.mention_bytes_in(n).is_some())
+            .filter_map(|n| s.language_code(n).map(str::to_owned))
+            .collect()
+    }
+
     /// [`Engine::wikify`] with every threshold and weight of the linker
     /// given, in the primary language: for measuring and tuning
     /// (`kenning-eval`).

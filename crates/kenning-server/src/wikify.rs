@@ -32,6 +32,7 @@ use serde::Deserialize;
 
 use crate::error::{ApiError, HttpError, PageError};
 use crate::html::{self, Shell, escape};
+use crate::language::native_name;
 use crate::page_parts::capitalised;
 use crate::{AppState, MAX_WIKIFY_BODY_BYTES};
 
@@ -168,6 +169,11 @@ struct Form {
     /// The minimum score as typed (empty for the default).
     min_score: String,
     prior_only: bool,
+    /// The text's language as chosen (empty: detect it).
+    lang: String,
+    /// The languages the snapshot links texts in (the choice is offered
+    /// when there are several).
+    languages: Vec<String>,
 }
 
 impl Form {
@@ -184,6 +190,7 @@ impl Form {
                 }
                 "min_score" => form.min_score = value.trim().to_owned(),
                 "prior_only" => form.prior_only = !value.is_empty() && value != "0",
+                "lang" => form.lang = value.trim().to_owned(),
                 _ => {}
             }
         }
@@ -216,12 +223,16 @@ enum Outcome {
 
 /// `GET /wikify`: the empty form.
 pub(crate) async fn page(State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    let ready = state.answer(Engine::can_wikify);
+    let (ready, languages) = state.answer(|e| (e.can_wikify(), e.wikify_languages()));
     let note = (!ready).then_some(
         "This snapshot has no mention dictionary, so it cannot detect concepts. \
          Rebuild it with this version of kenning to use this page.",
     );
-    Ok(Html(render(&Form::default(), &Outcome::Form(note))))
+    let form = Form {
+        languages,
+        ..Form::default()
+    };
+    Ok(Html(render(&form, &Outcome::Form(note))))
 }
 
 /// `POST /wikify` (form-urlencoded `text`, `min_score`, `prior_only`):
@@ -234,6 +245,7 @@ pub(crate) async fn submit(
     let (status, page) = state
         .ask(move |engine| {
             let mut form = Form::parse(&body);
+            form.languages = engine.wikify_languages();
             let outcome = match check_length(&form.text).and_then(|()| form.options()) {
                 Err(error) => {
                     if matches!(error, HttpError::PayloadTooLarge(_)) {
@@ -245,7 +257,12 @@ pub(crate) async fn submit(
                 Ok(_) if form.text.trim().is_empty() => Outcome::Form(Some(
                     "Paste or type a text above, then press “Find concepts”.",
                 )),
-                Ok(options) => match link(engine, &form.text, None, options) {
+                Ok(options) => match link(
+                    engine,
+                    &form.text,
+                    Some(form.lang.as_str()).filter(|l| !l.is_empty()),
+                    options,
+                ) {
                     Ok(result) => Outcome::Linked(result),
                     Err(error) => Outcome::Failed(error),
                 },
@@ -450,6 +467,28 @@ fn concept_table(b: &mut String, concepts: &[WikifyConcept]) {
 }
 
 /// The whole `/wikify` page: the form (filled with `form`) and `outcome`.
+/// The choice of the text's language, when the snapshot links texts in
+/// several: "Detect" (the default) or one of them.
+fn language_choice(form: &Form) -> String {
+    if form.languages.len() < 2 {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<label>Language <select name=\"lang\">\n<option value=\"\">Detect</option>\n",
+    );
+    for code in &form.languages {
+        let _ = writeln!(
+            out,
+            "<option value=\"{code}\" lang=\"{code}\"{selected}>{name}</option>",
+            code = escape(code),
+            selected = if form.lang == *code { " selected" } else { "" },
+            name = escape(native_name(code)),
+        );
+    }
+    out.push_str("</select></label>\n");
+    out
+}
+
 fn render(form: &Form, outcome: &Outcome) -> String {
     let mut b = String::with_capacity(8192 + form.text.len() * 3);
     b.push_str("<article class=\"wikify\">\n<header class=\"wikify-header\">\n");
@@ -476,11 +515,12 @@ fn render(form: &Form, outcome: &Outcome) -> String {
          step=\"0.05\" value=\"{min_score}\" placeholder=\"{default:.2}\"></label>\n\
          <label><input type=\"checkbox\" name=\"prior_only\" value=\"on\"{checked}> \
          Most common concept only (the baseline)</label>\n\
-         <button type=\"submit\">Find concepts</button>\n</div>\n</form>",
+         {languages}<button type=\"submit\">Find concepts</button>\n</div>\n</form>",
         text = escape(&form.text),
         min_score = escape(&form.min_score),
         default = WikifyOptions::default().min_score,
         checked = if form.prior_only { " checked" } else { "" },
+        languages = language_choice(form),
     );
 
     match outcome {
@@ -501,9 +541,22 @@ fn render(form: &Form, outcome: &Outcome) -> String {
             let mentions = result.annotations.len();
             let concepts = result.concepts.len();
             b.push_str("<section id=\"annotated\">\n<h2>Annotated text</h2>\n");
+            // The language it was read in, when the reader had a choice.
+            let language = match &result.language {
+                Some(code) if form.languages.len() > 1 => format!(
+                    ", read in {}{}",
+                    escape(native_name(code)),
+                    if result.language_detected {
+                        " (detected)"
+                    } else {
+                        ""
+                    }
+                ),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 b,
-                "<p class=\"count\">{mentions} mention{} of {concepts} concept{}.</p>",
+                "<p class=\"count\">{mentions} mention{} of {concepts} concept{}{language}.</p>",
                 if mentions == 1 { "" } else { "s" },
                 if concepts == 1 { "" } else { "s" },
             );

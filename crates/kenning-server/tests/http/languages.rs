@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::http::{Request, header};
 
-use crate::fixtures::{bilingual_app, get, post_json, send, tiny_app, trilingual_app};
+use crate::fixtures::{bilingual_app, form, get, post, post_json, send, tiny_app, trilingual_app};
 
 /// Merrowby Ferry's page id in the example wiki.
 const FERRY: u32 = 5;
@@ -383,4 +383,56 @@ async fn a_concept_of_another_language_is_shown_in_it() {
         .map(|c| c["id"].as_u64().unwrap())
         .collect();
     assert!(linking.contains(&id), "{merrowby}");
+}
+
+#[tokio::test]
+async fn the_wikify_page_offers_the_texts_language_and_says_which_it_read() {
+    // One language: no choice to offer.
+    let one = get(&tiny_app(), "/wikify").await.body;
+    assert!(!one.contains("name=\"lang\""), "{one}");
+    let app = trilingual_app();
+    let page = get(&app, "/wikify").await.body;
+    for needle in [
+        "<select name=\"lang\">",
+        "<option value=\"\">Detect</option>",
+        "<option value=\"fr\" lang=\"fr\">Français</option>",
+        "<option value=\"de\" lang=\"de\">Deutsch</option>",
+    ] {
+        assert!(page.contains(needle), "missing {needle:?} in {page}");
+    }
+    let text = "Die Fähre von Merrowby fährt über den Tesselsee.";
+    let detected = post(
+        &app,
+        "/wikify",
+        "application/x-www-form-urlencoded",
+        form(&[("text", text), ("lang", "")]),
+    )
+    .await;
+    assert_eq!(detected.status, 200, "{}", detected.body);
+    assert!(
+        detected.body.contains("read in Deutsch (detected)."),
+        "{}",
+        detected.body
+    );
+    assert!(
+        detected.body.contains("Merrowby-Fähre"),
+        "{}",
+        detected.body
+    );
+    // Chosen: kept selected, and read so.
+    let chosen = post(
+        &app,
+        "/wikify",
+        "application/x-www-form-urlencoded",
+        form(&[("text", text), ("lang", "en")]),
+    )
+    .await;
+    assert!(chosen.body.contains("read in English."), "{}", chosen.body);
+    assert!(
+        chosen
+            .body
+            .contains("<option value=\"en\" lang=\"en\" selected>English</option>"),
+        "{}",
+        chosen.body
+    );
 }

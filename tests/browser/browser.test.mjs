@@ -6,7 +6,8 @@
 // one of the concepts it found; opens a record page (a course built from a
 // records file written here) from its concept's page and follows its
 // relations; reads the API documentation at /api, on a wide screen and on a
-// phone's. Screenshots go to target/browser/.
+// phone's; reads a concept in French, by the language switcher and by the
+// browser's language. Screenshots go to target/browser/.
 //
 // Run: (cd tests/browser && npm ci && node --test)
 // Env: KENNING_BIN (default target/debug/kenning), CHROMIUM (default /usr/bin/chromium).
@@ -79,6 +80,7 @@ before(async () => {
     "build", "--quiet", "--out", snap,
     "--dump", path.join(root, "examples/tiny-wiki.xml"),
     "--concepts", path.join(root, "examples/tiny-concepts.jsonl"),
+    "--dump", path.join(root, "examples/tiny-wiki-fr.xml"),
     "--records", recordsFile,
     "--ontology", path.join(root, "examples/tiny-ontology.jsonl"),
   ]);
@@ -436,4 +438,32 @@ test("browse by subject on a phone: from the home page down a breadcrumb to a co
   assert.equal(await page.locator("h1").innerText(), "Transport");
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test("read a concept in French on a phone: the switcher there and back, then a French browser", async () => {
+  const { page, problems, noSideways } = await phonePage();
+  await page.goto(`${base}/wiki/Merrowby_Ferry`);
+  assert.equal(await page.locator("h1").innerText(), "Merrowby Ferry");
+  assert.equal(await page.locator("html").getAttribute("lang"), "en");
+  const french = page.locator("nav.languages a[hreflang=fr]");
+  assert.equal(await french.innerText(), "Français");
+  await Promise.all([page.waitForURL(/\/concept\/\d+\?lang=fr$/), french.click()]);
+  assert.equal(await page.locator("h1").innerText(), "Bac de Merrowby");
+  assert.equal(await page.locator("html").getAttribute("lang"), "fr");
+  assert.equal((await page.locator("#summary h2").textContent()).trim(), "Résumé");
+  assert.match(await page.locator("#summary p").first().innerText(), /^Le bac de Merrowby/);
+  assert.equal(await page.locator("nav.languages [aria-current=true]").innerText(), "Français");
+  await noSideways("a concept page in French");
+  await page.screenshot({ path: path.join(shots, "concept-fr-phone.png"), fullPage: true });
+  await Promise.all([page.waitForURL(/\/concept\/\d+\?lang=en$/), page.locator("nav.languages a[hreflang=en]").click()]);
+  assert.equal(await page.locator("h1").innerText(), "Merrowby Ferry");
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  // A browser that asks for French gets the French page at the plain address.
+  const context = await browser.newContext({ locale: "fr-FR", viewport: { width: 390, height: 844 } });
+  const fr = await context.newPage();
+  await fr.goto(`${base}/wiki/Merrowby_Ferry`);
+  assert.equal(await fr.locator("h1").innerText(), "Bac de Merrowby");
+  await context.close();
 });

@@ -100,6 +100,22 @@ impl Engine {
         let Some(lang) = lang else {
             return Some(page);
         };
+        // The concepts it lists, titled in that language where they have
+        // a title there.
+        let title_in = |id: u32| {
+            let other = s.concept(s.find_id(PageId::new(id))?);
+            other.translation_in(lang).map(|t| t.title.to_owned())
+        };
+        for r in &mut page.related {
+            if let Some(title) = title_in(r.id) {
+                r.title = title;
+            }
+        }
+        for l in &mut page.in_links_top {
+            if let Some(title) = title_in(l.id) {
+                l.title = title;
+            }
+        }
         if let Some(t) = c.translation_in(lang) {
             page.title = t.title.to_owned();
             page.language = Some(lang.to_owned());

@@ -20,6 +20,7 @@ use crate::concept_page::institution_section;
 use crate::error::{ApiError, HttpError, PageError};
 use crate::html::{self, Shell, escape, url_encode};
 use crate::lists::{self as full_lists, plural_slug};
+use crate::messages::{Messages, Msg};
 use crate::page_parts;
 use crate::params::Params;
 use crate::record_types;
@@ -96,16 +97,22 @@ pub(crate) fn breadcrumb(b: &mut String, path: &[CategoryLink], link_last: bool)
 }
 
 /// The concept page's section on where the concept sits in the ontology.
-pub(crate) fn places_section(b: &mut String, places: &[OntologyPlace]) {
+pub(crate) fn places_section(b: &mut String, places: &[OntologyPlace], m: &Messages) {
     if places.is_empty() {
         return;
     }
-    b.push_str("<section id=\"subjects\">\n<h2>Subjects</h2>\n");
+    let _ = writeln!(
+        b,
+        "<section id=\"subjects\">\n<h2>{}</h2>",
+        m.html(Msg::Subjects)
+    );
     for place in places {
         breadcrumb(b, &place.path, true);
         if !place.cluster.is_empty() {
-            b.push_str(
-                "<p class=\"cluster-label\">In the same cluster:</p>\n<ul class=\"chips\">\n",
+            let _ = writeln!(
+                b,
+                "<p class=\"cluster-label\">{}</p>\n<ul class=\"chips\">",
+                m.html(Msg::SameCluster)
             );
             for c in &place.cluster {
                 page_parts::concept_item(b, c.id, &c.title);

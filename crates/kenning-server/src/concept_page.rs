@@ -93,6 +93,10 @@ pub(crate) fn render(
     }
 
     // Sections with nothing to show are left out.
+    // A reader who chose a language keeps it from concept to concept.
+    let keep = requested
+        .map(|l| format!("?lang={}", url_encode(l)))
+        .unwrap_or_default();
     if !concept.related.is_empty() {
         let _ = writeln!(
             b,
@@ -103,7 +107,7 @@ pub(crate) fn render(
         for r in &concept.related {
             scored_item(
                 &mut b,
-                &format!("/concept/{}", r.id),
+                &format!("/concept/{}{keep}", r.id),
                 &r.title,
                 relatedness,
                 r.score,
@@ -131,7 +135,12 @@ pub(crate) fn render(
         );
         b.push_str("<ul class=\"link-list\">\n");
         for l in &concept.in_links_top {
-            crate::page_parts::concept_item(&mut b, l.id, &l.title);
+            let _ = writeln!(
+                b,
+                "<li><a href=\"/concept/{}{keep}\">{}</a></li>",
+                l.id,
+                escape(&l.title)
+            );
         }
         b.push_str("</ul>\n");
         if concept.in_links_top.len() < n {
@@ -145,7 +154,7 @@ pub(crate) fn render(
         b.push_str("</section>\n");
     }
 
-    crate::categories::places_section(&mut b, &concept.ontology);
+    crate::categories::places_section(&mut b, &concept.ontology, &m);
 
     if !concept.categories.is_empty() {
         let _ = writeln!(

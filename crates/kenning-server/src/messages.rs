@@ -75,6 +75,8 @@ plain_messages! {
     WhatLinksHere => "what-links-here",
     LinksHereMost => "links-here-most",
     Categories => "categories",
+    Subjects => "subjects",
+    SameCluster => "same-cluster",
     Source => "source",
     OriginalArticle => "original-article",
     NotGiven => "not-given",

@@ -436,3 +436,32 @@ async fn the_wikify_page_offers_the_texts_language_and_says_which_it_read() {
         chosen.body
     );
 }
+
+#[tokio::test]
+async fn a_page_read_in_a_language_lists_concepts_in_it_and_keeps_it() {
+    let app = bilingual_app();
+    let page = get(&app, &format!("/concept/{FERRY}?lang=fr")).await.body;
+    // Lake Tessel, related to the ferry, has a French page: its French
+    // title, and the link keeps the reader's language.
+    assert!(
+        page.contains("<a href=\"/concept/2?lang=fr\">Lac Tessel</a>"),
+        "{page}"
+    );
+    // The JSON lists it so too.
+    let json = get(&app, &format!("/api/v1/concepts/{FERRY}?lang=fr"))
+        .await
+        .json();
+    let related: Vec<&str> = json["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert!(related.contains(&"Lac Tessel"), "{related:?}");
+    // Without ?lang=, links stay plain.
+    let plain = get(&app, &format!("/concept/{FERRY}")).await.body;
+    assert!(
+        plain.contains("<a href=\"/concept/2\">Lake Tessel</a>"),
+        "{plain}"
+    );
+}

@@ -62,11 +62,16 @@ pub(crate) fn link_records(
     // one of them is linked in it, any other in the primary language.
     let mut linkers = Vec::new();
     for n in 0..snapshot.meta().languages.len().max(1) as u32 {
+        // Another language's names: low-prior where no text counted them.
+        let options = LinkerOptions {
+            names_need_evidence: n != 0,
+            ..LinkerOptions::default()
+        };
         linkers.push(match snapshot.mention_bytes_in(n) {
             Some(bytes) => Some(Linker::new(
                 MentionDictionary::from_bytes(bytes)?,
                 &graph,
-                LinkerOptions::default(),
+                options,
             )),
             None => None,
         });

@@ -225,6 +225,12 @@ impl Engine {
         let Ok(dictionary) = MentionDictionary::from_bytes(bytes) else {
             return WikifyResult::default();
         };
+        // Another language's names may have been counted in no text (a
+        // language named by Wikidata only): low-prior names there.
+        let linker_options = LinkerOptions {
+            names_need_evidence: language.number != 0,
+            ..linker_options
+        };
         let text = &text[..text.floor_char_boundary(MAX_WIKIFY_BYTES)];
         let graph = SnapshotGraph(snapshot);
         let linked = Linker::new(dictionary, &graph, linker_options).link(text);

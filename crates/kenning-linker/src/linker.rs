@@ -104,6 +104,13 @@ pub struct LinkerOptions {
     /// probability stands in for coherence (a measured one only, not the
     /// title-match prior).
     pub unambiguous_commonness: f32,
+    /// A name that no counted document holds (it occurs in no text with
+    /// links: a dictionary of names only, such as another language's from
+    /// Wikidata's labels) has no measured link probability either: it
+    /// gets the title-match prior when written as a name and is not
+    /// linked otherwise, instead of counting as always linked. Off for the
+    /// primary dictionary, whose figures were measured without it.
+    pub names_need_evidence: bool,
 }
 
 impl Default for LinkerOptions {
@@ -122,6 +129,7 @@ impl Default for LinkerOptions {
             weight_context: 0.15,
             title_prior: 0.3,
             unambiguous_commonness: 0.9,
+            names_need_evidence: false,
         }
     }
 }
@@ -586,7 +594,12 @@ fn link_probability<G: ConceptGraph>(
     first: usize,
     end: usize,
 ) -> (f32, bool) {
-    let measured = p.link_probability();
+    let unmeasured = o.names_need_evidence && p.is_name() && !p.is_anchored() && p.docs() == 0;
+    let measured = if unmeasured {
+        0.0
+    } else {
+        p.link_probability()
+    };
     if p.is_anchored() || !p.is_name() || measured >= o.title_prior {
         return (measured, false);
     }
@@ -935,6 +948,41 @@ mod tests {
             self.0
                 .then(|| ["Ai", "NBC", "January", "Lausanne"][concept as usize])
         }
+    }
+
+    #[test]
+    fn names_counted_in_no_text_need_evidence_when_asked() {
+        // A dictionary of names only: no text was counted.
+        let mut b = DictionaryBuilder::new();
+        for (i, name) in ["Ai", "NBC", "January", "Lausanne"].iter().enumerate() {
+            b.add_name(&phrase_key(name).unwrap(), i as u32);
+        }
+        let bytes = b.finish().unwrap().0;
+        let d = MentionDictionary::from_bytes(&bytes).unwrap();
+        let text = "In january the city of Lausanne hosted nbc.";
+        let spans = |names_need_evidence: bool| -> Vec<(String, bool)> {
+            let options = LinkerOptions {
+                min_score: 0.0,
+                names_need_evidence,
+                ..LinkerOptions::default()
+            };
+            let w = Linker::new(d, &Named(true), options).link(text);
+            w.annotations
+                .iter()
+                .map(|a| {
+                    (
+                        text[a.byte_start..a.byte_end].to_owned(),
+                        a.parts.title_prior,
+                    )
+                })
+                .collect()
+        };
+        // Without: every name counts as always linked, lower case or not.
+        let all = spans(false);
+        assert_eq!(all.len(), 3, "{all:?}");
+        assert!(all.iter().all(|(_, prior)| !prior));
+        // With: only the one written as a name, at the title-match prior.
+        assert_eq!(spans(true), [("Lausanne".to_owned(), true)]);
     }
 
     #[test]

@@ -321,7 +321,7 @@ fn wikidata_names_concepts_in_a_language_without_a_dump_and_wikify_reads_it() {
         let o = wikify(
             &out,
             args,
-            "Die Fähre von Merrowby fährt über den Tesselsee nach Kesselinsel.".as_bytes(),
+            "Vom Leuchtturm Merrowby sieht man die Fähre von Merrowby.".as_bytes(),
         );
         assert!(o.status.success(), "{}", stderr(&o));
         let result: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();

@@ -204,11 +204,14 @@ pub(super) fn record_fields(snapshot: &Snapshot) -> FieldWeights {
 /// its text, with the snapshot's dictionary of its `lang` (else the
 /// primary one), as the build does.
 pub(super) fn link_record(snapshot: &Snapshot, record: &Record) -> Linked {
-    let bytes = record
+    let language = record
         .lang
         .as_deref()
         .and_then(|code| snapshot.language_number(code))
-        .and_then(|n| snapshot.mention_bytes_in(n))
+        .filter(|&n| snapshot.mention_bytes_in(n).is_some())
+        .unwrap_or(0);
+    let bytes = snapshot
+        .mention_bytes_in(language)
         .unwrap_or_else(|| snapshot.mention_bytes());
     let Ok(dictionary) = MentionDictionary::from_bytes(bytes) else {
         return Linked::default();
@@ -225,7 +228,12 @@ pub(super) fn link_record(snapshot: &Snapshot, record: &Record) -> Linked {
         })
         .collect();
     let graph = SnapshotGraph(snapshot);
-    let linker = Linker::new(dictionary, &graph, LinkerOptions::default());
+    // Another language's names: low-prior where no text counted them.
+    let options = LinkerOptions {
+        names_need_evidence: language != 0,
+        ..LinkerOptions::default()
+    };
+    let linker = Linker::new(dictionary, &graph, options);
     let found = link_fields(&linker, &texts);
     Linked {
         concepts: found

@@ -308,21 +308,66 @@ async fn wikify_links_a_text_in_its_language_given_or_detected() {
             "{json}"
         );
     }
-    // German, by its aliases and labels.
+    // German, by its aliases and labels: no German text counted them, so
+    // they weigh as names (the title-match prior), supported by each other.
     let reply = post_json(
         &app,
         "/api/v1/wikify",
-        &serde_json::json!({"text": "Die Fähre von Merrowby fährt über den Tesselsee.", "lang": "de"}),
+        &serde_json::json!({"text": "Vom Leuchtturm Merrowby sieht man die Fähre von Merrowby.", "lang": "de"}),
     )
     .await;
     let json = reply.json();
-    let ids: Vec<u64> = json["concepts"]
+    let titles: Vec<&str> = json["concepts"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| c["id"].as_u64().unwrap())
+        .map(|c| c["title"].as_str().unwrap())
         .collect();
-    assert!(ids.contains(&(FERRY as u64)) && ids.contains(&2), "{json}");
+    assert!(
+        titles.contains(&"Merrowby-Fähre") && titles.contains(&"Leuchtturm Merrowby"),
+        "{json}"
+    );
+    assert!(
+        json["annotations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["parts"]["title_prior"] == true),
+        "{json}"
+    );
+    // A lower-case word that is only a label ("traversier", an alias the
+    // French texts never use) is not linked, even at score 0.
+    let reply = post_json(
+        &app,
+        "/api/v1/wikify",
+        &serde_json::json!({"text": "Un traversier quitte le port de Merrowby.", "lang": "fr", "min_score": 0}),
+    )
+    .await;
+    let json = reply.json();
+    assert!(
+        json["annotations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["text"] != "traversier"),
+        "{json}"
+    );
+    // Written as a name, the same label is: it is in the dictionary.
+    let reply = post_json(
+        &app,
+        "/api/v1/wikify",
+        &serde_json::json!({"text": "Un Traversier quitte le port de Merrowby.", "lang": "fr", "min_score": 0}),
+    )
+    .await;
+    let json = reply.json();
+    assert!(
+        json["annotations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["text"] == "Traversier" && a["parts"]["title_prior"] == true),
+        "{json}"
+    );
     // Not a language code: 400, with the JSON error saying so.
     let bad = post_json(
         &app,
@@ -400,7 +445,7 @@ async fn the_wikify_page_offers_the_texts_language_and_says_which_it_read() {
     ] {
         assert!(page.contains(needle), "missing {needle:?} in {page}");
     }
-    let text = "Die Fähre von Merrowby fährt über den Tesselsee.";
+    let text = "Vom Leuchtturm Merrowby sieht man die Fähre von Merrowby.";
     let detected = post(
         &app,
         "/wikify",

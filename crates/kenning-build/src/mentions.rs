@@ -144,10 +144,11 @@ impl Mentions {
 /// concept's names there (a joined page's title, Wikidata labels and
 /// aliases) and the anchors of that language's pages (joined or not), all
 /// pointing to the same concepts. A link's target is found among the
-/// language's joined pages, through its redirects; link probabilities are
-/// counted over the language's pages that have links (spilled to disk as
-/// they come). A language without a dump has names only, which the linker
-/// weighs with its title-match prior.
+/// language's pages (joined to a concept, or concepts of their own),
+/// through its redirects; link probabilities are counted over the
+/// language's pages that have links (spilled to disk as they come). A
+/// language without a dump has names only, which the linker weighs as
+/// low-prior names (`LinkerOptions::names_need_evidence`).
 #[derive(Debug, Default)]
 pub(crate) struct LanguageMentions {
     /// By language number; the primary one's place stays `None`.

@@ -13,7 +13,9 @@
 //!
 //! `KENNING_EVAL_MIN_SCORE`, `KENNING_EVAL_TITLE_PRIOR` and
 //! `KENNING_EVAL_UNAMBIGUOUS` override the full linker's score threshold,
-//! title-match prior and unambiguous commonness (for tuning).
+//! title-match prior and unambiguous commonness (for tuning);
+//! `KENNING_EVAL_NAMES_NEED_EVIDENCE=1` turns on
+//! `LinkerOptions::names_need_evidence` (off for the primary language).
 //! `KENNING_EVAL_ERRORS=FILE` makes `elevant` write the full linker's
 //! errors there as TSV: `wrong` (benchmark, words, predicted concept, gold
 //! concept on that span or `-`) and `missed` (benchmark, words, `-`, gold
@@ -168,6 +170,7 @@ fn strategies() -> [(&'static str, LinkerOptions); 2] {
         min_score: knob("KENNING_EVAL_MIN_SCORE", default.min_score),
         title_prior: knob("KENNING_EVAL_TITLE_PRIOR", default.title_prior),
         unambiguous_commonness: knob("KENNING_EVAL_UNAMBIGUOUS", default.unambiguous_commonness),
+        names_need_evidence: knob("KENNING_EVAL_NAMES_NEED_EVIDENCE", 0.0) > 0.0,
         ..default
     };
     [

@@ -396,4 +396,59 @@ mod tests {
         let long = Translations::open(tmp.path(), 1, 5).unwrap().unwrap();
         assert_eq!(long.of(ConceptIdx::new(0)).count(), 1);
     }
+
+    proptest::proptest! {
+        /// Whatever is added in whatever order: one entry per concept and
+        /// language, titled by the first added, its names every other title
+        /// and name once, never its title, never empty, never a line break.
+        #[test]
+        fn one_entry_per_concept_and_language_with_every_name_once(
+            adds in proptest::collection::vec(
+                (0u32..4, 1u32..3, "[a-c]{0,2}", "[xy]?", proptest::collection::vec("[a-c\n]{0,2}", 0..3)),
+                0..24,
+            )
+        ) {
+            let tmp = tempfile::tempdir().unwrap();
+            let mut w = TranslationsWriter::create(tmp.path(), tmp.path()).unwrap();
+            for (c, l, title, summary, names) in &adds {
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                w.add(ConceptIdx::new(*c), *l, title, summary, &names).unwrap();
+            }
+            let counts = w.finish(4, 3).unwrap();
+            let t = Translations::open(tmp.path(), 4, 3);
+            let t = match t.unwrap() {
+                Some(t) => t,
+                None => {
+                    proptest::prop_assert!(adds.is_empty());
+                    return Ok(());
+                }
+            };
+            let mut entries = 0;
+            for c in 0..4u32 {
+                let mut seen = Vec::new();
+                for e in t.of(ConceptIdx::new(c)) {
+                    entries += 1;
+                    proptest::prop_assert!(!seen.contains(&e.language));
+                    seen.push(e.language);
+                    let group: Vec<_> = adds
+                        .iter()
+                        .filter(|(ac, al, ..)| *ac == c && *al == e.language)
+                        .collect();
+                    proptest::prop_assert_eq!(e.title, group[0].2.as_str());
+                    let names: Vec<&str> = e.names().collect();
+                    for n in &names {
+                        proptest::prop_assert!(!n.is_empty() && !n.contains('\n') && *n != e.title);
+                        proptest::prop_assert_eq!(names.iter().filter(|m| *m == n).count(), 1);
+                    }
+                    // Every other title is a name, unless it is the title.
+                    for (_, _, title, _, _) in &group[1..] {
+                        proptest::prop_assert!(
+                            title.is_empty() || title == e.title || names.contains(&title.as_str())
+                        );
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(entries as u64, counts.pages);
+        }
+    }
 }

@@ -48,3 +48,24 @@ field-related = verwandte Begriffe
 field-summary_links = die Links der Zusammenfassung
 field-in_links = die Links auf diese Seite
 field-records = die Einträge zu diesem Begriff
+
+# Die Suchseite.
+search-results = Suchergebnisse
+search-title = Suche
+search-title-query = { $query } – Suche
+search-browse-count = { $from }–{ $to } von { $total }, die meistverlinkten Begriffe zuerst, Einträge in der Reihenfolge der Institution
+search-hint-records = Geben Sie ein paar Wörter ein, um Begriffe und Einträge zu suchen.
+search-hint = Geben Sie ein paar Wörter ein, um Begriffe zu suchen.
+search-none = Keine Ergebnisse für „{ $query }“.
+search-no-more = Keine weiteren Ergebnisse.
+search-back-to-first = Zurück zur ersten Seite
+search-count = Ergebnisse { $from }–{ $to } von { $total } für „{ $query }“
+search-as-typed = Nur die Wörter, wie sie eingegeben wurden.
+search-allow-typos = Tippfehler zulassen
+search-showing = Ergebnisse für { $corrected }.
+search-only-for = Nur nach „{ $query }“ suchen
+search-all-types = Alle Typen
+search-filter-by-type = Nach Typ filtern
+pagination-results = Ergebnisseiten
+pagination-previous = Zurück
+pagination-next = Weiter

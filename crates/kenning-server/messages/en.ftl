@@ -51,3 +51,24 @@ field-related = related concepts
 field-summary_links = the links in the summary
 field-in_links = what links here
 field-records = the records about this concept
+
+# The search page.
+search-results = Search results
+search-title = Search
+search-title-query = { $query } – Search
+search-browse-count = { $from }–{ $to } of { $total }, the most linked-to concepts first, records in the institution's order
+search-hint-records = Type a few words to search the concepts and the records.
+search-hint = Type a few words to search the concepts.
+search-none = No results for “{ $query }”.
+search-no-more = No more results.
+search-back-to-first = Back to the first page
+search-count = Results { $from }–{ $to } of { $total } for “{ $query }”
+search-as-typed = Only the words as typed.
+search-allow-typos = Allow typos
+search-showing = Showing results for { $corrected }.
+search-only-for = Search only for “{ $query }”
+search-all-types = All types
+search-filter-by-type = Filter by type
+pagination-results = Result pages
+pagination-previous = Previous
+pagination-next = Next

@@ -48,3 +48,24 @@ field-related = les concepts liés
 field-summary_links = les liens du résumé
 field-in_links = les pages qui mènent ici
 field-records = les documents liés à ce concept
+
+# La page de recherche.
+search-results = Résultats de la recherche
+search-title = Recherche
+search-title-query = { $query } – Recherche
+search-browse-count = { $from }–{ $to } sur { $total }, les concepts les plus cités d’abord, les fiches dans l’ordre de l’institution
+search-hint-records = Tapez quelques mots pour chercher parmi les concepts et les fiches.
+search-hint = Tapez quelques mots pour chercher parmi les concepts.
+search-none = Aucun résultat pour « { $query } ».
+search-no-more = Plus de résultats.
+search-back-to-first = Retour à la première page
+search-count = Résultats { $from }–{ $to } sur { $total } pour « { $query } »
+search-as-typed = Seulement les mots tels qu’ils sont tapés.
+search-allow-typos = Tolérer les fautes de frappe
+search-showing = Résultats pour { $corrected }.
+search-only-for = Chercher seulement « { $query } »
+search-all-types = Tous les types
+search-filter-by-type = Filtrer par type
+pagination-results = Pages de résultats
+pagination-previous = Précédente
+pagination-next = Suivante

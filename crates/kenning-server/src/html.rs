@@ -158,7 +158,7 @@ pub(crate) fn search_form(query: &str, class: &str, autofocus: bool) -> String {
 }
 
 /// [`search_form`] with its words in `m`'s language.
-fn search_form_in(query: &str, class: &str, autofocus: bool, m: &Messages) -> String {
+pub(crate) fn search_form_in(query: &str, class: &str, autofocus: bool, m: &Messages) -> String {
     let autofocus = if autofocus { " autofocus" } else { "" };
     format!(
         "<form class=\"search-form {class}\" action=\"/search\" method=\"get\" role=\"search\">\

@@ -9,8 +9,8 @@
 //! cost no formatting); a catalog that does not parse is a bug caught by
 //! the tests, and would fall back to English, never fail a page.
 //!
-//! Only the concept page and the page shell are translated so far; the
-//! other pages are written in English.
+//! The concept page, the search page and the page shell are translated
+//! so far; the other pages are written in English.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;

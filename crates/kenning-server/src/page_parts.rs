@@ -212,6 +212,17 @@ pub(crate) fn pagination(
     last: usize,
     url: impl Fn(usize) -> String,
 ) {
+    pagination_in(b, [label, "Previous", "Next"], page, last, url);
+}
+
+/// [`pagination`] with its words given: `[label, previous, next]`.
+pub(crate) fn pagination_in(
+    b: &mut String,
+    [label, previous, next]: [&str; 3],
+    page: usize,
+    last: usize,
+    url: impl Fn(usize) -> String,
+) {
     if last <= 1 {
         return;
     }
@@ -223,8 +234,9 @@ pub(crate) fn pagination(
     if page > 1 {
         let _ = writeln!(
             b,
-            "<a href=\"{}\" rel=\"prev\">Previous</a>",
-            escape(&url(page - 1))
+            "<a href=\"{}\" rel=\"prev\">{}</a>",
+            escape(&url(page - 1)),
+            escape(previous)
         );
     }
     let window = page.saturating_sub(2).max(1)..=(page + 2).min(last);
@@ -250,8 +262,9 @@ pub(crate) fn pagination(
     if page < last {
         let _ = writeln!(
             b,
-            "<a href=\"{}\" rel=\"next\">Next</a>",
-            escape(&url(page + 1))
+            "<a href=\"{}\" rel=\"next\">{}</a>",
+            escape(&url(page + 1)),
+            escape(next)
         );
     }
     b.push_str("</nav>\n");

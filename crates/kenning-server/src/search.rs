@@ -12,6 +12,7 @@ use crate::AppState;
 use crate::error::{ApiError, HttpError, PageError};
 use crate::html::{self, Shell, escape, is_web_url, url_encode};
 use crate::language::{self, AcceptLanguage};
+use crate::messages::Messages;
 use crate::page_parts;
 use crate::params::{MAX_OFFSET, Params};
 use crate::record_types::{self, RecordTypes};
@@ -33,18 +34,21 @@ fn run_search(
     mut request: SearchRequest,
     params: &Params,
     accept: &AcceptLanguage,
-) -> Result<SearchPage, HttpError> {
+) -> Result<(SearchPage, Option<String>), HttpError> {
     check_types(state, &request.types)?;
     // No words and no type: nothing asked. No words and a type: every
     // record (or concept) of that type, to browse.
     if request.query.is_empty() && request.types.is_empty() {
-        return Ok(SearchPage {
+        let lang = state
+            .answer(|engine| language::requested(params, accept, |c| engine.has_language(c)))?;
+        let page = SearchPage {
             query: request.query,
             total: 0,
             corrected: None,
             type_counts: Vec::new(),
             items: Vec::new(),
-        });
+        };
+        return Ok((page, lang));
     }
     state.answer(|engine| {
         let lang = language::requested(params, accept, |c| engine.has_language(c))?;
@@ -52,10 +56,10 @@ fn run_search(
         let mut page = engine
             .search(&request)
             .map_err(|e| HttpError::Internal(format!("search: {e}")))?;
-        if let Some(lang) = lang {
-            engine.hits_in(&mut page.items, &lang);
+        if let Some(lang) = &lang {
+            engine.hits_in(&mut page.items, lang);
         }
-        Ok(page)
+        Ok((page, lang))
     })
 }
 
@@ -101,7 +105,7 @@ pub(crate) async fn api_search(
         count_types: params.flag("counts")?,
         lang: None,
     };
-    Ok(Json(run_search(&state, request, &params, &accept)?))
+    Ok(Json(run_search(&state, request, &params, &accept)?.0))
 }
 
 /// What `/api/v1/suggest` answers.
@@ -149,12 +153,26 @@ struct Shown<'a> {
     exact: bool,
     /// How the config names record types.
     labels: &'a RecordTypes,
+    /// The language the reader chose with `?lang=`, kept in the page's
+    /// links.
+    lang: Option<&'a str>,
+    /// The page's words, in the reader's language.
+    m: Messages,
 }
 
 impl Shown<'_> {
     /// The URL of page `page` of this search (not yet escaped for HTML).
     fn url(&self, page: usize) -> String {
-        search_url(self.query, self.types, self.exact, page)
+        self.url_of(self.types, self.exact, page)
+    }
+
+    /// The URL of page `page` of this query with `types` and `exact`.
+    fn url_of(&self, types: &[String], exact: bool, page: usize) -> String {
+        let mut url = search_url(self.query, types, exact, page);
+        if let Some(lang) = self.lang {
+            let _ = write!(url, "&lang={}", url_encode(lang));
+        }
+        url
     }
 }
 
@@ -179,12 +197,17 @@ pub(crate) async fn results_page(
         count_types: true,
         lang: None,
     };
-    let results = run_search(&state, request, &params, &accept)?;
+    let (results, lang) = run_search(&state, request, &params, &accept)?;
+    let m = Messages::new(lang.as_deref());
     let shown = Shown {
         query: &query,
         types: &types,
         exact,
         labels: &state.config.record_types,
+        // Only an explicit `?lang=` is carried in links: a browser's
+        // Accept-Language comes with every request anyway.
+        lang: params.get("lang").and(lang.as_deref()),
+        m,
     };
 
     let browsing = query.is_empty() && !types.is_empty();
@@ -196,13 +219,18 @@ pub(crate) async fn results_page(
     if browsing {
         let _ = writeln!(b, "<h1>All {}</h1>", escape(&names.join(", ")));
     } else {
-        b.push_str("<h1 class=\"visually-hidden\">Search results</h1>\n");
+        let _ = writeln!(
+            b,
+            "<h1 class=\"visually-hidden\">{}</h1>",
+            escape(&m.with("search-results", &[]))
+        );
     }
     b.push_str("<div class=\"results-form\">\n");
-    b.push_str(&html::search_form(
+    b.push_str(&html::search_form_in(
         &query,
         "page-search",
         query.is_empty() && !browsing,
+        &m,
     ));
     b.push_str("</div>\n");
     if !query.is_empty() || browsing {
@@ -210,13 +238,17 @@ pub(crate) async fn results_page(
     }
     correction_note(&mut b, &shown, results.corrected.as_deref());
 
+    let from = (offset + 1).to_string();
+    let to = (offset + results.items.len()).to_string();
     if browsing && !results.items.is_empty() {
+        let total = crate::pages::thousands(results.total as u64);
         let _ = writeln!(
             b,
-            "<p class=\"result-count\">{}–{} of {}, the most linked-to concepts first, records in the institution's order</p>",
-            offset + 1,
-            offset + results.items.len(),
-            crate::pages::thousands(results.total as u64)
+            "<p class=\"result-count\">{}</p>",
+            escape(&m.with(
+                "search-browse-count",
+                &[("from", &from), ("to", &to), ("total", &total)]
+            ))
         );
         let _ = writeln!(b, "<ol class=\"results\" start=\"{}\">", offset + 1);
         for hit in &results.items {
@@ -226,35 +258,44 @@ pub(crate) async fn results_page(
         pagination(&mut b, &shown, page, results.total);
     } else if query.is_empty() && !browsing {
         let has_records = state.answer(|engine| engine.stats().records > 0);
-        let what = if has_records {
-            "the concepts and the records"
+        let hint = if has_records {
+            "search-hint-records"
         } else {
-            "the concepts"
+            "search-hint"
         };
         let _ = writeln!(
             b,
-            "<p class=\"result-count\">Type a few words to search {what}.</p>"
+            "<p class=\"result-count\">{}</p>",
+            escape(&m.with(hint, &[]))
         );
     } else if results.total == 0 {
         let _ = writeln!(
             b,
-            "<p class=\"result-count\">No results for “{}”.</p>",
-            escape(&query)
+            "<p class=\"result-count\">{}</p>",
+            escape(&m.with("search-none", &[("query", &query)]))
         );
     } else if results.items.is_empty() {
         let _ = writeln!(
             b,
-            "<p class=\"result-count\">No more results. <a href=\"{}\">Back to the first page</a>.</p>",
-            escape(&shown.url(1))
+            "<p class=\"result-count\">{} <a href=\"{}\">{}</a>.</p>",
+            escape(&m.with("search-no-more", &[])),
+            escape(&shown.url(1)),
+            escape(&m.with("search-back-to-first", &[]))
         );
     } else {
+        let total = results.total.to_string();
         let _ = writeln!(
             b,
-            "<p class=\"result-count\">Results {}–{} of {} for “{}”</p>",
-            offset + 1,
-            offset + results.items.len(),
-            results.total,
-            escape(&query)
+            "<p class=\"result-count\">{}</p>",
+            escape(&m.with(
+                "search-count",
+                &[
+                    ("from", &from),
+                    ("to", &to),
+                    ("total", &total),
+                    ("query", &query)
+                ]
+            ))
         );
         let _ = writeln!(b, "<ol class=\"results\" start=\"{}\">", offset + 1);
         for hit in &results.items {
@@ -267,9 +308,10 @@ pub(crate) async fn results_page(
     let title = if browsing {
         format!("All {}", names.join(", "))
     } else if query.is_empty() {
-        "Search".to_owned()
+        m.with("search-title", &[]).into_owned()
     } else {
-        format!("{query} – Search")
+        m.with("search-title-query", &[("query", &query)])
+            .into_owned()
     };
     Ok(Html(html::page(
         &Shell {
@@ -277,6 +319,7 @@ pub(crate) async fn results_page(
             query: "",
             header_search: false,
             body_class: "search",
+            lang: lang.as_deref(),
             ..Shell::default()
         },
         &b,
@@ -302,26 +345,32 @@ fn search_url(query: &str, types: &[String], exact: bool, page: usize) -> String
 /// words, with a link to the words as typed; when they were asked for as
 /// typed, a link back to typo tolerance.
 fn correction_note(b: &mut String, shown: &Shown<'_>, corrected: Option<&str>) {
+    let m = &shown.m;
     if shown.exact {
-        let tolerant = search_url(shown.query, shown.types, false, 1);
+        let tolerant = shown.url_of(shown.types, false, 1);
         let _ = writeln!(
             b,
-            "<p class=\"correction\">Only the words as typed. <a href=\"{}\">Allow typos</a></p>",
-            escape(&tolerant)
+            "<p class=\"correction\">{} <a href=\"{}\">{}</a></p>",
+            escape(&m.with("search-as-typed", &[])),
+            escape(&tolerant),
+            escape(&m.with("search-allow-typos", &[]))
         );
         return;
     }
     let Some(corrected) = corrected else {
         return;
     };
-    let as_typed = search_url(shown.query, shown.types, true, 1);
+    let as_typed = shown.url_of(shown.types, true, 1);
+    // The corrected words are emphasised: they go in after escaping.
+    const WORDS: &str = "\u{1}";
+    let showing = escape(&m.with("search-showing", &[("corrected", WORDS)]))
+        .to_string()
+        .replace(WORDS, &format!("<em>{}</em>", escape(corrected)));
     let _ = writeln!(
         b,
-        "<p class=\"correction\">Showing results for <em>{}</em>. \
-         <a href=\"{}\">Search only for “{}”</a></p>",
-        escape(corrected),
+        "<p class=\"correction\">{showing} <a href=\"{}\">{}</a></p>",
         escape(&as_typed),
-        escape(shown.query)
+        escape(&m.with("search-only-for", &[("query", shown.query)]))
     );
 }
 
@@ -339,11 +388,16 @@ fn type_filter(b: &mut String, shown: &Shown<'_>, counts: &[TypeCount]) {
             offered.push((t, 0));
         }
     }
-    b.push_str("<ul class=\"type-filter\" aria-label=\"Filter by type\">\n");
-    let link = |types: &[String]| search_url(shown.query, types, shown.exact, 1);
+    let _ = writeln!(
+        b,
+        "<ul class=\"type-filter\" aria-label=\"{}\">",
+        escape(&shown.m.with("search-filter-by-type", &[]))
+    );
+    let link = |types: &[String]| shown.url_of(types, shown.exact, 1);
     // Browsing (no words): one type at a time, there is no "all".
     if !shown.query.is_empty() {
-        filter_link(b, "All types", all, &link(&[]), shown.types.is_empty());
+        let all_types = shown.m.with("search-all-types", &[]);
+        filter_link(b, &all_types, all, &link(&[]), shown.types.is_empty());
     }
     for (t, count) in offered {
         let current = shown.types.len() == 1 && shown.types[0] == t;
@@ -440,7 +494,18 @@ pub(crate) fn highlighted(snippet: &str, highlights: &[(usize, usize)]) -> Strin
 /// The result pages' navigation (none for a single page).
 fn pagination(b: &mut String, shown: &Shown<'_>, page: usize, total: usize) {
     let last = total.div_ceil(PAGE_SIZE).min(LAST_PAGE);
-    page_parts::pagination(b, "Result pages", page, last, |n| shown.url(n));
+    let m = &shown.m;
+    page_parts::pagination_in(
+        b,
+        [
+            &m.with("pagination-results", &[]),
+            &m.with("pagination-previous", &[]),
+            &m.with("pagination-next", &[]),
+        ],
+        page,
+        last,
+        |n| shown.url(n),
+    );
 }
 
 #[cfg(test)]
@@ -489,6 +554,8 @@ mod tests {
             types: &types,
             exact: false,
             labels: &RecordTypes::new(),
+            lang: None,
+            m: Messages::english(),
         };
         type_filter(&mut b, &shown, &[]);
         correction_note(&mut b, &shown, Some(evil));
@@ -507,6 +574,8 @@ mod tests {
             types: &types,
             exact: false,
             labels: &RecordTypes::new(),
+            lang: None,
+            m: Messages::english(),
         };
         let mut b = String::new();
         type_filter(
@@ -545,6 +614,8 @@ mod tests {
             types: &[],
             exact: false,
             labels: &RecordTypes::new(),
+            lang: None,
+            m: Messages::english(),
         };
         let mut b = String::new();
         correction_note(&mut b, &shown, Some("quantum mechanics"));
@@ -578,6 +649,8 @@ mod tests {
             types: &[],
             exact: false,
             labels: &RecordTypes::new(),
+            lang: None,
+            m: Messages::english(),
         };
         let mut b = String::new();
         pagination(&mut b, &shown, 6, 200);

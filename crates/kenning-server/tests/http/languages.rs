@@ -496,3 +496,38 @@ async fn a_page_read_in_a_language_lists_concepts_in_it_and_keeps_it() {
         "{plain}"
     );
 }
+
+#[tokio::test]
+async fn the_search_page_speaks_the_readers_language_and_keeps_it() {
+    let app = bilingual_app();
+    let page = get(&app, "/search?q=lac+tessel&lang=fr").await;
+    assert_eq!(page.status, 200);
+    let html = &page.body;
+    assert!(html.contains("<html lang=\"fr\">"), "{html}");
+    assert!(html.contains("<title>lac tessel – Recherche"), "{html}");
+    assert!(html.contains("Résultats 1–"), "{html}");
+    assert!(html.contains("pour « lac tessel »"), "{html}");
+    // The French title, linked in French.
+    assert!(html.contains("/concept/2?lang=fr"), "{html}");
+    assert!(html.contains("Lac Tessel"), "{html}");
+    // A typo read as other words: said in French, links keep the language.
+    let typo = get(&app, "/search?q=merowby&lang=fr").await.body;
+    assert!(typo.contains("Résultats pour <em>merrowby</em>."), "{typo}");
+    assert!(typo.contains("Chercher seulement « merowby »"), "{typo}");
+    assert!(typo.contains("exact=true&amp;lang=fr"), "{typo}");
+    let none = get(&app, "/search?q=zzzzqqq&lang=fr").await.body;
+    assert!(none.contains("Aucun résultat pour « zzzzqqq »."), "{none}");
+    // A browser asking for French gets French words, and the search's own
+    // links without ?lang= (its Accept-Language comes with every request).
+    let french = send(
+        &app,
+        Request::get("/search?q=lac+tessel")
+            .header(header::ACCEPT_LANGUAGE, "fr")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(french.body.contains("Résultats 1–"), "{}", french.body);
+    assert!(french.body.contains("Filtrer par type"), "{}", french.body);
+    assert!(!french.body.contains("&amp;lang="), "{}", french.body);
+}

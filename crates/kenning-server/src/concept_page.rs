@@ -290,6 +290,7 @@ pub(crate) fn render(
             body_class: "concept-page",
             lang: concept.language.as_deref(),
             alternates: &alternates,
+            keep_lang: requested,
         },
         &b,
     )

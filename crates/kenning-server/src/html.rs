@@ -85,6 +85,9 @@ pub(crate) struct Shell<'a> {
     /// The same page in other languages: `(language, URL)`, for
     /// `<link rel="alternate" hreflang>`.
     pub(crate) alternates: &'a [(String, String)],
+    /// The language the reader chose with `?lang=`, which the header's
+    /// search box carries to the search page.
+    pub(crate) keep_lang: Option<&'a str>,
 }
 
 /// The brand shown in the header and in every `<title>`.
@@ -125,7 +128,13 @@ pub(crate) fn page(shell: &Shell<'_>, body: &str) -> String {
     out.push_str("<header class=\"site-header\">\n<div class=\"wrap header-row\">\n");
     let _ = writeln!(out, "<a class=\"brand\" href=\"/\">{BRAND}</a>");
     if shell.header_search {
-        out.push_str(&search_form_in(shell.query, "header-search", false, &m));
+        out.push_str(&search_form_in(
+            shell.query,
+            "header-search",
+            false,
+            &m,
+            shell.keep_lang,
+        ));
     }
     out.push_str("<nav class=\"site-nav\" aria-label=\"Site\">");
     let current = if shell.body_class == "wikify" {
@@ -154,18 +163,33 @@ pub(crate) fn page(shell: &Shell<'_>, body: &str) -> String {
 /// A search form that submits to `/search`; `search.js` adds suggestions
 /// to every input with `data-suggest`.
 pub(crate) fn search_form(query: &str, class: &str, autofocus: bool) -> String {
-    search_form_in(query, class, autofocus, &Messages::english())
+    search_form_in(query, class, autofocus, &Messages::english(), None)
 }
 
-/// [`search_form`] with its words in `m`'s language.
-pub(crate) fn search_form_in(query: &str, class: &str, autofocus: bool, m: &Messages) -> String {
+/// [`search_form`] with its words in `m`'s language, carrying the
+/// language the reader chose (`keep_lang`) to the search page.
+pub(crate) fn search_form_in(
+    query: &str,
+    class: &str,
+    autofocus: bool,
+    m: &Messages,
+    keep_lang: Option<&str>,
+) -> String {
     let autofocus = if autofocus { " autofocus" } else { "" };
+    let keep = keep_lang
+        .map(|l| {
+            format!(
+                "<input type=\"hidden\" name=\"lang\" value=\"{}\">",
+                escape(l)
+            )
+        })
+        .unwrap_or_default();
     format!(
         "<form class=\"search-form {class}\" action=\"/search\" method=\"get\" role=\"search\">\
          <div class=\"search-box\">\
          <input type=\"search\" name=\"q\" value=\"{query}\" placeholder=\"{placeholder}\" \
          aria-label=\"{label}\" autocomplete=\"off\" spellcheck=\"false\" maxlength=\"{MAX_QUERY_BYTES}\" data-suggest{autofocus}>\
-         </div>\
+         </div>{keep}\
          <button type=\"submit\">{button}</button>\
          </form>\n",
         class = escape(class),

@@ -231,6 +231,7 @@ pub(crate) async fn results_page(
         "page-search",
         query.is_empty() && !browsing,
         &m,
+        shown.lang,
     ));
     b.push_str("</div>\n");
     if !query.is_empty() || browsing {

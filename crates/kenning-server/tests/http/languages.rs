@@ -489,12 +489,19 @@ async fn a_page_read_in_a_language_lists_concepts_in_it_and_keeps_it() {
         .map(|r| r["title"].as_str().unwrap())
         .collect();
     assert!(related.contains(&"Lac Tessel"), "{related:?}");
-    // Without ?lang=, links stay plain.
+    // The header's search box carries the language to the search page,
+    // whose own box keeps it.
+    let hidden = "<input type=\"hidden\" name=\"lang\" value=\"fr\">";
+    assert!(page.contains(hidden), "{page}");
+    let search = get(&app, "/search?q=lac&lang=fr").await.body;
+    assert!(search.contains(hidden), "{search}");
+    // Without ?lang=, links stay plain and nothing is carried.
     let plain = get(&app, &format!("/concept/{FERRY}")).await.body;
     assert!(
         plain.contains("<a href=\"/concept/2\">Lake Tessel</a>"),
         "{plain}"
     );
+    assert!(!plain.contains("name=\"lang\""), "{plain}");
 }
 
 #[tokio::test]

@@ -79,11 +79,7 @@ impl Engine {
 
     /// Whether the snapshot has language `code`.
     pub fn has_language(&self, code: &str) -> bool {
-        self.snapshot()
-            .meta()
-            .languages
-            .iter()
-            .any(|l| l.code == code)
+        self.snapshot().language_number(code).is_some()
     }
 
     /// The page of concept `id` in language `lang`: its title and summary
@@ -97,7 +93,10 @@ impl Engine {
         let s = self.snapshot();
         let c = s.concept(s.find_id(PageId::new(id))?);
         let mut page = self.page(c);
-        let Some(lang) = lang else {
+        // No concept has a translation in the primary language: a reader of
+        // it (most requests, whose Accept-Language names it) gets the page
+        // as it is, without looking up every concept it lists.
+        let Some(lang) = lang.filter(|&l| s.language_number(l).is_some_and(|n| n != 0)) else {
             return Some(page);
         };
         // The concepts it lists, titled in that language where they have
@@ -137,6 +136,10 @@ impl Engine {
     /// that title is no longer shown as one).
     pub fn hits_in(&self, hits: &mut [SearchHit], lang: &str) {
         let s = self.snapshot();
+        // Nothing has a translation in the primary language.
+        if s.language_number(lang).is_none_or(|n| n == 0) {
+            return;
+        }
         for hit in hits.iter_mut().filter(|h| h.kind == "concept") {
             let Some(idx) = hit
                 .id

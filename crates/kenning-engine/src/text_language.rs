@@ -36,8 +36,7 @@ pub(crate) fn text_language(snapshot: &Snapshot, text: &str, asked: Option<&str>
     let has_dictionary = |n: u32| n == 0 || snapshot.mention_bytes_in(n).is_some();
     if let Some(code) = asked {
         return snapshot
-            .language_number(code)
-            .filter(|&n| has_dictionary(n))
+            .dictionary_language(code)
             .map_or(primary, |number| TextLanguage {
                 number,
                 detected: false,

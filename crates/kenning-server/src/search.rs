@@ -36,22 +36,20 @@ fn run_search(
     accept: &AcceptLanguage,
 ) -> Result<(SearchPage, Option<String>), HttpError> {
     check_types(state, &request.types)?;
-    // No words and no type: nothing asked. No words and a type: every
-    // record (or concept) of that type, to browse.
-    if request.query.is_empty() && request.types.is_empty() {
-        let lang = state
-            .answer(|engine| language::requested(params, accept, |c| engine.has_language(c)))?;
-        let page = SearchPage {
-            query: request.query,
-            total: 0,
-            corrected: None,
-            type_counts: Vec::new(),
-            items: Vec::new(),
-        };
-        return Ok((page, lang));
-    }
     state.answer(|engine| {
         let lang = language::requested(params, accept, |c| engine.has_language(c))?;
+        // No words and no type: nothing asked. No words and a type: every
+        // record (or concept) of that type, to browse.
+        if request.query.is_empty() && request.types.is_empty() {
+            let page = SearchPage {
+                query: std::mem::take(&mut request.query),
+                total: 0,
+                corrected: None,
+                type_counts: Vec::new(),
+                items: Vec::new(),
+            };
+            return Ok((page, lang));
+        }
         request.lang.clone_from(&lang);
         let mut page = engine
             .search(&request)

@@ -301,6 +301,13 @@ impl Snapshot {
             .map(|i| i as u32)
     }
 
+    /// The number of language `code` when the snapshot has a mention
+    /// dictionary in it (texts in it can be linked in it).
+    pub fn dictionary_language(&self, code: &str) -> Option<u32> {
+        self.language_number(code)
+            .filter(|&n| self.mention_bytes_in(n).is_some())
+    }
+
     /// The manifest.
     pub fn meta(&self) -> &Meta {
         &self.meta

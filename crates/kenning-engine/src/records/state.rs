@@ -207,8 +207,7 @@ pub(super) fn link_record(snapshot: &Snapshot, record: &Record) -> Linked {
     let language = record
         .lang
         .as_deref()
-        .and_then(|code| snapshot.language_number(code))
-        .filter(|&n| snapshot.mention_bytes_in(n).is_some())
+        .and_then(|code| snapshot.dictionary_language(code))
         .unwrap_or(0);
     let bytes = snapshot
         .mention_bytes_in(language)

@@ -214,7 +214,7 @@ const TOP_LINKS: usize = 10;
 /// [`Engine::snapshot`].
 #[derive(Debug)]
 pub struct Engine {
-    snapshot: Snapshot,
+    snapshot: std::sync::Arc<Snapshot>,
     pub(crate) search: Option<kenning_search::SearchIndex>,
     pub(crate) records: Records,
     pub(crate) categories: Categories,
@@ -227,14 +227,14 @@ impl Engine {
     /// written through the API (`dir/live-records.redb`) are shown when
     /// no server has that store open; see [`Engine::note`].
     pub fn open(dir: &Path) -> Result<Engine, EngineError> {
-        Engine::open_with(dir, LiveAccess::Peek)
+        Engine::open_with(dir, LiveAccess::Peek, None)
     }
 
     /// Opens the live snapshot of `dir` and its live records store (created
     /// if absent) for writing records with [`Engine::put_record`] and
     /// [`Engine::delete_record`]. One process at a time may do this.
     pub fn open_writable(dir: &Path) -> Result<Engine, EngineError> {
-        Engine::open_with(dir, LiveAccess::Hold)
+        Engine::open_with(dir, LiveAccess::Hold, None)
     }
 
     /// Opens `dir` for a server: as [`Engine::open_writable`], so that the
@@ -244,7 +244,41 @@ impl Engine {
     /// mount) is served with writes off, showing the live records as they
     /// are at opening, and [`Engine::note`] says so.
     pub fn open_for_serving(dir: &Path) -> Result<Engine, EngineError> {
-        Engine::open_with(dir, LiveAccess::HoldIfWritable)
+        Engine::open_with(dir, LiveAccess::HoldIfWritable, None)
+    }
+
+    /// Opens `dir` for one of several servers that share their live
+    /// records through the PostgreSQL database at `database_url`
+    /// (`postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE`): kenning's
+    /// tables are created or migrated, the database's records laid over
+    /// the snapshot's, and a thread follows the other servers' writes.
+    /// `DIR/live-records.redb` is not used. The database must be reachable
+    /// now; later outages only stop writes.
+    pub fn open_shared(dir: &Path, database_url: &str) -> Result<Engine, EngineError> {
+        let db = kenning_records_pg::PgRecords::connect(database_url)
+            .map_err(EngineError::RecordsDatabase)?;
+        Engine::open_with(dir, LiveAccess::Hold, Some(std::sync::Arc::new(db)))
+    }
+
+    /// The shared records database's host, port and name (never its
+    /// password), when [`Engine::open_shared`] opened this engine.
+    pub fn live_store_target(&self) -> Option<String> {
+        self.records.database_target()
+    }
+
+    /// Whether the live records are a database shared with other servers
+    /// ([`Engine::open_shared`]).
+    pub fn records_shared(&self) -> bool {
+        self.records.shared()
+    }
+
+    /// Applies the other servers' record writes this engine has not seen
+    /// yet (a no-op unless [`Engine::records_shared`]). A record read right
+    /// after it answers as written through any server. It waits on the
+    /// database (a round trip): call it where blocking is fine. While the
+    /// database is out of reach, it returns at once.
+    pub fn catch_up_records(&self) {
+        self.records.catch_up();
     }
 
     /// Something a user should know about what this engine shows (the live
@@ -253,8 +287,12 @@ impl Engine {
         self.records.note.as_deref()
     }
 
-    fn open_with(dir: &Path, access: LiveAccess) -> Result<Engine, EngineError> {
-        let snapshot = Snapshot::open(dir)?;
+    fn open_with(
+        dir: &Path,
+        access: LiveAccess,
+        database: Option<std::sync::Arc<kenning_records_pg::PgRecords>>,
+    ) -> Result<Engine, EngineError> {
+        let snapshot = std::sync::Arc::new(Snapshot::open(dir)?);
         let max_in_degree = snapshot.meta().stats.max_in_degree;
         let search_dir = snapshot.generation_dir().join(kenning_store::files::SEARCH);
         let search = if search_dir.is_dir() {
@@ -266,7 +304,7 @@ impl Engine {
         } else {
             None
         };
-        let records = Records::load(&snapshot, dir, access)?;
+        let records = Records::load(&snapshot, dir, access, database)?;
         let categories = match snapshot.ontology()? {
             Some(ontology) => Categories::new(ontology, &snapshot),
             None => Categories::default(),

@@ -39,6 +39,13 @@ pub enum EngineError {
     /// written; writes succeed again once space is freed.
     #[error("out of disk space: {0}")]
     DiskFull(#[source] kenning_records::RecordsError),
+    /// The shared records database is out of reach: nothing was written;
+    /// writes succeed again once it is back (the server reconnects).
+    #[error("{0}")]
+    RecordsUnavailable(#[source] kenning_records_pg::PgError),
+    /// The shared records database refused a read or a write.
+    #[error(transparent)]
+    RecordsDatabase(kenning_records_pg::PgError),
     /// A record given to a write is not valid (the message names the field).
     #[error("{0}")]
     InvalidRecord(String),

@@ -1,5 +1,7 @@
 //! The live records store as the engine writes to it: kept open, opened
-//! again after a failed write, and its health as `/healthz` reports it.
+//! again after a failed write, and its health as `/healthz` reports it;
+//! and where a server writes ([`LiveWriter`]: that file, or a database
+//! shared with other servers).
 //!
 //! redb refuses every write after an I/O error ("Previous I/O error
 //! occurred") until the file is opened again. So after any failed write
@@ -18,13 +20,27 @@ use crate::EngineError;
 /// The state of the live records store.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LiveStoreHealth {
+    /// Where live records are kept: `file` (`DIR/live-records.redb`) or
+    /// `postgresql` (a database shared by several servers).
+    pub backend: &'static str,
     /// `ok` (writes work), `failing` (the last write failed; `error` says
-    /// why), `read_only` (this process only reads the store), or `none`
-    /// (no live store: the folder is read-only and has none).
+    /// why), `unavailable` (the database is out of reach: writes fail,
+    /// reads show the records as last seen), `read_only` (this process
+    /// only reads the store), or `none` (no live store: the folder is
+    /// read-only and has none).
     pub state: &'static str,
     /// Why the last write failed, while `state` is `failing`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// Where a server writes live records.
+#[derive(Debug)]
+pub(crate) enum LiveWriter {
+    /// `DIR/live-records.redb`, this server's alone.
+    File(LiveStore),
+    /// A PostgreSQL database shared with other servers.
+    Database(std::sync::Arc<kenning_records_pg::PgRecords>),
 }
 
 /// The store kept open for writes.
@@ -95,6 +111,7 @@ impl LiveStore {
     /// Its state.
     pub(crate) fn health(&self) -> LiveStoreHealth {
         LiveStoreHealth {
+            backend: "file",
             state: if self.failure.is_some() {
                 "failing"
             } else {

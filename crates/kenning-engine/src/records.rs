@@ -23,6 +23,7 @@
 mod derived;
 mod pages;
 mod refresh;
+mod shared;
 mod state;
 mod subjects;
 mod types;
@@ -36,11 +37,13 @@ use std::time::{Duration, Instant};
 use kenning_records::{
     DEFAULT_CODE_FIELDS, DetectedConcepts, Record, RecordStore, RecordsReader, Relations,
 };
+use kenning_records_pg::{PgRecords, Previous, Write};
 use kenning_store::{ConceptIdx, Snapshot, files};
 
 pub(crate) use self::derived::Derived;
 use self::derived::{derive, derive_input};
 use self::refresh::{Inner, refresh_loop};
+use self::shared::{LinkedChange, Shared, apply_changes, apply_delete, apply_put, link_changes};
 use self::state::{State, by_index, link_record, record_fields};
 pub use self::types::{
     ConceptRecords, RecordAnnotation, RecordConceptScore, RecordPage, RecordRef, RecordRelation,
@@ -48,7 +51,7 @@ pub use self::types::{
 };
 use crate::EngineError;
 use crate::lists::ListPage;
-use crate::live_store::{LiveStore, LiveStoreHealth};
+use crate::live_store::{LiveStore, LiveStoreHealth, LiveWriter};
 
 /// How an engine uses the live records store (`DIR/live-records.redb`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,11 +92,14 @@ impl Records {
     /// Loads the snapshot's records and lays the live store of `dir` over
     /// them. Holding the store ([`LiveAccess`]) keeps it open for writes
     /// (creating it) and starts the background refresh; peeking reads it
-    /// if it exists and no one else has it open.
+    /// if it exists and no one else has it open. With `database`, the live
+    /// records are that database's instead (shared with other servers),
+    /// and a thread follows its changes; `access` is then not used.
     pub(crate) fn load(
-        snapshot: &Snapshot,
+        snapshot: &Arc<Snapshot>,
         dir: &Path,
         access: LiveAccess,
+        database: Option<Arc<PgRecords>>,
     ) -> Result<Records, EngineError> {
         let mut state = State {
             weights: record_fields(snapshot),
@@ -140,38 +146,64 @@ impl Records {
         let store_path = dir.join(files::LIVE_RECORDS);
         let mut note = None;
         let mut writable = access != LiveAccess::Peek;
-        let store = if writable {
-            match RecordStore::open(&store_path) {
-                Ok(store) => Some(store),
-                Err(e)
-                    if access == LiveAccess::HoldIfWritable
-                        && !e.is_store_in_use()
-                        && e.is_permission_problem() =>
-                {
-                    writable = false;
-                    note = Some(format!(
-                        "record writes are off: the live records store cannot be written ({e})"
-                    ));
-                    peek(&store_path, &mut note)
+        let mut store = None;
+        let (live, deleted) = match &database {
+            Some(db) => {
+                writable = true;
+                let changes = db
+                    .changes_since(0, None)
+                    .map_err(EngineError::RecordsDatabase)?;
+                state.applied = changes.last().map_or(0, |c| c.seq);
+                let mut live = Vec::new();
+                let mut deleted = Vec::new();
+                for change in changes {
+                    match change.record {
+                        Some(record) => live.push(record),
+                        None => deleted.push((change.kind, change.id)),
+                    }
                 }
-                Err(e) => return Err(EngineError::LiveStore(e)),
+                (live, deleted)
             }
-        } else {
-            peek(&store_path, &mut note)
+            None => {
+                store = if writable {
+                    match RecordStore::open(&store_path) {
+                        Ok(store) => Some(store),
+                        Err(e)
+                            if access == LiveAccess::HoldIfWritable
+                                && !e.is_store_in_use()
+                                && e.is_permission_problem() =>
+                        {
+                            writable = false;
+                            note = Some(format!(
+                                "record writes are off: the live records store cannot be \
+                                 written ({e})"
+                            ));
+                            peek(&store_path, &mut note)
+                        }
+                        Err(e) => return Err(EngineError::LiveStore(e)),
+                    }
+                } else {
+                    peek(&store_path, &mut note)
+                };
+                match &store {
+                    Some(store) => (
+                        store
+                            .iter()
+                            .map_err(EngineError::LiveStore)?
+                            .collect::<Result<Vec<Record>, _>>()
+                            .map_err(EngineError::LiveStore)?,
+                        store.deleted().map_err(EngineError::LiveStore)?,
+                    ),
+                    None => (Vec::new(), Vec::new()),
+                }
+            }
         };
-        if let Some(store) = &store {
-            let live: Vec<Record> = store
-                .iter()
-                .map_err(EngineError::LiveStore)?
-                .collect::<Result<_, _>>()
-                .map_err(EngineError::LiveStore)?;
-            for record in live {
-                let linked = link_record(snapshot, &record);
-                state.upsert(record, linked);
-            }
-            for (kind, id) in store.deleted().map_err(EngineError::LiveStore)? {
-                state.delete(&kind, &id);
-            }
+        for record in live {
+            let linked = link_record(snapshot, &record);
+            state.upsert(record, linked);
+        }
+        for (kind, id) in deleted {
+            state.delete(&kind, &id);
         }
         state.relations = Relations::from_records(
             state
@@ -204,22 +236,31 @@ impl Records {
             state.reinherit(&neighbours);
         }
         let derived = Arc::new(derive(derive_input(&state))?);
-        let health = LiveStoreHealth {
-            state: match (writable, store.is_some()) {
-                (true, _) => "ok",
-                (false, true) => "read_only",
-                (false, false) => "none",
+        let health = match &database {
+            Some(_) => shared::database_health(None),
+            None => LiveStoreHealth {
+                backend: "file",
+                state: match (writable, store.is_some()) {
+                    (true, _) => "ok",
+                    (false, true) => "read_only",
+                    (false, false) => "none",
+                },
+                error: None,
             },
-            error: None,
+        };
+        let writer = match (&database, store) {
+            (Some(db), _) => Some(LiveWriter::Database(Arc::clone(db))),
+            (None, Some(store)) if writable => {
+                Some(LiveWriter::File(LiveStore::new(&store_path, store)))
+            }
+            _ => None,
         };
         let inner = Arc::new(Inner {
             health: Mutex::new(health),
             state: RwLock::new(state),
             derived: RwLock::new(derived),
-            write: Mutex::new(match store {
-                Some(store) if writable => Some(LiveStore::new(&store_path, store)),
-                _ => None,
-            }),
+            write: Mutex::new(writer),
+            shared: database.map(|db| Shared::new(db, Arc::clone(snapshot))),
         });
         let refresh = if writable {
             let (tx, rx) = channel();
@@ -228,6 +269,14 @@ impl Records {
                 .name("kenning-records-refresh".into())
                 .spawn(move || refresh_loop(&weak, &rx))
                 .map_err(|e| EngineError::Records(format!("cannot start a thread: {e}")))?;
+            if inner.shared.is_some() {
+                let weak = Arc::downgrade(&inner);
+                let tx = tx.clone();
+                std::thread::Builder::new()
+                    .name("kenning-records-follow".into())
+                    .spawn(move || shared::follow_loop(&weak, &tx))
+                    .map_err(|e| EngineError::Records(format!("cannot start a thread: {e}")))?;
+            }
             Some(Mutex::new(tx))
         } else {
             None
@@ -253,6 +302,65 @@ impl Records {
         let result = live.write(op);
         *self.inner.health.lock().expect("records lock") = live.health();
         result
+    }
+
+    /// Runs a write against the shared database, notes its state, and
+    /// applies the other servers' changes the write read (so the answer
+    /// shows everything committed before it).
+    fn database_write(
+        &self,
+        db: &PgRecords,
+        write: Write<'_>,
+        decide: impl FnOnce(Previous) -> bool,
+    ) -> Result<(Previous, Option<i64>), EngineError> {
+        let shared = self
+            .inner
+            .shared
+            .as_ref()
+            .expect("a database has its state");
+        let after = self.inner.state.read().expect("records lock").applied;
+        let written = match db.write(after, write, decide) {
+            Ok(written) => {
+                shared::note_health(&self.inner, shared, None);
+                written
+            }
+            Err(e) if e.is_unavailable() => {
+                shared::note_health(&self.inner, shared, Some(&e));
+                return Err(EngineError::RecordsUnavailable(e));
+            }
+            Err(e) => return Err(EngineError::RecordsDatabase(e)),
+        };
+        if !written.missed.is_empty() {
+            let linked = link_changes(&shared.snapshot, written.missed);
+            apply_changes(&mut self.inner.state.write().expect("records lock"), linked);
+        }
+        Ok((written.previous, written.seq))
+    }
+
+    /// The shared database's host, port and name.
+    pub(crate) fn database_target(&self) -> Option<String> {
+        let shared = self.inner.shared.as_ref()?;
+        Some(shared.db.target().to_owned())
+    }
+
+    /// Whether the live records are a database shared with other servers.
+    pub(crate) fn shared(&self) -> bool {
+        self.inner.shared.is_some()
+    }
+
+    /// Applies the changes other servers made that this one has not (only
+    /// with a shared database, and not while the database is known to be
+    /// out of reach: then the records as last seen are answered).
+    pub(crate) fn catch_up(&self) {
+        if let Some(shared) = &self.inner.shared
+            && shared.reachable()
+        {
+            match shared::catch_up(&self.inner, shared) {
+                Ok(true) => self.changed(),
+                Ok(false) => {}
+                Err(e) => shared::note_health(&self.inner, shared, Some(&e)),
+            }
+        }
     }
 
     /// Whether writes are possible.
@@ -483,29 +591,39 @@ impl Records {
         let linked = link_record(snapshot, &record);
         let (kind, id) = (record.kind.clone(), record.id.clone());
         let mut guard = self.inner.write.lock().expect("records lock");
-        let Some(live) = guard.as_mut() else {
-            return Err(EngineError::ReadOnly);
+        let outcome = match guard.as_mut() {
+            None => return Err(EngineError::ReadOnly),
+            Some(LiveWriter::File(live)) => {
+                self.store_write(live, |store| store.put(&record))?;
+                let mut state = self.inner.state.write().expect("records lock");
+                let existed = state
+                    .by_key
+                    .get(&(record.kind.clone(), record.id.clone()))
+                    .is_some_and(|&i| !state.entries[i as usize].deleted);
+                apply_put(&mut state, record, linked);
+                state.version += 1;
+                existed
+            }
+            Some(LiveWriter::Database(db)) => {
+                let db = Arc::clone(db);
+                let (previous, seq) = self.database_write(&db, Write::Put(&record), |_| true)?;
+                let existed = match previous {
+                    Previous::Stored => true,
+                    Previous::Deleted => false,
+                    Previous::Absent => self.in_snapshot(&kind, &id),
+                };
+                let change = LinkedChange::put(seq.unwrap_or(0), record, linked);
+                apply_changes(
+                    &mut self.inner.state.write().expect("records lock"),
+                    vec![change],
+                );
+                existed
+            }
         };
-        self.store_write(live, |store| store.put(&record))?;
-        let outcome = {
-            let mut state = self.inner.state.write().expect("records lock");
-            let existed = state
-                .by_key
-                .get(&(record.kind.clone(), record.id.clone()))
-                .is_some_and(|&i| !state.entries[i as usize].deleted);
-            state.relations.insert(&record);
-            let at = state.upsert(record, linked);
-            if state.entries[at as usize].linked.concepts.is_empty() {
-                state.inherit(at);
-            }
-            let neighbours = state.neighbours(&kind, &id);
-            state.reinherit(&neighbours);
-            state.version += 1;
-            if existed {
-                RecordWrite::Replaced
-            } else {
-                RecordWrite::Created
-            }
+        let outcome = if outcome {
+            RecordWrite::Replaced
+        } else {
+            RecordWrite::Created
         };
         // Still under the write lock: no other write can come between.
         let page = self.page(snapshot, &kind, &id).ok_or_else(|| {
@@ -522,31 +640,59 @@ impl Records {
     /// existed.
     pub(crate) fn delete(&self, kind: &str, id: &str) -> Result<bool, EngineError> {
         let mut guard = self.inner.write.lock().expect("records lock");
-        let Some(live) = guard.as_mut() else {
-            return Err(EngineError::ReadOnly);
-        };
-        let exists = {
-            let state = self.inner.state.read().expect("records lock");
-            state
-                .by_key
-                .get(&(kind.to_owned(), id.to_owned()))
-                .is_some_and(|&i| !state.entries[i as usize].deleted)
-        };
-        if !exists {
-            return Ok(false);
-        }
-        self.store_write(live, |store| store.delete(kind, id))?;
-        {
-            let mut state = self.inner.state.write().expect("records lock");
-            let neighbours = state.neighbours(kind, id);
-            state.delete(kind, id);
-            state.relations.remove(kind, id);
-            state.reinherit(&neighbours);
-            state.version += 1;
+        match guard.as_mut() {
+            None => return Err(EngineError::ReadOnly),
+            Some(LiveWriter::File(live)) => {
+                let exists = {
+                    let state = self.inner.state.read().expect("records lock");
+                    state
+                        .by_key
+                        .get(&(kind.to_owned(), id.to_owned()))
+                        .is_some_and(|&i| !state.entries[i as usize].deleted)
+                };
+                if !exists {
+                    return Ok(false);
+                }
+                self.store_write(live, |store| store.delete(kind, id))?;
+                let mut state = self.inner.state.write().expect("records lock");
+                apply_delete(&mut state, kind, id);
+                state.version += 1;
+            }
+            Some(LiveWriter::Database(db)) => {
+                let db = Arc::clone(db);
+                let in_snapshot = self.in_snapshot(kind, id);
+                let (_, seq) = self.database_write(
+                    &db,
+                    Write::Delete { kind, id },
+                    |previous| match previous {
+                        Previous::Stored => true,
+                        Previous::Deleted => false,
+                        Previous::Absent => in_snapshot,
+                    },
+                )?;
+                let Some(seq) = seq else {
+                    return Ok(false);
+                };
+                let change = LinkedChange::delete(seq, kind, id);
+                apply_changes(
+                    &mut self.inner.state.write().expect("records lock"),
+                    vec![change],
+                );
+            }
         }
         drop(guard);
         self.changed();
         Ok(true)
+    }
+
+    /// Whether the snapshot itself has record `kind`/`id` (deleted live
+    /// or not).
+    fn in_snapshot(&self, kind: &str, id: &str) -> bool {
+        let state = self.inner.state.read().expect("records lock");
+        state
+            .by_key
+            .get(&(kind.to_owned(), id.to_owned()))
+            .is_some_and(|&i| i < state.base)
     }
 
     fn changed(&self) {

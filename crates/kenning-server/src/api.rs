@@ -125,8 +125,9 @@ pub(crate) struct Health {
     /// Seconds since the Unix epoch, now.
     time: u64,
     stats: StatsPage,
-    /// The live records store: `ok`, `failing` (with the last write's
-    /// error), `read_only` or `none`.
+    /// The live records store: where (`backend`: `file` or `postgresql`)
+    /// and its state (`ok`, `failing` with the last write's error,
+    /// `unavailable` with the database's error, `read_only` or `none`).
     live_records: kenning_engine::LiveStoreHealth,
 }
 
@@ -137,8 +138,9 @@ pub(crate) async fn health(State(state): State<AppState>) -> Result<Json<Health>
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     Ok(Json(Health {
-        // The snapshot always answers; a failing store makes writes fail.
-        status: if live_records.state == "failing" {
+        // The snapshot always answers; a failing store, or a database out
+        // of reach, makes writes fail.
+        status: if matches!(live_records.state, "failing" | "unavailable") {
             "degraded"
         } else {
             "ok"

@@ -42,6 +42,9 @@ pub(crate) enum HttpError {
     Busy(String),
     /// The live records store is out of disk space: nothing was written.
     InsufficientStorage(String),
+    /// The shared records database is out of reach: nothing was written;
+    /// answered with `Retry-After`.
+    RecordsUnavailable(String),
     /// The engine failed; the message is for the log, not for the client.
     Internal(String),
 }
@@ -57,7 +60,9 @@ impl HttpError {
             HttpError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             HttpError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             HttpError::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            HttpError::Unavailable(_) | HttpError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            HttpError::Unavailable(_) | HttpError::Busy(_) | HttpError::RecordsUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             HttpError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -77,6 +82,7 @@ impl HttpError {
             HttpError::Unavailable(_) => "unavailable",
             HttpError::Busy(_) => "busy",
             HttpError::InsufficientStorage(_) => "insufficient_storage",
+            HttpError::RecordsUnavailable(_) => "records_unavailable",
             HttpError::Internal(_) => "internal",
         }
     }
@@ -93,7 +99,8 @@ impl HttpError {
             | HttpError::HeadersTooLarge(m)
             | HttpError::Unavailable(m)
             | HttpError::Busy(m)
-            | HttpError::InsufficientStorage(m) => m.clone(),
+            | HttpError::InsufficientStorage(m)
+            | HttpError::RecordsUnavailable(m) => m.clone(),
             HttpError::MethodNotAllowed => "this method is not allowed here".to_owned(),
             HttpError::Internal(_) => "the server could not answer this request".to_owned(),
         }
@@ -117,6 +124,7 @@ impl HttpError {
             HttpError::Unavailable(_) => "Not available",
             HttpError::Busy(_) => "Busy",
             HttpError::InsufficientStorage(_) => "Out of disk space",
+            HttpError::RecordsUnavailable(_) => "Records unavailable",
             HttpError::Internal(_) => "Something went wrong",
         }
     }
@@ -124,7 +132,7 @@ impl HttpError {
     fn log(&self) {
         match self {
             HttpError::Internal(detail) => eprintln!("kenning-server: internal error: {detail}"),
-            HttpError::InsufficientStorage(detail) => {
+            HttpError::InsufficientStorage(detail) | HttpError::RecordsUnavailable(detail) => {
                 eprintln!("kenning-server: record write refused: {detail}");
             }
             _ => {}
@@ -153,13 +161,22 @@ impl HttpError {
         self.challenge(response)
     }
 
-    /// Adds `WWW-Authenticate` to the response of a 401.
+    /// Adds `WWW-Authenticate` to the response of a 401, and
+    /// `Retry-After` to that of a write the records database could not take.
     fn challenge(&self, mut response: Response) -> Response {
-        if matches!(self, HttpError::Unauthorized(_)) {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(BEARER_CHALLENGE),
-            );
+        match self {
+            HttpError::Unauthorized(_) => {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(BEARER_CHALLENGE),
+                );
+            }
+            HttpError::RecordsUnavailable(_) => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+            }
+            _ => {}
         }
         response
     }

@@ -18,7 +18,7 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
-use kenning_engine::{EngineError, RecordPage, RecordWrite};
+use kenning_engine::{Engine, EngineError, RecordPage, RecordWrite};
 use kenning_records::{RESERVED_KINDS, Record, record_path};
 use serde_json::Value;
 
@@ -59,6 +59,7 @@ pub(crate) async fn page(
     if RESERVED_KINDS.contains(&kind.as_str()) {
         return Ok(crate::not_found(uri).await);
     }
+    catch_up(&state).await?;
     let record = state
         .answer(|engine| engine.record(&kind, &id))
         .ok_or_else(|| {
@@ -76,10 +77,22 @@ pub(crate) async fn api_get(
     key: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Json<RecordPage>, ApiError> {
     let (kind, id) = record_key(key)?;
+    catch_up(&state).await?;
     let record = state
         .answer(|engine| engine.record(&kind, &id))
         .ok_or_else(|| no_record(&kind, &id))?;
     Ok(Json(record))
+}
+
+/// With live records shared by several servers, applies the writes made
+/// through the others before a record is answered, so that a write
+/// acknowledged by any server is read on every one. It waits on the
+/// database, so it runs on the blocking pool; a server alone does nothing.
+async fn catch_up(state: &AppState) -> Result<(), HttpError> {
+    if state.answer(Engine::records_shared) {
+        state.ask(Engine::catch_up_records).await?;
+    }
+    Ok(())
 }
 
 /// `PUT /api/v1/records/{type}/{id}`: stores the record in the body
@@ -155,6 +168,10 @@ fn write_error(error: EngineError) -> HttpError {
         EngineError::DiskFull(e) => HttpError::InsufficientStorage(format!(
             "the record was not stored: the server's disk is full ({e}); nothing was written, \
              retry once space is freed"
+        )),
+        EngineError::RecordsUnavailable(e) => HttpError::RecordsUnavailable(format!(
+            "the record write was not carried out: {e}; nothing was written, retry in a moment \
+             (the server reconnects by itself)"
         )),
         other => HttpError::Internal(format!("record write: {other}")),
     }

@@ -4,11 +4,16 @@
 //! It owns one rule: a test whose data is absent is skipped with a note,
 //! unless `KENNING_REQUIRE_DATA` is set, in which case it fails. It
 //! deliberately reads nothing and parses nothing; each test opens its own
-//! files.
+//! files. It also starts throwaway PostgreSQL clusters ([`PgCluster`]),
+//! under the same rule (`KENNING_REQUIRE_POSTGRES`).
 
 #![forbid(unsafe_code)]
 
+mod pg_cluster;
+
 use std::path::{Path, PathBuf};
+
+pub use crate::pg_cluster::PgCluster;
 
 /// The shared data folder when every path of `needed` (relative to it;
 /// none means the folder itself) exists. Otherwise `None`, with a note on

@@ -10,6 +10,7 @@ use kenning_build::{BuildOptions, BuildProgress, Source};
 use kenning_engine::{Engine, MAX_WIKIFY_BYTES, SearchRequest, WikifyOptions};
 use kenning_store::Snapshot;
 
+use crate::live_records::{self, LiveRecordsAt};
 use crate::output;
 use crate::progress::ProgressReporter;
 use crate::wikify_input;
@@ -24,6 +25,37 @@ use crate::wikify_input;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum RecordsAction {
+    /// Write the live records as records JSONL (to stdout unless --out),
+    /// sorted by type and id. Deletions are not records: they are counted
+    /// on stderr.
+    Export {
+        /// The snapshot folder.
+        dir: PathBuf,
+        /// Read them from this PostgreSQL database (also
+        /// KENNING_RECORDS_DB) instead of DIR/live-records.redb.
+        #[arg(long, value_name = "URL")]
+        records_db: Option<String>,
+        /// Write to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Load a records JSONL file into the live store, replacing live
+    /// records with the same type and id. Every line is checked first, as
+    /// a build checks it; nothing is written when one is bad.
+    Import {
+        /// The snapshot folder.
+        dir: PathBuf,
+        /// The records JSONL file.
+        file: PathBuf,
+        /// Write them to this PostgreSQL database (also
+        /// KENNING_RECORDS_DB) instead of DIR/live-records.redb.
+        #[arg(long, value_name = "URL")]
+        records_db: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,7 +181,8 @@ enum Command {
         /// Replace the whole "About this result" notice with this text.
         #[arg(long)]
         notice: Option<String>,
-        /// A JSON file of settings: {"institution"?, "notice"?, "api_token"?}.
+        /// A JSON file of settings: {"institution"?, "notice"?, "api_token"?,
+        /// "records_db"?, "record_types"?}.
         /// Command-line flags and KENNING_API_TOKEN take precedence.
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
@@ -163,6 +196,22 @@ enum Command {
         /// number of cores, at least 4.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
         max_heavy_requests: Option<u32>,
+        /// Keep live record writes in this PostgreSQL database instead of
+        /// DIR/live-records.redb, shared by every server started with it
+        /// (postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE; no TLS).
+        /// kenning creates its tables. Also KENNING_RECORDS_DB, or
+        /// "records_db" in the config file.
+        #[arg(long, value_name = "URL")]
+        records_db: Option<String>,
+    },
+    /// Move live records (those written through the API) between stores,
+    /// as records JSONL.
+    ///
+    /// Example: kenning records export snap > live.jsonl, then
+    /// kenning records import snap live.jsonl --records-db postgresql://kenning@db/kenning
+    Records {
+        #[command(subcommand)]
+        action: RecordsAction,
     },
     /// Search concepts by title, alias and text (typos tolerated).
     ///
@@ -334,6 +383,7 @@ pub(crate) fn run() -> Result<ExitCode> {
             config,
             max_connections,
             max_heavy_requests,
+            records_db,
         } => {
             let file = match &config {
                 Some(path) => ServeConfigFile::read(path)?,
@@ -353,9 +403,23 @@ pub(crate) fn run() -> Result<ExitCode> {
                 Some((token, _)) => Some(token.trim().to_owned()),
                 None => None,
             };
+            let records_db = records_db
+                .or_else(|| std::env::var("KENNING_RECORDS_DB").ok())
+                .or(file.records_db);
             // The server keeps the live records store open (so that no
-            // other process can change it behind its back), tokens or not.
-            let engine = Engine::open_for_serving(&dir)?;
+            // other process can change it behind its back), tokens or not;
+            // or follows the database it shares with other servers.
+            let engine = match &records_db {
+                Some(url) => {
+                    let engine = Engine::open_shared(&dir, url)?;
+                    eprintln!(
+                        "kenning: live records are kept in the PostgreSQL database {}",
+                        engine.live_store_target().unwrap_or_default()
+                    );
+                    engine
+                }
+                None => Engine::open_for_serving(&dir)?,
+            };
             if let Some(note) = engine.note() {
                 eprintln!("kenning: note: {note}");
             }
@@ -466,6 +530,37 @@ pub(crate) fn run() -> Result<ExitCode> {
                 Err(e) => Err(e),
             }
         }
+        Command::Records { action } => match action {
+            RecordsAction::Export {
+                dir,
+                records_db,
+                out,
+            } => {
+                let at = LiveRecordsAt::of(&dir, records_db)?;
+                match out {
+                    Some(path) => {
+                        let file = std::fs::File::create(&path)
+                            .with_context(|| format!("cannot create {}", path.display()))?;
+                        live_records::export(&at, &mut std::io::BufWriter::new(file))?;
+                    }
+                    None => live_records::export(&at, &mut std::io::stdout().lock())?,
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            RecordsAction::Import {
+                dir,
+                file,
+                records_db,
+            } => {
+                let at = LiveRecordsAt::of(&dir, records_db)?;
+                let written = live_records::import(&at, &file)?;
+                eprintln!(
+                    "kenning: {written} records imported from {}",
+                    file.display()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+        },
         Command::Concept { dir, title, json } => {
             let engine = open_reader(&dir)?;
             let found = engine.find_title(&title).or_else(|| {
@@ -520,6 +615,8 @@ struct ServeConfigFile {
     institution: Option<String>,
     notice: Option<String>,
     api_token: Option<String>,
+    /// The PostgreSQL database of live records shared by several servers.
+    records_db: Option<String>,
     /// How pages name each record type and its fields.
     #[serde(default)]
     record_types: kenning_server::RecordTypes,
@@ -532,6 +629,7 @@ impl ServeConfigFile {
         serde_json::from_str(&text).map_err(|e| {
             anyhow::anyhow!(
                 "{}:{}:{}: {e} (expected {{\"institution\"?, \"notice\"?, \"api_token\"?, \
+                 \"records_db\"?, \
                  \"record_types\"?: {{\"TYPE\": {{\"label\"?, \"plural\"?, \"fields\"?: {{\"FIELD\": \"LABEL\"}}, \"code_field\"?}}}}}})",
                 path.display(),
                 e.line(),

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod live_records;
 mod output;
 mod progress;
 mod wikify_input;

@@ -1,51 +1,17 @@
 //! The `kenning` binary end to end: real commands, real files, bad input.
 
+mod support;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn kenning(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kenning"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kenning")
-}
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/tiny-wiki.xml")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use support::*;
 
 fn bz2(data: &[u8]) -> Vec<u8> {
     let mut enc = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::best());
     enc.write_all(data).unwrap();
     enc.finish().unwrap()
-}
-
-fn build(out: &Path, dump: &Path) -> Output {
-    build_with(out, dump, &[])
-}
-
-/// `kenning build -q --out OUT --dump DUMP` and `extra` arguments.
-fn build_with(out: &Path, dump: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "build",
-        "-q",
-        "--out",
-        out.to_str().unwrap(),
-        "--dump",
-        dump.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    kenning(&args)
 }
 
 #[test]
@@ -606,55 +572,6 @@ fn a_bad_records_line_stops_the_build_and_keeps_the_snapshot() {
     let o = build_with_records(&out, &dir.path().join("missing.jsonl"));
     assert!(!o.status.success());
     assert!(stderr(&o).contains("missing.jsonl"), "{}", stderr(&o));
-}
-
-/// One HTTP/1.1 request over a fresh connection; the status code and body,
-/// or None when the server is gone.
-fn http(port: u16, method: &str, path: &str, token: &str, body: &str) -> Option<(u16, String)> {
-    use std::io::Read;
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .ok()?;
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).ok()?;
-    let status = answer.split(' ').nth(1)?.parse().ok()?;
-    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())?;
-    Some((status, body))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn serve(dir: &Path, port: u16, token: &str) -> std::process::Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_kenning"))
-        .args(["serve", dir.to_str().unwrap(), "--addr"])
-        .arg(format!("127.0.0.1:{port}"))
-        .env("KENNING_API_TOKEN", token)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while http(port, "GET", "/healthz", "", "").is_none_or(|(s, _)| s != 200) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the server did not start"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    child
 }
 
 /// The server is killed with SIGKILL in the middle of a stream of record

@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use super::derived::{Derived, derive, derive_input};
+use super::shared::Shared;
 use super::state::State;
-use crate::live_store::{LiveStore, LiveStoreHealth};
+use crate::live_store::{LiveStoreHealth, LiveWriter};
 
 /// How long the background refresh waits for more writes before it
 /// rebuilds what is derived from all records.
@@ -21,10 +22,13 @@ pub(super) struct Inner {
     pub(super) derived: RwLock<Arc<Derived>>,
     /// Serialises writes: store order = state order. `None` when this
     /// engine does not write.
-    pub(super) write: Mutex<Option<LiveStore>>,
+    pub(super) write: Mutex<Option<LiveWriter>>,
     /// The live store's state after the last write, readable without
     /// waiting for a write in progress.
     pub(super) health: Mutex<LiveStoreHealth>,
+    /// The database live records are kept in, when they are shared by
+    /// several servers.
+    pub(super) shared: Option<Shared>,
 }
 
 pub(super) fn refresh_loop(inner: &std::sync::Weak<Inner>, rx: &Receiver<()>) {

@@ -51,6 +51,9 @@ pub(super) struct State {
     /// snapshot's index).
     pub(super) base: u32,
     pub(super) version: u64,
+    /// The number of the last change of the shared records database
+    /// applied (0 with the single-server store).
+    pub(super) applied: i64,
     /// The fields records are linked on, as the snapshot says
     /// ([`record_fields`]), to name each concept's fields on pages.
     pub(super) weights: FieldWeights,

@@ -4,7 +4,13 @@
 #      with and without --records, in the same run (the difference is the
 #      import), and the build's own "records" phase time;
 #   2. record pages (HTML and JSON) under wrk, beside concept pages;
-#   3. record writes (PUT, synced before the answer) under wrk.
+#   3. record writes (PUT, synced before the answer) under wrk: to
+#      DIR/live-records.redb, then, in the same run, to PostgreSQL (a
+#      throwaway cluster of the machine's PostgreSQL, started here) through
+#      a replica started with --records-db;
+#   4. mixed load through two replicas sharing that database: two wrk
+#      processes of 8 connections each (16 in all), one per replica, one
+#      request in five a record write, the others record and concept pages.
 #
 #   bash bench/records.sh                   # 30 s per wrk run
 #   BENCH_SECONDS=5 bash bench/records.sh   # a quick look
@@ -96,6 +102,71 @@ for c in 1 4; do
   run_wrk write "$c" bench/wrk_put.lua "http://127.0.0.1:$PORT" -- "$TOKEN"
 done
 kill $SERVER; wait $SERVER 2>/dev/null || true
+trap - EXIT
+
+# PostgreSQL: a throwaway cluster (as the postgres user when root).
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$PG_BIN" ]; then
+  echo "installing postgresql" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+fi
+PG_PORT=${BENCH_PG_PORT:-18190}
+PG_DIR=$(mktemp -d /tmp/kenning-bench-pg.XXXXXX)
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres: "$PG_DIR"
+as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start \
+  -o "-p $PG_PORT -h 127.0.0.1 -k $PG_DIR" >/dev/null
+stop_pg() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null || true; rm -rf "$PG_DIR"; }
+trap stop_pg EXIT
+"$PG_BIN/postgres" --version > "$OUT/postgres-version.txt"
+DB="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
+PORT_B=$((PORT + 1))
+KENNING_API_TOKEN=$TOKEN "$BIN" serve "$OUT/snap" --addr "127.0.0.1:$PORT" --records-db "$DB" 2>"$OUT/replica-a.log" &
+A=$!
+KENNING_API_TOKEN=$TOKEN "$BIN" serve "$OUT/snap" --addr "127.0.0.1:$PORT_B" --records-db "$DB" 2>"$OUT/replica-b.log" &
+B=$!
+trap 'kill $A $B 2>/dev/null || true; stop_pg' EXIT
+for p in "$PORT" "$PORT_B"; do
+  for _ in $(seq 1 200); do
+    curl -fs "http://127.0.0.1:$p/healthz" >/dev/null && break
+    sleep 0.1
+  done
+done
+for c in 1 4; do
+  run_wrk write_pg "$c" bench/wrk_put.lua "http://127.0.0.1:$PORT" -- "$TOKEN"
+done
+cat "$OUT/record_paths.txt" "$OUT/concept_paths.txt" > "$OUT/mixed_paths.txt"
+wrk -t1 -c8 -d"${SECONDS_PER_RUN}s" --latency --timeout 5s -s bench/wrk_mixed.lua \
+    "http://127.0.0.1:$PORT" -- "$TOKEN" "$OUT/mixed_paths.txt" MIXA > "$OUT/wrk-mixed-a.txt" &
+WA=$!
+wrk -t1 -c8 -d"${SECONDS_PER_RUN}s" --latency --timeout 5s -s bench/wrk_mixed.lua \
+    "http://127.0.0.1:$PORT_B" -- "$TOKEN" "$OUT/mixed_paths.txt" MIXB > "$OUT/wrk-mixed-b.txt"
+wait $WA
+# Every record the database holds (every acknowledged write) is on both
+# replicas.
+"$BIN" records export "$OUT/snap" --records-db "$DB" > "$OUT/exported.jsonl" 2>/dev/null
+python3 - "$PORT" "$PORT_B" "$OUT/exported.jsonl" > "$OUT/replica-check.txt" <<'PY'
+import json, sys, urllib.error, urllib.parse, urllib.request
+ports, exported = sys.argv[1:3], sys.argv[3]
+def status(port, path):
+    try:
+        return urllib.request.urlopen(f"http://127.0.0.1:{port}{path}").status
+    except urllib.error.HTTPError as e:
+        return e.code
+checked = missing = 0
+for line in open(exported, encoding="utf-8"):
+    r = json.loads(line)
+    path = "/api/v1/records/%s/%s" % (r["type"], urllib.parse.quote(r["id"], safe=""))
+    for port in ports:
+        checked += 1
+        missing += status(port, path) != 200
+print(f"{checked // 2} records in the database, each read on both replicas: {missing} reads were not 200")
+PY
+kill $A $B; wait $A $B 2>/dev/null || true
+stop_pg
 trap - EXIT
 
 python3 bench/records_summary.py "$OUT" "$SECONDS_PER_RUN" | tee "$OUT/summary.md"

@@ -35,3 +35,27 @@ for name, label, conns in [("record", "record page (HTML)", [1, 16]), ("record_a
     for c in conns:
         r = parse_wrk(os.path.join(out, f"wrk-{name}-c{c}.txt"))
         print(f"| {label} | {c} | {r['qps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['requests']} | {r['errors']} |")
+
+# Record writes, redb and PostgreSQL side by side (the same run, the same
+# snapshot, the same requests).
+pg_version = open(os.path.join(out, "postgres-version.txt")).read().strip()
+print(f"\nRecord writes by store ({pg_version}, a local throwaway cluster with default settings: "
+      "synchronous commit, fsync on):\n")
+print("| store | connections | writes/s | p50 ms | p99 ms | writes | errors |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for c in [1, 4]:
+    for name, label in [("write", "`DIR/live-records.redb` (one server)"), ("write_pg", "PostgreSQL (`--records-db`)")]:
+        r = parse_wrk(os.path.join(out, f"wrk-{name}-c{c}.txt"))
+        print(f"| {label} | {c} | {r['qps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['requests']} | {r['errors']} |")
+
+print("\nMixed load through two replicas sharing the database (two wrk processes of 8 connections, "
+      "one per replica, at once; one request in five a record write, the others record and concept pages):\n")
+print("| replica | connections | requests/s | p50 ms | p99 ms | requests | errors |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+total = 0
+for name in ["a", "b"]:
+    r = parse_wrk(os.path.join(out, f"wrk-mixed-{name}.txt"))
+    total += r["qps"]
+    print(f"| {name.upper()} | 8 | {r['qps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['requests']} | {r['errors']} |")
+print(f"| both | 16 | {total:.0f} | | | | |")
+print("\n" + open(os.path.join(out, "replica-check.txt")).read().strip() + ".")

@@ -94,6 +94,8 @@ pub(crate) fn run(
         stats,
         record_fields: (!records.is_empty()).then(|| options.record_fields.to_stored()),
         languages,
+        // Listed when the generation is published.
+        files: Default::default(),
     };
     // Written once so the generation can be read back for records and
     // indexing, and again with the final figures.

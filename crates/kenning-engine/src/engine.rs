@@ -10,7 +10,7 @@ use crate::EngineError;
 use crate::categories::{Categories, OntologyPlace};
 use crate::languages::ConceptLanguages;
 use crate::live_store::LiveStoreHealth;
-use crate::records::{ConceptRecords, LiveAccess, RecordPage, RecordWrite, Records};
+use crate::records::{ConceptRecords, LiveAccess, LiveSource, RecordPage, RecordWrite, Records};
 use crate::timeline::{TimelineEntry, timeline};
 use crate::wiki_categories::WikiCategories;
 
@@ -214,6 +214,8 @@ const TOP_LINKS: usize = 10;
 /// [`Engine::snapshot`].
 #[derive(Debug)]
 pub struct Engine {
+    /// The snapshot folder (the one holding `CURRENT`).
+    dir: std::path::PathBuf,
     snapshot: std::sync::Arc<Snapshot>,
     pub(crate) search: Option<kenning_search::SearchIndex>,
     pub(crate) records: Records,
@@ -222,19 +224,73 @@ pub struct Engine {
     max_in_degree: u64,
 }
 
+/// A generation opened, all but its records.
+struct OpenedSnapshot {
+    snapshot: std::sync::Arc<Snapshot>,
+    search: Option<kenning_search::SearchIndex>,
+    categories: Categories,
+    max_in_degree: u64,
+}
+
+impl OpenedSnapshot {
+    fn open(snapshot: std::sync::Arc<Snapshot>) -> Result<OpenedSnapshot, EngineError> {
+        let max_in_degree = snapshot.meta().stats.max_in_degree;
+        let search_dir = snapshot.generation_dir().join(kenning_store::files::SEARCH);
+        let search = if search_dir.is_dir() {
+            let open = kenning_search::SearchIndex::open(&search_dir);
+            Some(open.map_err(|source| EngineError::SearchIndex {
+                path: search_dir.clone(),
+                source,
+            })?)
+        } else {
+            None
+        };
+        let categories = match snapshot.ontology()? {
+            Some(ontology) => Categories::new(ontology, &snapshot),
+            None => Categories::default(),
+        };
+        Ok(OpenedSnapshot {
+            snapshot,
+            search,
+            categories,
+            max_in_degree,
+        })
+    }
+
+    fn with_records(self, dir: &Path, records: Records) -> Engine {
+        Engine {
+            dir: dir.to_owned(),
+            snapshot: self.snapshot,
+            search: self.search,
+            records,
+            categories: self.categories,
+            wiki_categories: WikiCategories,
+            max_in_degree: self.max_in_degree,
+        }
+    }
+}
+
+/// The last component of a generation folder's path.
+fn generation_name(generation: &Path) -> String {
+    generation
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 impl Engine {
     /// Opens the live snapshot of the folder `dir`, read-only. Records
     /// written through the API (`dir/live-records.redb`) are shown when
     /// no server has that store open; see [`Engine::note`].
     pub fn open(dir: &Path) -> Result<Engine, EngineError> {
-        Engine::open_with(dir, LiveAccess::Peek, None)
+        Engine::open_with(dir, LiveSource::Folder(LiveAccess::Peek))
     }
 
     /// Opens the live snapshot of `dir` and its live records store (created
     /// if absent) for writing records with [`Engine::put_record`] and
     /// [`Engine::delete_record`]. One process at a time may do this.
     pub fn open_writable(dir: &Path) -> Result<Engine, EngineError> {
-        Engine::open_with(dir, LiveAccess::Hold, None)
+        Engine::open_with(dir, LiveSource::Folder(LiveAccess::Hold))
     }
 
     /// Opens `dir` for a server: as [`Engine::open_writable`], so that the
@@ -244,7 +300,7 @@ impl Engine {
     /// mount) is served with writes off, showing the live records as they
     /// are at opening, and [`Engine::note`] says so.
     pub fn open_for_serving(dir: &Path) -> Result<Engine, EngineError> {
-        Engine::open_with(dir, LiveAccess::HoldIfWritable, None)
+        Engine::open_with(dir, LiveSource::Folder(LiveAccess::HoldIfWritable))
     }
 
     /// Opens `dir` for one of several servers that share their live
@@ -257,7 +313,7 @@ impl Engine {
     pub fn open_shared(dir: &Path, database_url: &str) -> Result<Engine, EngineError> {
         let db = kenning_records_pg::PgRecords::connect(database_url)
             .map_err(EngineError::RecordsDatabase)?;
-        Engine::open_with(dir, LiveAccess::Hold, Some(std::sync::Arc::new(db)))
+        Engine::open_with(dir, LiveSource::Database(std::sync::Arc::new(db)))
     }
 
     /// The shared records database's host, port and name (never its
@@ -287,37 +343,38 @@ impl Engine {
         self.records.note.as_deref()
     }
 
-    fn open_with(
-        dir: &Path,
-        access: LiveAccess,
-        database: Option<std::sync::Arc<kenning_records_pg::PgRecords>>,
-    ) -> Result<Engine, EngineError> {
+    fn open_with(dir: &Path, live: LiveSource) -> Result<Engine, EngineError> {
         let snapshot = std::sync::Arc::new(Snapshot::open(dir)?);
-        let max_in_degree = snapshot.meta().stats.max_in_degree;
-        let search_dir = snapshot.generation_dir().join(kenning_store::files::SEARCH);
-        let search = if search_dir.is_dir() {
-            let open = kenning_search::SearchIndex::open(&search_dir);
-            Some(open.map_err(|source| EngineError::SearchIndex {
-                path: search_dir.clone(),
-                source,
-            })?)
-        } else {
-            None
-        };
-        let records = Records::load(&snapshot, dir, access, database)?;
-        let categories = match snapshot.ontology()? {
-            Some(ontology) => Categories::new(ontology, &snapshot),
-            None => Categories::default(),
-        };
-        let wiki_categories = WikiCategories;
-        Ok(Engine {
-            snapshot,
-            search,
-            records,
-            categories,
-            wiki_categories,
-            max_in_degree,
-        })
+        let opened = OpenedSnapshot::open(snapshot)?;
+        let records = Records::load(&opened.snapshot, dir, live)?;
+        Ok(opened.with_records(dir, records))
+    }
+
+    /// The name of the generation this engine serves (`gen-…`).
+    pub fn generation(&self) -> String {
+        generation_name(self.snapshot.generation_dir())
+    }
+
+    /// The folder of the generation `DIR/CURRENT` names now, when it is
+    /// another than this engine's (a build published a new one).
+    pub fn newer_generation(&self) -> Option<std::path::PathBuf> {
+        let name = std::fs::read_to_string(self.dir.join("CURRENT")).ok()?;
+        let name = name.trim();
+        (!name.is_empty() && name != self.generation()).then(|| self.dir.join(name))
+    }
+
+    /// Opens the generation folder `generation` (of this engine's snapshot
+    /// folder: see [`Engine::newer_generation`]) to replace this engine,
+    /// taking its live records over (see the records' hand-over: a
+    /// database is shared; `DIR/live-records.redb` moves to the new engine,
+    /// and this one's writes fail with [`EngineError::Retired`] from then
+    /// on). Reads keep working on this engine until it is dropped; its
+    /// files are unmapped then.
+    pub fn open_successor(&self, generation: &Path) -> Result<Engine, EngineError> {
+        let snapshot = std::sync::Arc::new(Snapshot::open_generation(generation)?);
+        let opened = OpenedSnapshot::open(snapshot)?;
+        let records = self.records.hand_over(&opened.snapshot, &self.dir)?;
+        Ok(opened.with_records(&self.dir, records))
     }
 
     /// The snapshot underneath.

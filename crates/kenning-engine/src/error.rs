@@ -49,6 +49,10 @@ pub enum EngineError {
     /// A record given to a write is not valid (the message names the field).
     #[error("{0}")]
     InvalidRecord(String),
+    /// A write reached an engine that a newer generation's engine has
+    /// replaced (it took the live store over): retry it on the new one.
+    #[error("this engine was replaced by a newer generation's; retry the write")]
+    Retired,
     /// Writes were asked of an engine opened read-only.
     #[error("this engine was opened read-only; records cannot be written")]
     ReadOnly,

@@ -34,6 +34,14 @@ pub struct LiveStoreHealth {
     pub error: Option<String>,
 }
 
+/// What a live store holds: its records, and the (type, id) of the
+/// records deleted through it.
+#[derive(Debug, Default)]
+pub(crate) struct LiveContents {
+    pub(crate) records: Vec<kenning_records::Record>,
+    pub(crate) deleted: Vec<(String, String)>,
+}
+
 /// Where a server writes live records.
 #[derive(Debug)]
 pub(crate) enum LiveWriter {
@@ -62,6 +70,40 @@ impl LiveStore {
             store: Some(store),
             failure: None,
         }
+    }
+
+    /// A store not open yet: its first write opens it.
+    pub(crate) fn closed(path: &Path) -> LiveStore {
+        LiveStore {
+            path: path.to_owned(),
+            store: None,
+            failure: None,
+        }
+    }
+
+    /// Its file.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every record in the store, and every deletion (opening it first
+    /// when a failed write left it closed).
+    pub(crate) fn read_all(&mut self) -> Result<LiveContents, EngineError> {
+        if self.store.is_none() {
+            self.reopen()?;
+        }
+        let Some(store) = &self.store else {
+            return Err(EngineError::Records(
+                "the live records store is closed".into(),
+            ));
+        };
+        let records = store
+            .iter()
+            .map_err(EngineError::LiveStore)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(EngineError::LiveStore)?;
+        let deleted = store.deleted().map_err(EngineError::LiveStore)?;
+        Ok(LiveContents { records, deleted })
     }
 
     /// Runs the write `op` against the store, opening it again first when

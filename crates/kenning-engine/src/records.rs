@@ -51,7 +51,7 @@ pub use self::types::{
 };
 use crate::EngineError;
 use crate::lists::ListPage;
-use crate::live_store::{LiveStore, LiveStoreHealth, LiveWriter};
+use crate::live_store::{LiveContents, LiveStore, LiveStoreHealth, LiveWriter};
 
 /// How an engine uses the live records store (`DIR/live-records.redb`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +66,17 @@ pub(crate) enum LiveAccess {
     /// written (a read-only mount, another user's files) is served as
     /// [`LiveAccess::Peek`] would, with writes off and a note (servers).
     HoldIfWritable,
+}
+
+/// Where the live records laid over a snapshot's come from.
+#[derive(Debug)]
+pub(crate) enum LiveSource {
+    /// `DIR/live-records.redb`, used as [`LiveAccess`] says.
+    Folder(LiveAccess),
+    /// A database shared with other servers.
+    Database(Arc<PgRecords>),
+    /// The store of the engine this one replaces, handed over open.
+    HandedOver(LiveStore),
 }
 
 /// The records of one snapshot, with the live store over them.
@@ -89,17 +100,16 @@ impl Drop for Records {
 }
 
 impl Records {
-    /// Loads the snapshot's records and lays the live store of `dir` over
-    /// them. Holding the store ([`LiveAccess`]) keeps it open for writes
-    /// (creating it) and starts the background refresh; peeking reads it
-    /// if it exists and no one else has it open. With `database`, the live
-    /// records are that database's instead (shared with other servers),
-    /// and a thread follows its changes; `access` is then not used.
+    /// Loads the snapshot's records and lays the live records of `source`
+    /// over them. Holding the store of `dir` ([`LiveAccess`]) keeps it open
+    /// for writes (creating it) and starts the background refresh; peeking
+    /// reads it if it exists and no one else has it open. A database's
+    /// live records are shared with other servers, and a thread follows
+    /// its changes. A store handed over is used as it is.
     pub(crate) fn load(
         snapshot: &Arc<Snapshot>,
         dir: &Path,
-        access: LiveAccess,
-        database: Option<Arc<PgRecords>>,
+        source: LiveSource,
     ) -> Result<Records, EngineError> {
         let mut state = State {
             weights: record_fields(snapshot),
@@ -145,27 +155,33 @@ impl Records {
 
         let store_path = dir.join(files::LIVE_RECORDS);
         let mut note = None;
-        let mut writable = access != LiveAccess::Peek;
-        let mut store = None;
-        let (live, deleted) = match &database {
-            Some(db) => {
-                writable = true;
+        let mut writable = true;
+        let mut store: Option<LiveStore> = None;
+        let mut database = None;
+        let contents = match source {
+            LiveSource::Database(db) => {
                 let changes = db
                     .changes_since(0, None)
                     .map_err(EngineError::RecordsDatabase)?;
                 state.applied = changes.last().map_or(0, |c| c.seq);
-                let mut live = Vec::new();
-                let mut deleted = Vec::new();
+                database = Some(db);
+                let mut contents = LiveContents::default();
                 for change in changes {
                     match change.record {
-                        Some(record) => live.push(record),
-                        None => deleted.push((change.kind, change.id)),
+                        Some(record) => contents.records.push(record),
+                        None => contents.deleted.push((change.kind, change.id)),
                     }
                 }
-                (live, deleted)
+                contents
             }
-            None => {
-                store = if writable {
+            LiveSource::HandedOver(mut handed) => {
+                let read = handed.read_all();
+                store = Some(handed);
+                read?
+            }
+            LiveSource::Folder(access) => {
+                writable = access != LiveAccess::Peek;
+                let opened = if writable {
                     match RecordStore::open(&store_path) {
                         Ok(store) => Some(store),
                         Err(e)
@@ -185,24 +201,22 @@ impl Records {
                 } else {
                     peek(&store_path, &mut note)
                 };
-                match &store {
-                    Some(store) => (
-                        store
-                            .iter()
-                            .map_err(EngineError::LiveStore)?
-                            .collect::<Result<Vec<Record>, _>>()
-                            .map_err(EngineError::LiveStore)?,
-                        store.deleted().map_err(EngineError::LiveStore)?,
-                    ),
-                    None => (Vec::new(), Vec::new()),
+                match opened {
+                    Some(opened) => {
+                        let mut live = LiveStore::new(&store_path, opened);
+                        let read = live.read_all()?;
+                        store = Some(live);
+                        read
+                    }
+                    None => LiveContents::default(),
                 }
             }
         };
-        for record in live {
+        for record in contents.records {
             let linked = link_record(snapshot, &record);
             state.upsert(record, linked);
         }
-        for (kind, id) in deleted {
+        for (kind, id) in contents.deleted {
             state.delete(&kind, &id);
         }
         state.relations = Relations::from_records(
@@ -250,9 +264,7 @@ impl Records {
         };
         let writer = match (&database, store) {
             (Some(db), _) => Some(LiveWriter::Database(Arc::clone(db))),
-            (None, Some(store)) if writable => {
-                Some(LiveWriter::File(LiveStore::new(&store_path, store)))
-            }
+            (None, Some(store)) if writable => Some(LiveWriter::File(store)),
             _ => None,
         };
         let inner = Arc::new(Inner {
@@ -261,6 +273,7 @@ impl Records {
             derived: RwLock::new(derived),
             write: Mutex::new(writer),
             shared: database.map(|db| Shared::new(db, Arc::clone(snapshot))),
+            retired: std::sync::atomic::AtomicBool::new(false),
         });
         let refresh = if writable {
             let (tx, rx) = channel();
@@ -592,7 +605,7 @@ impl Records {
         let (kind, id) = (record.kind.clone(), record.id.clone());
         let mut guard = self.inner.write.lock().expect("records lock");
         let outcome = match guard.as_mut() {
-            None => return Err(EngineError::ReadOnly),
+            None => return Err(self.no_writer()),
             Some(LiveWriter::File(live)) => {
                 self.store_write(live, |store| store.put(&record))?;
                 let mut state = self.inner.state.write().expect("records lock");
@@ -641,7 +654,7 @@ impl Records {
     pub(crate) fn delete(&self, kind: &str, id: &str) -> Result<bool, EngineError> {
         let mut guard = self.inner.write.lock().expect("records lock");
         match guard.as_mut() {
-            None => return Err(EngineError::ReadOnly),
+            None => return Err(self.no_writer()),
             Some(LiveWriter::File(live)) => {
                 let exists = {
                     let state = self.inner.state.read().expect("records lock");
@@ -683,6 +696,59 @@ impl Records {
         drop(guard);
         self.changed();
         Ok(true)
+    }
+
+    /// Why a write finds no writer: this engine was replaced by one of a
+    /// newer generation (which took its store), or it never wrote.
+    fn no_writer(&self) -> EngineError {
+        if self
+            .inner
+            .retired
+            .load(std::sync::atomic::Ordering::Acquire)
+        {
+            EngineError::Retired
+        } else {
+            EngineError::ReadOnly
+        }
+    }
+
+    /// The live records of this engine laid over `snapshot` (a newer
+    /// generation of the same folder `dir`), for the engine that replaces
+    /// this one. A database is shared: both engines write to it until
+    /// this one is dropped. A store of `DIR/live-records.redb` is handed
+    /// over: from then on, this engine's writes fail with
+    /// [`EngineError::Retired`] (a server retries them on the new engine);
+    /// a write in progress finishes first, so the new engine reads it. When
+    /// loading fails, this engine keeps its store (opened again at its
+    /// next write) and writes.
+    pub(crate) fn hand_over(
+        &self,
+        snapshot: &Arc<Snapshot>,
+        dir: &Path,
+    ) -> Result<Records, EngineError> {
+        if let Some(shared) = &self.inner.shared {
+            return Records::load(snapshot, dir, LiveSource::Database(Arc::clone(&shared.db)));
+        }
+        let mut guard = self.inner.write.lock().expect("records lock");
+        let Some(LiveWriter::File(live)) = guard.take() else {
+            // This engine does not write: the new one reads the store as
+            // this one did.
+            return Records::load(snapshot, dir, LiveSource::Folder(LiveAccess::Peek));
+        };
+        let path = live.path().to_owned();
+        self.inner
+            .retired
+            .store(true, std::sync::atomic::Ordering::Release);
+        match Records::load(snapshot, dir, LiveSource::HandedOver(live)) {
+            Ok(records) => Ok(records),
+            Err(e) => {
+                *guard = Some(LiveWriter::File(LiveStore::closed(&path)));
+                self.inner
+                    .retired
+                    .store(false, std::sync::atomic::Ordering::Release);
+                Err(e)
+            }
+        }
     }
 
     /// Whether the snapshot itself has record `kind`/`id` (deleted live

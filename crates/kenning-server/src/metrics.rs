@@ -187,13 +187,35 @@ pub(crate) async fn record(
 
 /// `GET /metrics`.
 pub(crate) async fn handler(State(state): State<AppState>) -> Response {
-    let concepts = state.concepts;
+    let served = state.served();
+    let (swaps, refusals) = state.generation_counts();
+    let mut text = state.metrics.render(served.concepts);
+    text.push_str(
+        "# HELP kenning_snapshot_generation The generation served (its name in the label).\n",
+    );
+    text.push_str("# TYPE kenning_snapshot_generation gauge\n");
+    let _ = writeln!(
+        text,
+        "kenning_snapshot_generation{{generation=\"{}\"}} 1",
+        label(&served.generation)
+    );
+    text.push_str(
+        "# HELP kenning_snapshot_swaps_total Newer generations swapped in without a restart.\n",
+    );
+    text.push_str("# TYPE kenning_snapshot_swaps_total counter\n");
+    let _ = writeln!(text, "kenning_snapshot_swaps_total {swaps}");
+    text.push_str(
+        "# HELP kenning_snapshot_refusals_total Newer generations refused (checksums, or they \
+         could not be opened).\n",
+    );
+    text.push_str("# TYPE kenning_snapshot_refusals_total counter\n");
+    let _ = writeln!(text, "kenning_snapshot_refusals_total {refusals}");
     (
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(concepts),
+        text,
     )
         .into_response()
 }

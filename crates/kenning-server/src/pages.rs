@@ -59,9 +59,10 @@ fn listed(items: &[String], last_word: &str) -> String {
 /// a link to browse it), and example searches drawn from the snapshot.
 pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, PageError> {
     let (stats, types) = state.answer(|engine| (engine.stats(), engine.types()));
-    let examples = state
+    let served = state.served();
+    let examples = served
         .home_examples
-        .get_or_init(|| state.answer(HomeExamples::find));
+        .get_or_init(|| HomeExamples::find(&served.engine));
     let labels = &state.config.record_types;
     let mut b = String::with_capacity(4096);
     b.push_str("<section class=\"home-hero\">\n");

@@ -106,13 +106,11 @@ pub(crate) async fn api_put(
 ) -> Result<Response, ApiError> {
     let (kind, id) = record_key(key)?;
     let body = body.map_err(|r| unreadable(&r))?;
-    let (k, i) = (kind.clone(), id.clone());
+    let record = record_from_body(&body, &kind, &id)?;
     let (write, page) = state
-        .ask(move |engine| {
-            let record = record_from_body(&body, &k, &i)?;
-            engine.put_record(record).map_err(write_error)
-        })
-        .await??;
+        .ask_write(move |engine| engine.put_record(record.clone()))
+        .await?
+        .map_err(write_error)?;
     let response = match write {
         RecordWrite::Created => (
             StatusCode::CREATED,
@@ -135,7 +133,7 @@ pub(crate) async fn api_delete(
     let (kind, id) = record_key(key)?;
     let (k, i) = (kind.clone(), id.clone());
     let existed = state
-        .ask(move |engine| engine.delete_record(&k, &i))
+        .ask_write(move |engine| engine.delete_record(&k, &i))
         .await?
         .map_err(write_error)?;
     if existed {
@@ -169,6 +167,11 @@ fn write_error(error: EngineError) -> HttpError {
             "the record was not stored: the server's disk is full ({e}); nothing was written, \
              retry once space is freed"
         )),
+        EngineError::Retired => HttpError::RecordsUnavailable(
+            "the record write was not carried out: a new generation of the snapshot is being \
+             rolled out; nothing was written, retry in a moment"
+                .to_owned(),
+        ),
         EngineError::RecordsUnavailable(e) => HttpError::RecordsUnavailable(format!(
             "the record write was not carried out: {e}; nothing was written, retry in a moment \
              (the server reconnects by itself)"

@@ -11,6 +11,15 @@ pub enum StoreError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A file of a generation does not match the checksum its manifest
+    /// gives.
+    #[error("{path}: {message}")]
+    Checksum {
+        /// The file.
+        path: PathBuf,
+        /// How it differs.
+        message: String,
+    },
     /// The folder holds no snapshot.
     #[error(
         "{path}: no snapshot here (no CURRENT file); build one with `kenning build --out {path}`"

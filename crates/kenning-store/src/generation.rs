@@ -441,7 +441,7 @@ impl GenerationWriter {
 }
 
 /// Writes `bytes` to `path` and syncs it.
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let io = |e| StoreError::io(path, e);
     let mut f = File::create(path).map_err(io)?;
     f.write_all(bytes).and_then(|()| f.sync_all()).map_err(io)

@@ -35,6 +35,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 mod adjacency;
+mod checksums;
 mod columns;
 mod error;
 mod generation;
@@ -47,6 +48,7 @@ mod snapshot;
 mod translations;
 
 pub use adjacency::{AdjacencyWriter, LinkCounts, OutLinksWriter};
+pub use checksums::{FileChecksum, Verified, verify_generation};
 pub use columns::{StrTable, StrTableStream, StrTableWriter, title_key};
 pub use error::StoreError;
 pub use generation::{ConceptStrings, ConceptsWriter, GenerationWriter, RelatedWriter};

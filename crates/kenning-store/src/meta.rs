@@ -34,6 +34,12 @@ pub struct Meta {
     /// source said its language.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<LanguageMeta>,
+    /// Every other file of the generation (its path relative to the
+    /// generation folder) with its size and checksum, written when the
+    /// generation is published (see [`verify_generation`](crate::verify_generation)).
+    /// Empty in generations published before checksums were written.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub files: std::collections::BTreeMap<String, crate::FileChecksum>,
 }
 
 /// One language edition of a build and how well it joined.

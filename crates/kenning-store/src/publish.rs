@@ -13,8 +13,10 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::layout::CURRENT;
-use crate::{GenerationWriter, StoreError};
+use crate::checksums::checksum_files;
+use crate::generation::write_synced;
+use crate::layout::{CURRENT, files};
+use crate::{GenerationWriter, Meta, StoreError};
 
 /// A generation being written (through [`Publisher::generation`]).
 /// [`Publisher::publish`] makes it the live snapshot with one atomic rename; dropping the publisher without
@@ -118,6 +120,7 @@ impl Publisher {
     /// replaces stays, for readers that opened it a moment ago).
     pub fn publish(mut self) -> Result<PathBuf, StoreError> {
         make_readable(&self.dir)?;
+        self.write_checksums()?;
         sync_dir(&self.dir)?;
         let previous = fs::read_to_string(self.root.join(CURRENT))
             .ok()
@@ -134,6 +137,24 @@ impl Publisher {
         self.published = true;
         self.remove_old_generations(previous.as_deref());
         Ok(self.dir.clone())
+    }
+
+    /// Lists every file of the generation with its checksum in its
+    /// `meta.json` (a generation without one, as some tests write, is left
+    /// as it is).
+    fn write_checksums(&self) -> Result<(), StoreError> {
+        let meta_path = self.dir.join(files::META);
+        let text = match fs::read_to_string(&meta_path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(StoreError::io(&meta_path, e)),
+        };
+        let mut meta: Meta = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+            path: meta_path.clone(),
+            message: e.to_string(),
+        })?;
+        meta.files = checksum_files(&self.dir)?;
+        write_synced(&meta_path, meta.to_json().as_bytes())
     }
 
     /// Removes the generations that are neither live, nor the one just

@@ -110,6 +110,7 @@ mod tests {
                 pages: 3,
                 ..LanguageMeta::default()
             }],
+            files: Default::default(),
         }
     }
 

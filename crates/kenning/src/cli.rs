@@ -445,6 +445,9 @@ pub(crate) fn run() -> Result<ExitCode> {
                 },
                 max_heavy_requests: max_heavy_requests.map(|n| n as usize),
                 record_types: file.record_types,
+                // A rebuilt snapshot is served within a second or so of its
+                // publication, without a restart.
+                watch_generations: Some(std::time::Duration::from_secs(1)),
             };
             kenning_server::serve_blocking(engine, config, addr)
                 .with_context(|| format!("cannot serve on {addr}"))?;

@@ -6,7 +6,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,14 +15,6 @@ use kenning_testdata::PgCluster;
 use support::*;
 
 const TOKEN: &str = "replica-test-token";
-
-/// The example wiki built into a temporary folder.
-fn snapshot(dir: &Path) -> PathBuf {
-    let out = dir.join("snap");
-    let o = build(&out, &example());
-    assert!(o.status.success(), "{}", stderr(&o));
-    out
-}
 
 /// A replica on `out` sharing the database at `url`.
 fn replica(out: &Path, url: &str) -> (Child, u16) {
@@ -71,7 +63,7 @@ fn every_replica_reads_every_acknowledged_write() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let out = snapshot(dir.path());
+    let out = example_snapshot(dir.path());
     let (a, port_a) = replica(&out, &pg.url());
     let (b, port_b) = replica(&out, &pg.url());
 
@@ -140,7 +132,7 @@ fn a_replica_killed_mid_burst_loses_nothing_acknowledged() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let out = snapshot(dir.path());
+    let out = example_snapshot(dir.path());
     let (a, port_a) = replica(&out, &pg.url());
     let (b, port_b) = replica(&out, &pg.url());
     let acked = Arc::new(Mutex::new(Vec::<u32>::new()));
@@ -187,7 +179,7 @@ fn a_database_outage_stops_writes_not_reads_and_ends_without_a_restart() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let out = snapshot(dir.path());
+    let out = example_snapshot(dir.path());
     let (a, port_a) = replica(&out, &pg.url());
     let (b, port_b) = replica(&out, &pg.url());
     assert_eq!(put(port_a, "O-0", "Before the outage").unwrap().0, 201);
@@ -238,7 +230,7 @@ fn live_records_move_between_the_file_store_and_the_database() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let out = snapshot(dir.path());
+    let out = example_snapshot(dir.path());
     let snap = out.to_str().unwrap();
     // Records written through a single server (the file store).
     let port = free_port();
@@ -317,4 +309,78 @@ fn live_records_move_between_the_file_store_and_the_database() {
         !stdout(&o).contains("N-1"),
         "nothing of a bad file is imported"
     );
+}
+
+#[test]
+fn both_replicas_roll_out_a_rebuild_during_a_request_loop() {
+    let Some(pg) = PgCluster::start("replicas: rebuild during a request loop") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = example_snapshot(dir.path());
+    let first = std::fs::read_to_string(out.join("CURRENT")).unwrap();
+    let (a, port_a) = replica(&out, &pg.url());
+    let (b, port_b) = replica(&out, &pg.url());
+
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+    let acked = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut load = Vec::new();
+    for (n, (write_port, read_port)) in [(port_a, port_b), (port_b, port_a)].into_iter().enumerate()
+    {
+        let (done, failures, acked) = (done.clone(), failures.clone(), acked.clone());
+        load.push(std::thread::spawn(move || {
+            let mut i = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let id = format!("W{n}-{i}");
+                match put(write_port, &id, "Written during the rebuild") {
+                    Some((201, _)) => acked.lock().unwrap().push(id.clone()),
+                    other => failures
+                        .lock()
+                        .unwrap()
+                        .push(format!("PUT {id}: {other:?}")),
+                }
+                match http(read_port, "GET", "/api/v1/search?q=ferry", "", "") {
+                    Some((200, _)) => {}
+                    other => failures.lock().unwrap().push(format!("search: {other:?}")),
+                }
+                i += 1;
+            }
+        }));
+    }
+    let records = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/tiny-records.jsonl");
+    let o = build_with(&out, &example(), &["--records", records.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let second = std::fs::read_to_string(out.join("CURRENT")).unwrap();
+    assert_ne!(first, second);
+    for port in [port_a, port_b] {
+        let swapped = within(Duration::from_secs(30), || {
+            get(port, "/api/v1/records/course/ENV-220").0 == 200
+        });
+        assert!(
+            swapped.is_some(),
+            "the replica on {port} kept the old generation"
+        );
+    }
+    // Both go on writing and reading for a moment on the new generation.
+    std::thread::sleep(Duration::from_millis(300));
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    for t in load {
+        t.join().unwrap();
+    }
+    let failures = failures.lock().unwrap();
+    assert!(failures.is_empty(), "failed requests: {failures:?}");
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() >= 4);
+    for id in &acked {
+        for port in [port_a, port_b] {
+            assert_eq!(
+                get(port, &format!("/api/v1/records/course/{id}")).0,
+                200,
+                "{id} on {port}"
+            );
+        }
+    }
+    stop(a);
+    stop(b);
 }

@@ -29,6 +29,9 @@ pub(super) struct Inner {
     /// The database live records are kept in, when they are shared by
     /// several servers.
     pub(super) shared: Option<Shared>,
+    /// Set when a newer generation's engine took the live store over:
+    /// writes here fail with `EngineError::Retired`.
+    pub(super) retired: std::sync::atomic::AtomicBool,
 }
 
 pub(super) fn refresh_loop(inner: &std::sync::Weak<Inner>, rx: &Receiver<()>) {

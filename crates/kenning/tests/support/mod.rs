@@ -31,6 +31,14 @@ pub(crate) fn build(out: &Path, dump: &Path) -> Output {
     build_with(out, dump, &[])
 }
 
+/// The example wiki built into `dir/snap`.
+pub(crate) fn example_snapshot(dir: &Path) -> PathBuf {
+    let out = dir.join("snap");
+    let o = build(&out, &example());
+    assert!(o.status.success(), "{}", stderr(&o));
+    out
+}
+
 /// `kenning build -q --out OUT --dump DUMP` and `extra` arguments.
 pub(crate) fn build_with(out: &Path, dump: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
@@ -92,13 +100,28 @@ pub(crate) fn serve_with(
     token: &str,
     extra: &[&str],
 ) -> std::process::Child {
+    serve_logging(dir, port, token, extra, None)
+}
+
+/// As [`serve_with`], its stderr written to `log` when given.
+pub(crate) fn serve_logging(
+    dir: &Path,
+    port: u16,
+    token: &str,
+    extra: &[&str],
+    log: Option<&Path>,
+) -> std::process::Child {
+    let stderr = match log {
+        Some(path) => std::process::Stdio::from(std::fs::File::create(path).unwrap()),
+        None => std::process::Stdio::null(),
+    };
     let child = Command::new(env!("CARGO_BIN_EXE_kenning"))
         .args(["serve", dir.to_str().unwrap(), "--addr"])
         .arg(format!("127.0.0.1:{port}"))
         .args(extra)
         .env("KENNING_API_TOKEN", token)
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);

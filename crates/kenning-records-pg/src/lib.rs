@@ -124,6 +124,29 @@ impl std::fmt::Debug for PgRecords {
     }
 }
 
+impl Drop for PgRecords {
+    /// Closes the connections on a thread of their own: the client blocks
+    /// on a runtime of its own to close, which panics inside an async
+    /// runtime's thread (where a server drops its engine at shutdown).
+    fn drop(&mut self) {
+        let clients: Vec<Client> = [&mut self.writer, &mut self.reader]
+            .into_iter()
+            .filter_map(|slot| slot.get_mut().unwrap_or_else(|p| p.into_inner()).take())
+            .collect();
+        if !clients.is_empty() {
+            // Should the thread not start, the clients are leaked rather
+            // than closed here (the process is ending, or out of threads).
+            let clients = std::mem::ManuallyDrop::new(clients);
+            let closing = std::thread::Builder::new()
+                .name("kenning-pg-close".into())
+                .spawn(move || drop(std::mem::ManuallyDrop::into_inner(clients)));
+            if let Ok(closing) = closing {
+                let _ = closing.join();
+            }
+        }
+    }
+}
+
 impl PgRecords {
     /// Parses `url` (`postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE`,
     /// or the `key=value` form), connects, and creates or migrates

@@ -124,6 +124,9 @@ pub(crate) struct Health {
     version: &'static str,
     /// Seconds since the Unix epoch, now.
     time: u64,
+    /// The generation of the snapshot served (`gen-…`, as `DIR/CURRENT`
+    /// names it once the server has picked it up).
+    generation: String,
     stats: StatsPage,
     /// The live records store: where (`backend`: `file` or `postgresql`)
     /// and its state (`ok`, `failing` with the last write's error,
@@ -133,7 +136,8 @@ pub(crate) struct Health {
 
 /// `GET /healthz`: the engine answers, and what it serves.
 pub(crate) async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let (stats, live_records) = state.answer(|engine| (engine.stats(), engine.live_store_health()));
+    let served = state.served();
+    let (stats, live_records) = (served.engine.stats(), served.engine.live_store_health());
     let time = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -148,6 +152,7 @@ pub(crate) async fn health(State(state): State<AppState>) -> Result<Json<Health>
         live_records,
         version: env!("CARGO_PKG_VERSION"),
         time,
+        generation: served.generation.clone(),
         stats,
     }))
 }

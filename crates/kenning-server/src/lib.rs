@@ -50,7 +50,7 @@
 //! to split it). Request targets over [`MAX_URI_BYTES`] get a 414 and
 //! heads over [`MAX_HEADER_BYTES`] or [`MAX_HEADERS`] a 431, with the
 //! same error bodies; heavy requests past the bound get a 503 with
-//! `Retry-After`; a write that finds the disk full gets a 507
+//! `Retry-After` (record writes after waiting their turn up to 5 s); a write that finds the disk full gets a 507
 //! (`insufficient_storage`), and `/healthz` reports the live records
 //! store's state (`live_records`).
 
@@ -127,6 +127,10 @@ pub const MAX_HEADERS: usize = 100;
 
 /// Headers hyper parses before it refuses a request itself (empty 431).
 const HYPER_MAX_HEADERS: usize = 256;
+
+/// How long a record write waits for its turn when the server is at its
+/// bound on heavy requests, before it is answered 503.
+const WRITE_TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// How long a client is asked to wait before retrying when the server is
 /// at its bound on heavy requests (the `Retry-After` header, in seconds).
@@ -533,8 +537,13 @@ fn is_record_write(method: &Method, path: &str) -> bool {
 }
 
 /// Carries out at most [`ServerConfig::max_heavy_requests`] heavy requests
-/// at once; past it, answers 503 with `Retry-After` at once (before the
-/// body is read, so refused requests cost no memory).
+/// at once. Past it, a wikify request is answered 503 with `Retry-After` at
+/// once; a record write waits its turn, first come first served, for at
+/// most [`WRITE_TURN_WAIT`], then gets the same answer. Either way before
+/// the body is read, so waiting or refused requests cost no memory.
+/// (Writes are carried out one at a time per server anyway, and with a
+/// shared database they mostly wait on it: refusing them at once turned a
+/// burst of parallel writes into errors.)
 async fn bound_heavy_work(
     axum::extract::State(heavy): axum::extract::State<Arc<Semaphore>>,
     request: Request,
@@ -543,7 +552,15 @@ async fn bound_heavy_work(
     if !is_heavy(request.method(), request.uri().path()) {
         return next.run(request).await;
     }
-    let Ok(_permit) = heavy.try_acquire_owned() else {
+    let permit = if is_record_write(request.method(), request.uri().path()) {
+        match tokio::time::timeout(WRITE_TURN_WAIT, heavy.acquire_owned()).await {
+            Ok(Ok(permit)) => Some(permit),
+            _ => None,
+        }
+    } else {
+        heavy.try_acquire_owned().ok()
+    };
+    let Some(_permit) = permit else {
         let mut response = answer_error(
             request.uri(),
             HttpError::Busy(

@@ -390,7 +390,8 @@ fn heavy_requests_past_the_bound_get_503() {
     );
     let json: Value = serde_json::from_str(&answer).expect(&answer);
     assert_eq!(json["error"]["code"], "busy");
-    // Record writes share the bound.
+    // Record writes share the bound: they wait their turn (5 s), then get
+    // the same answer.
     for method in ["PUT", "DELETE"] {
         let (status, head, answer) = server.request(
             &format!(

@@ -192,8 +192,9 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
         max_connections: u32,
         /// Heavy requests (wikify of a posted text, record writes) run at
-        /// once; past it they get 503 with Retry-After. Default: twice the
-        /// number of cores, at least 4.
+        /// once; past it wikify requests get 503 with Retry-After, and
+        /// record writes wait their turn up to 5 s before that answer.
+        /// Default: twice the number of cores, at least 4.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
         max_heavy_requests: Option<u32>,
         /// Keep live record writes in this PostgreSQL database instead of

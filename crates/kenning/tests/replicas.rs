@@ -126,6 +126,30 @@ fn every_replica_reads_every_acknowledged_write() {
     stop(c);
 }
 
+/// Stopping a replica (SIGTERM, as a service manager does) closes its
+/// database connections cleanly: exit status 0, no panic.
+#[test]
+fn a_replica_stops_cleanly() {
+    let Some(pg) = PgCluster::start("replicas: clean stop") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = example_snapshot(dir.path());
+    let port = free_port();
+    let log = dir.path().join("replica.log");
+    let child = serve_logging(&out, port, TOKEN, &["--records-db", &pg.url()], Some(&log));
+    assert_eq!(put(port, "T-1", "Before the stop").unwrap().0, 201);
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(output.status.success(), "{:?}: {log}", output.status);
+    assert!(!log.contains("panicked"), "{log}");
+}
+
 #[test]
 fn a_replica_killed_mid_burst_loses_nothing_acknowledged() {
     let Some(pg) = PgCluster::start("replicas: SIGKILL") else {

@@ -390,26 +390,40 @@ fn heavy_requests_past_the_bound_get_503() {
     );
     let json: Value = serde_json::from_str(&answer).expect(&answer);
     assert_eq!(json["error"]["code"], "busy");
-    // Record writes share the bound: they wait their turn (5 s), then get
-    // the same answer.
-    for method in ["PUT", "DELETE"] {
-        let (status, head, answer) = server.request(
-            &format!(
-                "{method} /api/v1/records/course/B-1 HTTP/1.1\r\nHost: x\r\n\
-                 Content-Length: 0\r\nConnection: close\r\n\r\n"
-            ),
-            b"",
-        );
-        assert_eq!(status, 503, "{method}: {head}");
-        let json: Value = serde_json::from_str(&answer).expect(&answer);
-        assert_eq!(json["error"]["code"], "busy");
-    }
     let (status, _, _) = server.request(
         "GET /api/v1/suggest?q=lake HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
         b"",
     );
     assert_eq!(status, 200);
-    drop(holder);
+    // Record writes share the bound: past it a write waits its turn (5 s),
+    // then gets the same answer...
+    let write = |method: &str| {
+        server.request(
+            &format!(
+                "{method} /api/v1/records/course/B-1 HTTP/1.1\r\nHost: x\r\n\
+                 Content-Length: 0\r\nConnection: close\r\n\r\n"
+            ),
+            b"",
+        )
+    };
+    let started = Instant::now();
+    let (status, head, answer) = write("PUT");
+    assert_eq!(status, 503, "PUT: {head}");
+    assert!(
+        started.elapsed() >= Duration::from_secs(4),
+        "a write is refused only after waiting its turn"
+    );
+    let json: Value = serde_json::from_str(&answer).expect(&answer);
+    assert_eq!(json["error"]["code"], "busy");
+    // ...and a write that is waiting when the permit comes back is carried
+    // out (this server has no token: 403, from past the bound).
+    let status = std::thread::scope(|scope| {
+        let waiting = scope.spawn(|| write("DELETE").0);
+        std::thread::sleep(Duration::from_millis(300));
+        drop(holder);
+        waiting.join().unwrap()
+    });
+    assert_eq!(status, 403, "the waiting write was not carried out");
     // The permit comes back once the holder is gone.
     let deadline = Instant::now() + Duration::from_secs(10);
     while wikify().0 != 200 {

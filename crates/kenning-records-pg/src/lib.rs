@@ -1,8 +1,8 @@
 //! Live records in PostgreSQL, for several `kenning serve` processes on
 //! one snapshot.
 //!
-//! This crate owns kenning's tables in a PostgreSQL database (created and
-//! migrated by [`PgRecords::connect`], versioned in `kenning_schema`), the
+//! This crate owns kenning's tables in a PostgreSQL database (created or
+//! migrated when a connection opens, versioned in `kenning_schema`), the
 //! writes of records and deletions (one transaction each, committed before
 //! the call returns), and the change feed replicas follow: every write
 //! takes the next number of one sequence, under a lock that makes commit
@@ -18,6 +18,7 @@
 //! Connections are plain TCP or a Unix socket (`host=/run/postgresql`):
 //! no TLS.
 
+mod connection;
 mod error;
 mod schema;
 
@@ -26,7 +27,9 @@ use std::time::Duration;
 
 use kenning_records::Record;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, Config, NoTls};
+use postgres::{Client, Config};
+
+use crate::connection::Connection;
 
 pub use crate::error::PgError;
 use crate::error::is_connection_problem;
@@ -43,14 +46,6 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// has seen every change before it). The number is arbitrary, chosen to
 /// be kenning's ("kenning" in ASCII, as an integer).
 const WRITE_LOCK: i64 = 0x006b_656e_6e69_6e67;
-
-/// Writes a record (`record` NULL: a deletion) with the next change
-/// number, replacing the row of its type and id; answers the number.
-const UPSERT: &str = "INSERT INTO kenning_records (kind, id, record, seq) \
-     VALUES ($1, $2, $3, nextval('kenning_record_seq')) \
-     ON CONFLICT (kind, id) DO UPDATE \
-     SET record = EXCLUDED.record, seq = EXCLUDED.seq, written_at = now() \
-     RETURNING seq";
 
 /// A change to the live records: the record as written, or its deletion.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,8 +107,8 @@ pub struct Written {
 pub struct PgRecords {
     config: Config,
     target: String,
-    writer: Mutex<Option<Client>>,
-    reader: Mutex<Option<Client>>,
+    writer: Mutex<Option<Connection>>,
+    reader: Mutex<Option<Connection>>,
 }
 
 impl std::fmt::Debug for PgRecords {
@@ -129,7 +124,7 @@ impl Drop for PgRecords {
     /// on a runtime of its own to close, which panics inside an async
     /// runtime's thread (where a server drops its engine at shutdown).
     fn drop(&mut self) {
-        let clients: Vec<Client> = [&mut self.writer, &mut self.reader]
+        let clients: Vec<Connection> = [&mut self.writer, &mut self.reader]
             .into_iter()
             .filter_map(|slot| slot.get_mut().unwrap_or_else(|p| p.into_inner()).take())
             .collect();
@@ -153,12 +148,12 @@ impl PgRecords {
     /// kenning's tables.
     pub fn connect(url: &str) -> Result<PgRecords, PgError> {
         let records = PgRecords::new(url)?;
-        records.with_writer(schema::migrate)?;
+        records.with_client(&records.writer, |_, _| Ok(()))?;
         Ok(records)
     }
 
     /// Parses `url` without connecting: the first call connects (and
-    /// migrates nothing: use [`PgRecords::connect`] for that).
+    /// creates or migrates the tables then).
     pub fn new(url: &str) -> Result<PgRecords, PgError> {
         let mut config: Config = url.parse().map_err(|source| PgError::Url { source })?;
         if config.get_connect_timeout().is_none() {
@@ -209,20 +204,27 @@ impl PgRecords {
             ),
             Write::Delete { kind, id } => (kind, id, None),
         };
-        self.with_writer(|client, target| {
-            let mut tx = begin_write(client, target)?;
-            let missed = read_changes(&mut tx, target, after, None)?;
-            let previous = match tx
-                .query_opt(
-                    "SELECT record IS NOT NULL FROM kenning_records WHERE kind = $1 AND id = $2",
-                    &[&kind, &id],
-                )
-                .map_err(|e| query_error(target, "cannot read the record", e))?
-            {
-                None => Previous::Absent,
-                Some(row) if row.get::<_, bool>(0) => Previous::Stored,
-                Some(_) => Previous::Deleted,
-            };
+        self.with_client(&self.writer, |conn, target| {
+            let Connection { client, statements } = conn;
+            let mut tx = begin_write(client, statements, target)?;
+            let rows = tx
+                .query(&statements.changes_and_row, &[&after, &kind, &id])
+                .map_err(|e| query_error(target, "cannot read the changes", e))?;
+            let mut missed = Vec::with_capacity(rows.len());
+            let mut previous = Previous::Absent;
+            for row in &rows {
+                let (change, this_record) = change_from_row(row, target)?;
+                if this_record {
+                    previous = if change.record.is_some() {
+                        Previous::Stored
+                    } else {
+                        Previous::Deleted
+                    };
+                }
+                if change.seq > after {
+                    missed.push(change);
+                }
+            }
             if !decide(previous) {
                 tx.rollback()
                     .map_err(|e| query_error(target, "cannot end a write", e))?;
@@ -233,10 +235,9 @@ impl PgRecords {
                 });
             }
             let row = tx
-                .query_one(UPSERT, &[&kind, &id, &json])
+                .query_one(&statements.write, &[&kind, &id, &json, &NOTIFY_CHANNEL])
                 .map_err(|e| query_error(target, "cannot write the record", e))?;
             let seq: i64 = row.get(0);
-            notify(&mut tx, target, seq)?;
             tx.commit()
                 .map_err(|e| query_error(target, "cannot commit", e))?;
             Ok(Written {
@@ -257,23 +258,22 @@ impl PgRecords {
                 .check("records")
                 .map_err(|e| PgError::InvalidRecord(Box::new(e)))?;
         }
-        self.with_writer(|client, target| {
-            let mut tx = begin_write(client, target)?;
-            let statement = tx
-                .prepare(UPSERT)
-                .map_err(|e| query_error(target, "cannot prepare the write", e))?;
+        self.with_client(&self.writer, |conn, target| {
+            let Connection { client, statements } = conn;
+            let mut tx = begin_write(client, statements, target)?;
             let mut last = None;
             for record in records {
                 let row = tx
                     .query_one(
-                        &statement,
+                        &statements.upsert,
                         &[&record.kind, &record.id, &Some(record.to_json())],
                     )
                     .map_err(|e| query_error(target, "cannot write a record", e))?;
                 last = Some(row.get::<_, i64>(0));
             }
             if let Some(seq) = last {
-                notify(&mut tx, target, seq)?;
+                tx.execute(&statements.notify, &[&NOTIFY_CHANNEL, &seq.to_string()])
+                    .map_err(|e| query_error(target, "cannot notify the other servers", e))?;
             }
             tx.commit()
                 .map_err(|e| query_error(target, "cannot commit", e))?;
@@ -285,22 +285,21 @@ impl PgRecords {
     /// them when given. `changes_since(0, None)` is every live record and
     /// deletion.
     pub fn changes_since(&self, after: i64, limit: Option<i64>) -> Result<Vec<Change>, PgError> {
-        self.with_client(&self.reader, |client, target| {
-            let mut tx = client
-                .build_transaction()
-                .read_only(true)
-                .start()
-                .map_err(|e| query_error(target, "cannot begin a read", e))?;
-            let changes = read_changes(&mut tx, target, after, limit)?;
-            tx.commit()
-                .map_err(|e| query_error(target, "cannot end a read", e))?;
-            Ok(changes)
+        // One statement sees one snapshot: no transaction needed.
+        self.with_client(&self.reader, |conn, target| {
+            let rows = conn
+                .client
+                .query(&conn.statements.changes, &[&after, &limit])
+                .map_err(|e| query_error(target, "cannot read the changes", e))?;
+            rows.iter()
+                .map(|row| change_from_row(row, target).map(|(change, _)| change))
+                .collect()
         })
     }
 
     /// A new connection listening to [`NOTIFY_CHANNEL`].
     pub fn listen(&self) -> Result<ChangeListener, PgError> {
-        let mut client = self.open()?;
+        let mut client = connection::connect(&self.config, &self.target)?;
         client
             .batch_execute(&format!("LISTEN {NOTIFY_CHANNEL}"))
             .map_err(|e| query_error(&self.target, "cannot listen for changes", e))?;
@@ -310,36 +309,20 @@ impl PgRecords {
         })
     }
 
-    fn open(&self) -> Result<Client, PgError> {
-        self.config
-            .connect(NoTls)
-            .map_err(|source| PgError::Unavailable {
-                target: self.target.clone(),
-                source,
-            })
-    }
-
-    fn with_writer<T>(
-        &self,
-        op: impl FnOnce(&mut Client, &str) -> Result<T, PgError>,
-    ) -> Result<T, PgError> {
-        self.with_client(&self.writer, op)
-    }
-
     /// Runs `op` on the connection in `slot`, opening it first when there
     /// is none or it broke; a connection that breaks during `op` is
     /// dropped, so the next call opens a new one.
     fn with_client<T>(
         &self,
-        slot: &Mutex<Option<Client>>,
-        op: impl FnOnce(&mut Client, &str) -> Result<T, PgError>,
+        slot: &Mutex<Option<Connection>>,
+        op: impl FnOnce(&mut Connection, &str) -> Result<T, PgError>,
     ) -> Result<T, PgError> {
         let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.as_ref().is_some_and(|c| c.is_closed()) {
+        if slot.as_ref().is_some_and(|c| c.client.is_closed()) {
             *slot = None;
         }
         if slot.is_none() {
-            *slot = Some(self.open()?);
+            *slot = Some(Connection::open(&self.config, &self.target)?);
         }
         let client = slot.as_mut().expect("connection just opened");
         let result = op(client, &self.target);
@@ -402,68 +385,47 @@ impl ChangeListener {
 /// Begins a write transaction holding the write lock until it ends.
 fn begin_write<'a>(
     client: &'a mut Client,
+    statements: &connection::Statements,
     target: &str,
 ) -> Result<postgres::Transaction<'a>, PgError> {
     let mut tx = client
         .transaction()
         .map_err(|e| query_error(target, "cannot begin a write", e))?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+    tx.execute(&statements.lock, &[&WRITE_LOCK])
         .map_err(|e| query_error(target, "cannot take the write lock", e))?;
     Ok(tx)
 }
 
-/// Tells the listening servers that change `seq` is there (delivered when
-/// the transaction commits).
-fn notify(tx: &mut postgres::Transaction<'_>, target: &str, seq: i64) -> Result<(), PgError> {
-    tx.execute(
-        "SELECT pg_notify($1, $2)",
-        &[&NOTIFY_CHANNEL, &seq.to_string()],
-    )
-    .map_err(|e| query_error(target, "cannot notify the other servers", e))?;
-    Ok(())
-}
-
-/// The changes above `after`, in number order.
-fn read_changes(
-    tx: &mut postgres::Transaction<'_>,
-    target: &str,
-    after: i64,
-    limit: Option<i64>,
-) -> Result<Vec<Change>, PgError> {
-    let rows = tx
-        .query(
-            "SELECT seq, kind, id, record FROM kenning_records \
-             WHERE seq > $1 ORDER BY seq LIMIT $2",
-            &[&after, &limit],
-        )
-        .map_err(|e| query_error(target, "cannot read the changes", e))?;
-    rows.iter()
-        .map(|row| {
-            let seq: i64 = row.get(0);
-            let kind: String = row.get(1);
-            let id: String = row.get(2);
-            let json: Option<String> = row.get(3);
-            let record = match json {
-                None => None,
-                Some(json) => Some(
-                    Record::from_json(&json, &format!("records database row {kind}/{id}"))
-                        .map_err(|source| PgError::BadRow {
-                            target: target.to_owned(),
-                            kind: kind.clone(),
-                            id: id.clone(),
-                            seq,
-                            source: Box::new(source),
-                        })?,
-                ),
-            };
-            Ok(Change {
-                seq,
-                kind,
-                id,
-                record,
-            })
-        })
-        .collect()
+/// A row `(seq, kind, id, record, this record's row?)` as a change.
+fn change_from_row(row: &postgres::Row, target: &str) -> Result<(Change, bool), PgError> {
+    let seq: i64 = row.get(0);
+    let kind: String = row.get(1);
+    let id: String = row.get(2);
+    let json: Option<String> = row.get(3);
+    let this_record: bool = row.get(4);
+    let record = match json {
+        None => None,
+        Some(json) => Some(
+            Record::from_json(&json, &format!("records database row {kind}/{id}")).map_err(
+                |source| PgError::BadRow {
+                    target: target.to_owned(),
+                    kind: kind.clone(),
+                    id: id.clone(),
+                    seq,
+                    source: Box::new(source),
+                },
+            )?,
+        ),
+    };
+    Ok((
+        Change {
+            seq,
+            kind,
+            id,
+            record,
+        },
+        this_record,
+    ))
 }
 
 /// A client error as a [`PgError`]: unavailable when the connection is

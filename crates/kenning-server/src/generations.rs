@@ -6,10 +6,10 @@
 //! generation, the thread checks that generation's files against the
 //! checksums of its `meta.json` (a generation copied from another machine
 //! may be incomplete or damaged), opens it beside the one being served,
-//! and swaps. A request holds the engine it started with until it ends; the
-//! old engine, and its memory maps, go when the last such request does,
-//! so the old generation's files can be deleted and their space comes
-//! back. A generation that fails its checks, or cannot be opened, is not
+//! and swaps. Each look-up a request makes holds the engine it got until
+//! it is done; the old engine, and its memory maps, go when the last such
+//! look-up does, so the old generation's files can be deleted and their
+//! space comes back. A generation that fails its checks, or cannot be opened, is not
 //! served: the old one goes on, a log line says why, and it is tried again
 //! a little later (a copy may still be in progress).
 //!

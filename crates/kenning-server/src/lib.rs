@@ -50,9 +50,9 @@
 //! to split it). Request targets over [`MAX_URI_BYTES`] get a 414 and
 //! heads over [`MAX_HEADER_BYTES`] or [`MAX_HEADERS`] a 431, with the
 //! same error bodies; heavy requests past the bound get a 503 with
-//! `Retry-After` (record writes after waiting their turn up to 5 s); a write that finds the disk full gets a 507
-//! (`insufficient_storage`), and `/healthz` reports the live records
-//! store's state (`live_records`).
+//! `Retry-After` (record writes after waiting their turn up to 5 s); a
+//! write that finds the disk full gets a 507 (`insufficient_storage`), and
+//! `/healthz` reports the live records store's state (`live_records`).
 
 #![forbid(unsafe_code)]
 

@@ -155,7 +155,12 @@ pub(super) fn apply_delete(state: &mut State, kind: &str, id: &str) {
 pub(super) fn catch_up(inner: &Inner, shared: &Shared) -> Result<bool, PgError> {
     let _one = shared.catching_up.lock().expect("records lock");
     let after = inner.state.read().expect("records lock").applied;
-    let changes = shared.db.changes_since(after, None)?;
+    let mut changes = shared.db.changes_since(after, None)?;
+    // This server's own writes are applied as they commit, often while the
+    // query ran: link only what is still missing (linking runs concept
+    // detection).
+    let applied = inner.state.read().expect("records lock").applied;
+    changes.retain(|c| c.seq > applied);
     if changes.is_empty() {
         return Ok(false);
     }

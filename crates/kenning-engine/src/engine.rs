@@ -358,9 +358,8 @@ impl Engine {
     /// The folder of the generation `DIR/CURRENT` names now, when it is
     /// another than this engine's (a build published a new one).
     pub fn newer_generation(&self) -> Option<std::path::PathBuf> {
-        let name = std::fs::read_to_string(self.dir.join("CURRENT")).ok()?;
-        let name = name.trim();
-        (!name.is_empty() && name != self.generation()).then(|| self.dir.join(name))
+        let live = Snapshot::live_generation(&self.dir).ok()?;
+        (live != self.snapshot.generation_dir() && live != self.dir).then_some(live)
     }
 
     /// Opens the generation folder `generation` (of this engine's snapshot

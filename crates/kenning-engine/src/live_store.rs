@@ -47,8 +47,9 @@ pub(crate) struct LiveContents {
 pub(crate) enum LiveWriter {
     /// `DIR/live-records.redb`, this server's alone.
     File(LiveStore),
-    /// A PostgreSQL database shared with other servers.
-    Database(std::sync::Arc<kenning_records_pg::PgRecords>),
+    /// The PostgreSQL database shared with other servers (the records'
+    /// shared state holds it).
+    Database,
 }
 
 /// The store kept open for writes.
@@ -89,14 +90,7 @@ impl LiveStore {
     /// Every record in the store, and every deletion (opening it first
     /// when a failed write left it closed).
     pub(crate) fn read_all(&mut self) -> Result<LiveContents, EngineError> {
-        if self.store.is_none() {
-            self.reopen()?;
-        }
-        let Some(store) = &self.store else {
-            return Err(EngineError::Records(
-                "the live records store is closed".into(),
-            ));
-        };
+        let store = self.opened()?;
         let records = store
             .iter()
             .map_err(EngineError::LiveStore)?
@@ -113,14 +107,7 @@ impl LiveStore {
         &mut self,
         op: impl FnOnce(&RecordStore) -> Result<T, RecordsError>,
     ) -> Result<T, EngineError> {
-        if self.store.is_none() {
-            self.reopen()?;
-        }
-        let Some(store) = &self.store else {
-            return Err(EngineError::Records(
-                "the live records store is closed".into(),
-            ));
-        };
+        let store = self.opened()?;
         match op(store) {
             Ok(value) => {
                 self.failure = None;
@@ -134,6 +121,16 @@ impl LiveStore {
             }
             Err(e) => Err(write_error(e)),
         }
+    }
+
+    /// The store, opened again first when a failed write left it closed.
+    fn opened(&mut self) -> Result<&RecordStore, EngineError> {
+        if self.store.is_none() {
+            self.reopen()?;
+        }
+        self.store
+            .as_ref()
+            .ok_or_else(|| EngineError::Records("the live records store is closed".into()))
     }
 
     fn reopen(&mut self) -> Result<(), EngineError> {

@@ -263,7 +263,7 @@ impl Records {
             },
         };
         let writer = match (&database, store) {
-            (Some(db), _) => Some(LiveWriter::Database(Arc::clone(db))),
+            (Some(_), _) => Some(LiveWriter::Database),
             (None, Some(store)) if writable => Some(LiveWriter::File(store)),
             _ => None,
         };
@@ -322,7 +322,6 @@ impl Records {
     /// shows everything committed before it).
     fn database_write(
         &self,
-        db: &PgRecords,
         write: Write<'_>,
         decide: impl FnOnce(Previous) -> bool,
     ) -> Result<(Previous, Option<i64>), EngineError> {
@@ -332,7 +331,7 @@ impl Records {
             .as_ref()
             .expect("a database has its state");
         let after = self.inner.state.read().expect("records lock").applied;
-        let written = match db.write(after, write, decide) {
+        let written = match shared.db.write(after, write, decide) {
             Ok(written) => {
                 shared::note_health(&self.inner, shared, None);
                 written
@@ -617,15 +616,13 @@ impl Records {
                 state.version += 1;
                 existed
             }
-            Some(LiveWriter::Database(db)) => {
-                let db = Arc::clone(db);
-                let (previous, seq) = self.database_write(&db, Write::Put(&record), |_| true)?;
-                let existed = match previous {
-                    Previous::Stored => true,
-                    Previous::Deleted => false,
-                    Previous::Absent => self.in_snapshot(&kind, &id),
-                };
-                let change = LinkedChange::put(seq.unwrap_or(0), record, linked);
+            Some(LiveWriter::Database) => {
+                let (previous, seq) = self.database_write(Write::Put(&record), |_| true)?;
+                let existed = self.existed(previous, &kind, &id);
+                let seq = seq.ok_or_else(|| {
+                    EngineError::Records(format!("record {kind}/{id} was not written"))
+                })?;
+                let change = LinkedChange::put(seq, record, linked);
                 apply_changes(
                     &mut self.inner.state.write().expect("records lock"),
                     vec![change],
@@ -671,18 +668,10 @@ impl Records {
                 apply_delete(&mut state, kind, id);
                 state.version += 1;
             }
-            Some(LiveWriter::Database(db)) => {
-                let db = Arc::clone(db);
-                let in_snapshot = self.in_snapshot(kind, id);
-                let (_, seq) = self.database_write(
-                    &db,
-                    Write::Delete { kind, id },
-                    |previous| match previous {
-                        Previous::Stored => true,
-                        Previous::Deleted => false,
-                        Previous::Absent => in_snapshot,
-                    },
-                )?;
+            Some(LiveWriter::Database) => {
+                let (_, seq) = self.database_write(Write::Delete { kind, id }, |previous| {
+                    self.existed(previous, kind, id)
+                })?;
                 let Some(seq) = seq else {
                     return Ok(false);
                 };
@@ -751,14 +740,21 @@ impl Records {
         }
     }
 
-    /// Whether the snapshot itself has record `kind`/`id` (deleted live
-    /// or not).
-    fn in_snapshot(&self, kind: &str, id: &str) -> bool {
-        let state = self.inner.state.read().expect("records lock");
-        state
-            .by_key
-            .get(&(kind.to_owned(), id.to_owned()))
-            .is_some_and(|&i| i < state.base)
+    /// Whether record `kind`/`id` existed before a write that found
+    /// `previous` in the database: a row says so; without one, the
+    /// snapshot's copy (deleted live or not, which would have left a row).
+    fn existed(&self, previous: Previous, kind: &str, id: &str) -> bool {
+        match previous {
+            Previous::Stored => true,
+            Previous::Deleted => false,
+            Previous::Absent => {
+                let state = self.inner.state.read().expect("records lock");
+                state
+                    .by_key
+                    .get(&(kind.to_owned(), id.to_owned()))
+                    .is_some_and(|&i| i < state.base)
+            }
+        }
     }
 
     fn changed(&self) {
@@ -789,16 +785,7 @@ fn peek(path: &Path, note: &mut Option<String>) -> Option<RecordStore> {
     if !path.is_file() {
         return None;
     }
-    let opened = RecordStore::open_read_only(path).or_else(|e| {
-        if e.is_store_in_use() {
-            Err(e)
-        } else {
-            // A store left by a crash needs recovery, which opening it
-            // read-only refuses: recover it, where the folder allows.
-            RecordStore::open(path).map_err(|_| e)
-        }
-    });
-    match opened {
+    match RecordStore::open_to_read(path) {
         Ok(store) => Some(store),
         Err(e) if e.is_store_in_use() => {
             *note = Some(format!(

@@ -75,6 +75,22 @@ impl RecordStore {
         Ok(store)
     }
 
+    /// Opens an existing store at `path` to read it: read-only, unless it
+    /// was left by a crash and needs recovery, which read-only opening
+    /// refuses; then it is opened for writing (recovering it) where the
+    /// folder allows, and the read-only error is returned where it does
+    /// not. A store another process has open is refused either way.
+    pub fn open_to_read(path: impl AsRef<Path>) -> Result<RecordStore, RecordsError> {
+        let path = path.as_ref();
+        RecordStore::open_read_only(path).or_else(|e| {
+            if e.is_store_in_use() {
+                Err(e)
+            } else {
+                RecordStore::open(path).map_err(|_| e)
+            }
+        })
+    }
+
     /// Opens an existing store at `path` for reading only, changing
     /// nothing in it (so a read-only folder will do). Writes through it
     /// fail. A store that needs recovery from a crash is refused: open it

@@ -63,12 +63,7 @@ pub(crate) fn checksum_files(
 /// size and CRC. Files not listed are not read. The first mismatch is the
 /// error, naming the file.
 pub fn verify_generation(generation: &Path) -> Result<Verified, StoreError> {
-    let meta_path = generation.join(files::META);
-    let text = std::fs::read_to_string(&meta_path).map_err(|e| StoreError::io(&meta_path, e))?;
-    let meta: Meta = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
-        path: meta_path.clone(),
-        message: e.to_string(),
-    })?;
+    let meta = Meta::read(generation)?;
     if meta.files.is_empty() {
         return Ok(Verified::NoChecksums);
     }

@@ -70,6 +70,16 @@ pub struct LanguageMeta {
 }
 
 impl Meta {
+    /// The manifest of the generation folder `generation`.
+    pub(crate) fn read(generation: &std::path::Path) -> Result<Meta, crate::StoreError> {
+        let path = generation.join(crate::files::META);
+        let text = std::fs::read_to_string(&path).map_err(|e| crate::StoreError::io(&path, e))?;
+        serde_json::from_str(&text).map_err(|e| crate::StoreError::Corrupt {
+            path,
+            message: e.to_string(),
+        })
+    }
+
     /// The manifest as pretty-printed JSON, as written to `meta.json`.
     pub fn to_json(&self) -> String {
         // Plain data with string keys: serialising cannot fail.

@@ -144,15 +144,10 @@ impl Publisher {
     /// as it is).
     fn write_checksums(&self) -> Result<(), StoreError> {
         let meta_path = self.dir.join(files::META);
-        let text = match fs::read_to_string(&meta_path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(StoreError::io(&meta_path, e)),
-        };
-        let mut meta: Meta = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
-            path: meta_path.clone(),
-            message: e.to_string(),
-        })?;
+        if !meta_path.is_file() {
+            return Ok(());
+        }
+        let mut meta = Meta::read(&self.dir)?;
         meta.files = checksum_files(&self.dir)?;
         write_synced(&meta_path, meta.to_json().as_bytes())
     }

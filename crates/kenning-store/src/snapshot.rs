@@ -88,17 +88,20 @@ fn open_language_mentions(
 impl Snapshot {
     /// Opens the live generation of the snapshot folder `dir`.
     pub fn open(dir: &Path) -> Result<Snapshot, StoreError> {
+        Snapshot::open_generation(&Snapshot::live_generation(dir)?)
+    }
+
+    /// The folder of the generation that `dir/CURRENT` names (the live
+    /// one; a build that publishes changes it).
+    pub fn live_generation(dir: &Path) -> Result<PathBuf, StoreError> {
         let current = dir.join(CURRENT);
-        let name = match std::fs::read_to_string(&current) {
-            Ok(name) => name.trim().to_owned(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(StoreError::Missing {
-                    path: dir.to_owned(),
-                });
-            }
-            Err(e) => return Err(StoreError::io(&current, e)),
-        };
-        Snapshot::open_generation(&dir.join(&name))
+        match std::fs::read_to_string(&current) {
+            Ok(name) => Ok(dir.join(name.trim())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::Missing {
+                path: dir.to_owned(),
+            }),
+            Err(e) => Err(StoreError::io(&current, e)),
+        }
     }
 
     /// Opens one generation folder directly, published or not (the build
@@ -106,13 +109,7 @@ impl Snapshot {
     pub fn open_generation(generation: &Path) -> Result<Snapshot, StoreError> {
         let hold = hold_generation(generation);
         let generation = generation.to_owned();
-        let meta_path = generation.join(files::META);
-        let meta_text =
-            std::fs::read_to_string(&meta_path).map_err(|e| StoreError::io(&meta_path, e))?;
-        let meta: Meta = serde_json::from_str(&meta_text).map_err(|e| StoreError::Corrupt {
-            path: meta_path.clone(),
-            message: e.to_string(),
-        })?;
+        let meta = Meta::read(&generation)?;
         if meta.format != FORMAT_VERSION {
             return Err(StoreError::Version {
                 path: generation,

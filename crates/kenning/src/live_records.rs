@@ -48,15 +48,7 @@ pub(crate) fn export(at: &LiveRecordsAt, out: &mut dyn Write) -> Result<()> {
                 );
                 return Ok(());
             }
-            // A store left by a killed server needs recovery, which opening
-            // it read-only refuses: recover it (the engine does the same).
-            let store = explain_in_use(RecordStore::open_read_only(path).or_else(|e| {
-                if e.is_store_in_use() {
-                    Err(e)
-                } else {
-                    RecordStore::open(path).map_err(|_| e)
-                }
-            }))?;
+            let store = explain_in_use(RecordStore::open_to_read(path))?;
             let records = store.iter()?.collect::<Result<Vec<Record>, _>>()?;
             (records, store.deleted()?.len())
         }

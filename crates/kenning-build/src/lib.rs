@@ -20,6 +20,7 @@
 
 #![forbid(unsafe_code)]
 
+mod anchors;
 mod budget;
 mod collector;
 mod concept_graph;

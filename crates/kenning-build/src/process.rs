@@ -6,6 +6,7 @@ use kenning_dump::{ConceptRecord, ExtractedDoc, SiteInfo, WikiPage};
 use kenning_linker::{PhraseKey, phrase_key};
 use kenning_model::{LinkTarget, NS_CATEGORY, NS_MAIN, Namespaces, PageId};
 
+use crate::anchors::TextWords;
 use crate::plain::{self, Layout};
 
 /// An item read from a source, with what is needed to interpret it.
@@ -272,7 +273,12 @@ fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
             .collect()
     };
     let links = normalize_all(record.links.unwrap_or_default());
-    let anchors = links.iter().map(|t| phrase_key(unqualified(t))).collect();
+    let anchors = if links.is_empty() {
+        Vec::new()
+    } else {
+        let words = TextWords::new(&record.text);
+        links.iter().map(|t| words.anchor(t)).collect()
+    };
     Row::Concept(ConceptRow {
         id: record.id.map(PageId::new),
         anchors,

@@ -264,6 +264,51 @@ fn redirect_chains_resolve_to_the_article_and_loops_break() {
 }
 
 // ---------------------------------------------------------------------------
+// Anchors of JSONL links: the words that carry them
+// ---------------------------------------------------------------------------
+
+#[test]
+fn jsonl_links_are_carried_by_the_words_their_text_uses() {
+    let lines = [
+        concept_line("Russia", "Russia is a country.", &[], &[], &[]),
+        concept_line(
+            "Bill Clinton",
+            "Bill Clinton was a president.",
+            &[],
+            &[],
+            &[],
+        ),
+        concept_line(
+            "Vodka",
+            "Russian vodka is clear. Russian distillers and Clinton liked it.",
+            &["Russia", "Bill Clinton"],
+            &[],
+            &[],
+        ),
+        concept_line("Kvass", "Kvass is drunk in Russia.", &["Russia"], &[], &[]),
+    ]
+    .concat();
+    let built = build_dump(&Dump::default(), Some(&lines), 1);
+    let s = Snapshot::open(&built.out).unwrap();
+    let d = kenning_linker::MentionDictionary::from_bytes(s.mention_bytes()).unwrap();
+    let resolve = |phrase: &str| -> Vec<&str> {
+        let p = d
+            .get_text(phrase)
+            .unwrap_or_else(|| panic!("{phrase} is no phrase"));
+        p.candidates()
+            .map(|(c, _)| s.concept(ConceptIdx::new(c)).title())
+            .collect()
+    };
+    // Vodka's text says "Russian" and "Clinton", never the titles.
+    assert_eq!(resolve("Russian"), ["Russia"]);
+    assert_eq!(resolve("Clinton"), ["Bill Clinton"]);
+    // Kvass's text has the title: the title carries its link, and
+    // Vodka's does not (a name counts as one linked document).
+    let russia = d.get_text("Russia").unwrap();
+    assert_eq!(russia.linked_docs(), 1 + 1);
+}
+
+// ---------------------------------------------------------------------------
 // Duplicate titles: the first one wins
 // ---------------------------------------------------------------------------
 

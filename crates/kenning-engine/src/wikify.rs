@@ -84,11 +84,16 @@ pub struct WikifyScoreParts {
     pub context: f32,
     /// The link probability is the title-match prior: the phrase is a
     /// title or redirect that no document of the wiki uses as a link (its
-    /// concept came from a source without links).
+    /// concept came from a source without links), or a person's surname,
+    /// rarely a link, written as a name.
     pub title_prior: bool,
     /// Only one concept fits the phrase (or one nearly always), so its
     /// link probability stood in for coherence in the score.
     pub unambiguous: bool,
+    /// The mention repeats part of a whole name linked earlier in the
+    /// text ("Fermi" after "Enrico Fermi", "WTO" after "World Trade
+    /// Organization"): it has that name's concept and score.
+    pub repeats_name: bool,
 }
 
 /// A candidate that lost.
@@ -268,6 +273,7 @@ impl Engine {
                         context: a.parts.context,
                         title_prior: a.parts.title_prior,
                         unambiguous: a.parts.unambiguous,
+                        repeats_name: a.parts.repeats_name,
                     },
                     candidates: a.candidates,
                     runner_up: a.runner_up.map(|(idx, score)| {

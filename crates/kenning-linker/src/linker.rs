@@ -5,6 +5,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::capitals::{capitalised_by_spelling, in_capitals, is_acronym_title};
 use crate::dictionary::{MentionDictionary, Phrase};
+use crate::names::{
+    LinkedName, a_name_ending_with, capital_says_name, repeated_names, title_cased,
+    written_as_date, written_as_full_name,
+};
 use crate::phrase::{PhraseHasher, Token, Tokens, for_each_ngram, token_hash};
 
 /// A hasher for integer keys (concept indices, phrase keys): one
@@ -147,11 +151,17 @@ pub struct ScoreParts {
     pub context: f32,
     /// The link probability is the title-match prior
     /// ([`LinkerOptions::title_prior`]): the phrase is a name never used
-    /// as a link.
+    /// as a link written as a name, or the last word of a person's name
+    /// ("Maxwell" for James Clerk Maxwell), rarely a link, written with a
+    /// capital.
     pub title_prior: bool,
     /// The spot is unambiguous and this is its most common candidate, so
     /// the link probability stood in for coherence in the score.
     pub unambiguous: bool,
+    /// The mention repeats part of a whole name linked earlier in the
+    /// text ("Fermi" after "Enrico Fermi", "WTO" after "World Trade
+    /// Organization"): it takes that name's concept and its score.
+    pub repeats_name: bool,
 }
 
 /// One linked mention.
@@ -212,6 +222,9 @@ struct Spot {
     link_probability: f32,
     /// `link_probability` is the title-match prior.
     title_prior: bool,
+    /// Written as a whole name ("Enrico Fermi") or a name's last word
+    /// ("Maxwell"), the spot's title-match prior stands in for coherence.
+    name_stands_alone: bool,
     /// `(concept, commonness)`, most common first.
     candidates: Vec<(u32, f32)>,
 }
@@ -274,7 +287,11 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
     /// Finds the concepts `text` talks about.
     pub fn link(&self, text: &str) -> Wikified {
         let tokens: Vec<Token> = Tokens::new(text).collect();
-        let spots = self.spot(text, &tokens);
+        let hashes: Vec<u64> = tokens
+            .iter()
+            .map(|t| token_hash(&text[t.start..t.end]))
+            .collect();
+        let spots = self.spot(text, &tokens, &hashes);
         let o = &self.options;
         let mut memo = Memo::default();
         let terms = if o.strategy == Strategy::Full && o.weight_context > 0.0 {
@@ -282,7 +299,8 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
         } else {
             FastSet::default()
         };
-        let mut chosen: Vec<(usize, Annotation)> = Vec::with_capacity(spots.len());
+        // Each annotation with the first and last token of its spot.
+        let mut chosen: Vec<((usize, usize), Annotation)> = Vec::with_capacity(spots.len());
         let mut related = Relatedness::default();
         for window in spots.chunks(o.window_mentions.max(1)) {
             let context = match o.strategy {
@@ -296,9 +314,12 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
                 if let Some(a) =
                     self.choose(spot, i, &context, &related, &terms, &mut memo, &tokens)
                 {
-                    chosen.push((spot.first, a));
+                    chosen.push(((spot.first, spot.last), a));
                 }
             }
+        }
+        if o.strategy == Strategy::Full {
+            link_repeats(text, &tokens, &hashes, &mut chosen);
         }
         let mut annotations: Vec<Annotation> = chosen.into_iter().map(|(_, a)| a).collect();
         fill_char_offsets(text, &mut annotations);
@@ -310,17 +331,13 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
     }
 
     /// Longest known phrases, left to right, that pass the thresholds.
-    fn spot(&self, text: &str, tokens: &[Token]) -> Vec<Spot> {
+    fn spot(&self, text: &str, tokens: &[Token], hashes: &[u64]) -> Vec<Spot> {
         let o = &self.options;
         // Longest acceptable match starting at each token.
         let mut best: Vec<Option<(usize, Phrase<'a>)>> = vec![None; tokens.len()];
         let d = &self.dictionary;
-        let hashes: Vec<u64> = tokens
-            .iter()
-            .map(|t| token_hash(&text[t.start..t.end]))
-            .collect();
         for_each_ngram(
-            &hashes,
+            hashes,
             |key| d.probe(key),
             |first, end, _, p: Phrase<'a>| {
                 let lp = link_probability(p, o, self.graph, text, tokens, first, end).0;
@@ -349,14 +366,18 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
                 .filter(|&(_, cm)| cm >= o.min_commonness)
                 .take(o.max_candidates.max(1))
                 .collect();
-            if !candidates.is_empty() {
-                let (link_probability, title_prior) =
+            // Dates are not concepts of the text (Wikipedia stopped
+            // linking them in 2008): "May", "April 14", "1947".
+            if !candidates.is_empty() && !written_as_date(text, tokens, i, end - 1) {
+                let (link_probability, evidence) =
                     link_probability(p, o, self.graph, text, tokens, i, end);
                 spots.push(Spot {
                     first: i,
                     last: end - 1,
                     link_probability,
-                    title_prior,
+                    title_prior: evidence != Evidence::Measured,
+                    name_stands_alone: evidence == Evidence::Surname
+                        || written_as_full_name(text, tokens, i, end - 1),
                     candidates,
                 });
             }
@@ -469,8 +490,9 @@ impl<'a, G: ConceptGraph> Linker<'a, G> {
         let o = &self.options;
         let mut scored: Vec<(u32, f32, ScoreParts)> = Vec::with_capacity(spot.candidates.len());
         // A title-match prior is a guess, not a measure: it does not
-        // stand in for coherence.
-        let unambiguous = !spot.title_prior
+        // stand in for coherence, unless the spot is written as a whole
+        // name or a name's last word, which rarely mean anything else.
+        let unambiguous = (!spot.title_prior || spot.name_stands_alone)
             && (spot.candidates.len() == 1 || spot.candidates[0].1 >= o.unambiguous_commonness);
         for (rank, &(concept, commonness)) in spot.candidates.iter().enumerate() {
             let mut parts = ScoreParts {
@@ -579,12 +601,79 @@ fn coherence(
     if weights > 0.0 { sum / weights } else { 0.0 }
 }
 
+/// Adds, in text order, the later mentions that repeat part of a whole
+/// name linked earlier ([`repeated_names`]), each linked to that name's
+/// concept with its score. `chosen` holds each annotation with the first
+/// and last token of its spot, in text order.
+fn link_repeats(
+    text: &str,
+    tokens: &[Token],
+    hashes: &[u64],
+    chosen: &mut Vec<((usize, usize), Annotation)>,
+) {
+    let mut covered = vec![false; tokens.len()];
+    let mut names = Vec::new();
+    for (n, &((first, last), _)) in chosen.iter().enumerate() {
+        covered[first..=last].iter_mut().for_each(|c| *c = true);
+        if written_as_full_name(text, tokens, first, last) {
+            names.push(LinkedName {
+                first,
+                last,
+                annotation: n,
+            });
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    let repeats = repeated_names(text, tokens, hashes, &covered, &names);
+    if repeats.is_empty() {
+        return;
+    }
+    for r in repeats {
+        let source = &chosen[r.annotation].1;
+        let a = Annotation {
+            byte_start: tokens[r.first].start,
+            byte_end: tokens[r.last].end,
+            start: 0,
+            end: 0,
+            concept: source.concept,
+            score: source.score,
+            parts: ScoreParts {
+                repeats_name: true,
+                ..source.parts
+            },
+            candidates: 1,
+            runner_up: None,
+        };
+        chosen.push(((r.first, r.last), a));
+    }
+    chosen.sort_by_key(|&((first, _), _)| first);
+}
+
+/// Where a spot's link probability comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Evidence {
+    /// Counted in the documents with links.
+    Measured,
+    /// The title-match prior: a name that no document uses as a link,
+    /// written as a name.
+    TitleMatch,
+    /// The title-match prior: the last word of a person's name, written
+    /// with a capital, more often left unlinked than linked.
+    Surname,
+}
+
 /// The link probability the linker uses for a spot of tokens
-/// `first..end`, and whether it is the title-match prior (see
+/// `first..end`, and where it comes from (see
 /// [`LinkerOptions::title_prior`]). A single word is written as a name
 /// when it is in capitals and its concept's title is too (an acronym), or
 /// has a capital inside a sentence that spelling does not explain
-/// (`capitals`).
+/// (`capitals`). A word written with a capital (inside a sentence or
+/// opening one) that is the last of its most common concept's title, a
+/// person's name ("Maxwell", James Clerk Maxwell), gets the prior
+/// whatever its measured link probability: a surname is rarely linked
+/// where it occurs, since the name is linked once, in full.
 fn link_probability<G: ConceptGraph>(
     p: Phrase<'_>,
     o: &LinkerOptions,
@@ -593,36 +682,40 @@ fn link_probability<G: ConceptGraph>(
     tokens: &[Token],
     first: usize,
     end: usize,
-) -> (f32, bool) {
+) -> (f32, Evidence) {
     let unmeasured = o.names_need_evidence && p.is_name() && !p.is_anchored() && p.docs() == 0;
     let measured = if unmeasured {
         0.0
     } else {
         p.link_probability()
     };
-    if p.is_anchored() || !p.is_name() || measured >= o.title_prior {
-        return (measured, false);
+    if measured >= o.title_prior {
+        return (measured, Evidence::Measured);
+    }
+    let word = &text[tokens[first].start..tokens[first].end];
+    let top_title = || p.candidates().next().and_then(|(c, _)| graph.title(c));
+    if end - first == 1
+        && title_cased(word)
+        && top_title().is_some_and(|t| a_name_ending_with(t, word))
+        && !capitalised_by_spelling(word)
+    {
+        return (o.title_prior, Evidence::Surname);
+    }
+    if p.is_anchored() || !p.is_name() {
+        return (measured, Evidence::Measured);
     }
     let written_as_name = end - first > 1 || {
-        let word = &text[tokens[first].start..tokens[first].end];
         if in_capitals(word) {
-            let top = p.candidates().next().map(|(c, _)| c);
-            top.and_then(|c| graph.title(c))
-                .is_none_or(is_acronym_title)
+            top_title().is_none_or(is_acronym_title)
         } else {
-            let capital = word.chars().next().is_some_and(char::is_uppercase);
-            let sentence_start = text[..tokens[first].start]
-                .trim_end()
-                .chars()
-                .last()
-                .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | '"' | '\n'));
-            capital && !sentence_start && !capitalised_by_spelling(word)
+            word.chars().next().is_some_and(char::is_uppercase)
+                && capital_says_name(text, tokens, first)
         }
     };
     if written_as_name {
-        (o.title_prior, true)
+        (o.title_prior, Evidence::TitleMatch)
     } else {
-        (measured, false)
+        (measured, Evidence::Measured)
     }
 }
 
@@ -950,16 +1043,113 @@ mod tests {
         }
     }
 
+    /// Concepts: 0 Enrico Fermi, 1 James Clerk Maxwell, 2 April 14.
+    struct People;
+    impl ConceptGraph for People {
+        fn concept_count(&self) -> usize {
+            3
+        }
+        fn in_links(&self, _: u32, _: &mut Vec<u32>) {}
+        fn description(&self, _: u32) -> &str {
+            ""
+        }
+        fn title(&self, concept: u32) -> Option<&str> {
+            Some(["Enrico Fermi", "James Clerk Maxwell", "April 14"][concept as usize])
+        }
+    }
+
+    #[test]
+    fn whole_names_stand_alone_surnames_and_repeats_follow_and_dates_are_left() {
+        let mut b = DictionaryBuilder::new();
+        for (i, name) in ["Enrico Fermi", "James Clerk Maxwell", "April 14"]
+            .iter()
+            .enumerate()
+        {
+            b.add_name(&phrase_key(name).unwrap(), i as u32);
+        }
+        // The names occur in 20 documents, never as links; "Maxwell"
+        // links to him in one of them.
+        // "April 14" is a link wherever it occurs: a date all the same.
+        let april = phrase_key("April 14").unwrap();
+        b.add_phrase(&april);
+        b.add_link(april.key, 2, 20);
+        let maxwell = phrase_key("Maxwell").unwrap();
+        b.add_phrase(&maxwell);
+        b.add_linked_document(maxwell.key);
+        b.add_link(maxwell.key, 1, 1);
+        for _ in 0..20 {
+            let mut found = Vec::new();
+            b.add_linked_document(april.key);
+            b.phrases_in("enrico fermi maxwell april 14", &mut found);
+            b.add_occurrences(&found);
+        }
+        let bytes = b.finish().unwrap().0;
+        let d = MentionDictionary::from_bytes(&bytes).unwrap();
+        let linker = Linker::new(d, &People, LinkerOptions::default());
+        let found = |text: &str| -> Vec<(String, u32, bool, bool)> {
+            linker
+                .link(text)
+                .annotations
+                .iter()
+                .map(|a| {
+                    (
+                        text[a.byte_start..a.byte_end].to_owned(),
+                        a.concept,
+                        a.parts.title_prior,
+                        a.parts.repeats_name,
+                    )
+                })
+                .collect()
+        };
+        let text = "Enrico Fermi came on April 14. Later, Fermi left.";
+        assert_eq!(
+            found(text),
+            [
+                ("Enrico Fermi".to_owned(), 0, true, false),
+                ("Fermi".to_owned(), 0, true, true)
+            ]
+        );
+        assert!(linker.link(text).annotations[0].parts.unambiguous);
+        // A surname written with a capital gets the title-match prior,
+        // opening a sentence too; in lower case it is no name.
+        assert_eq!(
+            found("In 1857 Maxwell wrote."),
+            [("Maxwell".to_owned(), 1, true, false)]
+        );
+        assert_eq!(
+            found("Maxwell wrote."),
+            [("Maxwell".to_owned(), 1, true, false)]
+        );
+        assert!(found("in 1857 maxwell wrote.").is_empty());
+        // The baseline neither repeats names nor links dates.
+        let prior = Linker::new(
+            d,
+            &People,
+            LinkerOptions {
+                strategy: Strategy::PriorOnly,
+                min_score: 0.0,
+                ..LinkerOptions::default()
+            },
+        );
+        let spots: Vec<&str> = prior
+            .link(text)
+            .annotations
+            .iter()
+            .map(|a| &text[a.byte_start..a.byte_end])
+            .collect();
+        assert_eq!(spots, ["Enrico Fermi"]);
+    }
+
     #[test]
     fn names_counted_in_no_text_need_evidence_when_asked() {
         // A dictionary of names only: no text was counted.
         let mut b = DictionaryBuilder::new();
-        for (i, name) in ["Ai", "NBC", "January", "Lausanne"].iter().enumerate() {
+        for (i, name) in ["Ai", "NBC", "Jazz", "Lausanne"].iter().enumerate() {
             b.add_name(&phrase_key(name).unwrap(), i as u32);
         }
         let bytes = b.finish().unwrap().0;
         let d = MentionDictionary::from_bytes(&bytes).unwrap();
-        let text = "In january the city of Lausanne hosted nbc.";
+        let text = "In jazz the city of Lausanne hosted nbc.";
         let spans = |names_need_evidence: bool| -> Vec<(String, bool)> {
             let options = LinkerOptions {
                 min_score: 0.0,

@@ -310,12 +310,18 @@ fn explanation(a: &WikifyAnnotation) -> Vec<String> {
     )];
     if p.title_prior {
         lines.push(
-            "link probability: the title-match prior (the phrase is a title never used as a link)"
+            "link probability: the title-match prior (a title never used as a link, or a surname, written as a name)"
                 .to_owned(),
         );
     }
     if p.unambiguous {
         lines.push("unambiguous: its link probability stands in for coherence".to_owned());
+    }
+    if p.repeats_name {
+        lines.push(
+            "repeats a name linked earlier in the text: its concept and score are that name's"
+                .to_owned(),
+        );
     }
     let mut candidates = format!(
         "{} candidate{}",
@@ -635,6 +641,7 @@ mod tests {
                 context: f32::NAN,
                 title_prior: false,
                 unambiguous: false,
+                repeats_name: false,
             },
             candidates: 2,
             runner_up: Some(WikifyRunnerUp {

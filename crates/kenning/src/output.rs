@@ -264,7 +264,7 @@ pub(crate) const WIKIFY_ANNOTATIONS_HEADING: &str =
 /// One line of the text form's list of annotations.
 pub(crate) fn wikify_annotation(a: &WikifyAnnotation) -> String {
     format!(
-        "  {:>6}..{:<6} {:.2}  {:?} → {}  (lp {:.2}{}, commonness {:.2}, coherence {:.2}{}, context {:.2}{})\n",
+        "  {:>6}..{:<6} {:.2}  {:?} → {}  (lp {:.2}{}, commonness {:.2}, coherence {:.2}{}, context {:.2}{}{})\n",
         a.start,
         a.end,
         a.score,
@@ -284,6 +284,11 @@ pub(crate) fn wikify_annotation(a: &WikifyAnnotation) -> String {
             ""
         },
         a.parts.context,
+        if a.parts.repeats_name {
+            ", repeats a name"
+        } else {
+            ""
+        },
         a.runner_up
             .as_ref()
             .map(|r| format!("; runner-up {} {:.2}", r.title, r.score))

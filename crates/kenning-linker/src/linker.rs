@@ -15,7 +15,7 @@ use crate::phrase::{PhraseHasher, Token, Tokens, for_each_ngram, token_hash};
 /// multiply, no per-call seed. Keys come from our own data, and every map
 /// lives for one call.
 #[derive(Default)]
-struct IntHasher(u64);
+pub(crate) struct IntHasher(u64);
 
 impl Hasher for IntHasher {
     fn finish(&self) -> u64 {
@@ -34,7 +34,7 @@ impl Hasher for IntHasher {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
 type FastSet<K> = HashSet<K, BuildHasherDefault<IntHasher>>;
 
 /// What the linker needs to know about the graph.

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use crate::capitals::{capitalised_by_spelling, in_capitals};
+use crate::linker::FastMap;
 use crate::phrase::{PhraseHasher, Token};
 
 /// Small words that may stand inside a name without a capital ("Bank
@@ -282,7 +283,7 @@ pub(crate) fn repeated_names(
                 .chars()
                 .all(|c| c == ' ')
     };
-    let mut forms: HashMap<u64, usize> = HashMap::new();
+    let mut forms: FastMap<u64, usize> = FastMap::default();
     let mut longest = 0usize;
     let mut acronyms: HashMap<String, usize> = HashMap::new();
     let mut next = 0usize;
@@ -310,6 +311,11 @@ pub(crate) fn repeated_names(
             continue;
         }
         let w = word(i);
+        // Most words are in lower case: no name starts there.
+        if !w.chars().next().is_some_and(char::is_uppercase) {
+            i += 1;
+            continue;
+        }
         let after_name = i > 0 && adjacent(i - 1) && {
             let before = word(i - 1);
             name_word(before)

@@ -276,6 +276,7 @@ fn concept_row(record: ConceptRecord, ns: &Namespaces) -> Row {
     let anchors = if links.is_empty() {
         Vec::new()
     } else {
+        // The whole text: a link may sit anywhere in it.
         let words = TextWords::new(&record.text);
         links.iter().map(|t| words.anchor(t)).collect()
     };

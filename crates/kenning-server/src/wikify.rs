@@ -310,7 +310,7 @@ fn explanation(a: &WikifyAnnotation) -> Vec<String> {
     )];
     if p.title_prior {
         lines.push(
-            "link probability: the title-match prior (a title never used as a link, or a surname, written as a name)"
+            "link probability: the title-match prior (a title never used as a link, written as a name, or a person's surname)"
                 .to_owned(),
         );
     }
@@ -601,7 +601,9 @@ fn render(form: &Form, outcome: &Outcome) -> String {
          <strong>context</strong>, the share of the concept's summary words that the text uses. \
          Mentions scoring below the minimum score are left out; the stronger a highlight, the \
          higher the score.</p>\n\
-         <p>A concept's score combines the evidence of all its mentions. The results are \
+         <p>A concept's score combines the evidence of all its mentions. A name repeated \
+         later in the text (\u{201c}Fermi\u{201d} after \u{201c}Enrico Fermi\u{201d}) takes the \
+         concept and score of its full mention; dates are not linked. The results are \
          computed automatically and may be wrong.</p>\n</section>\n</article>",
     );
 

@@ -27,9 +27,10 @@
 //!   naming a concept whose title is one too (`capitals`); a word with a
 //!   capital whose most common concept is a person it names by surname
 //!   ("Maxwell") gets the prior too, and for it, or for a whole name
-//!   ("Enrico Fermi"), the prior stands in for coherence. Dates ("April 14", "1947") are not linked. Later
-//!   words that repeat part of a whole name linked earlier ("Fermi",
-//!   "WTO", "U.N.") take its concept and its score (`names`).
+//!   ("Enrico Fermi"), the prior stands in for coherence. Dates ("April
+//!   14", "1947") are not linked. Later words that repeat part of a
+//!   whole name linked earlier ("Fermi", "WTO", "U.N.") take its concept
+//!   and its score (`names`).
 //! - **Record fields** ([`link_fields`]): a record's title, keywords and
 //!   text linked with a weight per field, short fields also matched whole
 //!   against the names (plural or not), and the names inside them.

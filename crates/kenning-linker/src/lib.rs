@@ -47,6 +47,7 @@ mod dictionary;
 mod fields;
 mod linker;
 mod names;
+mod overlap;
 mod phrase;
 
 pub use dictionary::{DictionaryBuilder, DictionaryStats, MentionDictionary, Phrase};

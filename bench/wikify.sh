@@ -55,6 +55,9 @@ echo "# d. EPFL courses: coverage, a sample to hand-check, related courses again
 "$EVAL" courses --snapshot "$OUT/snap" --records "$COURSES" \
     --dependencies "$DATA/institution/epfl-courses/injac-2019/course_dependencies.csv" \
     --verdicts bench/courses_verdicts.tsv
+echo
+echo "# d. related-records scores compared on the same pairs (kenning's is 'rarity, prior 0.5')"
+python3 bench/related_sweep.py "$OUT/snap" "$DATA/institution/epfl-courses/injac-2019/course_dependencies.csv"
 
 echo
 echo "# speed (one thread)"

@@ -23,8 +23,9 @@
 //!   keeps the raw `rel`. A link to a record that does not exist is counted
 //!   and listed, never fatal.
 //! - **Related records**: [`SharedConcepts`] scores records by the concepts
-//!   they share (sum of products of concept scores, squashed by
-//!   `1 − e^(−x)`, top k per type, bounded fan-out per concept).
+//!   they share (the cosine of their concept profiles, each shared concept
+//!   weighted by its rarity, damped for records with little evidence; top k
+//!   per type, bounded fan-out per concept).
 //! - **What is linked**: [`FieldWeights`] picks the texts of a record that
 //!   concept detection reads (title, `keywords` and any field named, text)
 //!   with a weight each.
@@ -65,8 +66,8 @@ pub use record::{
     UNIT, record_path,
 };
 pub use related::{
-    DEFAULT_MAX_FAN_OUT, INHERITED_WEIGHT, MAX_INHERITED, RecordConcept, RelatedOfKind,
-    ScoredRecord, SharedConcepts, inherit_concepts,
+    DEFAULT_MAX_FAN_OUT, INHERITED_WEIGHT, MAX_INHERITED, PROFILE_PRIOR, RecordConcept,
+    RelatedOfKind, ScoredRecord, SharedConcepts, inherit_concepts,
 };
 pub use relations::{Direction, MissingLink, Relation, Relations, relation_label};
 pub use store::{RecordStore, STORE_FORMAT_VERSION, StoredRecords};

@@ -39,11 +39,31 @@ pub struct RelatedOfKind {
 /// each concept's records (the inverted index).
 ///
 /// Related records of `r`: for every record `s` sharing a concept with
-/// `r`, `x = Σ over shared concepts c of score(r, c) × score(s, c)`
-/// (EPFL Graph Search's formula), squashed to `[0, 1]` by `1 − e^(−x)`,
-/// which keeps the order of `x`, stays near `x` for weak overlaps, and
-/// saturates smoothly for many strong ones (one shared concept at 0.9 and
-/// 0.9 gives 0.56; three such give 0.91).
+/// `r`,
+///
+/// ```text
+/// related(r, s) = Σ over shared concepts c of w(c) × score(r, c) × score(s, c)
+///                 ─────────────────────────────────────────────────────────
+///                          (‖r‖ + PROFILE_PRIOR) × (‖s‖ + PROFILE_PRIOR)
+/// ```
+///
+/// in `[0, 1]`, where `‖r‖` is the length of `r`'s vector of concept
+/// scores. It is the cosine of the two records' concept profiles with two
+/// changes:
+///
+/// - a shared concept counts by its rarity among the records,
+///   `w(c) = ln(1 + N / n(c)) / ln(1 + N)` in `(0, 1]` (`N` records with a
+///   concept, `n(c)` of them with `c`), so sharing *Concrete* says more than
+///   sharing *Mathematics*;
+/// - [`PROFILE_PRIOR`] is added to each length, so a record with little
+///   evidence (one weak concept) is not a perfect match for every record
+///   that shares it, and more shared evidence comes closer to 1.
+///
+/// Dividing by the lengths keeps a record with many concepts from being
+/// related to everything. Against the 492 labelled prerequisite pairs of
+/// EPFL's 2019 courses (EVALUATION.md), recall@10 is 0.561 with this
+/// score and 0.530 with the plain sum of products that EPFL Graph Search
+/// uses.
 ///
 /// Fan-out bound: a concept that a great many records have (a "stop
 /// concept" such as *Research*) would make every question touch all of
@@ -63,8 +83,18 @@ pub struct SharedConcepts {
     concept_offsets: Vec<usize>,
     /// (record, score), each concept's sorted by score descending, then record.
     by_concept: Vec<(u32, f32)>,
+    /// Per record, `‖r‖ + PROFILE_PRIOR`.
+    profile_lengths: Vec<f64>,
+    /// `N`, the records with a concept.
+    with_concepts: usize,
     max_fan_out: usize,
 }
+
+/// Added to the length of each record's concept profile when two records
+/// are compared (see [`SharedConcepts`]). On EPFL's labelled course pairs
+/// (`bench/related_sweep.py`), values from 0.1 to 1 give recall@10
+/// between 0.549 and 0.561; 0.5 gave the most.
+pub const PROFILE_PRIOR: f64 = 0.5;
 
 impl SharedConcepts {
     /// Indexes `edges`. An edge whose score is not a positive finite number
@@ -95,7 +125,18 @@ impl SharedConcepts {
         for i in 0..records {
             record_offsets[i + 1] += record_offsets[i];
         }
-        let by_record = edges.iter().map(|e| (e.concept, e.score)).collect();
+        let by_record: Vec<(u32, f32)> = edges.iter().map(|e| (e.concept, e.score)).collect();
+        let profile_lengths = record_offsets
+            .windows(2)
+            .map(|w| {
+                let squares: f64 = by_record[w[0]..w[1]]
+                    .iter()
+                    .map(|&(_, s)| f64::from(s) * f64::from(s))
+                    .sum();
+                squares.sqrt() + PROFILE_PRIOR
+            })
+            .collect();
+        let with_concepts = record_offsets.windows(2).filter(|w| w[1] > w[0]).count();
 
         edges.sort_unstable_by(|a, b| {
             a.concept
@@ -123,6 +164,8 @@ impl SharedConcepts {
             concepts,
             concept_offsets,
             by_concept,
+            profile_lengths,
+            with_concepts,
             max_fan_out: max_fan_out.max(1),
         }
     }
@@ -167,12 +210,15 @@ impl SharedConcepts {
         let mut hits: Vec<(u32, f64)> = Vec::new();
         for c in self.concepts_of(record) {
             let postings = self.postings(c.concept);
+            let weighted = f64::from(c.score) * self.rarity(postings.len());
             for &(other, score) in &postings[..postings.len().min(self.max_fan_out)] {
                 if other != record {
-                    hits.push((other, f64::from(c.score) * f64::from(score)));
+                    hits.push((other, weighted * f64::from(score)));
                 }
             }
         }
+        let length = |r: u32| self.profile_lengths.get(r as usize).copied().unwrap_or(1.0);
+        let mine = length(record);
         // Sum each record's products in a fixed order, so scores are reproducible.
         hits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
         let mut scored: Vec<(u32, f32, u32)> = Vec::new(); // (kind, score, record)
@@ -185,7 +231,8 @@ impl SharedConcepts {
                 i += 1;
             }
             if let Some(&kind) = kinds.get(other as usize) {
-                scored.push((kind, squash(sum), other));
+                let score = (sum / (mine * length(other))).clamp(0.0, 1.0) as f32;
+                scored.push((kind, score, other));
             }
         }
         scored.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
@@ -206,6 +253,15 @@ impl SharedConcepts {
             }
         }
         related
+    }
+
+    /// `w(c)` of a concept that `n` records have, in `(0, 1]`.
+    fn rarity(&self, n: usize) -> f64 {
+        if n == 0 || self.with_concepts == 0 {
+            return 1.0;
+        }
+        let records = self.with_concepts as f64;
+        ((records / n as f64).ln_1p() / records.ln_1p()).min(1.0)
     }
 }
 
@@ -243,11 +299,6 @@ pub fn inherit_concepts<'a>(
     out
 }
 
-/// `1 − e^(−x)`: `[0, ∞)` onto `[0, 1]` (1 only by rounding), order kept.
-fn squash(x: f64) -> f32 {
-    (-(-x).exp_m1()) as f32
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,8 +328,15 @@ mod tests {
         assert!(got.iter().all(|&(_, s)| s < 1.0));
     }
 
+    /// The score of the type's doc, written out by hand for the test.
+    fn expected(shared: &[(f64, f64, f64)], mine: &[f64], theirs: &[f64]) -> f32 {
+        let length = |v: &[f64]| v.iter().map(|s| s * s).sum::<f64>().sqrt() + PROFILE_PRIOR;
+        let dot: f64 = shared.iter().map(|(w, a, b)| w * a * b).sum();
+        (dot / (length(mine) * length(theirs))) as f32
+    }
+
     #[test]
-    fn sums_products_of_shared_concepts_and_squashes() {
+    fn weighted_shared_concepts_over_profile_lengths() {
         // Records 0, 1, 2 are courses (kind 0), 3 is a person (kind 1).
         let edges = [
             edge(0, 10, 0.9),
@@ -292,16 +350,27 @@ mod tests {
         let kinds = [0, 0, 0, 1];
         let index = SharedConcepts::new(&edges, DEFAULT_MAX_FAN_OUT);
         let related = index.related(0, &kinds, 10);
-        let expect = |x: f64| (1.0 - (-x).exp()) as f32;
+        // Four records have a concept; 10 and 20 are on three each.
+        let w = (1.0f64 + 4.0 / 3.0).ln() / 5.0f64.ln();
         assert_eq!(related.len(), 2);
         assert_eq!(related[0].kind, 0);
         let courses = &related[0].records;
         assert_eq!(courses.iter().map(|r| r.record).collect::<Vec<_>>(), [1, 2]);
-        assert!((courses[0].score - expect(0.9 * 0.8 + 0.5 * 0.5)).abs() < 1e-6);
-        assert!((courses[1].score - expect(0.5)).abs() < 1e-6);
+        let close = |got: f32, want: f32| assert!((got - want).abs() < 1e-6, "{got} != {want}");
+        close(
+            courses[0].score,
+            expected(&[(w, 0.9, 0.8), (w, 0.5, 0.5)], &[0.9, 0.5], &[0.8, 0.5]),
+        );
+        close(
+            courses[1].score,
+            expected(&[(w, 0.5, 1.0)], &[0.9, 0.5], &[1.0]),
+        );
         assert_eq!(related[1].kind, 1);
         assert_eq!(related[1].records[0].record, 3);
-        assert!((related[1].records[0].score - expect(0.09)).abs() < 1e-6);
+        close(
+            related[1].records[0].score,
+            expected(&[(w, 0.9, 0.1)], &[0.9, 0.5], &[0.1, 1.0]),
+        );
         // k per type.
         let top1 = index.related(0, &kinds, 1);
         assert_eq!(top1[0].records.len(), 1);
@@ -312,6 +381,54 @@ mod tests {
         assert!(index.related(0, &kinds, 0).is_empty());
         // A record with no concepts, or unknown, has no related records.
         assert!(index.related(42, &kinds, 5).is_empty());
+    }
+
+    #[test]
+    fn a_rare_shared_concept_counts_more_than_a_common_one() {
+        // Record 0 has concepts 1 and 2 equally; record 1 shares the rare
+        // concept 1 with it, record 2 shares concept 2, which 20 other
+        // records have too.
+        let mut edges = vec![
+            edge(0, 1, 0.8),
+            edge(0, 2, 0.8),
+            edge(1, 1, 0.8),
+            edge(2, 2, 0.8),
+        ];
+        edges.extend((3..23).map(|r| edge(r, 2, 0.8)));
+        let kinds = vec![0; 23];
+        let index = SharedConcepts::new(&edges, DEFAULT_MAX_FAN_OUT);
+        let related = &index.related(0, &kinds, 3)[0].records;
+        assert_eq!(related[0].record, 1);
+        assert!(related[0].score > related[1].score, "{related:?}");
+        // Even a concept every record has still counts a little.
+        let everywhere = SharedConcepts::new(&[edge(0, 5, 1.0), edge(1, 5, 1.0)], 10);
+        assert!(everywhere.related(0, &[0, 0], 1)[0].records[0].score > 0.0);
+    }
+
+    #[test]
+    fn evidence_brings_scores_closer_to_one() {
+        // Three records with the same one concept: the one that has it
+        // strongly is closer to record 0 than the one that has it weakly,
+        // although all three profiles point the same way.
+        let edges = [
+            edge(0, 1, 0.9),
+            edge(1, 1, 0.9),
+            edge(2, 1, 0.2),
+            edge(3, 9, 1.0),
+        ];
+        let kinds = [0; 4];
+        let index = SharedConcepts::new(&edges, 10);
+        let one = &index.related(0, &kinds, 5)[0].records;
+        assert_eq!(one.iter().map(|r| r.record).collect::<Vec<_>>(), [1, 2]);
+        assert!(one[0].score > one[1].score);
+        // Two records sharing three strong concepts are closer still.
+        let many: Vec<_> = (0..2)
+            .flat_map(|r| (1..=3).map(move |c| edge(r, c, 0.9)))
+            .chain([edge(2, 7, 1.0)])
+            .collect();
+        let index = SharedConcepts::new(&many, 10);
+        let three = index.related(0, &kinds, 5)[0].records[0];
+        assert!(three.score > one[0].score && three.score < 1.0, "{three:?}");
     }
 
     #[test]
@@ -342,21 +459,38 @@ mod tests {
         let index = SharedConcepts::new(&edges, 5);
         let related = index.related(0, &kinds, 100);
         let got: Vec<u32> = related[0].records.iter().map(|r| r.record).collect();
-        // Record 0 itself is among the five strongest (score 1.0) and skipped.
+        // Record 0 itself is among the five strongest (score 1.0) and
+        // skipped; the others come by score, stronger first.
         assert_eq!(got, [100, 99, 98, 97]);
         assert_eq!(index.records_of(7).len(), 101, "counts are not bounded");
     }
 
-    #[test]
-    fn squash_is_monotone_into_the_unit_interval() {
-        assert_eq!(squash(0.0), 0.0);
-        let mut last = 0.0;
-        for i in 1..2000 {
-            let s = squash(f64::from(i) * 0.05);
-            assert!(s >= last && s <= 1.0, "{i}: {s} after {last}");
-            last = s;
+    proptest::proptest! {
+        /// Scores are in (0, 1], best first, and symmetric while no
+        /// concept has more records than the fan-out bound.
+        #[test]
+        fn scores_are_bounded_ordered_and_symmetric(
+            raw in proptest::collection::vec((0u32..12, 0u32..6, 0.01f32..=1.0), 1..60),
+        ) {
+            let edges: Vec<_> = raw.iter().map(|&(r, c, s)| edge(r, c, s)).collect();
+            let index = SharedConcepts::new(&edges, 100);
+            let kinds = vec![0u32; 12];
+            for r in 0..12u32 {
+                for group in index.related(r, &kinds, 12) {
+                    for pair in group.records.windows(2) {
+                        proptest::prop_assert!(pair[0].score >= pair[1].score);
+                    }
+                    for s in &group.records {
+                        proptest::prop_assert!(s.score > 0.0 && s.score <= 1.0, "{s:?}");
+                        let back = index.related(s.record, &kinds, 12);
+                        let there = back[0].records.iter().find(|x| x.record == r);
+                        proptest::prop_assert!(
+                            there.is_some_and(|x| (x.score - s.score).abs() < 1e-6),
+                            "{r} -> {s:?}, back {there:?}"
+                        );
+                    }
+                }
+            }
         }
-        assert!(squash(1e-3) > 0.0);
-        assert_eq!(squash(1e9), 1.0);
     }
 }
